@@ -1,0 +1,52 @@
+# papershelf — every target sets itself up: a fresh machine needs only Python, git and make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench system-tools clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## demo: build a small study repository in a temporary folder and run repo-check on it
+demo: $(STAMP)
+	$(BIN)/python tests/demo.py
+
+## system-tools: the RAR backends and 7-Zip the tests and benchmarks use (root only)
+system-tools:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  missing=""; \
+	  for p in unar:unar bsdtar:libarchive-tools 7zz:7zip hyperfine:hyperfine; do \
+	    command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; \
+	  done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  fi; \
+	else echo "not root: install unar, libarchive-tools and 7zip yourself"; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+## test: install everything the tests need, then lint, type-check and run the whole suite
+test: system-tools $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+## bench: side-by-side benchmarks against the peer tools (see README)
+bench: system-tools $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,43 @@
+"""What every rule produces and every reporter consumes."""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+
+class Finding(NamedTuple):
+    """One problem at one path. ``path`` is relative to the repository root, with ``/``."""
+
+    rule: str
+    code: str
+    severity: Severity
+    path: str
+    message: str
+    hint: str = ""
+    line: int | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line or 0, self.code, self.message)
+
+
+def summarize(findings: list[Finding]) -> dict[str, int]:
+    counts = {severity.label: 0 for severity in sorted(Severity, reverse=True)}
+    for finding in findings:
+        counts[finding.severity.label] += 1
+    return counts
