@@ -1,0 +1,58 @@
+"""Recognise archives by their first bytes, so a renamed archive is still an archive."""
+
+from __future__ import annotations
+
+import os
+
+# How many leading bytes :func:`sniff` needs (the tar magic sits at offset 257).
+HEAD_SIZE = 265
+
+ARCHIVE_SUFFIXES: tuple[str, ...] = (
+    ".zip", ".rar", ".7z", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst",
+    ".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma", ".z",
+)
+# ".part2.rar" and old-style ".r00" volumes are archives too.
+_RAR_VOLUME_PREFIX = ".r"
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),  # an empty zip: only the end-of-central-directory record
+    (b"PK\x07\x08", "zip"),  # a spanned zip
+    (b"Rar!\x1a\x07\x01\x00", "rar"),  # RAR5
+    (b"Rar!\x1a\x07\x00", "rar"),  # RAR 1.5-4.x
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"LZIP", "lzip"),
+)
+
+
+def sniff(head: bytes) -> str | None:
+    """The archive format whose signature ``head`` starts with, or None."""
+    for signature, kind in _SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    if len(head) >= 262 and head[257:262] == b"ustar":
+        return "tar"
+    return None
+
+
+def sniff_file(path: str | os.PathLike[str]) -> str | None:
+    """Like :func:`sniff`, reading the file's first bytes; None when unreadable."""
+    try:
+        with open(path, "rb") as stream:
+            return sniff(stream.read(HEAD_SIZE))
+    except OSError:
+        return None
+
+
+def has_archive_suffix(name: str) -> bool:
+    """Whether a file name looks like an archive (``.zip``, ``.tar.gz``, ``.r00`` …)."""
+    lowered = name.lower()
+    if lowered.endswith(ARCHIVE_SUFFIXES):
+        return True
+    dot = lowered.rfind(".")
+    suffix = lowered[dot:]
+    return len(suffix) == 4 and suffix.startswith(_RAR_VOLUME_PREFIX) and suffix[2:].isdigit()
