@@ -1,0 +1,221 @@
+"""Python interpreters on this machine, and the version an experiment asks for.
+
+papershelf lists interpreters itself because virtualenv's discovery only sees
+what is on PATH: pyenv versions that are installed but not active, and
+uv-managed Pythons, would be missed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import NamedTuple
+
+from papershelf.errors import PapershelfError
+
+Version = tuple[int, ...]
+
+_QUERY = "import sys, platform; print(platform.python_implementation(), *sys.version_info[:3])"
+_EXE_NAME = re.compile(r"^python3(\.\d+)?$")
+
+
+class Interpreter(NamedTuple):
+    path: Path
+    version: Version
+    implementation: str
+
+    def describe(self) -> str:
+        return f"{self.implementation} {format_version(self.version)} ({self.path})"
+
+
+def format_version(version: Version) -> str:
+    return ".".join(str(part) for part in version)
+
+
+def parse_version(text: str) -> Version:
+    """'3.8' -> (3, 8); anything non-numeric raises ValueError."""
+    parts = text.strip().split(".")
+    return tuple(int(part) for part in parts)
+
+
+class VersionSpec:
+    """A PEP 440-style specifier set restricted to release numbers, enough for Pythons.
+
+    ``packaging`` is not a runtime dependency; Python versions never need
+    pre-release or local-version logic, so twenty lines do.
+    """
+
+    _CLAUSE = re.compile(r"^\s*(~=|===|==|!=|<=|>=|<|>)?\s*v?([0-9]+(?:\.[0-9]+)*)(\.\*)?\s*$")
+
+    def __init__(self, text: str, source: str) -> None:
+        self.text = text.strip()
+        self.source = source
+        self.clauses: list[tuple[str, Version, bool]] = []
+        for clause in filter(None, (part.strip() for part in self.text.split(","))):
+            match = self._CLAUSE.match(clause)
+            if not match:
+                raise PapershelfError(f"{source}: cannot read Python version {clause!r}")
+            operator, number, wildcard = match.groups()
+            self.clauses.append((operator or "==", parse_version(number), bool(wildcard)))
+
+    def __repr__(self) -> str:
+        return f"VersionSpec({self.text!r}, {self.source!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def allows(self, version: Version) -> bool:
+        return all(_clause_allows(op, number, wild, version) for op, number, wild in self.clauses)
+
+
+def _clause_allows(operator: str, number: Version, wildcard: bool, version: Version) -> bool:
+    def padded(value: Version, length: int) -> Version:
+        return value + (0,) * (length - len(value))
+
+    length = max(len(number), len(version))
+    if operator in ("==", "===", "!="):
+        # A bare '3.8' (from .python-version, runtime.txt) means any 3.8.x.
+        prefix = wildcard or (operator == "==" and len(number) < 3)
+        equal = version[: len(number)] == number if prefix else padded(version, length) == padded(
+            number, length
+        )
+        return equal if operator != "!=" else not equal
+    left, right = padded(version, length), padded(number, length)
+    if operator == ">=":
+        return left >= right
+    if operator == "<=":
+        return left <= right
+    if operator == ">":
+        return left > right
+    if operator == "<":
+        return left < right
+    # ~=X.Y[.Z]: >= X.Y[.Z] and the same release prefix without its last part
+    return left >= right and version[: len(number) - 1] == number[:-1]
+
+
+def _candidate_paths(env: Mapping[str, str]) -> Iterator[Path]:
+    home = Path(env.get("HOME") or Path.home())
+    for folder in env.get("PATH", "").split(os.pathsep):
+        if folder and "shims" not in Path(folder).parts[-1:]:
+            yield from _executables_in(Path(folder))
+    pyenv_root = Path(env.get("PYENV_ROOT") or home / ".pyenv")
+    yield from _executables_in_each(pyenv_root / "versions")
+    uv_dir = env.get("UV_PYTHON_INSTALL_DIR")
+    uv_root = Path(uv_dir) if uv_dir else _data_home(env, home) / "uv" / "python"
+    yield from _executables_in_each(uv_root)
+    yield from _executables_in(Path("/usr/bin"))
+
+
+def _data_home(env: Mapping[str, str], home: Path) -> Path:
+    return Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+
+
+def _executables_in_each(root: Path) -> Iterator[Path]:
+    try:
+        versions = sorted(root.iterdir())
+    except OSError:
+        return
+    for version_dir in versions:
+        yield from _executables_in(version_dir / "bin")
+
+
+def _executables_in(folder: Path) -> Iterator[Path]:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return
+    for name in names:
+        if _EXE_NAME.match(name):
+            path = folder / name
+            if os.access(path, os.X_OK) and path.is_file():
+                yield path
+
+
+def _query(path: Path) -> Interpreter | None:
+    try:
+        result = subprocess.run(
+            [str(path), "-I", "-S", "-c", _QUERY],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    fields = result.stdout.split()
+    if result.returncode != 0 or len(fields) != 4:
+        return None
+    return Interpreter(path, tuple(int(part) for part in fields[1:]), fields[0])
+
+
+def find_interpreters(env: Mapping[str, str] | None = None) -> list[Interpreter]:
+    """Every working Python 3 found, newest first, one entry per real executable."""
+    seen: set[str] = set()
+    unique: list[Path] = []
+    for path in _candidate_paths(os.environ if env is None else env):
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = [found for found in pool.map(_query, unique) if found is not None]
+    by_version: dict[Version, Interpreter] = {}
+    for interpreter in found:
+        by_version.setdefault(interpreter.version, interpreter)
+    return sorted(by_version.values(), key=lambda item: item.version, reverse=True)
+
+
+def current_interpreter() -> Interpreter:
+    """The Python papershelf runs on (its base, when papershelf runs from a venv)."""
+    base = getattr(sys, "_base_executable", "") or sys.executable
+    path = Path(base) if base and os.path.exists(base) else Path(sys.executable)
+    return Interpreter(path, tuple(sys.version_info[:3]), sys.implementation.name.capitalize())
+
+
+def query_interpreter(path: Path) -> Interpreter:
+    found = _query(path)
+    if found is None:
+        raise PapershelfError(f"{path}: not a working Python interpreter")
+    return found
+
+
+def choose(spec: VersionSpec, interpreters: Iterable[Interpreter]) -> Interpreter:
+    """The newest interpreter the spec allows, or an error listing what there is."""
+    candidates = list(interpreters)
+    for interpreter in sorted(candidates, key=lambda item: item.version, reverse=True):
+        if spec.allows(interpreter.version):
+            return interpreter
+    found = ", ".join(format_version(item.version) for item in candidates) or "none"
+    raise PapershelfError(
+        f"{spec.source} asks for Python {spec.text}, but no interpreter found satisfies it "
+        f"(found: {found}); install one (pyenv install, uv python install) or pass --python"
+    )
+
+
+def pyvenv_cfg(env_dir: Path) -> dict[str, str]:
+    """The key = value pairs of an environment's pyvenv.cfg (empty when missing)."""
+    try:
+        text = (env_dir / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip()] = value.strip()
+    return values
+
+
+def to_json(interpreters: Iterable[Interpreter]) -> str:
+    return json.dumps(
+        [
+            {"path": str(item.path), "version": format_version(item.version)}
+            for item in interpreters
+        ]
+    )
