@@ -1,0 +1,295 @@
+"""Extracting one archive atomically: check, stage, verify, rename — or leave nothing.
+
+The order is fixed: the archive file itself, its listing against
+:mod:`safety`, the bytes into a private staging folder beside the
+destination, then one ``os.rename`` into place and the manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from papershelf import magic
+from papershelf.archive.gitguard import guard
+from papershelf.archive.model import ArchiveError, Entry, EntryKind, Limits, Progress
+from papershelf.archive.registry import open_reader
+from papershelf.archive.safety import Problem, check_entries, top_folder
+from papershelf.archive.staging import StagingSink, interrupts_raise, remove_tree
+
+MANIFEST = ".papershelf-extract.json"
+_ARCHIVE_SUFFIX = re.compile(
+    r"(\.part0*1)?\.(tar\.gz|tar\.bz2|tar\.xz|tgz|tbz2?|txz|zip|rar|7z|tar)$", re.I)
+
+ProgressFactory = Callable[[str, int], AbstractContextManager[Progress | None]]
+
+
+@dataclass
+class Options:
+    """What the user asked for; defaults are those of the command line."""
+
+    dest: Path | None = None
+    force: bool = False
+    password: str | None = None
+    ask_password: Callable[[str], str | None] | None = None
+    encoding: str | None = None
+    tool: str = "auto"
+    limits: Limits = field(default_factory=Limits)
+    recursive: bool = False
+    progress: ProgressFactory | None = None
+
+
+@dataclass
+class Outcome:
+    """What happened to one archive, for the text and JSON reports."""
+
+    archive: Path
+    status: str  # extracted | already-extracted | failed
+    destination: Path | None = None
+    entries: int = 0
+    bytes: int = 0
+    error: str | None = None
+    nested: list[Outcome] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "archive": str(self.archive), "status": self.status,
+            "destination": str(self.destination) if self.destination else None,
+            "entries": self.entries, "bytes": self.bytes, "error": self.error,
+            "nested": [n.as_json() for n in self.nested],
+        }
+
+
+@dataclass
+class Listing:
+    """An archive's entries and what is wrong with them, for ``--list``."""
+
+    archive: Path
+    entries: list[Entry]
+    problems: list[Problem]
+
+
+def check_archive_file(path: Path) -> str | None:
+    """The archive must be a regular file (not a symlink or device); returns its format."""
+    try:
+        st = os.lstat(path)
+    except OSError as error:
+        raise ArchiveError(f"{path}: cannot read: {error.strerror}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise ArchiveError(f"{path}: is a symlink; give the archive itself")
+    if not stat.S_ISREG(st.st_mode):
+        raise ArchiveError(f"{path}: not a regular file")
+    return magic.sniff_file(path)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb", buffering=0) as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def folder_name(archive: Path) -> str:
+    """The folder a tarbomb gets: the archive's name without its archive suffixes."""
+    stem = _ARCHIVE_SUFFIX.sub("", archive.name)
+    return stem if stem and stem != archive.name else f"{archive.name}.d"
+
+
+def unique_name(parent: Path, name: str) -> str:
+    """``name``, or ``name-1``, ``name-2`` … — never something that already exists."""
+    candidate, number = name, 0
+    while os.path.lexists(parent / candidate):
+        number += 1
+        candidate = f"{name}-{number}"
+    return candidate
+
+
+def _first_problem(archive: Path, problems: list[Problem]) -> ArchiveError:
+    more = f" (and {len(problems) - 1} more problems; see --list)" if len(problems) > 1 else ""
+    return ArchiveError(f"{archive}: refused: {problems[0]}{more}")
+
+
+@contextlib.contextmanager
+def _opened(path: Path, kind: str | None, options: Options) -> Iterator[Any]:
+    try:
+        reader = open_reader(path, kind, options.password, options.encoding, options.tool)
+    except ArchiveError as error:
+        if options.password or options.ask_password is None or "encrypted" not in str(error):
+            raise
+        options.password = options.ask_password(str(path))
+        if not options.password:
+            raise
+        reader = open_reader(path, kind, options.password, options.encoding, options.tool)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+def list_archive(path: Path, options: Options) -> Listing:
+    kind = check_archive_file(path)
+    with _opened(path, kind, options) as reader:
+        entries = reader.entries()
+    _planned, problems = check_entries(entries, options.limits, path.stat().st_size)
+    return Listing(path, entries, problems)
+
+
+class Manifest:
+    """``.papershelf-extract.json``: which archive (by sha256) went to which folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / MANIFEST
+        self.records: list[dict[str, Any]] = []
+        if self.path.is_file():
+            try:
+                self.records = list(json.loads(self.path.read_text("utf-8"))["archives"])
+            except (ValueError, KeyError, TypeError):
+                raise ArchiveError(f"{self.path}: damaged manifest; remove it or choose "
+                                   "another --dest") from None
+
+    def find(self, sha256: str) -> dict[str, Any] | None:
+        for record in self.records:
+            if record.get("sha256") == sha256 and (self.path.parent / record["folder"]).exists():
+                return record
+        return None
+
+    def put(self, record: dict[str, Any]) -> None:
+        self.records = [r for r in self.records if r.get("sha256") != record["sha256"]]
+        self.records.append(record)
+        tmp = self.path.with_name(f"{MANIFEST}.tmp")
+        tmp.write_text(json.dumps({"version": 1, "archives": self.records},
+                                  ensure_ascii=False, indent=1), "utf-8")
+        os.replace(tmp, self.path)
+
+
+def prepare_destination(options: Options) -> tuple[Path, bool, list[str]]:
+    """The destination root, whether papershelf created it, and notes for the user."""
+    notes: list[str] = []
+    if options.dest is None:
+        root = Path(tempfile.mkdtemp(prefix="papershelf-"))
+        note = guard(root, explicit=False)
+        return root, True, notes
+    root = options.dest.absolute()
+    if os.path.lexists(root):
+        if root.is_symlink() or not root.is_dir():
+            raise ArchiveError(f"{root}: --dest must be a folder (absent or empty)")
+        content = [n for n in os.listdir(root) if n != MANIFEST]
+        if content and not (root / MANIFEST).exists() and not options.force:
+            raise ArchiveError(f"{root}: --dest already has files; choose an empty or absent "
+                               "folder (or --force to extract beside them)")
+        created = False
+    else:
+        created = True
+    note = guard(root, explicit=True)
+    if note:
+        notes.append(note)
+    if created:
+        root.mkdir(parents=True)
+    return root, created, notes
+
+
+def extract_archive(path: Path, root: Path, options: Options, depth: int = 0,
+                    manifest: Manifest | None = None) -> Outcome:
+    """Extract one archive into a new folder under ``root``, atomically."""
+    kind = check_archive_file(path)
+    digest = sha256_of(path)
+    if manifest is not None:
+        previous = manifest.find(digest)
+        if previous is not None and not options.force:
+            return Outcome(path, "already-extracted", root / previous["folder"],
+                           len(previous.get("entries", [])), int(previous.get("bytes", 0)))
+    else:
+        previous = None
+    staging = Path(tempfile.mkdtemp(prefix=".papershelf-staging-", dir=root))
+    try:
+        with interrupts_raise():
+            outcome = _extract_staged(path, kind, root, staging, options, depth)
+            if previous is not None:
+                old = root / previous["folder"]
+                if os.path.lexists(old):
+                    os.rename(old, staging / "replaced")
+            assert outcome.destination is not None
+            name = unique_name(root, outcome.destination.name)
+            final = root / name
+            os.rename(outcome.destination, final)
+            outcome.destination = final
+            if manifest is not None:
+                manifest.put({
+                    "archive": str(path.absolute()), "sha256": digest, "folder": name,
+                    "bytes": outcome.bytes, "entries": outcome_entries(final),
+                })
+    finally:
+        remove_tree(staging)
+    return outcome
+
+
+def outcome_entries(folder: Path) -> list[dict[str, Any]]:
+    """Every file written, with its size: what the manifest records."""
+    result = []
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            full = Path(dirpath, name)
+            st = os.lstat(full)
+            result.append({"name": full.relative_to(folder).as_posix(),
+                           "size": st.st_size if stat.S_ISREG(st.st_mode) else 0})
+    result.sort(key=lambda r: str(r["name"]))
+    return result
+
+
+def _extract_staged(path: Path, kind: str | None, root: Path, staging: Path,
+                    options: Options, depth: int) -> Outcome:
+    """Write and verify the whole archive under ``staging``; returns the folder to move."""
+    tree = staging / "tree"
+    tree.mkdir()
+    with _opened(path, kind, options) as reader:
+        entries = reader.entries()
+        planned, problems = check_entries(entries, options.limits, path.stat().st_size)
+        if problems:
+            raise _first_problem(path, problems)
+        total = sum(p.entry.size for p in planned if p.entry.kind is EntryKind.FILE)
+        progress_cm = (options.progress(str(path), total) if options.progress
+                       else contextlib.nullcontext(None))
+        with progress_cm as progress:
+            sink = StagingSink(str(path), tree, options.limits, progress)
+            reader.extract(planned, sink)
+        for item in planned:
+            if item.entry.kind is EntryKind.DIR:
+                sink.make_dir(item)
+        sink.make_links(planned)
+        sink.finish_modes(planned)
+    top = top_folder(planned)
+    folder = tree / top if top is not None else tree
+    if top is None:
+        target = staging / folder_name(path)
+        os.rename(tree, target)
+        folder = target
+    outcome = Outcome(path, "extracted", folder, len(planned), sink.written)
+    if options.recursive:
+        outcome.nested = _extract_nested(folder, options, depth)
+    return outcome
+
+
+def _extract_nested(folder: Path, options: Options, depth: int) -> list[Outcome]:
+    """Archives found inside, each extracted beside itself, to the depth limit."""
+    found = []
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in sorted(files):
+            full = Path(dirpath, name)
+            if not full.is_symlink() and magic.sniff_file(full) in ("zip", "rar", "7z", "tar",
+                                                                     "gzip", "bzip2", "xz"):
+                found.append(full)
+    if found and depth + 1 > options.limits.max_depth:
+        raise ArchiveError(f"{found[0].name}: nested archive deeper than the limit of "
+                           f"{options.limits.max_depth} (--max-depth)")
+    return [extract_archive(inner, inner.parent, options, depth + 1) for inner in found]

@@ -1,0 +1,57 @@
+"""Keeping extracted files out of git: a destination in a work tree must be ignored."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from papershelf.archive.model import ArchiveError
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False,
+                          stdin=subprocess.DEVNULL)
+
+
+def _existing_ancestor(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def work_tree_of(path: Path) -> Path | None:
+    """The git work tree ``path`` lies in, or None."""
+    anchor = _existing_ancestor(path)
+    if not anchor.is_dir():
+        anchor = anchor.parent
+    try:
+        result = _git(anchor, "rev-parse", "--show-toplevel")
+    except OSError:
+        return None
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    return Path(result.stdout.strip())
+
+
+def guard(dest: Path, explicit: bool) -> str | None:
+    """Refuse or exclude a destination inside a work tree; returns a note for the user."""
+    top = work_tree_of(dest)
+    if top is None:
+        return None
+    rel = dest.resolve().relative_to(top.resolve()).as_posix()
+    if rel == "." or rel.split("/")[0] == ".git":
+        raise ArchiveError(f"{dest}: cannot extract into the repository root or .git")
+    if _git(top, "check-ignore", "-q", "--no-index", f"{rel}/").returncode == 0:
+        return None
+    if not explicit:
+        raise ArchiveError(f"{dest}: inside the git work tree {top} and not ignored; "
+                           "choose --dest outside it")
+    exclude = Path(top, _git(top, "rev-parse", "--git-path", "info/exclude").stdout.strip())
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    line = f"/{rel}/\n"
+    old = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+    if line not in old:
+        with open(exclude, "a", encoding="utf-8") as stream:
+            stream.write(("" if not old or old.endswith("\n") else "\n") + line)
+    return f"added /{rel}/ to {exclude} so the extracted files cannot be committed"

@@ -1,0 +1,102 @@
+"""The data every backend produces and the safety checks consume: one neutral shape."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from papershelf.errors import PapershelfError
+
+
+class EntryKind(enum.Enum):
+    FILE = "file"
+    DIR = "dir"
+    SYMLINK = "symlink"
+    HARDLINK = "hardlink"
+    SPECIAL = "special"  # device, FIFO, socket: never extracted
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One member as the archive declares it; ``handle`` is the backend's own object."""
+
+    name: str
+    kind: EntryKind
+    size: int = 0
+    packed: int | None = None
+    crc: int | None = None
+    mode: int | None = None
+    link: str | None = None
+    encrypted: bool = False
+    handle: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that stop bombs; every one is an option of ``papershelf extract``."""
+
+    max_total: int = 8 * 1024**3
+    max_ratio: float = 250.0
+    ratio_floor: int = 16 * 1024**2  # below this many bytes the ratio is not checked
+    max_entries: int = 50_000
+    max_depth: int = 3
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An entry that passed every check, with the safe relative path it will get."""
+
+    entry: Entry
+    parts: tuple[str, ...]
+
+    @property
+    def relpath(self) -> str:
+        return "/".join(self.parts)
+
+
+class ArchiveError(PapershelfError):
+    """A bad, hostile or unreadable archive: the message names the archive (and entry)."""
+
+
+class Sink(Protocol):
+    """Where a backend writes: checks sizes, CRCs and limits as bytes arrive."""
+
+    root: Path
+
+    def write_stream(self, item: Planned, source: IO[bytes], verify_crc: bool) -> None: ...
+
+    def open_writer(self, item: Planned) -> MemberWriter: ...
+
+    def adopt_tree(self, root: Path, items: Iterable[Planned]) -> None: ...
+
+
+class MemberWriter(Protocol):
+    def write(self, data: bytes) -> int: ...
+
+    def finish(self, verify_crc: bool) -> None: ...
+
+
+class Reader(Protocol):
+    """An open archive: its entries, and a way to write the accepted ones to a sink."""
+
+    def entries(self) -> list[Entry]: ...
+
+    def extract(self, items: list[Planned], sink: Sink) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Backend(Protocol):
+    """One archive format (or external tool); registered in :mod:`registry`."""
+
+    name: str
+
+    def open(self, path: Path, password: str | None, encoding: str | None, tool: str) -> Reader:
+        """Open ``path``; ``tool`` names the external extractor to use, or "auto"."""
+        ...
+
+
+Progress = Callable[[int], None]

@@ -1,0 +1,98 @@
+"""RAR: rarfile lists and validates; one run of a probed tool extracts, then is verified.
+
+The tool works in a private folder holding only links to this archive's own
+volumes (unar otherwise glues unrelated ``a.rar`` and ``b.rar`` lying side by
+side into one set), and what it writes is checked against rarfile's listing.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import rarfile
+
+from papershelf.archive import tools
+from papershelf.archive.model import ArchiveError, Entry, EntryKind, Planned, Sink
+
+_REDIR_HARDLINK = 4
+_REDIR_COPY = 5
+
+
+class RarReader:
+    def __init__(self, path: Path, password: str | None, tool: str) -> None:
+        self.path = path
+        self.password = password
+        self.tool_name = tool
+        try:
+            self.rf = rarfile.RarFile(str(path), pwd=password)
+        except rarfile.NeedFirstVolume:
+            raise ArchiveError(f"{path}: this is not the first volume of a multi-volume "
+                               "archive; extract from the first one (.part1.rar or .rar)") from None
+        except rarfile.NoCrypto:
+            raise ArchiveError(f"{path}: its headers are encrypted; listing it needs the "
+                               "'cryptography' package (pip install 'papershelf[rar-crypto]')"
+                               ) from None
+        except (rarfile.Error, OSError, EOFError) as error:
+            raise ArchiveError(f"{path}: not a readable RAR archive ({error})") from None
+        problem = self.rf.strerror()
+        if problem:
+            self.rf.close()
+            raise ArchiveError(f"{path}: {problem} (missing volume, or truncated archive?)")
+        if self.rf.needs_password() and not password:
+            self.rf.close()
+            raise ArchiveError(f"{path}: encrypted; give --password or set PAPERSHELF_PASSWORD")
+        self.volumes = [Path(v) for v in self.rf.volumelist()]
+
+    def entries(self) -> list[Entry]:
+        result = []
+        for info in self.rf.infolist():
+            mode = info.mode if info.host_os == rarfile.RAR_OS_UNIX else 0
+            redir = getattr(info, "file_redir", None)
+            link = None
+            if info.is_dir():
+                kind = EntryKind.DIR
+            elif redir and redir[0] in (_REDIR_HARDLINK, _REDIR_COPY):
+                kind, link = EntryKind.HARDLINK, redir[2]
+            elif info.is_symlink():
+                kind = EntryKind.SYMLINK
+                link = redir[2] if redir else self.rf.read(info).decode("utf-8", "replace")
+            elif mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+                kind = EntryKind.SPECIAL
+            else:
+                kind = EntryKind.FILE
+            result.append(Entry(
+                name=info.filename.rstrip("/"), kind=kind,
+                size=info.file_size if kind is EntryKind.FILE else 0,
+                packed=info.compress_size, crc=info.CRC if kind is EntryKind.FILE else None,
+                mode=(mode & 0o7777) or None, link=link, encrypted=info.needs_password(),
+                handle=info,
+            ))
+        return result
+
+    def extract(self, items: list[Planned], sink: Sink) -> None:
+        tool = tools.choose(tools.RAR_TOOLS, self.tool_name, len(self.volumes) > 1,
+                            self.rf.needs_password(), str(self.path))
+        work = Path(sink.root).parent / ".tool"
+        inbox, out = work / "in", work / "out"
+        inbox.mkdir(parents=True)
+        out.mkdir()
+        for volume in self.volumes:
+            if not stat.S_ISREG(os.lstat(volume).st_mode):
+                raise ArchiveError(f"{volume}: a volume of {self.path} is not a regular file")
+            os.symlink(os.path.abspath(volume), inbox / volume.name)
+        tools.run(tools.rar_command(tool, inbox / self.volumes[0].name, out, self.password),
+                  str(self.path))
+        sink.adopt_tree(out, items)
+
+    def close(self) -> None:
+        self.rf.close()
+
+
+class RarBackend:
+    name = "rar"
+
+    def open(self, path: Path, password: str | None, encoding: str | None,
+             tool: str = "auto") -> RarReader:
+        return RarReader(path, password, tool)

@@ -1,0 +1,114 @@
+"""Zip, read with the standard library; overlapping entries (zip bombs) detected here."""
+
+from __future__ import annotations
+
+import itertools
+import stat
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+from papershelf.archive.model import ArchiveError, Entry, EntryKind, Planned, Sink
+from papershelf.archive.names import decode_names
+
+_LOCAL_HEADER = struct.Struct("<4s5HIIIHH")
+_ENCRYPTED = 0x1
+_CHUNK = 1024 * 1024
+
+
+class ZipReader:
+    def __init__(self, path: Path, password: str | None, encoding: str | None) -> None:
+        self.path = path
+        self.password = password.encode("utf-8") if password is not None else None
+        try:
+            self.zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
+            raise ArchiveError(f"{path}: not a readable zip archive ({error})") from None
+        try:
+            self.infos = self.zf.infolist()
+            self.names = decode_names(self.infos, encoding)
+            self._check_overlap()
+        except BaseException:
+            self.zf.close()
+            raise
+
+    def _check_overlap(self) -> None:
+        """Refuse entries whose data overlap: Python before 3.11.8/3.12.2 accepts them."""
+        spans: list[tuple[int, int, str]] = []
+        with open(self.path, "rb") as stream:
+            for info, name in zip(self.infos, self.names, strict=True):
+                stream.seek(info.header_offset)
+                header = stream.read(_LOCAL_HEADER.size)
+                if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+                    raise ArchiveError(f"{self.path}: entry {name!r}: bad local header "
+                                       "(truncated or damaged archive)")
+                fields = _LOCAL_HEADER.unpack(header)
+                start = info.header_offset
+                end = start + _LOCAL_HEADER.size + fields[9] + fields[10] + info.compress_size
+                spans.append((start, end, name))
+        spans.sort()
+        for (_s1, end1, name1), (start2, _e2, name2) in itertools.pairwise(spans):
+            if start2 < end1:
+                raise ArchiveError(f"{self.path}: entry {name2!r} overlaps entry {name1!r} "
+                                   "(an overlapping-entries zip bomb)")
+        start_dir = getattr(self.zf, "start_dir", None)
+        if spans and start_dir is not None and spans[-1][1] > start_dir:
+            raise ArchiveError(f"{self.path}: entry {spans[-1][2]!r} overlaps the central "
+                               "directory (damaged archive or zip bomb)")
+
+    def entries(self) -> list[Entry]:
+        result = []
+        for info, name in zip(self.infos, self.names, strict=True):
+            mode = info.external_attr >> 16 if info.create_system == 3 else 0
+            if info.is_dir():
+                kind = EntryKind.DIR
+            elif stat.S_ISLNK(mode):
+                kind = EntryKind.SYMLINK
+            elif mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+                kind = EntryKind.SPECIAL
+            else:
+                kind = EntryKind.FILE
+            link = None
+            if kind is EntryKind.SYMLINK:
+                if info.file_size > 4096:
+                    raise ArchiveError(f"{self.path}: entry {name!r}: symlink target too long")
+                link = self.zf.read(info, pwd=self.password).decode("utf-8", "replace")
+            result.append(Entry(
+                name=name, kind=kind, size=info.file_size, packed=info.compress_size,
+                crc=info.CRC, mode=mode & 0o7777 or None, link=link,
+                encrypted=bool(info.flag_bits & _ENCRYPTED), handle=info,
+            ))
+        return result
+
+    def extract(self, items: list[Planned], sink: Sink) -> None:
+        for item in items:
+            if item.entry.kind is not EntryKind.FILE:
+                continue
+            info = item.entry.handle
+            assert isinstance(info, zipfile.ZipInfo)
+            try:
+                with self.zf.open(info, pwd=self.password) as source:
+                    # zipfile checks the CRC itself at the end of each member.
+                    sink.write_stream(item, source, verify_crc=False)
+            except RuntimeError as error:  # zipfile: password required / bad password
+                raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
+            except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError,
+                    zlib.error) as error:
+                raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
+            except OSError as error:
+                if isinstance(error.__cause__, OSError) or error.errno is None:
+                    raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: "
+                                       f"{error}") from None
+                raise
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+class ZipBackend:
+    name = "zip"
+
+    def open(self, path: Path, password: str | None, encoding: str | None,
+             tool: str = "auto") -> ZipReader:
+        return ZipReader(path, password, encoding)

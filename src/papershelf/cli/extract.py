@@ -1,0 +1,244 @@
+"""``papershelf extract`` and ``papershelf doctor``: the command line of the archive package."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from papershelf.archive import tools
+from papershelf.archive.extractor import (
+    Manifest,
+    Options,
+    Outcome,
+    extract_archive,
+    list_archive,
+    prepare_destination,
+)
+from papershelf.archive.model import ArchiveError, Limits, Progress
+from papershelf.archive.staging import remove_tree
+from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
+
+_DEFAULTS = Limits()
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$", re.I)
+PROGRESS_THRESHOLD = 64 * 1024**2
+
+
+def parse_size(value: str) -> int:
+    """``500M``, ``8G``, ``1024`` → bytes (powers of 1024)."""
+    match = _SIZE.match(value.strip())
+    if not match:
+        raise click.BadParameter(f"{value!r} is not a size like 500M or 8G")
+    power = " kmgt".index(match.group(2).lower() or " ")
+    return int(float(match.group(1)) * 1024**power)
+
+
+def _ask_password(archive: str) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    value: str = click.prompt(f"Password for {archive}", hide_input=True, err=True,
+                              default="", show_default=False)
+    return value or None
+
+
+def _progress(label: str, total: int) -> contextlib.AbstractContextManager[Progress | None]:
+    if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return _bar(label, total)
+
+
+@contextlib.contextmanager
+def _bar(label: str, total: int) -> Iterator[Progress]:
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def archives_in_repository() -> list[Path]:
+    """What repo-check reports as archive-in-git, as paths from the current folder."""
+    try:
+        from papershelf.engine import run_check
+    except ImportError:
+        return _archives_by_git()
+    result = run_check(Path.cwd(), only={"archive-in-git"})
+    return [result.root / f.path for f in result.findings if f.rule == "archive-in-git"]
+
+
+def _archives_by_git() -> list[Path]:
+    from papershelf import magic
+
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
+                         text=True, check=False)
+    if top.returncode != 0:
+        raise PapershelfError("not in a git repository; name the archives to extract")
+    root = Path(top.stdout.strip())
+    listed = subprocess.run(["git", "-c", "core.quotePath=false", "ls-files", "-z"], cwd=root,
+                            capture_output=True, check=True).stdout
+    paths = [root / os.fsdecode(p) for p in listed.split(b"\0") if p]
+    return [p for p in paths if magic.sniff_file(p) is not None]
+
+
+def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool, dict[str, Any]]:
+    listing = list_archive(archive, options)
+    by_entry: dict[str | None, list[str]] = {}
+    for problem in listing.problems:
+        by_entry.setdefault(problem.entry, []).append(problem.reason)
+    record: dict[str, Any] = {
+        "archive": str(archive), "problems": by_entry.get(None, []),
+        "entries": [{"name": e.name, "kind": e.kind.value, "size": e.size,
+                     "unsafe": by_entry.get(e.name, [])} for e in listing.entries],
+    }
+    if not as_json:
+        click.echo(f"{archive}:")
+        for reason in by_entry.get(None, []):
+            click.echo(f"  UNSAFE archive: {reason}")
+        for entry in listing.entries:
+            mark = "".join(f"  UNSAFE: {r}" for r in by_entry.get(entry.name, []))
+            suffix = "/" if entry.kind.value == "dir" else (
+                f" -> {entry.link}" if entry.link is not None else "")
+            shown = repr(entry.name) if mark else entry.name
+            click.echo(f"  {entry.size:>12}  {shown}{suffix}{mark}")
+    return not listing.problems, record
+
+
+@click.command()
+@click.argument("archives", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--dest", type=click.Path(path_type=Path), help="Extract under DIR (absent or "
+              "empty) instead of a new papershelf-XXXX folder in the temporary directory.")
+@click.option("--force", is_flag=True, help="Re-extract archives already extracted there, "
+              "and allow a --dest that has other files (never overwritten).")
+@click.option("--list", "list_only", is_flag=True,
+              help="Show the entries, unsafe ones marked; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--recursive", is_flag=True, help="Also extract archives found inside.")
+@click.option("--password", envvar="PAPERSHELF_PASSWORD",
+              help="Password for encrypted archives (or PAPERSHELF_PASSWORD).")
+@click.option("--encoding", help="Encoding of non-UTF-8 zip names (e.g. cp866); "
+              "default: detected.")
+@click.option("--backend", type=click.Choice(["auto", "unrar", "unar", "bsdtar", "7zz",
+                                              "py7zr"]), default="auto", show_default=True,
+              help="External extractor for RAR (unrar, unar, bsdtar) and 7z (7zz, py7zr).")
+@click.option("--max-total-size", default=f"{_DEFAULTS.max_total // 1024**3}G",
+              show_default=True, help="Refuse archives that unpack to more than this.")
+@click.option("--max-ratio", type=float, default=_DEFAULTS.max_ratio, show_default=True,
+              help="Refuse archives unpacking to more than this many times their size.")
+@click.option("--max-entries", type=int, default=_DEFAULTS.max_entries, show_default=True)
+@click.option("--max-depth", type=int, default=_DEFAULTS.max_depth, show_default=True,
+              help="How deep --recursive goes.")
+def extract(archives: tuple[Path, ...], dest: Path | None, force: bool, list_only: bool,
+            fmt: str, recursive: bool, password: str | None, encoding: str | None,
+            backend: str, max_total_size: str, max_ratio: float, max_entries: int,
+            max_depth: int) -> int:
+    """Extract ARCHIVES (default: every archive committed to the repository) safely.
+
+    Each archive goes into its own folder under a fresh temporary folder (or
+    --dest); nothing is written unless the whole archive checks out.
+    """
+    if encoding is not None:
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {encoding!r}",
+                                     param_hint="--encoding") from None
+    limits = Limits(max_total=parse_size(max_total_size), max_ratio=max_ratio,
+                    max_entries=max_entries, max_depth=max_depth)
+    options = Options(dest=dest, force=force, password=password or None,
+                      ask_password=_ask_password, encoding=encoding, tool=backend,
+                      limits=limits, recursive=recursive, progress=_progress)
+    paths = list(archives) if archives else archives_in_repository()
+    as_json = fmt == "json"
+    if not paths:
+        if as_json:
+            click.echo(json.dumps({"archives": []}))
+        else:
+            click.echo("no archives to extract", err=True)
+        return EXIT_OK
+    if list_only:
+        return _list(paths, options, as_json)
+    return _extract(paths, options, as_json)
+
+
+def _list(paths: list[Path], options: Options, as_json: bool) -> int:
+    ok, records = True, []
+    for path in paths:
+        try:
+            safe, record = _print_listing(path, options, as_json)
+        except PapershelfError as error:
+            ok, record = False, {"archive": str(path), "error": str(error)}
+            click.echo(f"papershelf: error: {error}", err=True)
+        else:
+            ok = ok and safe
+        records.append(record)
+    if as_json:
+        click.echo(json.dumps({"archives": records}, ensure_ascii=False, indent=1))
+    return EXIT_OK if ok else EXIT_FAILURE
+
+
+def _extract(paths: list[Path], options: Options, as_json: bool) -> int:
+    root, created, notes = prepare_destination(options)
+    for note in notes:
+        click.echo(f"papershelf: {note}", err=True)
+    outcomes: list[Outcome] = []
+    try:
+        manifest = Manifest(root)
+        for path in paths:
+            try:
+                outcome = extract_archive(path, root, options, manifest=manifest)
+            except PapershelfError as error:
+                outcome = Outcome(path, "failed", error=str(error))
+                click.echo(f"papershelf: error: {error}", err=True)
+            outcomes.append(outcome)
+            if not as_json:
+                _say(outcome)
+    finally:
+        if created and not any(o.status != "failed" for o in outcomes):
+            remove_tree(root)
+    if as_json:
+        click.echo(json.dumps({"destination": str(root) if root.exists() else None,
+                               "archives": [o.as_json() for o in outcomes]},
+                              ensure_ascii=False, indent=1))
+    return EXIT_OK if all(o.status != "failed" for o in outcomes) else EXIT_FAILURE
+
+
+def _say(outcome: Outcome, indent: str = "") -> None:
+    if outcome.status == "extracted":
+        click.echo(f"{indent}{outcome.archive} -> {outcome.destination} "
+                   f"({outcome.entries} entries, {outcome.bytes} bytes)")
+    elif outcome.status == "already-extracted":
+        click.echo(f"{indent}{outcome.archive}: already extracted to {outcome.destination}")
+    for nested in outcome.nested:
+        _say(nested, indent + "  ")
+
+
+@click.command()
+def doctor() -> int:
+    """List the RAR and 7z extractors found, their versions and what each really extracts."""
+    usable = False
+    for name in (*tools.RAR_TOOLS, *tools.SEVENZIP_TOOLS):
+        tool = tools.find(name)
+        if tool is None:
+            click.echo(f"{name:7} not installed")
+            continue
+        if name in tools.RAR_TOOLS:
+            usable = usable or tool.works
+            can = ["RAR5", "RAR3" + ("" if tool.solid_rar3 else " (non-solid only)")]
+            if tool.multivolume:
+                can.append("multi-volume")
+            if tool.encrypted:
+                can.append("encrypted")
+        else:
+            can = ["7z (after py7zr validates the listing)"]
+        verdict = ("probe extracted OK: " + ", ".join(can) if tool.works
+                   else "FAILED the extraction probe: not used")
+        click.echo(f"{name:7} {tool.version:8} {tool.path}  {verdict}")
+    if not usable:
+        raise ArchiveError("no working RAR extractor; install unar (apt-get install unar)")
+    return EXIT_OK
