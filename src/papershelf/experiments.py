@@ -554,7 +554,7 @@ def requirement_lines(path: Path, seen: set[Path] | None = None) -> list[Require
         if line.endswith("\\"):
             pending += line[:-1] + " "
             continue
-        line = (pending + line).strip()
+        line = " ".join((pending + line).split())
         pending = ""
         if not line:
             continue
@@ -804,6 +804,7 @@ _NOT_FOUND = re.compile(r"Could not find a version that satisfies the requiremen
 _VERSIONS = re.compile(r"\(from versions: ([^)]*)\)")
 _IGNORED = re.compile(r"require a different python version: (.*)")
 _IGNORED_ITEM = re.compile(r"(\S+) Requires-Python (\S+)")
+_WRONG_PYTHON = re.compile(r"requires a different Python: \S+ not in '([^']*)'")
 
 
 def check(experiment: Experiment, python: Path, plan: InstallPlan | None = None) -> list[str]:
@@ -843,8 +844,10 @@ def _dry_run(python: Path, args: Sequence[str]) -> tuple[bool, str]:
 def _summary(message: str, python: Path | None) -> str:
     ignored = _IGNORED.search(message)
     found = _NOT_FOUND.search(message)
-    if ignored:
-        specs = sorted({spec.rstrip(";,") for _, spec in _IGNORED_ITEM.findall(ignored.group(1))})
+    wrong = _WRONG_PYTHON.findall(message)
+    if ignored or wrong:
+        listed = _IGNORED_ITEM.findall(ignored.group(1)) if ignored else []
+        specs = sorted({spec.rstrip(";,") for _, spec in listed} | set(wrong))
         works = _working_pythons(specs)
         where = f"; installed Pythons that fit: {', '.join(works)}" if works else ""
         return f"needs Python {' or '.join(specs)}{where}"

@@ -1,0 +1,121 @@
+"""Tiny wheels written by hand, and a sandbox in which pip, uv and virtualenv stay offline.
+
+A wheel is a zip holding the package plus METADATA, WHEEL and RECORD; writing
+it directly takes milliseconds and needs no build backend or network.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import sys
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+IPYKERNEL_MAIN = '''\
+"""A stand-in for 'python -m ipykernel install': writes the kernel spec Jupyter reads."""
+import json, os, sys
+
+args = sys.argv[1:]
+assert args[0] == "install" and "--user" in args, args
+name = args[args.index("--name") + 1]
+display = args[args.index("--display-name") + 1]
+folder = os.path.join(os.environ["JUPYTER_DATA_DIR"], "kernels", name)
+os.makedirs(folder, exist_ok=True)
+spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": display, "language": "python"}
+with open(os.path.join(folder, "kernel.json"), "w", encoding="utf-8") as stream:
+    json.dump(spec, stream, ensure_ascii=False)
+'''
+
+
+def _digest(data: bytes) -> str:
+    raw = hashlib.sha256(data).digest()
+    return "sha256=" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def build_wheel(
+    folder: Path,
+    name: str,
+    version: str = "1.0",
+    *,
+    requires_python: str | None = None,
+    requires: Sequence[str] = (),
+    files: Mapping[str, bytes] | None = None,
+) -> Path:
+    """Write NAME-VERSION-py3-none-any.whl into folder and return its path."""
+    module = name.replace("-", "_")
+    contents = dict(files or {f"{module}/__init__.py": f"VERSION = {version!r}\n".encode()})
+    info = f"{module}-{version}.dist-info"
+    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    if requires_python:
+        metadata.append(f"Requires-Python: {requires_python}")
+    metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
+    contents[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
+    contents[f"{info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: papershelf-tests\nRoot-Is-Purelib: true\n"
+        b"Tag: py3-none-any\n"
+    )
+    record = [f"{path},{_digest(data)},{len(data)}" for path, data in contents.items()]
+    record.append(f"{info}/RECORD,,")
+    contents[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    wheel = folder / f"{module}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in contents.items():
+            archive.writestr(path, data)
+    return wheel
+
+
+def build_index(folder: Path) -> Path:
+    """The local 'index' every test installs from."""
+    folder.mkdir(parents=True, exist_ok=True)
+    build_wheel(folder, "alpha", "1.0")
+    build_wheel(folder, "beta", "1.0", requires=["alpha>=1.0"])
+    build_wheel(folder, "gamma", "1.0")
+    build_wheel(folder, "gamma", "2.0")
+    # like torch==1.4.0: only for old Pythons
+    build_wheel(folder, "oldonly", "1.4.0", requires_python=">=3.6,<3.9")
+    build_wheel(folder, "oldonly", "2.0", requires_python=">=3.6,<3.9")
+    build_wheel(
+        folder,
+        "ipykernel",
+        "6.0",
+        files={"ipykernel/__init__.py": b"", "ipykernel/__main__.py": IPYKERNEL_MAIN.encode()},
+    )
+    # many small files: an install that takes long enough to be interrupted
+    bulky = {f"bulky/part{index}.py": f"X = {index}\n".encode() * 50 for index in range(4000)}
+    bulky["bulky/__init__.py"] = b""
+    build_wheel(folder, "bulky", "1.0", files=bulky)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def offline_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point pip, uv, virtualenv and Jupyter at temporary folders; no network, no $HOME."""
+    base = tmp_path_factory.mktemp("mkexp-session")
+    index = build_index(base / "wheels")
+    settings = {
+        "VIRTUALENV_OVERRIDE_APP_DATA": str(base / "virtualenv-app-data"),
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(index),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_CACHE_DIR": "1",
+        "PIP_CONFIG_FILE": os.devnull,
+        "UV_OFFLINE": "1",
+        "UV_NO_CONFIG": "1",
+        "UV_FIND_LINKS": str(index),
+        "UV_INDEX_URL": (base / "no-index").as_uri(),
+        "UV_CACHE_DIR": str(base / "uv-cache"),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "JUPYTER_DATA_DIR": str(base / "jupyter"),
+        # uv lives beside the test interpreter; make 'uv on PATH' true, as in a dev shell
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in settings.items():
+            patch.setenv(key, value)
+        yield index
