@@ -85,7 +85,7 @@ def test_notebooks_and_scripts_without_declaration_are_one_experiment(tmp_path: 
             "02 scripts/run.py": "",
         },
     )
-    top, items = discover(root)
+    _, items = discover(root)
     assert [(item.path.name, item.declarations, item.notebooks) for item in items] == [
         ("01 Основы", (), True),
         ("02 scripts", (), False),
@@ -143,7 +143,7 @@ def test_list_is_limited_to_the_folder_given(tmp_path: Path) -> None:
         ("pyproject.toml", '[tool.poetry.dependencies]\npython = "^3.8"\n', (3, 12, 1), (4, 0)),
         ("setup.py", "setup(python_requires='>=3.7')\n", (3, 7, 0), (3, 6, 15)),
         ("runtime.txt", "python-3.7.16\n", (3, 7, 16), (3, 7, 15)),
-        ("environment.yml", "name: x\ndependencies:\n  - python=3.8\n  - numpy\n", (3, 8, 1), (3, 9)),
+        ("environment.yml", "dependencies:\n  - python=3.8\n  - numpy\n", (3, 8, 1), (3, 9)),
         ("environment.yml", "dependencies:\n  - python>=3.7,<3.9\n", (3, 7, 2), (3, 9, 0)),
     ],
 )

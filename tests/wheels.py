@@ -51,7 +51,7 @@ def build_wheel(
     module = name.replace("-", "_")
     contents = dict(files or {f"{module}/__init__.py": f"VERSION = {version!r}\n".encode()})
     info = f"{module}-{version}.dist-info"
-    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     if requires_python:
         metadata.append(f"Requires-Python: {requires_python}")
     metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
