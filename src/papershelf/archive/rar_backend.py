@@ -26,7 +26,9 @@ class RarReader:
         self.password = password
         self.tool_name = tool
         try:
-            self.rf = rarfile.RarFile(str(path), pwd=password)
+            self.rf = rarfile.RarFile(str(path))
+            if password:
+                self.rf.setpassword(password)
         except rarfile.NeedFirstVolume:
             raise ArchiveError(f"{path}: this is not the first volume of a multi-volume "
                                "archive; extract from the first one (.part1.rar or .rar)") from None

@@ -1,0 +1,184 @@
+"""A writer of stored (uncompressed) RAR5 and RAR3 archives, for tests only.
+
+No free RAR writer exists, and stored entries are all the safety tests need:
+names, links, modes, multiple volumes and damaged data. Formats from RARLAB's
+published technical notes (RAR 5.0 archive format; RAR 2.9/3.x "technote").
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+RAR5_SIGNATURE = b"Rar!\x1a\x07\x01\x00"
+RAR3_SIGNATURE = b"Rar!\x1a\x07\x00"
+UNIX_SYMLINK = 1
+HARD_LINK = 4
+
+
+@dataclass
+class Member:
+    """One entry to write; ``name`` may be bytes to write hostile names verbatim."""
+
+    name: str | bytes
+    data: bytes = b""
+    mode: int = 0o100644
+    is_dir: bool = False
+    link: str | None = None  # symlink target (RAR5 redirection or RAR3 data)
+    hardlink: str | None = None  # RAR5 hard link target
+    crc: int | None = None  # override, to write a wrong CRC
+    size: int | None = None  # override the declared unpacked size
+
+
+def file(name: str | bytes, data: bytes, mode: int = 0o100644) -> Member:
+    return Member(name, data, mode)
+
+
+def directory(name: str) -> Member:
+    return Member(name, mode=0o040755, is_dir=True)
+
+
+def symlink(name: str, target: str) -> Member:
+    return Member(name, mode=0o120777, link=target)
+
+
+def hardlink(name: str, target: str) -> Member:
+    return Member(name, hardlink=target)
+
+
+def vint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _rar5_header(body: bytes) -> bytes:
+    size = vint(len(body))
+    return struct.pack("<I", zlib.crc32(size + body)) + size + body
+
+
+def _name_bytes(name: str | bytes) -> bytes:
+    return name if isinstance(name, bytes) else name.encode("utf-8")
+
+
+def _rar5_file(member: Member, part: bytes, crc: int, split_before: bool,
+               split_after: bool) -> bytes:
+    extra = b""
+    if member.link is not None or member.hardlink is not None:
+        kind = UNIX_SYMLINK if member.link is not None else HARD_LINK
+        target = (member.link if member.link is not None else member.hardlink or "").encode()
+        record = vint(5) + vint(kind) + vint(0) + vint(len(target)) + target
+        extra = vint(len(record)) + record
+    flags = 0x0002 | (0x0001 if extra else 0) | (0x0008 if split_before else 0) | (
+        0x0010 if split_after else 0)
+    file_flags = (0x0001 if member.is_dir else 0) | 0x0004
+    size = member.size if member.size is not None else len(member.data)
+    name = _name_bytes(member.name)
+    body = (vint(2) + vint(flags) + (vint(len(extra)) if extra else b"") + vint(len(part))
+            + vint(file_flags) + vint(size) + vint(member.mode) + struct.pack("<I", crc)
+            + vint(0) + vint(1) + vint(len(name)) + name + extra)
+    return _rar5_header(body) + part
+
+
+def write_rar5(path: Path, members: Sequence[Member], volume_size: int | None = None,
+               solid: bool = False) -> list[Path]:
+    """Write ``members``; with ``volume_size``, data is split into ``.partN.rar`` volumes."""
+    volumes: list[bytearray] = [bytearray()]
+    used = [0]
+
+    def start_volume(number: int) -> None:
+        flags = (0x0001 if volume_size else 0) | (0x0002 if number else 0) | (
+            0x0004 if solid else 0)
+        body = vint(1) + vint(0) + vint(flags) + (vint(number) if number else b"")
+        volumes[-1] += RAR5_SIGNATURE + _rar5_header(body)
+
+    start_volume(0)
+    for member in members:
+        data = member.data
+        full_crc = member.crc if member.crc is not None else zlib.crc32(data)
+        offset = 0
+        first = True
+        while True:
+            room = (volume_size - used[0]) if volume_size else len(data)
+            part = data[offset : offset + max(room, 0)] if volume_size else data
+            last = offset + len(part) >= len(data)
+            crc = full_crc if last else zlib.crc32(part)
+            volumes[-1] += _rar5_file(member, part, crc, not first, not last)
+            used[0] += len(part)
+            offset += len(part)
+            first = False
+            if last:
+                break
+            volumes[-1] += _rar5_header(vint(5) + vint(0) + vint(0x0001))
+            volumes.append(bytearray())
+            used[0] = 0
+            start_volume(len(volumes) - 1)
+    volumes[-1] += _rar5_header(vint(5) + vint(0) + vint(0))
+    if len(volumes) == 1 and not volume_size:
+        path.write_bytes(bytes(volumes[0]))
+        return [path]
+    stem = path.name[: -len(".rar")] if path.name.endswith(".rar") else path.name
+    paths = []
+    for number, content in enumerate(volumes, 1):
+        target = path.with_name(f"{stem}.part{number}.rar")
+        target.write_bytes(bytes(content))
+        paths.append(target)
+    return paths
+
+
+def _rar3_block(kind: int, flags: int, fields: bytes, data: bytes = b"") -> bytes:
+    size = 7 + len(fields)
+    head = struct.pack("<BHH", kind, flags, size) + fields
+    return struct.pack("<H", zlib.crc32(head) & 0xFFFF) + head + data
+
+
+def write_rar3(path: Path, members: Sequence[Member], volume_size: int | None = None
+               ) -> list[Path]:
+    """Stored RAR 2.9/3.x; volumes use the old ``.rar, .r00, .r01`` naming."""
+    volumes: list[bytearray] = [bytearray()]
+
+    def start_volume(number: int) -> None:
+        flags = (0x0001 if volume_size else 0) | (0x0100 if number == 0 and volume_size else 0)
+        volumes[-1] += RAR3_SIGNATURE + _rar3_block(0x73, flags, b"\0" * 6)
+
+    start_volume(0)
+    used = 0
+    for member in members:
+        data = member.link.encode() if member.link is not None else member.data
+        offset, first = 0, True
+        while True:
+            room = (volume_size - used) if volume_size else len(data)
+            part = data[offset : offset + max(room, 0)]
+            last = offset + len(part) >= len(data)
+            crc = member.crc if member.crc is not None and last else zlib.crc32(
+                data if last else part)
+            name = _name_bytes(member.name).replace(b"/", b"\\")
+            flags = 0x8000 | (0x0001 if not first else 0) | (0x0002 if not last else 0) | (
+                0x00E0 if member.is_dir else 0)
+            attributes = 0x10 if member.is_dir else 0x20  # Windows: directory, archive
+            fields = struct.pack("<IIBIIBBHI", len(part), len(data), 2, crc, 0x21000000,
+                                 20, 0x30, len(name), attributes) + name
+            volumes[-1] += _rar3_block(0x74, flags, fields, part)
+            used += len(part)
+            offset += len(part)
+            first = False
+            if last:
+                break
+            volumes[-1] += _rar3_block(0x7B, 0x0001, b"")
+            volumes.append(bytearray())
+            used = 0
+            start_volume(len(volumes) - 1)
+    volumes[-1] += _rar3_block(0x7B, 0, b"")
+    paths = []
+    for number, content in enumerate(volumes):
+        target = path if number == 0 else path.with_suffix(f".r{number - 1:02d}")
+        target.write_bytes(bytes(content))
+        paths.append(target)
+    return paths
