@@ -1,0 +1,371 @@
+"""mkexp end to end: real environments made by virtualenv in tmp_path, installs from local wheels."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from wheels import offline_index
+
+from papershelf import interpreters
+from papershelf.cli import mkexp_main
+
+__all__ = ["offline_index"]
+
+EXPERIMENT = "Код & опыты/UltraChat"
+
+
+@pytest.fixture(autouse=True)
+def sandbox(offline_index: Path) -> Path:
+    return offline_index
+
+
+@pytest.fixture
+def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A git repository with one experiment; the working directory is its root."""
+    root = tmp_path / "учёба & study"
+    (root / EXPERIMENT).mkdir(parents=True)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    (root / EXPERIMENT / "requirements.txt").write_text("beta\ngamma==1.0\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    yield root
+
+
+def listing(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
+    capsys.readouterr()
+    assert mkexp_main(["--list", "--format", "json"]) == 0
+    return {row["path"]: row for row in json.loads(capsys.readouterr().out)}
+
+
+def env_version(env: Path) -> str:
+    return interpreters.pyvenv_cfg(env)["version_info"]
+
+
+def run_in(env: Path, code: str) -> str:
+    python = env / "bin" / "python"
+    return subprocess.run(
+        [str(python), "-c", code], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def test_creates_a_virtualenv_named_after_the_experiment(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert mkexp_main([EXPERIMENT]) == 0
+    env = study / EXPERIMENT / ".venv"
+    out = capsys.readouterr().out
+    assert f"activate:    source '{env}/bin/activate'" in out
+    assert f"interpreter: {env}/bin/python" in out
+    assert interpreters.pyvenv_cfg(env)["prompt"] in ("UltraChat", '"UltraChat"')
+    assert run_in(env, "import sys; print(sys.prefix)") == str(env)
+    assert run_in(env, "import pip; print('pip')") == "pip"
+    sourced = subprocess.run(
+        ["bash", "-c", 'source "$1" && echo "$VIRTUAL_ENV"', "_", str(env / "bin" / "activate")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert sourced.stdout.strip() == str(env)
+
+
+def test_gitignore_gets_venv_once_and_git_sees_no_environment(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (study / ".gitignore").write_text("*.pyc", encoding="utf-8")
+    (study / "second").mkdir()
+    (study / "second" / "run.py").write_text("print(1)\n")
+    assert mkexp_main([EXPERIMENT]) == 0
+    assert "added .venv/ to" in capsys.readouterr().err
+    assert mkexp_main(["second", "--clear"]) == 0
+    assert (study / ".gitignore").read_text(encoding="utf-8") == (
+        "*.pyc\n\n# virtual environments made by mkexp, one per experiment\n.venv/\n"
+    )
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "-z", "-uall"], cwd=study, capture_output=True, check=True
+    ).stdout.decode()
+    assert ".venv" not in status
+
+
+def test_gitignore_is_left_alone_when_git_already_ignores_venv(study: Path) -> None:
+    (study / ".gitignore").write_text("**/.venv\n", encoding="utf-8")
+    assert mkexp_main([EXPERIMENT]) == 0
+    assert (study / ".gitignore").read_text(encoding="utf-8") == "**/.venv\n"
+
+
+def test_list_shows_every_state(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("ready", "stale", "broken", "foreign"):
+        (study / name).mkdir()
+        (study / name / "requirements.txt").write_text("alpha\n")
+    (study / "none").mkdir()
+    (study / "none" / ".python-version").write_text("3.9\n")
+    (study / "none" / "notebook.ipynb").write_text("{}")
+    assert mkexp_main(["ready", "stale", "broken"]) == 0
+    (study / "stale" / "requirements.txt").write_text("alpha\ngamma\n")
+    python = study / "broken" / ".venv" / "bin" / "python"
+    python.unlink()
+    python.symlink_to(study / "uninstalled-pyenv-version" / "python3")
+    (study / "foreign" / ".venv").mkdir()
+    rows = listing(capsys)
+    states = {path: row["state"] for path, row in rows.items()}
+    assert states == {
+        EXPERIMENT: "none",
+        "broken": "broken",
+        "foreign": "foreign",
+        "none": "none",
+        "ready": "ready",
+        "stale": "stale",
+    }
+    ours = ".".join(map(str, sys.version_info[:3]))
+    assert rows["ready"]["python"] == ours
+    assert rows["none"]["python"] == "3.9 (.python-version)"
+    assert rows["none"]["notebooks"] is True
+    assert mkexp_main(["--list"]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[0].split() == ["STATE", "PYTHON", "EXPERIMENT", "DECLARATION"]
+    assert ["stale", ours, "stale", "requirements.txt"] in [line.split() for line in text]
+    assert any(line.split()[:2] == ["none", "-"] and EXPERIMENT in line for line in text)
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_install_writes_a_lock_file(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", installer]) == 0
+    err = capsys.readouterr().err
+    assert f"installing requirements.txt with {installer}" in err
+    folder = study / EXPERIMENT
+    lock = (folder / "requirements.lock.txt").read_text(encoding="utf-8").splitlines()
+    assert lock[0].startswith("# written by mkexp")
+    assert [line for line in lock if not line.startswith("#")] == [
+        "alpha==1.0",
+        "beta==1.0",
+        "gamma==1.0",
+    ]
+    assert run_in(folder / ".venv", "import beta, gamma; print(gamma.VERSION)") == "1.0"
+    assert listing(capsys)[EXPERIMENT]["state"] == "ready"
+
+
+def test_unsatisfiable_requirements_are_reported_with_their_lines(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text(
+        "# research code from 2020\nalpha\noldonly==1.4.0\nno-such-package\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert mkexp_main(["check", EXPERIMENT]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2
+    assert out[0].startswith(f"{requirements}:3: oldonly==1.4.0: needs Python <3.9,>=3.6")
+    assert out[1] == f"{requirements}:4: no-such-package: no such package on the index"
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", "pip"]) == 1
+    captured = capsys.readouterr()
+    assert f"{requirements}:3: oldonly==1.4.0" in captured.err
+    assert "2 requirement(s) cannot be installed" in captured.err
+    assert not (folder / ".venv").exists()
+    assert not (folder / "requirements.lock.txt").exists()
+
+
+def test_check_passes_when_everything_resolves(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert mkexp_main(["check", EXPERIMENT]) == 0
+    assert "every requirement resolves" in capsys.readouterr().out
+    assert not (study / EXPERIMENT / ".venv").exists()
+
+
+def test_existing_environment_is_kept_unless_clear(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert mkexp_main([EXPERIMENT]) == 0
+    marker = study / EXPERIMENT / ".venv" / "made-before"
+    marker.write_text("")
+    assert mkexp_main([EXPERIMENT]) == 0
+    assert "keeping its environment (ready; --clear remakes it)" in capsys.readouterr().err
+    assert marker.exists()
+    assert mkexp_main([EXPERIMENT, "--clear"]) == 0
+    assert not marker.exists()
+    assert (study / EXPERIMENT / ".venv" / "pyvenv.cfg").exists()
+
+
+@pytest.mark.parametrize("extra", [[], ["--clear"]])
+def test_a_venv_folder_that_is_not_an_environment_is_never_touched(
+    study: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    precious = study / EXPERIMENT / ".venv" / "my notes.txt"
+    precious.parent.mkdir()
+    precious.write_text("do not lose", encoding="utf-8")
+    assert mkexp_main([EXPERIMENT, *extra]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"mkexp: error: {EXPERIMENT}/.venv: exists but is not a virtual environment "
+        "(no pyvenv.cfg); mkexp leaves it alone: move it away first\n"
+    )
+    assert os.listdir(precious.parent) == ["my notes.txt"]
+    assert precious.read_text(encoding="utf-8") == "do not lose"
+    assert not (study / ".gitignore").exists()
+
+
+def _start(folder: Path, *args: str) -> subprocess.Popen[bytes]:
+    code = "import sys; from papershelf.cli import mkexp_main; sys.exit(mkexp_main())"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(folder), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait_for(path: Path, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert process.poll() is None, f"mkexp ended early: {process.returncode}"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_creation_leaves_nothing_behind(study: Path, signum: int) -> None:
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").write_text("bulky\n", encoding="utf-8")
+    process = _start(folder, "--install", "--installer", "pip")
+    # pyvenv.cfg exists: virtualenv is done, pip is busy with bulky's 4,000 files
+    _wait_for(folder / ".venv" / "pyvenv.cfg", process)
+    time.sleep(0.3)
+    assert process.poll() is None
+    process.send_signal(signum)
+    assert process.wait(timeout=60) == 130
+    assert sorted(os.listdir(folder)) == ["requirements.txt"]
+
+
+@pytest.mark.slow
+def test_a_killed_creation_is_shown_broken_then_cleaned_up(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").write_text("bulky\n", encoding="utf-8")
+    process = _start(folder, "--install", "--installer", "pip")
+    _wait_for(folder / ".venv" / "pyvenv.cfg", process)
+    process.kill()
+    process.wait(timeout=60)
+    assert listing(capsys)[EXPERIMENT]["state"] == "broken"
+    (folder / "requirements.txt").write_text("alpha\n", encoding="utf-8")
+    assert mkexp_main([str(folder)]) == 0
+    assert "removing a half-made environment" in capsys.readouterr().err
+    assert listing(capsys)[EXPERIMENT]["state"] == "ready"
+
+
+def test_python_version_is_taken_from_the_experiment(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = [item for item in interpreters.find_interpreters() if item.version >= (3, 9)]
+    oldest = found[-1]
+    wanted = ".".join(map(str, oldest.version[:2]))
+    (study / EXPERIMENT / ".python-version").write_text(wanted + "\n")
+    assert mkexp_main([EXPERIMENT]) == 0
+    newest_of_minor = max(item.version for item in found if item.version[:2] == oldest.version[:2])
+    assert env_version(study / EXPERIMENT / ".venv").startswith(
+        ".".join(map(str, newest_of_minor))
+    )
+
+
+def test_no_interpreter_satisfies_requires_python(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    (folder / "pyproject.toml").write_text(
+        '[project]\nname = "ultrachat"\nrequires-python = ">=4.0"\n', encoding="utf-8"
+    )
+    assert mkexp_main([EXPERIMENT]) == 1
+    err = capsys.readouterr().err
+    pyproject = Path(EXPERIMENT) / "pyproject.toml"
+    assert err.startswith(f"mkexp: error: {pyproject} asks for Python >=4.0, but")
+    ours = ".".join(map(str, sys.version_info[:3]))
+    assert "(found: " in err and ours in err
+    assert not (folder / ".venv").exists()
+    assert mkexp_main([EXPERIMENT, "--python", sys.executable]) == 0
+    assert env_version(folder / ".venv").startswith(ours)
+
+
+@pytest.mark.slow
+def test_pythons_before_3_9_get_pip_from_ensurepip(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = [item for item in interpreters.find_interpreters() if (3, 6) <= item.version < (3, 9)]
+    assert old, "this machine needs a Python 3.6-3.8 (pyenv install 3.8) for this test"
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").write_text("oldonly==1.4.0\n", encoding="utf-8")
+    version = ".".join(map(str, old[0].version[:2]))
+    assert mkexp_main([EXPERIMENT, "--python", version, "--install", "--installer", "pip"]) == 0
+    env = folder / ".venv"
+    assert run_in(env, "import sys, pip, oldonly; print(sys.version_info[:2])") == str(
+        old[0].version[:2]
+    )
+    assert "oldonly==1.4.0" in (folder / "requirements.lock.txt").read_text(encoding="utf-8")
+
+
+def test_new_makes_a_folder_with_readme_requirements_and_environment(
+    study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    section = study / "03 Код"
+    section.mkdir()
+    monkeypatch.chdir(section)
+    assert mkexp_main(["new", "опыт 1"]) == 0
+    folder = section / "опыт 1"
+    assert sorted(os.listdir(folder)) == [".venv", "README.md", "requirements.txt"]
+    assert (folder / "requirements.txt").read_text() == ""
+    assert mkexp_main(["new", "опыт 1"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    # a folder literally called 'new' is reached as ./new
+    assert mkexp_main(["new", "new"]) == 0
+    (section / "new" / ".venv" / "pyvenv.cfg").unlink()
+    import shutil
+
+    shutil.rmtree(section / "new" / ".venv")
+    assert mkexp_main(["./new"]) == 0
+    assert (section / "new" / ".venv" / "pyvenv.cfg").exists()
+
+
+def test_new_removes_its_folder_when_the_environment_fails(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert mkexp_main(["new", "x", "--python", "4.0"]) == 1
+    assert "--python asks for Python 4.0" in capsys.readouterr().err
+    assert not (study / "x").exists()
+
+
+def test_kernel_is_registered_for_notebooks(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    (folder / "analysis.ipynb").write_text("{}")
+    assert mkexp_main([EXPERIMENT, "--kernel"]) == 0
+    spec_file = Path(os.environ["JUPYTER_DATA_DIR"]) / "kernels" / "ultrachat" / "kernel.json"
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
+    assert spec["display_name"] == "UltraChat"
+    assert spec["argv"][0] == str(folder / ".venv" / "bin" / "python")
+    assert "registered Jupyter kernel 'ultrachat'" in capsys.readouterr().err
+
+
+def test_all_makes_every_experiment(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (study / "notes").mkdir()
+    (study / "notes" / "a.ipynb").write_text("{}")
+    assert mkexp_main(["--all"]) == 0
+    assert {row["state"] for row in listing(capsys).values()} == {"ready"}
+
+
+def test_usage_errors(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert mkexp_main([]) == 2
+    assert mkexp_main(["new"]) == 2
+    assert mkexp_main(["check"]) == 2
+    assert mkexp_main(["--all", EXPERIMENT]) == 2
+    assert mkexp_main(["no such folder"]) == 1
+    assert capsys.readouterr().err.endswith("mkexp: error: no such folder: no such folder\n")
