@@ -818,17 +818,17 @@ def check(experiment: Experiment, python: Path, plan: InstallPlan | None = None)
     singles = [req for req in plan.requirements]
     if not singles:
         _, message = _dry_run(python, plan.args)
-        return [f"{experiment.path}: {_summary(message, None)}"]
+        return [f"{experiment.path}: {_summary(message)}"]
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda req: _dry_run(python, [req.text]), singles))
     problems = [
-        f"{req.where}: {req.text}: {_summary(message, python)}"
+        f"{req.where}: {req.text}: {_summary(message)}"
         for req, (good, message) in zip(singles, results, strict=True)
         if not good
     ]
     if not problems:
         _, message = _dry_run(python, plan.args)
-        problems.append(f"{experiment.path}: together: {_summary(message, None)}")
+        problems.append(f"{experiment.path}: together: {_summary(message)}")
     return problems
 
 
@@ -841,7 +841,7 @@ def _dry_run(python: Path, args: Sequence[str]) -> tuple[bool, str]:
     return result.returncode == 0, result.stderr
 
 
-def _summary(message: str, python: Path | None) -> str:
+def _summary(message: str) -> str:
     ignored = _IGNORED.search(message)
     found = _NOT_FOUND.search(message)
     wrong = _WRONG_PYTHON.findall(message)
@@ -855,8 +855,8 @@ def _summary(message: str, python: Path | None) -> str:
         versions = _VERSIONS.search(message)
         if versions and versions.group(1).strip() == "none":
             return "no such package on the index"
-        listed = f" (available: {versions.group(1)})" if versions else ""
-        return f"no matching version{listed}"
+        available = f" (available: {versions.group(1)})" if versions else ""
+        return f"no matching version{available}"
     if "conflict" in message.lower():
         cause = [
             line.strip()
@@ -865,7 +865,10 @@ def _summary(message: str, python: Path | None) -> str:
         ]
         return "conflicting requirements: " + "; ".join(cause[:4])
     errors = [line for line in message.splitlines() if line.startswith("ERROR:")]
-    return (errors[-1] if errors else message.strip().splitlines()[-1:] or ["pip failed"])[0]
+    if errors:
+        return errors[-1].removeprefix("ERROR:").strip()
+    lines = message.strip().splitlines()
+    return lines[-1] if lines else "pip failed"
 
 
 def _working_pythons(specs: Sequence[str]) -> list[str]:

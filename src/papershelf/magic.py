@@ -11,8 +11,6 @@ ARCHIVE_SUFFIXES: tuple[str, ...] = (
     ".zip", ".rar", ".7z", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst",
     ".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma", ".z",
 )
-# ".part2.rar" and old-style ".r00" volumes are archives too.
-_RAR_VOLUME_PREFIX = ".r"
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "zip"),
@@ -39,6 +37,15 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+LFS_POINTER_KIND = "lfs-pointer"
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
+def is_lfs_pointer(head: bytes) -> bool:
+    """A Git LFS pointer: the real content lives outside git, so it is not an archive here."""
+    return head.startswith(_LFS_POINTER)
+
+
 def sniff_file(path: str | os.PathLike[str]) -> str | None:
     """Like :func:`sniff`, reading the file's first bytes; None when unreadable."""
     try:
@@ -48,11 +55,12 @@ def sniff_file(path: str | os.PathLike[str]) -> str | None:
         return None
 
 
+_LAST_SUFFIXES = frozenset(suffix.rpartition(".")[2] for suffix in ARCHIVE_SUFFIXES)
+
+
 def has_archive_suffix(name: str) -> bool:
     """Whether a file name looks like an archive (``.zip``, ``.tar.gz``, ``.r00`` …)."""
-    lowered = name.lower()
-    if lowered.endswith(ARCHIVE_SUFFIXES):
+    suffix = name[name.rfind(".") + 1 :].lower()
+    if suffix in _LAST_SUFFIXES:
         return True
-    dot = lowered.rfind(".")
-    suffix = lowered[dot:]
-    return len(suffix) == 4 and suffix.startswith(_RAR_VOLUME_PREFIX) and suffix[2:].isdigit()
+    return len(suffix) == 3 and suffix[0] == "r" and suffix[1:].isdigit()

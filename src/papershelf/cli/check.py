@@ -1,0 +1,100 @@
+"""``repo-check`` / ``papershelf check`` and ``papershelf rules``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from papershelf.errors import EXIT_FAILURE, EXIT_OK
+from papershelf.findings import Severity
+from papershelf.report import FORMATS
+
+
+def use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument(
+    "path", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text",
+              show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Configuration file (default: .papershelf.toml or pyproject.toml).")
+@click.option("--rule", "only", multiple=True, metavar="SLUG", help="Run only this rule (repeatable).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the blob cache in .git/.")
+def check(
+    path: Path,
+    output_format: str,
+    strict: bool,
+    config_file: Path | None,
+    only: tuple[str, ...],
+    no_cache: bool,
+) -> int:
+    """Check the repository against its study plan and the hygiene rules."""
+    from papershelf.engine import run_check
+    from papershelf.report import get_reporter
+    from papershelf.rules import RULES
+
+    unknown = [slug for slug in only if slug not in RULES]
+    if unknown:
+        raise click.BadParameter(f"unknown rule {unknown[0]!r}", param_hint="--rule")
+    result = run_check(
+        path, only=set(only) or None, config_file=config_file, use_cache=not no_cache
+    )
+    render = get_reporter(output_format)
+    click.echo(render(result, color=use_color(sys.stdout)), nl=False)
+    worst = max((finding.severity for finding in result.findings), default=None)
+    threshold = Severity.WARNING if strict else Severity.ERROR
+    return EXIT_FAILURE if worst is not None and worst >= threshold else EXIT_OK
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True)
+def rules(output_format: str) -> int:
+    """List every rule: slug, code, default severity and what it checks."""
+    from papershelf.rules import RULES
+
+    if output_format == "markdown":
+        click.echo(rules_markdown(), nl=False)
+        return EXIT_OK
+    width = max(len(slug) for slug in RULES)
+    for rule in RULES.values():
+        click.echo(
+            f"{rule.code}  {rule.slug:<{width}}  {rule.severity.label:<7}  {rule.description}"
+        )
+    return EXIT_OK
+
+
+def rules_markdown() -> str:
+    """The README's rule reference, generated from the registry."""
+    from papershelf.rules import RULES
+
+    lines = ["| code | rule | default | what it checks |", "|---|---|---|---|"]
+    for rule in RULES.values():
+        lines.append(
+            f"| {rule.code} | `{rule.slug}` | {rule.severity.label} | {rule.description} |"
+        )
+    lines.append("")
+    for rule in RULES.values():
+        lines.append(f"### `{rule.slug}` ({rule.code})")
+        lines.append("")
+        lines.append(" ".join(rule.doc.split()) if rule.doc else rule.description)
+        lines.append("")
+        lines.append(f"Fix: {rule.hint}.")
+        if rule.options:
+            options = ", ".join(f"`{k}` (default `{v}`)" for k, v in rule.options.items())
+            lines.append(f"Options: {options}.")
+        if rule.needs_git:
+            lines.append("Needs git: skipped outside a repository.")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""Run the enabled rules over one snapshot; stamp severity and apply ignores.
+
+Rules only say what they found; the engine decides how much it matters
+(configured severity) and whether the user asked not to hear it (ignores).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papershelf import gitfiles, layout, plan, snapshot
+from papershelf.findings import Finding
+from papershelf.rules import RULES, Context
+
+
+@dataclass
+class CheckResult:
+    root: Path
+    in_git: bool
+    plan_root: str | None
+    plan_file: str | None
+    findings: list[Finding]
+    skipped: list[str] = field(default_factory=list)  # rules that need git, outside git
+    config_file: str | None = None
+
+
+def known_rule_options() -> dict[str, dict[str, object]]:
+    return {slug: dict(rule.options) for slug, rule in RULES.items()}
+
+
+def _ignore_filter(patterns: Iterable[str]) -> object | None:
+    patterns = list(patterns)
+    if not patterns:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def _ignored(spec: object | None, path: str, is_dir: bool) -> bool:
+    if spec is None:
+        return False
+    match = spec.match_file  # type: ignore[attr-defined]
+    return bool(match(path) or (is_dir and match(path + "/")))
+
+
+def run_check(
+    start: Path,
+    *,
+    only: Collection[str] | None = None,
+    config_file: Path | None = None,
+    use_cache: bool = True,
+) -> CheckResult:
+    """Check the repository holding ``start`` (or, outside git, the folder itself)."""
+    git_root = gitfiles.repository_root(start)
+    root = git_root or start.resolve()
+    config = plan.load(root, known_rule_options(), config_file)
+    if git_root is not None:
+        snap = snapshot.from_git(root, use_cache=use_cache)
+    else:
+        snap = snapshot.from_walk(root)
+    where = layout.locate(snap, config)
+    global_ignore = _ignore_filter(config.ignore)
+    findings: list[Finding] = []
+    skipped: list[str] = []
+    for slug, settings in config.rules.items():
+        rule = RULES[slug]
+        if not settings.enabled or (only is not None and slug not in only):
+            continue
+        if rule.needs_git and not snap.in_git:
+            skipped.append(slug)
+            continue
+        rule_ignore = _ignore_filter(settings.ignore)
+        context = Context(snap, config, where, settings.options)
+        for finding in rule.check(context):
+            is_dir = finding.path in snap.dirs
+            if _ignored(global_ignore, finding.path, is_dir) or _ignored(
+                rule_ignore, finding.path, is_dir
+            ):
+                continue
+            if settings.severity is not None:
+                finding = finding._replace(severity=settings.severity)
+            findings.append(finding)
+    findings.sort(key=lambda finding: finding.sort_key)
+    return CheckResult(
+        root=root,
+        in_git=snap.in_git,
+        plan_root=where.plan_root,
+        plan_file=where.plan_file,
+        findings=findings,
+        skipped=skipped,
+        config_file=config.config_file,
+    )

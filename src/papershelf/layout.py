@@ -1,0 +1,76 @@
+"""Where the plan lives inside a repository: its root folder and its plan file."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from papershelf.plan import Config
+from papershelf.snapshot import Snapshot
+
+COMMON_PLAN_NAMES = (
+    "HOW_TO_READ.md",
+    "HOW_TO_READ.ru.md",
+    "HOW_TO_READ.en.md",
+    "README_Reading_Order.md",
+    "READING_ORDER.md",
+    "STUDY_PLAN.md",
+    "PLAN.md",
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    plan_root: str | None  # relative to the repository root; "" is the root itself
+    plan_file: str | None
+    plan_text: str | None
+
+    def under_root(self, path: str) -> str:
+        """A plan-relative path as a repository-relative one."""
+        return posixpath.join(self.plan_root, path) if self.plan_root else path
+
+
+def find_plan_root(snapshot: Snapshot, config: Config) -> str | None:
+    """The shallowest folder holding the first section (or, failing that, any section)."""
+    if config.root is not None:
+        return config.root
+    if not config.sections:
+        return ""
+    first = config.sections[0].path.split("/")[0]
+    names = {section.path.split("/")[0] for section in config.sections}
+    for wanted in ({first}, names):
+        holders = [
+            directory.rpartition("/")[0]
+            for directory in snapshot.dirs
+            if directory and directory.rpartition("/")[2] in wanted
+        ]
+        if holders:
+            return min(holders, key=lambda holder: (holder.count("/") if holder else -1, holder))
+    return None
+
+
+def find_plan_file(snapshot: Snapshot, config: Config, plan_root: str | None) -> str | None:
+    """The configured plan file, else a non-empty one with a usual name at or above the root."""
+    if config.plan is not None:
+        return config.plan.strip("/")
+    if plan_root is None:
+        return None
+    candidates: list[str] = []
+    folder: str | None = plan_root
+    names = [*config.plan_files, *COMMON_PLAN_NAMES]
+    while folder is not None:
+        candidates.extend(posixpath.join(folder, name) if folder else name for name in names)
+        folder = None if folder == "" else folder.rpartition("/")[0]
+    for candidate in dict.fromkeys(candidates):
+        if candidate in snapshot.file_set and snapshot.size_of(candidate):
+            return candidate
+    return None
+
+
+def locate(snapshot: Snapshot, config: Config) -> Layout:
+    plan_root = find_plan_root(snapshot, config)
+    plan_file = find_plan_file(snapshot, config, plan_root)
+    text = snapshot.read_text(plan_file) if plan_file else None
+    if text is not None and not text.strip():
+        text = None
+    return Layout(plan_root, plan_file, text)

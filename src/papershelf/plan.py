@@ -1,0 +1,327 @@
+"""Rule sets and configuration: load the TOML, resolve ``extends``, compile patterns.
+
+A rule set names the plan (sections, expected paths, papers) and enables rules
+with options; a repository's ``[tool.papershelf]`` (or ``.papershelf.toml``)
+extends rule sets and tunes severity, options and ignores.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from papershelf.errors import ConfigError
+from papershelf.findings import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_EXTENDS = ("ai-papers-plan", "hygiene")
+SEVERITIES = ("error", "warning", "info", "off")
+CONFIG_KEYS = {"extends", "root", "plan", "ignore", "rules"}
+RULESET_KEYS = {"ruleset", "section", "path", "paper", "rules"}
+RULE_KEYS = {"severity", "ignore"}
+
+
+@dataclass(frozen=True)
+class Section:
+    path: str
+    title: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class ExpectedPath:
+    path: str
+    kind: str = "dir"  # "dir" or "file"
+    step: str = ""
+    open: bool = False  # the plan tells the reader to open it, so it must not be empty
+
+
+@dataclass(frozen=True)
+class Paper:
+    title: str
+    section: str
+    step: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class RuleSettings:
+    severity: Severity | None = None  # None: the rule's own; "off" disables it
+    enabled: bool = True
+    ignore: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Config:
+    """Everything the engine needs to know besides the files themselves."""
+
+    sources: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    paths: list[ExpectedPath] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list)
+    plan_files: list[str] = field(default_factory=list)
+    rules: dict[str, RuleSettings] = field(default_factory=dict)
+    ignore: list[str] = field(default_factory=list)
+    root: str | None = None
+    plan: str | None = None
+    config_file: str | None = None
+
+
+def rulesets_dir() -> Path:
+    """Shipped rule sets: package data in a wheel, ``rules/`` in a source checkout."""
+    packaged = Path(str(resources.files("papershelf"))) / "rulesets"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def shipped_rulesets() -> list[str]:
+    return sorted(path.stem for path in rulesets_dir().glob("*.toml"))
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The first line that mentions ``key`` as a key or table name, for error messages."""
+    pattern = re.compile(rf"^\s*(\[[^\]]*{re.escape(key)}[^\]]*\]|\"?{re.escape(key)}\"?\s*=)")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _parse_toml(path: Path, display: str) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(display, f"cannot read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(display, "not UTF-8 text") from error
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise ConfigError(display, f"invalid TOML: {message}", int(match[1]) if match else None)
+
+
+class _Source:
+    """One TOML table being read, so every error can name its file and line."""
+
+    def __init__(self, display: str, text: str, base: Path) -> None:
+        self.display = display
+        self.text = text
+        self.base = base
+
+    def error(self, key: str, message: str) -> ConfigError:
+        return ConfigError(self.display, message, _line_of(self.text, key))
+
+    def string_list(self, table: Mapping[str, Any], key: str) -> list[str]:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.error(key, f"'{key}' must be a string or a list of strings")
+        return list(value)
+
+    def string(self, table: Mapping[str, Any], key: str, default: str = "") -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(key, f"'{key}' must be a string")
+        return value
+
+    def check_keys(self, table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                expected = ", ".join(sorted(allowed))
+                raise self.error(key, f"unknown key '{key}' in {where} (expected one of: {expected})")
+
+    def check_patterns(self, patterns: list[str], key: str) -> None:
+        import pathspec
+
+        for pattern in patterns:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([pattern])
+            except Exception as error:  # pathspec raises several types for bad patterns
+                raise self.error(key, f"bad ignore pattern {pattern!r}: {error}") from error
+
+
+class _Loader:
+    def __init__(self, known_rules: Mapping[str, Mapping[str, Any]]) -> None:
+        self.known_rules = known_rules  # slug -> default options
+        self.config = Config()
+        self.loading: list[str] = []
+
+    def resolve(self, name: str, source: _Source) -> Path:
+        if "/" in name or name.endswith(".toml"):
+            path = (source.base / name).resolve()
+            return path
+        path = rulesets_dir() / f"{name}.toml"
+        if not path.is_file():
+            shipped = ", ".join(shipped_rulesets())
+            raise source.error(name, f"unknown rule set '{name}' (shipped: {shipped})")
+        return path
+
+    def load_ruleset(self, name: str, source: _Source) -> None:
+        path = self.resolve(name, source)
+        if not path.is_file():
+            raise source.error(name, f"rule set file not found: {name}")
+        if str(path) in self.loading:
+            raise source.error(name, f"rule set '{name}' extends itself")
+        if str(path) in self.config.sources:
+            return
+        self.loading.append(str(path))
+        data, text = _parse_toml(path, str(path))
+        inner = _Source(str(path), text, path.parent)
+        inner.check_keys(data, RULESET_KEYS, "a rule set")
+        header = data.get("ruleset", {})
+        inner.check_keys(header, {"name", "description", "extends", "plan-files"}, "[ruleset]")
+        for parent in inner.string_list(header, "extends"):
+            self.load_ruleset(parent, inner)
+        self.loading.pop()
+        self.config.sources.append(str(path))
+        self.config.plan_files.extend(inner.string_list(header, "plan-files"))
+        self._read_plan(data, inner)
+        self._read_rules(data.get("rules", {}), inner)
+
+    def _read_plan(self, data: Mapping[str, Any], source: _Source) -> None:
+        for entry in data.get("section", []):
+            source.check_keys(entry, {"path", "title", "required"}, "[[section]]")
+            self.config.sections.append(
+                Section(
+                    path=source.string(entry, "path"),
+                    title=source.string(entry, "title"),
+                    required=bool(entry.get("required", True)),
+                )
+            )
+        for entry in data.get("path", []):
+            source.check_keys(entry, {"path", "kind", "step", "open"}, "[[path]]")
+            kind = source.string(entry, "kind", "dir")
+            if kind not in ("dir", "file"):
+                raise source.error("kind", f"kind must be 'dir' or 'file', not {kind!r}")
+            self.config.paths.append(
+                ExpectedPath(
+                    path=source.string(entry, "path"),
+                    kind=kind,
+                    step=source.string(entry, "step"),
+                    open=bool(entry.get("open", False)),
+                )
+            )
+        for entry in data.get("paper", []):
+            source.check_keys(entry, {"title", "section", "step", "aliases"}, "[[paper]]")
+            self.config.papers.append(
+                Paper(
+                    title=source.string(entry, "title"),
+                    section=source.string(entry, "section"),
+                    step=source.string(entry, "step"),
+                    aliases=tuple(source.string_list(entry, "aliases")),
+                )
+            )
+
+    def _read_rules(self, rules: Any, source: _Source) -> None:
+        if not isinstance(rules, dict):
+            raise source.error("rules", "'rules' must be a table of rule names")
+        for slug, table in rules.items():
+            if slug not in self.known_rules:
+                known = ", ".join(sorted(self.known_rules))
+                raise source.error(slug, f"unknown rule '{slug}' (known: {known})")
+            if not isinstance(table, dict):
+                raise source.error(slug, f"[rules.{slug}] must be a table")
+            defaults = self.known_rules[slug]
+            source.check_keys(table, RULE_KEYS | set(defaults), f"[rules.{slug}]")
+            settings = self.config.rules.setdefault(slug, RuleSettings(options=dict(defaults)))
+            if "severity" in table:
+                level = table["severity"]
+                if level not in SEVERITIES:
+                    raise source.error(
+                        "severity", f"severity of '{slug}' must be one of {', '.join(SEVERITIES)}"
+                    )
+                settings.enabled = level != "off"
+                settings.severity = None if level == "off" else Severity.parse(level)
+            patterns = source.string_list(table, "ignore")
+            source.check_patterns(patterns, "ignore")
+            settings.ignore.extend(patterns)
+            for option, value in table.items():
+                if option in RULE_KEYS:
+                    continue
+                expected = type(defaults[option])
+                if expected is int and isinstance(value, str):
+                    value = _parse_size(value, source, option)
+                if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+                    raise source.error(option, f"'{option}' of '{slug}' must be {expected.__name__}")
+                settings.options[option] = value
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
+
+
+def _parse_size(text: str, source: _Source, key: str) -> int:
+    match = _SIZE.match(text)
+    if not match:
+        raise source.error(key, f"'{key}' must be a size such as 50MB or 20MiB, not {text!r}")
+    unit = match[2].lower().rstrip("b")
+    factor = 1024 ** "kmgt".index(unit[0]) * 1024 if unit.endswith("i") else _UNITS[unit]
+    return int(float(match[1]) * factor)
+
+
+def find_config_file(root: Path) -> Path | None:
+    dotfile = root / ".papershelf.toml"
+    if dotfile.is_file():
+        return dotfile
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            text = pyproject.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if "[tool.papershelf" in text:
+            return pyproject
+    return None
+
+
+def load(
+    root: Path,
+    known_rules: Mapping[str, Mapping[str, Any]],
+    config_file: Path | None = None,
+) -> Config:
+    """The effective configuration for a repository (shipped defaults when it has none)."""
+    loader = _Loader(known_rules)
+    config_file = config_file or find_config_file(root)
+    table: dict[str, Any] = {}
+    source = _Source("<defaults>", "", root)
+    if config_file is not None:
+        display = _display(config_file, root)
+        data, text = _parse_toml(config_file, display)
+        source = _Source(display, text, config_file.parent)
+        if config_file.name == "pyproject.toml":
+            table = data.get("tool", {}).get("papershelf", {})
+        else:
+            table = data
+        source.check_keys(table, CONFIG_KEYS, "the papershelf configuration")
+        loader.config.config_file = display
+    for name in source.string_list(table, "extends") or list(DEFAULT_EXTENDS):
+        loader.load_ruleset(name, source)
+    loader._read_rules(table.get("rules", {}), source)
+    config = loader.config
+    config.ignore = source.string_list(table, "ignore")
+    source.check_patterns(config.ignore, "ignore")
+    root_value = source.string(table, "root") or None
+    config.root = root_value.strip("/") if root_value else None
+    config.plan = source.string(table, "plan") or None
+    return config
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

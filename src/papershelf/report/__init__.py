@@ -1,0 +1,20 @@
+"""Reporters: each turns a check result into text for one audience."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+from papershelf.engine import CheckResult
+
+FORMATS = {"text": "text", "json": "json"}
+
+
+class Reporter(Protocol):
+    def __call__(self, result: CheckResult, *, color: bool = False) -> str: ...
+
+
+def get_reporter(name: str) -> Reporter:
+    module = importlib.import_module(f"papershelf.report.{FORMATS[name]}")
+    reporter: Reporter = module.render
+    return reporter

@@ -1,0 +1,33 @@
+"""The rule registry: one module per rule kind, listed here once."""
+
+from __future__ import annotations
+
+from papershelf.rules import (
+    archive_in_git,
+    broken_submodule,
+    committed_artifact,
+    empty_file,
+    large_file,
+    missing_paper,
+    missing_path,
+    plan_reference,
+    section_numbering,
+)
+from papershelf.rules.base import Context, Rule
+
+RULES: dict[str, Rule] = {
+    rule.slug: rule
+    for rule in (
+        missing_path.RULE,
+        missing_paper.RULE,
+        plan_reference.RULE,
+        empty_file.RULE,
+        section_numbering.RULE,
+        archive_in_git.RULE,
+        large_file.RULE,
+        broken_submodule.RULE,
+        committed_artifact.RULE,
+    )
+}
+
+__all__ = ["RULES", "Context", "Rule"]

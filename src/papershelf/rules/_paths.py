@@ -1,0 +1,80 @@
+"""Helpers several plan rules share: near matches, archived stand-ins, paper titles."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+
+from papershelf.magic import ARCHIVE_SUFFIXES, has_archive_suffix
+from papershelf.snapshot import Snapshot
+
+DOCUMENT_SUFFIXES = (
+    ".pdf", ".djvu", ".epub", ".ps", ".doc", ".docx", ".txt", ".md", ".html", ".htm", ".tex",
+)
+_VOLUME = re.compile(r"\.(part\d+|r\d\d)$", re.IGNORECASE)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def near_match(snapshot: Snapshot, path: str) -> str | None:
+    """A sibling whose name is close to the missing ``path``'s name."""
+    parent, _, name = path.rpartition("/")
+    siblings = snapshot.children(parent)
+    if not siblings:
+        return None
+    folded = name.casefold()
+    extended = [s for s in siblings if s.casefold().startswith(folded) or folded.startswith(s.casefold())]
+    if extended:
+        return sorted(extended, key=len)[0]
+    close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def archive_stem(name: str) -> str:
+    """``Разработка LLM с нуля.part1.rar`` -> ``Разработка LLM с нуля``."""
+    lowered = name.lower()
+    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
+        if lowered.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    else:
+        name = name.rpartition(".")[0] or name
+    if name.lower().endswith(".tar"):
+        name = name[:-4]
+    return _VOLUME.sub("", name)
+
+
+def archive_standin(snapshot: Snapshot, path: str, within: str = "") -> str | None:
+    """An archive that holds what ``path`` names: beside it first, else anywhere ``within``."""
+    parent, _, name = path.rpartition("/")
+    wanted = name.casefold()
+    for sibling in snapshot.children(parent):
+        if has_archive_suffix(sibling) and archive_stem(sibling).casefold() == wanted:
+            return posixpath.join(parent, sibling) if parent else sibling
+    prefix = within + "/" if within else ""
+    for candidate in snapshot.archive_named:
+        if candidate.startswith(prefix):
+            base = candidate.rpartition("/")[2]
+            if archive_stem(base).casefold() == wanted:
+                return candidate
+    return None
+
+
+def normalize_title(text: str) -> str:
+    """Case, punctuation and spacing ignored: ``Llama-3_Herd`` -> ``llama 3 herd``."""
+    return _NOT_ALNUM.sub(" ", text.casefold()).strip()
+
+
+def title_pattern(title: str) -> re.Pattern[str]:
+    """Match a normalized title as whole words in ``" name "`` lines.
+
+    Words may also be run together (``AttentionIsAllYouNeed``), but a title never
+    matches inside a longer word: ``lora`` is not in ``qlora``.
+    """
+    words = [re.escape(word) for word in title.split(" ")]
+    return re.compile(" " + " ?".join(words) + " ")
+
+
+def strip_suffix(name: str) -> str:
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot and stem else name

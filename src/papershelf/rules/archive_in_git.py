@@ -1,0 +1,55 @@
+"""An archive is tracked by git.
+
+The plan's house rule: archives are extracted into a separate temporary folder
+and never litter git. Archives are found by name (``.zip``, ``.rar``, ``.7z``,
+``.tar.*``, ``.gz``, ``.bz2``, ``.xz``, ``.zst``, RAR volumes) and by their
+first bytes, so a renamed archive is still found; a Git LFS pointer is not
+reported, since the archive itself then lives outside git.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from papershelf.findings import Finding, Severity
+from papershelf.magic import LFS_POINTER_KIND, has_archive_suffix
+from papershelf.rules.base import Context, Rule
+
+
+def archives(ctx: Context) -> Iterator[tuple[str, str | None]]:
+    """``(path, kind)`` of every tracked archive; kind is None when only the name says so."""
+    snapshot = ctx.snapshot
+    for path, size, kind in zip(snapshot.files, snapshot.sizes, snapshot.kinds):
+        if kind == LFS_POINTER_KIND:
+            continue
+        if kind is not None:
+            yield path, kind
+        elif size and has_archive_suffix(path):
+            yield path, None
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for path, kind in archives(ctx):
+        name = path.rpartition("/")[2]
+        if kind is None:
+            message = "a file named like an archive is tracked by git"
+        elif has_archive_suffix(name):
+            message = f"{kind} archive tracked by git"
+        else:
+            message = f"{kind} archive tracked by git under a name that hides it"
+        yield RULE.finding(
+            path,
+            message,
+            hint=f"git rm --cached '{path}' && papershelf extract '{path}'",
+        )
+
+
+RULE = Rule(
+    slug="archive-in-git",
+    code="PS201",
+    severity=Severity.WARNING,
+    description="An archive (.zip, .rar, .7z, .tar.*, …) is tracked by git.",
+    hint="extract it outside git with papershelf extract, and untrack it",
+    check=check,
+    doc=__doc__ or "",
+)

@@ -1,0 +1,46 @@
+"""A tracked file is larger than the limit and not stored in Git LFS.
+
+Large blobs make every clone slow and are hard to remove from history. The
+size is the blob's as git stores it, so an LFS pointer is never reported.
+Option ``max-size`` (default 50 MB; ``"20MiB"`` style strings work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from papershelf.findings import Finding, Severity
+from papershelf.rules.base import Context, Rule
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} TB"  # pragma: no cover
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    limit = int(ctx.options["max-size"])
+    snapshot = ctx.snapshot
+    for path, size in zip(snapshot.files, snapshot.sizes):
+        if size > limit:
+            yield RULE.finding(
+                path,
+                f"{human_size(size)} file is over the {human_size(limit)} limit "
+                "and not stored in Git LFS",
+            )
+
+
+RULE = Rule(
+    slug="large-file",
+    code="PS202",
+    severity=Severity.WARNING,
+    description="A tracked file is over the size limit and not in Git LFS.",
+    hint="git lfs track the file type, or keep the file out of git",
+    check=check,
+    options={"max-size": 50_000_000},
+    doc=__doc__ or "",
+)
