@@ -22,14 +22,27 @@ def use_color(stream: object) -> bool:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument(
-    "path", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+    "path",
+    required=False,
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Configuration file (default: .papershelf.toml or pyproject.toml).")
-@click.option("--rule", "only", multiple=True, metavar="SLUG", help="Run only this rule (repeatable).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file (default: .papershelf.toml or pyproject.toml).",
+)
+@click.option("--rule", "only", multiple=True, metavar="SLUG", help="Run only this rule.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the blob cache in .git/.")
 def check(
     path: Path,
