@@ -1,4 +1,4 @@
-"""mkexp end to end: real environments made by virtualenv in tmp_path, installs from local wheels."""
+"""mkexp end to end: real environments made by virtualenv in tmp_path, local wheels only."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from wheels import offline_index
 
 from papershelf import interpreters
 from papershelf.cli import mkexp_main
+from wheels import offline_index
 
 __all__ = ["offline_index"]
 
