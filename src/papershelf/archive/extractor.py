@@ -276,11 +276,12 @@ def _extract_staged(path: Path, kind: str | None, root: Path, staging: Path,
         folder = target
     outcome = Outcome(path, "extracted", folder, len(planned), sink.written)
     if options.recursive:
-        outcome.nested = _extract_nested(folder, options, depth)
+        outcome.nested = _extract_nested(path, folder, options, depth)
     return outcome
 
 
-def _extract_nested(folder: Path, options: Options, depth: int) -> list[Outcome]:
+def _extract_nested(outer: Path, folder: Path, options: Options, depth: int
+                    ) -> list[Outcome]:
     """Archives found inside, each extracted beside itself, to the depth limit."""
     found = []
     for dirpath, _dirs, files in os.walk(folder):
@@ -290,6 +291,14 @@ def _extract_nested(folder: Path, options: Options, depth: int) -> list[Outcome]
                                                                      "gzip", "bzip2", "xz"):
                 found.append(full)
     if found and depth + 1 > options.limits.max_depth:
-        raise ArchiveError(f"{found[0].name}: nested archive deeper than the limit of "
+        raise ArchiveError(f"{outer}: archive {found[0].name!r} is nested deeper than the limit of "
                            f"{options.limits.max_depth} (--max-depth)")
-    return [extract_archive(inner, inner.parent, options, depth + 1) for inner in found]
+    outcomes = []
+    for inner in found:
+        rel = inner.relative_to(folder.parent).as_posix()
+        try:
+            outcomes.append(extract_archive(inner, inner.parent, options, depth + 1))
+        except ArchiveError as error:
+            detail = str(error).replace(f"{inner}: ", "").replace(str(folder.parent) + "/", "")
+            raise ArchiveError(f"{outer}: nested archive {rel!r}: {detail}") from None
+    return outcomes

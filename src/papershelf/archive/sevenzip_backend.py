@@ -20,7 +20,7 @@ from papershelf.archive import tools
 from papershelf.archive.model import ArchiveError, Entry, EntryKind, MemberWriter, Planned, Sink
 
 _ERRORS = (py7zr.exceptions.ArchiveError, lzma.LZMAError, OSError, EOFError, ValueError,
-           KeyError, IndexError)
+           KeyError, IndexError, TypeError)  # py7zr on garbage, e.g. a wrong header key
 
 
 class _Adapter(py7zr.io.Py7zIO):
