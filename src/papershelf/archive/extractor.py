@@ -178,7 +178,11 @@ def prepare_destination(options: Options) -> tuple[Path, bool, list[str]]:
     notes: list[str] = []
     if options.dest is None:
         root = Path(tempfile.mkdtemp(prefix="papershelf-"))
-        note = guard(root, explicit=False)
+        try:
+            guard(root, explicit=False)
+        except BaseException:
+            root.rmdir()
+            raise
         return root, True, notes
     root = options.dest.absolute()
     if os.path.lexists(root):

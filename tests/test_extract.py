@@ -1,0 +1,430 @@
+"""``papershelf extract``: formats, destinations, manifest, names, passwords, volumes, reports.
+
+The hostile archives are in ``test_extract_safety.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive_builders import (
+    make_7z,
+    make_tar,
+    make_zip,
+    make_zip_raw_names,
+    patch,
+    unicode_path_extra,
+    zip_entry,
+)
+from papershelf.archive import tools
+from papershelf.archive.extractor import MANIFEST
+from papershelf.cli import main
+from rar_writer import directory, file, hardlink, symlink, write_rar3, write_rar5
+
+RAR_BACKENDS = ["unar", "bsdtar", *(["unrar"] if shutil.which("unrar") else [])]
+NAME = "Статья о трансформерах & заметки.txt"
+FILES = {f"курс/{NAME}": "Текст статьи\n".encode() * 50, "курс/код/main.py": b"print(1)\n"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["extract", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def contents(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+
+def build(kind: str, where: Path) -> Path:
+    if kind == "zip":
+        return make_zip(where / "курс.zip", FILES)
+    if kind.startswith("tar"):
+        suffix = {"tar": ".tar", "tar.gz": ".tar.gz", "tgz": ".tgz", "tar.bz2": ".tar.bz2",
+                  "tar.xz": ".tar.xz"}[kind]
+        mode = {"tar": "w", "tar.gz": "w:gz", "tgz": "w:gz", "tar.bz2": "w:bz2",
+                "tar.xz": "w:xz"}[kind]
+        return make_tar(where / f"курс{suffix}", FILES, mode=mode)
+    if kind == "7z":
+        return make_7z(where / "курс.7z", FILES)
+    if kind == "rar5":
+        return write_rar5(where / "курс.rar", [file(n, d) for n, d in FILES.items()])[0]
+    return write_rar3(where / "курс.rar", [file(n, d) for n, d in FILES.items()])[0]
+
+
+@pytest.mark.parametrize(("kind", "backend"), [
+    ("zip", "auto"), ("tar", "auto"), ("tar.gz", "auto"), ("tgz", "auto"),
+    ("tar.bz2", "auto"), ("tar.xz", "auto"), ("7z", "7zz"), ("7z", "py7zr"),
+    *[("rar5", b) for b in RAR_BACKENDS], *[("rar3", b) for b in RAR_BACKENDS],
+])
+def test_extracts_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str,
+                               backend: str) -> None:
+    archive = build(kind, tmp_path)
+    dest = tmp_path / "out"
+    code, out, err = run(capsys, str(archive), "--dest", str(dest), "--backend", backend)
+    assert (code, err) == (0, "")
+    assert out == f"{archive} -> {dest / 'курс'} (2 entries, {sum(map(len, FILES.values()))} bytes)\n"
+    assert contents(dest) == FILES
+    assert sorted(os.listdir(dest)) == [MANIFEST, "курс"]
+
+
+def test_format_is_decided_by_first_bytes(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    archive = make_zip(tmp_path / "notes.rar", FILES)
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    assert contents(tmp_path / "out") == FILES
+    text = tmp_path / "plain.zip"
+    text.write_text("not an archive")
+    code, _out, err = run(capsys, str(text), "--dest", str(tmp_path / "o2"))
+    assert code == 1
+    assert err == f"papershelf: error: {text}: not an archive papershelf knows (zip, rar, 7z, tar)\n"
+
+
+def test_tarbomb_gets_a_folder_and_collisions_get_numbers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bomb = make_zip(tmp_path / "россыпь файлов.zip", {"a.txt": b"a", "b/c.txt": b"c"})
+    dest = tmp_path / "out"
+    assert run(capsys, str(bomb), "--dest", str(dest))[0] == 0
+    assert contents(dest) == {"россыпь файлов/a.txt": b"a", "россыпь файлов/b/c.txt": b"c"}
+    (tmp_path / "again").mkdir()
+    other = make_zip(tmp_path / "again" / "россыпь файлов.zip", {"a.txt": b"A", "z": b"z"})
+    assert run(capsys, str(other), "--dest", str(dest))[0] == 0
+    third = make_zip(tmp_path / "россыпь файлов.tar.zip", {"a.txt": b"3", "y": b"y"})
+    assert run(capsys, str(third), "--dest", str(dest))[0] == 0
+    assert (dest / "россыпь файлов-1/a.txt").read_bytes() == b"A"
+    assert (dest / "россыпь файлов.tar/a.txt").read_bytes() == b"3"
+
+
+def test_default_destination_is_a_fresh_temporary_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    archive = make_zip(tmp_path / "a.zip", FILES)
+    code, out, _err = run(capsys, str(archive))
+    assert code == 0
+    [root] = list(temp.iterdir())
+    assert root.name.startswith("papershelf-")
+    assert out == f"{archive} -> {root / 'курс'} (2 entries, {sum(map(len, FILES.values()))} bytes)\n"
+    bad = make_zip(tmp_path / "bad.zip", {"../x": b"x"})
+    assert run(capsys, str(bad))[0] == 1
+    assert list(temp.iterdir()) == [root]  # the failed run's folder is gone
+
+
+def test_manifest_makes_a_second_run_do_nothing(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    archive = make_zip(tmp_path / "a.zip", FILES)
+    dest = tmp_path / "out"
+    assert run(capsys, str(archive), "--dest", str(dest))[0] == 0
+    manifest = json.loads((dest / MANIFEST).read_text("utf-8"))
+    [record] = manifest["archives"]
+    assert record["folder"] == "курс"
+    assert record["archive"] == str(archive)
+    assert len(record["sha256"]) == 64
+    assert record["entries"] == [{"name": n.removeprefix("курс/"), "size": len(d)}
+                                 for n, d in sorted(FILES.items())]
+    (dest / "курс" / "код" / "main.py").write_bytes(b"edited")
+    code, out, _err = run(capsys, str(archive), "--dest", str(dest))
+    assert (code, out) == (0, f"{archive}: already extracted to {dest / 'курс'}\n")
+    assert (dest / "курс/код/main.py").read_bytes() == b"edited"
+    code, out, _err = run(capsys, str(archive), "--dest", str(dest), "--force")
+    assert code == 0
+    assert contents(dest) == FILES
+    assert sorted(os.listdir(dest)) == [MANIFEST, "курс"]
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def _repo(path: Path) -> Path:
+    path.mkdir()
+    _git(path, "init", "-q")
+    _git(path, "config", "user.email", "t@example.com")
+    _git(path, "config", "user.name", "t")
+    return path
+
+
+def test_destination_in_work_tree_is_excluded(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    repo = _repo(tmp_path / "repo")
+    archive = make_zip(tmp_path / "a.zip", FILES)
+    code, _out, err = run(capsys, str(archive), "--dest", str(repo / "распаковано"))
+    assert code == 0
+    assert "added /распаковано/ to" in err
+    assert "/распаковано/\n" in (repo / ".git/info/exclude").read_text("utf-8")
+    assert _git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_ignored_destination_needs_no_exclude(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    repo = _repo(tmp_path / "repo")
+    (repo / ".gitignore").write_text("/tmp/\n")
+    archive = make_zip(tmp_path / "a.zip", FILES)
+    code, _out, err = run(capsys, str(archive), "--dest", str(repo / "tmp" / "x"))
+    assert (code, err) == (0, "")
+    assert "/tmp/x/" not in (repo / ".git/info/exclude").read_text("utf-8")
+
+
+def test_temporary_folder_inside_a_work_tree_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _repo(tmp_path / "repo")
+    monkeypatch.setenv("TMPDIR", str(repo))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    archive = make_zip(tmp_path / "a.zip", FILES)
+    code, _out, err = run(capsys, str(archive))
+    assert code == 1
+    assert "inside the git work tree" in err
+    assert os.listdir(repo) == [".git"]
+
+
+@pytest.mark.parametrize(("raw", "expected", "encoding"), [
+    ("Лекция 1 & задачи.pdf".encode(), "Лекция 1 & задачи.pdf", None),  # Info-ZIP, no flag
+    ("Лекция 1 & задачи.pdf".encode("cp866"), "Лекция 1 & задачи.pdf", None),
+    ("Лекция 1 & задачи.pdf".encode("cp1251"), "Лекция 1 & задачи.pdf", None),
+    ("Лекция.pdf".encode("cp1251"), "Лекция.pdf", "cp1251"),
+    ("Лекция.pdf".encode("cp866"), "Лекция.pdf".encode("cp866").decode("cp1251"), "cp1251"),
+])
+def test_zip_name_encodings(tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: bytes,
+                            expected: str, encoding: str | None) -> None:
+    placeholder = b"P" * len(raw)
+    archive = make_zip_raw_names(tmp_path / "a.zip", {placeholder: b"data"})
+    patch(archive, placeholder, raw)
+    args = ["--encoding", encoding] if encoding else []
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"), *args)
+    assert (code, err) == (0, "")
+    assert [p.name for p in (tmp_path / "out" / "a").iterdir()] == [expected]
+
+
+def test_zip_unicode_path_extra_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    real = "Конспект & план.md"
+    raw = real.encode("cp866")
+    placeholder = b"Q" * len(raw)
+    archive = make_zip_raw_names(tmp_path / "a.zip", {placeholder: b"x"},
+                                 extra={placeholder: unicode_path_extra(raw, real)})
+    patch(archive, placeholder, raw)
+    assert run(capsys, str(archive), "--dest", str(tmp_path / "out"))[0] == 0
+    assert [p.name for p in (tmp_path / "out/a").iterdir()] == [real]
+
+
+def test_unknown_encoding_is_a_usage_error(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    archive = make_zip(tmp_path / "a.zip", FILES)
+    assert run(capsys, str(archive), "--encoding", "klingon")[0] == 2
+
+
+def test_password_from_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = make_7z(tmp_path / "a.7z", FILES, password="пароль 1", header_encryption=True)
+    monkeypatch.setenv("PAPERSHELF_PASSWORD", "пароль 1")
+    assert run(capsys, str(archive), "--dest", str(tmp_path / "out"))[0] == 0
+    assert contents(tmp_path / "out") == FILES
+
+
+def test_no_prompt_without_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
+    archive = make_7z(tmp_path / "a.7z", FILES, password="x")
+    result = subprocess.run(["papershelf", "extract", str(archive), "--dest",
+                             str(tmp_path / "out")], stdin=subprocess.PIPE, capture_output=True,
+                            text=True, timeout=60, check=False,
+                            env={**os.environ, "PATH": f"{Path(sys.executable).parent}:"
+                                 f"{os.environ['PATH']}"})
+    assert result.returncode == 1
+    assert result.stderr == (f"papershelf: error: {archive}: encrypted; give --password or set "
+                             "PAPERSHELF_PASSWORD\n")
+
+
+def test_multi_volume_rar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = os.urandom(30_000)
+    volumes = write_rar5(tmp_path / "том.rar", [directory("том"), file("том/big.bin", data),
+                                                file("том/small.txt", b"s")],
+                         volume_size=8_000)
+    assert [v.name for v in volumes] == [f"том.part{i}.rar" for i in range(1, 5)]
+    code, out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "out"),
+                         "--backend", "unar")
+    assert (code, err) == (0, "")
+    assert contents(tmp_path / "out") == {"том/big.bin": data, "том/small.txt": b"s"}
+    code, _out, err = run(capsys, str(volumes[1]), "--dest", str(tmp_path / "o2"))
+    assert code == 1
+    assert "not the first volume" in err
+    code, _out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "o3"),
+                          "--backend", "bsdtar")
+    assert code == 1
+    assert "bsdtar: cannot read multi-volume archives" in err
+    volumes[2].unlink()
+    code, _out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "o4"))
+    assert code == 1
+    assert "Cannot open next volume" in err
+    assert not (tmp_path / "o2").exists() and not (tmp_path / "o4").exists()
+
+
+def test_old_style_volumes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = os.urandom(5_000)
+    volumes = write_rar3(tmp_path / "old.rar", [file("old/a.bin", data)], volume_size=2_000)
+    assert [v.name for v in volumes] == ["old.rar", "old.r00", "old.r01"]
+    assert run(capsys, str(volumes[0]), "--dest", str(tmp_path / "out"))[0] == 0
+    assert contents(tmp_path / "out") == {"old/a.bin": data}
+
+
+@pytest.mark.parametrize("backend", RAR_BACKENDS)
+def test_rar_side_by_side_are_not_glued(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        backend: str) -> None:
+    four = write_rar5(tmp_path / "paper4.rar", [file("paper4/a", b"4")])[0]
+    five = write_rar5(tmp_path / "paper5.rar", [file("paper5/a", b"5")])[0]
+    code, _out, err = run(capsys, str(four), str(five), "--dest", str(tmp_path / "out"),
+                          "--backend", backend)
+    assert (code, err) == (0, "")
+    assert contents(tmp_path / "out") == {"paper4/a": b"4", "paper5/a": b"5"}
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar", *[f"rar-{b}" for b in RAR_BACKENDS]])
+def test_safe_links_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                             kind: str) -> None:
+    if kind == "zip":
+        archive = make_zip(tmp_path / "a.zip", {"top/doc/a.txt": b"a"},
+                           symlinks={"top/latest": "doc/a.txt"})
+        args: list[str] = []
+    elif kind == "tar":
+        archive = make_tar(tmp_path / "a.tar", {"top/doc/a.txt": b"a"},
+                           symlinks={"top/latest": "doc/a.txt"},
+                           hardlinks={"top/copy": "top/doc/a.txt"})
+        args = []
+    else:
+        archive = write_rar5(tmp_path / "a.rar", [
+            file("top/doc/a.txt", b"a"), symlink("top/latest", "doc/a.txt"),
+            hardlink("top/copy", "top/doc/a.txt")])[0]
+        args = ["--backend", kind.split("-")[1]]
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"), *args)
+    assert (code, err) == (0, "")
+    assert os.readlink(tmp_path / "out/top/latest") == "doc/a.txt"
+    if kind != "zip":
+        assert (tmp_path / "out/top/copy").read_bytes() == b"a"
+
+
+def test_list_marks_unsafe_entries_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    archive = make_zip(tmp_path / "a.zip", {"top/ok.txt": b"ok", "../evil": b"e"})
+    before = sorted(os.listdir(tmp_path))
+    code, out, err = run(capsys, "--list", str(archive))
+    assert code == 1
+    assert out == (f"{archive}:\n"
+                   "             2  top/ok.txt\n"
+                   "             1  '../evil'  UNSAFE: path traversal ('..')\n")
+    assert sorted(os.listdir(tmp_path)) == before
+    code, out, _err = run(capsys, "--list", "--format", "json", str(archive))
+    assert code == 1
+    [record] = json.loads(out)["archives"]
+    assert record["entries"][1] == {"name": "../evil", "kind": "file", "size": 1,
+                                    "unsafe": ["path traversal ('..')"]}
+
+
+def test_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = make_zip(tmp_path / "a.zip", FILES)
+    bad = make_zip(tmp_path / "b.zip", {"/etc/x": b"x"})
+    dest = tmp_path / "out"
+    code, out, _err = run(capsys, str(good), str(bad), "--dest", str(dest), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["destination"] == str(dest)
+    first, second = report["archives"]
+    assert first == {"archive": str(good), "status": "extracted",
+                     "destination": str(dest / "курс"), "entries": 2,
+                     "bytes": sum(map(len, FILES.values())), "error": None, "nested": []}
+    assert second["status"] == "failed"
+    assert "absolute path" in second["error"]
+
+
+def test_recursive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inner = make_tar(tmp_path / "inner.tar.gz", {"код/x.py": b"x"}, mode="w:gz").read_bytes()
+    archive = make_zip(tmp_path / "outer.zip", {"курс/архив.tar.gz": inner, "курс/a": b"a"})
+    code, out, _err = run(capsys, str(archive), "--dest", str(tmp_path / "out"), "--recursive")
+    assert code == 0
+    assert (tmp_path / "out/курс/код/x.py").read_bytes() == b"x"
+    assert out.splitlines()[1].startswith("  ")
+    assert run(capsys, str(archive), "--dest", str(tmp_path / "o2"))[0] == 0
+    assert not (tmp_path / "o2/курс/код").exists()
+
+
+def test_no_argument_extracts_the_repositorys_archives(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _repo(tmp_path / "repo")
+    make_zip(repo / "материалы.zip", FILES)
+    (repo / "notes.md").write_text("# notes\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "add")
+    monkeypatch.chdir(repo)
+    code, out, _err = run(capsys, "--dest", str(tmp_path / "out"))
+    assert code == 0, _err
+    assert out.startswith(f"{repo / 'материалы.zip'} -> {tmp_path / 'out' / 'курс'}")
+    assert contents(tmp_path / "out") == FILES
+
+
+def test_doctor(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    for name in ("unar", "bsdtar", "7zz"):
+        tool = tools.find(name)
+        assert tool is not None and tool.works
+        assert f"{name:7} {tool.version:8} {tool.path}  probe extracted OK" in out
+    assert "bsdtar" in out and "RAR3 (non-solid only)" in out
+    assert ("unrar   not installed" in out) == (shutil.which("unrar") is None)
+
+
+def test_zip_entry_helper_keeps_mode() -> None:
+    info = zip_entry("a", 0o100755)
+    assert info.external_attr >> 16 == 0o100755
+
+
+_NAME_CHARS = st.sampled_from(list("ab./\\") + ["..", "ё", " ", "&", "\u202e", "\x00", ":"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.lists(st.lists(_NAME_CHARS, min_size=1, max_size=8).map("".join),
+                      min_size=1, max_size=5),
+       links=st.lists(st.tuples(st.integers(0, 4), st.lists(_NAME_CHARS, min_size=1,
+                                                            max_size=6).map("".join)),
+                      max_size=2))
+def test_no_path_ever_resolves_outside(names: list[str], links: list[tuple[int, str]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        (base / "in").mkdir()
+        archive = base / "in" / "h.tar"
+        with tarfile.open(archive, "w", format=tarfile.PAX_FORMAT) as out:
+            for name in names:
+                info = tarfile.TarInfo(name.replace("\x00", "0"))
+                info.size = 1
+                out.addfile(info, io.BytesIO(b"x"))
+            for index, target in links:
+                info = tarfile.TarInfo(names[index % len(names)].replace("\x00", "0") + "l")
+                info.type = tarfile.SYMTYPE
+                info.linkname = target.replace("\x00", "0")
+                out.addfile(info)
+        dest = base / "in" / "out"
+        code = main(["extract", str(archive), "--dest", str(dest)])
+        assert code in (0, 1)
+        assert sorted(os.listdir(base)) == ["in"]
+        assert sorted(os.listdir(base / "in")) == (["h.tar", "out"] if code == 0 else ["h.tar"])
+        for dirpath, dirs, files in os.walk(dest):
+            for entry in dirs + files:
+                real = os.path.realpath(os.path.join(dirpath, entry))
+                assert real == str(dest.resolve()) or real.startswith(str(dest.resolve()) + "/")
