@@ -36,6 +36,7 @@ from rar_writer import directory, file, hardlink, symlink, write_rar3, write_rar
 RAR_BACKENDS = ["unar", "bsdtar", *(["unrar"] if shutil.which("unrar") else [])]
 NAME = "Статья о трансформерах & заметки.txt"
 FILES = {f"курс/{NAME}": "Текст статьи\n".encode() * 50, "курс/код/main.py": b"print(1)\n"}
+TOTAL = sum(map(len, FILES.values()))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -76,7 +77,7 @@ def test_extracts_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str
     dest = tmp_path / "out"
     code, out, err = run(capsys, str(archive), "--dest", str(dest), "--backend", backend)
     assert (code, err) == (0, "")
-    assert out == f"{archive} -> {dest / 'курс'} (2 entries, {sum(map(len, FILES.values()))} bytes)\n"
+    assert out == f"{archive} -> {dest / 'курс'} (2 entries, {TOTAL} bytes)\n"
     assert contents(dest) == FILES
     assert sorted(os.listdir(dest)) == [MANIFEST, "курс"]
 
@@ -91,7 +92,8 @@ def test_format_is_decided_by_first_bytes(tmp_path: Path,
     text.write_text("not an archive")
     code, _out, err = run(capsys, str(text), "--dest", str(tmp_path / "o2"))
     assert code == 1
-    assert err == f"papershelf: error: {text}: not an archive papershelf knows (zip, rar, 7z, tar)\n"
+    assert err == (f"papershelf: error: {text}: not an archive papershelf knows "
+                   "(zip, rar, 7z, tar)\n")
 
 
 def test_tarbomb_gets_a_folder_and_collisions_get_numbers(
@@ -121,7 +123,7 @@ def test_default_destination_is_a_fresh_temporary_folder(
     assert code == 0
     [root] = list(temp.iterdir())
     assert root.name.startswith("papershelf-")
-    assert out == f"{archive} -> {root / 'курс'} (2 entries, {sum(map(len, FILES.values()))} bytes)\n"
+    assert out == f"{archive} -> {root / 'курс'} (2 entries, {TOTAL} bytes)\n"
     bad = make_zip(tmp_path / "bad.zip", {"../x": b"x"})
     assert run(capsys, str(bad))[0] == 1
     assert list(temp.iterdir()) == [root]  # the failed run's folder is gone
@@ -259,8 +261,8 @@ def test_multi_volume_rar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
                                                 file("том/small.txt", b"s")],
                          volume_size=8_000)
     assert [v.name for v in volumes] == [f"том.part{i}.rar" for i in range(1, 5)]
-    code, out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "out"),
-                         "--backend", "unar")
+    code, _out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "out"),
+                          "--backend", "unar")
     assert (code, err) == (0, "")
     assert contents(tmp_path / "out") == {"том/big.bin": data, "том/small.txt": b"s"}
     code, _out, err = run(capsys, str(volumes[1]), "--dest", str(tmp_path / "o2"))
@@ -324,7 +326,7 @@ def test_list_marks_unsafe_entries_and_writes_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     archive = make_zip(tmp_path / "a.zip", {"top/ok.txt": b"ok", "../evil": b"e"})
     before = sorted(os.listdir(tmp_path))
-    code, out, err = run(capsys, "--list", str(archive))
+    code, out, _err = run(capsys, "--list", str(archive))
     assert code == 1
     assert out == (f"{archive}:\n"
                    "             2  top/ok.txt\n"
@@ -395,7 +397,7 @@ def test_zip_entry_helper_keeps_mode() -> None:
     assert info.external_attr >> 16 == 0o100755
 
 
-_NAME_CHARS = st.sampled_from(list("ab./\\") + ["..", "ё", " ", "&", "\u202e", "\x00", ":"])
+_NAME_CHARS = st.sampled_from([*"ab./\\", "..", "ё", " ", "&", "\u202e", "\x00", ":"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
