@@ -7,7 +7,7 @@ from typing import Protocol
 
 from papershelf.engine import CheckResult
 
-FORMATS = {"text": "text", "json": "json"}
+FORMATS = {"text": "text", "json": "json", "sarif": "sarif", "github": "github"}
 
 
 class Reporter(Protocol):
