@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import stat
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -53,16 +54,18 @@ class StagingSink:
         path.mkdir(parents=True, exist_ok=True)
         self._made_dirs.add(item.relpath)
 
-    def open_writer(self, item: Planned) -> _Writer:
+    def open_writer(self, item: Planned, verify_crc: bool = True) -> _Writer:
         parent = self._ensure_parent(item.parts)
         try:
             fd = os.open(parent / item.parts[-1], _OPEN_FLAGS, 0o600)
         except FileExistsError:
             raise self._fail(item, "written twice") from None
-        return _Writer(self, item, fd)
+        except OSError as error:
+            raise _disk_error(self.archive, error) from error
+        return _Writer(self, item, fd, verify_crc and item.entry.crc is not None)
 
     def write_stream(self, item: Planned, source: IO[bytes], verify_crc: bool) -> None:
-        writer = self.open_writer(item)
+        writer = self.open_writer(item, verify_crc)
         try:
             read = source.read
             while True:
@@ -171,12 +174,13 @@ class StagingSink:
 class _Writer:
     """One member being written: counts bytes against the declared size and the total limit."""
 
-    def __init__(self, sink: StagingSink, item: Planned, fd: int) -> None:
+    def __init__(self, sink: StagingSink, item: Planned, fd: int, compute_crc: bool) -> None:
         self.sink = sink
         self.item = item
         self.fd = fd
         self.size = 0
         self.crc = 0
+        self.compute_crc = compute_crc
 
     def write(self, data: bytes) -> int:
         size = self.size + len(data)
@@ -186,7 +190,8 @@ class _Writer:
         if self.sink.written + len(data) > self.sink.limits.max_total:
             raise ArchiveError(f"{self.sink.archive}: more than {self.sink.limits.max_total} "
                                "bytes uncompressed, over the limit")
-        self.crc = zlib.crc32(data, self.crc) if self.item.entry.crc is not None else 0
+        if self.compute_crc:
+            self.crc = zlib.crc32(data, self.crc)
         view = memoryview(data)
         while view:
             try:
@@ -208,7 +213,7 @@ class _Writer:
         if self.size != self.item.entry.size:
             raise self.sink._fail(self.item, f"{self.size} bytes, {self.item.entry.size} declared "
                                              "(truncated archive?)")
-        if verify_crc and self.item.entry.crc is not None and self.crc != self.item.entry.crc:
+        if verify_crc and self.compute_crc and self.crc != self.item.entry.crc:
             raise self.sink._fail(self.item, "CRC mismatch (damaged archive?)")
 
 
@@ -256,4 +261,7 @@ def remove_tree(path: Path) -> None:
             else:
                 os.unlink(target)
 
-    shutil.rmtree(path, onerror=retry)
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=retry)
+    else:
+        shutil.rmtree(path, onerror=retry)
