@@ -54,11 +54,11 @@ def run_check(
     use_cache: bool = True,
 ) -> CheckResult:
     """Check the repository holding ``start`` (or, outside git, the folder itself)."""
-    git_root = gitfiles.repository_root(start)
-    root = git_root or start.resolve()
+    repository = gitfiles.find_repository(start)
+    root = repository.root if repository else start.resolve()
     config = plan.load(root, known_rule_options(), config_file)
-    if git_root is not None:
-        snap = snapshot.from_git(root, use_cache=use_cache)
+    if repository is not None:
+        snap = snapshot.from_git(repository, use_cache=use_cache)
     else:
         snap = snapshot.from_walk(root)
     where = layout.locate(snap, config)

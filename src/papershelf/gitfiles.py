@@ -6,7 +6,6 @@ names arrive exactly as they are on disk, never as git's quoted escapes.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -24,14 +23,6 @@ class GitError(PapershelfError):
     pass
 
 
-class IndexListing(NamedTuple):
-    """The index as parallel lists: cheap to build for 100,000 entries."""
-
-    paths: list[str]
-    shas: list[str]
-    special: dict[str, int]  # path -> mode, for gitlinks and symlinks only
-
-
 def _run(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     try:
         completed = subprocess.run(
@@ -45,68 +36,41 @@ def _run(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     return completed.stdout
 
 
-def repository_root(start: Path) -> Path | None:
-    """The work tree holding ``start``, or None outside a git repository."""
+class Repository(NamedTuple):
+    root: Path  # the work tree
+    git_dir: Path  # where the index and papershelf's cache live
+
+
+def find_repository(start: Path) -> Repository | None:
+    """The repository holding ``start``, or None outside git (or with no git installed)."""
     try:
         completed = subprocess.run(
-            [*GIT, "rev-parse", "--show-toplevel"],
+            [*GIT, "rev-parse", "--show-toplevel", "--absolute-git-dir"],
             cwd=start,
             capture_output=True,
             check=False,
         )
     except FileNotFoundError:
         return None
-    if completed.returncode != 0:
+    lines = completed.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if completed.returncode != 0 or len(lines) != 2 or not lines[0]:
         return None
-    top = completed.stdout.rstrip(b"\n")
-    return Path(os.fsdecode(top)) if top else None
+    return Repository(Path(lines[0]), Path(lines[1]))
 
 
-def git_dir(root: Path) -> Path:
-    """The directory git keeps shared state in (the common dir for worktrees)."""
-    out = _run(["rev-parse", "--git-common-dir"], root).rstrip(b"\n")
-    path = Path(os.fsdecode(out))
-    return path if path.is_absolute() else root / path
+def repository_root(start: Path) -> Path | None:
+    repository = find_repository(start)
+    return repository.root if repository else None
 
 
-def start_index_listing(root: Path) -> subprocess.Popen[bytes]:
-    """Start ``git ls-files -s -z`` so the caller can work while git reads the index."""
-    return subprocess.Popen(
-        [*GIT, "ls-files", "--stage", "-z"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+def list_paths(root: Path) -> str:
+    """Tracked paths, NUL-terminated, exactly as named (``git ls-files -z``)."""
+    return _run(["ls-files", "-z"], root).decode("utf-8", "surrogateescape")
 
 
-def finish_index_listing(process: subprocess.Popen[bytes]) -> IndexListing:
-    out, err = process.communicate()
-    if process.returncode != 0:
-        raise GitError(f"git ls-files failed: {err.decode('utf-8', 'replace').strip()}")
-    # Each record is "<mode> <sha> <stage>\t<path>"; modes and shas are fixed width.
-    records = out.decode("utf-8", "surrogateescape").split("\0")
-    records.pop()  # the trailing terminator
-    paths = [record[50:] for record in records]
-    shas = [record[7:47] for record in records]
-    special = {
-        record[50:]: int(record[:6], 8)
-        for record in records
-        if not record.startswith("100")
-    }
-    if len(set(paths)) != len(paths):  # unmerged entries appear once per stage
-        paths, shas = _first_stage_only(paths, shas)
-    return IndexListing(paths, shas, special)
-
-
-def _first_stage_only(paths: list[str], shas: list[str]) -> tuple[list[str], list[str]]:
-    seen: dict[str, str] = {}
-    for path, sha in zip(paths, shas):
-        seen.setdefault(path, sha)
-    return list(seen), list(seen.values())
-
-
-def index_listing(root: Path) -> IndexListing:
-    return finish_index_listing(start_index_listing(root))
+def list_stage(root: Path) -> str:
+    """``<mode> <sha> <stage>\t<path>`` records, NUL-terminated (``git ls-files -s -z``)."""
+    return _run(["ls-files", "--stage", "-z"], root).decode("utf-8", "surrogateescape")
 
 
 def blob_sizes(root: Path, shas: Iterable[str]) -> dict[str, int]:

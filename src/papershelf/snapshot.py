@@ -1,4 +1,8 @@
-"""The repository as data, built once per run; rules read it and never touch the disk."""
+"""The repository as data, built once per run; rules read it and never touch the disk.
+
+Built for 100,000 files: paths stay one list (and one NUL-joined text for
+C-speed searches), and only the few notable blobs carry sizes and kinds.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from papershelf import gitfiles, magic
+from papershelf.indexcache import NOTABLE_SIZE, BlobInfo
 
 T = TypeVar("T")
+# The last letter of every archive suffix: most paths (".pdf") are ruled out by one look.
+_ARCHIVE_LAST_CHARACTERS = frozenset(
+    {suffix[-1] for suffix in magic.ARCHIVE_SUFFIXES} | set("0123456789")
+) | frozenset(suffix[-1].upper() for suffix in magic.ARCHIVE_SUFFIXES)
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
 
 
 @dataclass
@@ -20,13 +33,11 @@ class Snapshot:
     root: Path
     in_git: bool
     files: list[str]
-    sizes: list[int]
-    kinds: list[str | None]  # archive kind by first bytes, "lfs-pointer", or None
+    notable: dict[str, BlobInfo] = field(default_factory=dict)  # archives, LFS pointers, big
+    empty: set[str] = field(default_factory=set)
     special: dict[str, int] = field(default_factory=dict)  # gitlinks and symlinks
     gitmodules: dict[str, str] = field(default_factory=dict)  # path -> submodule name
-    _dirs: set[str] | None = None
-    _file_set: set[str] | None = None
-    _children: dict[str, list[str]] | None = None
+    walked_sizes: dict[str, int] | None = None  # outside git, every file's size
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -37,50 +48,98 @@ class Snapshot:
         return value
 
     @property
-    def archive_named(self) -> list[str]:
-        """Paths whose names look like archives."""
-        return self.memo(
-            "archive_named", lambda: [p for p in self.files if magic.has_archive_suffix(p)]
-        )
+    def text(self) -> str:
+        """All paths as ``"\\0a\\0b/c\\0"``: ``text.find("/x\\0")`` searches at C speed."""
+        return self.memo("text", lambda: "\0" + "\0".join(self.files) + "\0")
+
+    @property
+    def file_set(self) -> set[str]:
+        return self.memo("file_set", lambda: set(self.files))
 
     @property
     def dirs(self) -> set[str]:
         """Every folder that holds a file, at any depth (``""`` is the root)."""
-        if self._dirs is None:
+
+        def compute() -> set[str]:
             parents = {path.rpartition("/")[0] for path in self.files}
             dirs = {""}
             for parent in parents:
                 while parent not in dirs:
                     dirs.add(parent)
                     parent = parent.rpartition("/")[0]
-            self._dirs = dirs
-        return self._dirs
+            return dirs
+
+        return self.memo("dirs", compute)
 
     @property
-    def file_set(self) -> set[str]:
-        if self._file_set is None:
-            self._file_set = set(self.files)
-        return self._file_set
+    def folded_bytes(self) -> bytes:
+        """The path text as UTF-8 with ASCII letters lowered: offsets stay put, search is fast."""
+        return self.memo("folded_bytes", lambda: self._raw_bytes().lower())
 
-    def children(self, folder: str) -> list[str]:
-        """Names of the files and folders directly inside ``folder``."""
-        if self._children is None:
+    def paths_holding(self, needle: str) -> list[str]:
+        """Paths that contain ``needle`` (ASCII case ignored), found at C speed."""
+        data, key = self.folded_bytes, needle.encode("utf-8", "surrogateescape").lower()
+        found: dict[str, None] = {}
+        start = 0
+        while (start := data.find(key, start)) != -1:
+            begin = data.rindex(b"\0", 0, start + 1) + 1
+            end = data.index(b"\0", start + len(key.rstrip(b"\0")))
+            found[_decode(self._raw_bytes()[begin:end])] = None
+            start = end
+        return list(found)
+
+    def _raw_bytes(self) -> bytes:
+        return self.memo("raw_bytes", lambda: self.text.encode("utf-8", "surrogateescape"))
+
+    @property
+    def archive_named(self) -> list[str]:
+        """Paths whose names look like archives (``.zip``, ``.tar.gz``, ``.r00`` …)."""
+        last = _ARCHIVE_LAST_CHARACTERS
+        return self.memo(
+            "archive_named",
+            lambda: [p for p in self.files if p[-1:] in last and magic.has_archive_suffix(p)],
+        )
+
+    def children(self, folder: str, with_files: bool = True) -> list[str]:
+        """Names of the folders (and files) directly inside ``folder``."""
+
+        def index() -> dict[str, list[str]]:
             table: dict[str, list[str]] = {}
-            for path in (*self.dirs, *self.files):
-                if path:
-                    parent, _, name = path.rpartition("/")
+            for directory in self.dirs:
+                if directory:
+                    parent, _, name = directory.rpartition("/")
                     table.setdefault(parent, []).append(name)
-            self._children = table
-        return self._children.get(folder, [])
+            return table
+
+        names = list(self.memo("child_dirs", index).get(folder, []))
+        if not with_files:
+            return names
+        if not folder:
+            return names + [path for path in self.files if "/" not in path]
+        text, start, needle = self.text, 0, "\0" + folder + "/"
+        while (start := text.find(needle, start)) != -1:
+            end = text.index("\0", start + 1)
+            name = text[start + len(needle) : end]
+            if "/" not in name:
+                names.append(name)
+            start = end
+        return names
 
     def exists(self, path: str) -> bool:
         return path in self.file_set or path in self.dirs
 
-    def size_of(self, path: str) -> int | None:
-        try:
-            return self.sizes[self.files.index(path)]
-        except ValueError:
-            return None
+    def is_empty(self, path: str) -> bool:
+        return path in self.empty
+
+    def sizes_over(self, limit: int) -> dict[str, int]:
+        """Paths of blobs larger than ``limit`` bytes, with their sizes."""
+        if self.walked_sizes is not None:
+            return {path: size for path, size in self.walked_sizes.items() if size > limit}
+        if limit + 1 >= NOTABLE_SIZE:
+            return {path: info[0] for path, info in self.notable.items() if info[0] > limit}
+        from papershelf.indexcache import all_sizes
+
+        return {path: size for path, size in all_sizes(self.root).items() if size > limit}
 
     def read_text(self, path: str) -> str | None:
         """A small text file's content (the plan file); None when unreadable."""
@@ -90,28 +149,18 @@ class Snapshot:
             return None
 
 
-def from_git(root: Path, use_cache: bool = True) -> Snapshot:
-    from papershelf import blobinfo
+def from_git(repository: gitfiles.Repository, use_cache: bool = True) -> Snapshot:
+    from papershelf import indexcache
 
-    listing = gitfiles.index_listing(root)
-    infos = blobinfo.blob_infos(
-        root, listing.paths, listing.shas, set(listing.special), use_cache=use_cache
-    )
-    no_info = (0, None)
-    sizes = []
-    kinds = []
-    for sha in listing.shas:
-        size, kind = infos.get(sha, no_info)
-        sizes.append(size)
-        kinds.append(kind)
+    files, facts = indexcache.scan(repository, use_cache=use_cache)
     return Snapshot(
-        root=root,
+        root=repository.root,
         in_git=True,
-        files=listing.paths,
-        sizes=sizes,
-        kinds=kinds,
-        special=listing.special,
-        gitmodules=gitfiles.gitmodules_paths(root),
+        files=files,
+        notable=facts.notable,
+        empty=facts.empty,
+        special=facts.special,
+        gitmodules=gitfiles.gitmodules_paths(repository.root),
     )
 
 
@@ -120,15 +169,15 @@ def from_walk(root: Path) -> Snapshot:
     import pathspec
 
     patterns: list[str] = []
-    files: list[str] = []
-    sizes: list[int] = []
-    kinds: list[str | None] = []
+    sizes: dict[str, int] = {}
+    notable: dict[str, BlobInfo] = {}
     spec = pathspec.GitIgnoreSpec.from_lines([])
     for current, dirnames, filenames in os.walk(root):
         relative = os.path.relpath(current, root).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
         if ".gitignore" in filenames:
-            patterns.extend(_anchor(prefix, (Path(current) / ".gitignore").read_text("utf-8")))
+            ignore_file = Path(current) / ".gitignore"
+            patterns.extend(_anchor(prefix, ignore_file.read_text("utf-8", "replace")))
             spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         dirnames[:] = sorted(
             name
@@ -137,17 +186,22 @@ def from_walk(root: Path) -> Snapshot:
         )
         for name in sorted(filenames):
             path = prefix + name
-            if spec.match_file(path):
-                continue
             full = Path(current) / name
-            try:
-                size = full.lstat().st_size
-            except OSError:
+            if spec.match_file(path) or not full.is_file() or full.is_symlink():
                 continue
-            files.append(path)
-            sizes.append(size)
-            kinds.append(magic.sniff_file(full) if full.is_file() else None)
-    return Snapshot(root=root, in_git=False, files=files, sizes=sizes, kinds=kinds)
+            size = full.stat().st_size
+            sizes[path] = size
+            kind = magic.sniff_file(full) if size else None
+            if kind is not None or size >= NOTABLE_SIZE:
+                notable[path] = (size, kind)
+    return Snapshot(
+        root=root,
+        in_git=False,
+        files=list(sizes),
+        notable=notable,
+        empty={path for path, size in sizes.items() if size == 0},
+        walked_sizes=sizes,
+    )
 
 
 def _anchor(prefix: str, text: str) -> list[str]:
@@ -159,8 +213,7 @@ def _anchor(prefix: str, text: str) -> list[str]:
             continue
         negate = "!" if line.startswith("!") else ""
         line = line.removeprefix("!")
-        body = line.rstrip("/")
-        if "/" in body:
+        if "/" in line.rstrip("/"):
             anchored.append(f"{negate}{prefix}{line.lstrip('/')}")
         else:
             anchored.append(f"{negate}{prefix}**/{line}" if prefix else f"{negate}{line}")

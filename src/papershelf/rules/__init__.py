@@ -10,7 +10,9 @@ from papershelf.rules import (
     large_file,
     missing_paper,
     missing_path,
+    mojibake,
     plan_reference,
+    portable_name,
     section_numbering,
 )
 from papershelf.rules.base import Context, Rule
@@ -27,6 +29,8 @@ RULES: dict[str, Rule] = {
         large_file.RULE,
         broken_submodule.RULE,
         committed_artifact.RULE,
+        portable_name.RULE,
+        mojibake.RULE,
     )
 }
 

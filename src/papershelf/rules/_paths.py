@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import difflib
-import posixpath
 import re
 
-from papershelf.magic import ARCHIVE_SUFFIXES, has_archive_suffix
+from papershelf.magic import ARCHIVE_SUFFIXES
 from papershelf.snapshot import Snapshot
 
 DOCUMENT_SUFFIXES = (
@@ -16,14 +15,16 @@ _VOLUME = re.compile(r"\.(part\d+|r\d\d)$", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
-def near_match(snapshot: Snapshot, path: str) -> str | None:
+def near_match(snapshot: Snapshot, path: str, is_file: bool = False) -> str | None:
     """A sibling whose name is close to the missing ``path``'s name."""
     parent, _, name = path.rpartition("/")
-    siblings = snapshot.children(parent)
+    siblings = snapshot.children(parent, with_files=is_file)
     if not siblings:
         return None
     folded = name.casefold()
-    extended = [s for s in siblings if s.casefold().startswith(folded) or folded.startswith(s.casefold())]
+    extended = [
+        s for s in siblings if s.casefold().startswith(folded) or folded.startswith(s.casefold())
+    ]
     if extended:
         return sorted(extended, key=len)[0]
     close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
@@ -48,16 +49,15 @@ def archive_standin(snapshot: Snapshot, path: str, within: str = "") -> str | No
     """An archive that holds what ``path`` names: beside it first, else anywhere ``within``."""
     parent, _, name = path.rpartition("/")
     wanted = name.casefold()
-    for sibling in snapshot.children(parent):
-        if has_archive_suffix(sibling) and archive_stem(sibling).casefold() == wanted:
-            return posixpath.join(parent, sibling) if parent else sibling
     prefix = within + "/" if within else ""
-    for candidate in snapshot.archive_named:
-        if candidate.startswith(prefix):
-            base = candidate.rpartition("/")[2]
-            if archive_stem(base).casefold() == wanted:
-                return candidate
-    return None
+    matches = [
+        candidate
+        for candidate in snapshot.archive_named
+        if candidate.startswith(prefix)
+        and archive_stem(candidate.rpartition("/")[2]).casefold() == wanted
+    ]
+    beside = [candidate for candidate in matches if candidate.rpartition("/")[0] == parent]
+    return (beside or matches)[0] if matches else None
 
 
 def normalize_title(text: str) -> str:

@@ -19,13 +19,15 @@ from papershelf.rules.base import Context, Rule
 def archives(ctx: Context) -> Iterator[tuple[str, str | None]]:
     """``(path, kind)`` of every tracked archive; kind is None when only the name says so."""
     snapshot = ctx.snapshot
-    for path, size, kind in zip(snapshot.files, snapshot.sizes, snapshot.kinds):
-        if kind == LFS_POINTER_KIND:
-            continue
+    found: dict[str, str | None] = {
+        path: None for path in snapshot.archive_named if path not in snapshot.empty
+    }
+    for path, (_, kind) in snapshot.notable.items():
         if kind is not None:
-            yield path, kind
-        elif size and has_archive_suffix(path):
-            yield path, None
+            found[path] = kind
+    for path in sorted(found):
+        if found[path] != LFS_POINTER_KIND:
+            yield path, found[path]
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -26,20 +26,30 @@ MARKER_FILES = {
 JUNK_FILES = {".DS_Store": "macOS folder metadata", "Thumbs.db": "Windows thumbnail cache"}
 
 
+def paths_named(text: str, name: str) -> Iterator[str]:
+    """Paths whose last part is ``name``, found in the NUL-joined path text at C speed."""
+    for needle in (f"/{name}\0", f"\0{name}\0"):
+        start = 0
+        while (start := text.find(needle, start)) != -1:
+            end = start + len(needle) - 1
+            yield text[text.rindex("\0", 0, start + 1) + 1 : end]
+            start = end
+
+
 def artifacts(ctx: Context) -> dict[str, str]:
     """``path -> what it is``, keeping only the top-most of nested ones."""
     found: dict[str, str] = {}
-    for path in ctx.snapshot.files:
-        parent, _, name = path.rpartition("/")
-        if name in MARKER_FILES:
-            found[parent or "."] = MARKER_FILES[name]
-        elif name in JUNK_FILES:
-            found[path] = JUNK_FILES[name]
+    for name, what in (*MARKER_FILES.items(), *JUNK_FILES.items()):
+        for path in paths_named(ctx.snapshot.text, name):
+            if name in MARKER_FILES:
+                found[path.rpartition("/")[0] or "."] = what
+            else:
+                found[path] = what
     for folder in ctx.snapshot.dirs:
         name = folder.rpartition("/")[2]
         if name in ARTIFACT_FOLDERS:
             found.setdefault(folder, ARTIFACT_FOLDERS[name])
-    tops = {}
+    tops: dict[str, str] = {}
     for path in sorted(found):
         if not any(path.startswith(top + "/") for top in tops):
             tops[path] = found[path]

@@ -21,7 +21,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for found in located_papers(ctx).values():
         to_open.extend(found)
     for path in dict.fromkeys(to_open):
-        if path in snapshot.file_set and snapshot.size_of(path) == 0:
+        if snapshot.is_empty(path):
             yield RULE.finding(path, "the plan tells you to open this file, but it is empty")
 
 

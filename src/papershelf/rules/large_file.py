@@ -24,14 +24,12 @@ def human_size(size: int) -> str:
 
 def check(ctx: Context) -> Iterator[Finding]:
     limit = int(ctx.options["max-size"])
-    snapshot = ctx.snapshot
-    for path, size in zip(snapshot.files, snapshot.sizes):
-        if size > limit:
-            yield RULE.finding(
-                path,
-                f"{human_size(size)} file is over the {human_size(limit)} limit "
-                "and not stored in Git LFS",
-            )
+    for path, size in sorted(ctx.snapshot.sizes_over(limit).items()):
+        yield RULE.finding(
+            path,
+            f"{human_size(size)} file is over the {human_size(limit)} limit "
+            "and not stored in Git LFS",
+        )
 
 
 RULE = Rule(

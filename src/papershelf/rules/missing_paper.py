@@ -21,6 +21,7 @@ from papershelf.rules._paths import (
     title_pattern,
 )
 from papershelf.rules.base import Context, Rule
+from papershelf.snapshot import Snapshot
 
 
 class PaperIndex:
@@ -48,6 +49,18 @@ class PaperIndex:
         return list(found)
 
 
+def candidate_files(snapshot: Snapshot, papers: list[Paper]) -> list[str]:
+    """Files whose path holds some title's longest word: a C-speed pre-filter."""
+    found: dict[str, None] = {}
+    for paper in papers:
+        for title in (paper.title, *paper.aliases):
+            words = [word for word in normalize_title(title).split(" ") if word]
+            if not words or not all(word.isascii() for word in words):
+                return snapshot.files  # only ASCII case folds at C speed
+            found.update(dict.fromkeys(snapshot.paths_holding(max(words, key=len))))
+    return list(found)
+
+
 def paper_index(ctx: Context) -> PaperIndex:
     snapshot, root = ctx.snapshot, ctx.layout.plan_root or ""
 
@@ -55,7 +68,7 @@ def paper_index(ctx: Context) -> PaperIndex:
         prefix = root + "/" if root else ""
         documents = [
             path
-            for path in snapshot.files
+            for path in candidate_files(snapshot, ctx.config.papers)
             if path.startswith(prefix) and path.lower().endswith(DOCUMENT_SUFFIXES)
         ]
         folders = sorted(path for path in snapshot.dirs if path.startswith(prefix))

@@ -45,7 +45,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 hint=f"extract it outside git: papershelf extract '{archive}'",
             )
             continue
-        near = near_match(snapshot, path)
+        near = near_match(snapshot, path, is_file=kind == "file")
         suggestion = f" (did you mean `{near}`?)" if near else ""
         yield RULE.finding(path, f"the plan's {what} `{relative}` is missing{suggestion}")
 

@@ -51,8 +51,13 @@ def resolve(ctx: Context, reference: str) -> str | None:
         if snapshot.exists(candidate):
             return candidate
     tail = "/" + reference
-    pool = snapshot.files if _FILE_SUFFIX.search(reference) else snapshot.dirs
-    matches = [path for path in pool if path.endswith(tail) or path == reference]
+    matches = [path for path in snapshot.dirs if path.endswith(tail)]
+    text, needle = snapshot.text, tail + "\0"
+    start = 0
+    while len(matches) < 2 and (start := text.find(needle, start)) != -1:
+        end = start + len(needle) - 1
+        matches.append(text[text.rindex("\0", 0, start) + 1 : end])
+        start = end
     return matches[0] if len(matches) == 1 else None
 
 
@@ -73,7 +78,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 line=line,
             )
             continue
-        near = near_match(ctx.snapshot, target)
+        near = near_match(ctx.snapshot, target, is_file=bool(_FILE_SUFFIX.search(reference)))
         suggestion = f" (did you mean `{near}`?)" if near else ""
         yield RULE.finding(
             layout.plan_file, f"`{reference}` resolves to nothing{suggestion}", line=line

@@ -1,0 +1,147 @@
+"""What the index holds, learnt once and cached by identity.
+
+Two caches live in git's own directory (``<git-dir>/papershelf/``), never in
+the work tree; ``--no-cache`` bypasses both:
+
+- per blob, keyed by object id: its size and archive kind. An id names its
+  content exactly, so what was learnt about a blob stays true.
+- per index, keyed by the index file's identity (inode, size, times): the few
+  facts rules need beyond the paths (special modes, empty files, notable blobs).
+  git replaces the index file on every change, so an unchanged stamp means an
+  unchanged index, and a warm run reads a small file instead of 100,000 blobs.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from papershelf import gitfiles, magic
+
+VERSION = 1
+FACTS_FILE = "index-facts.v1"
+BLOBS_FILE = "blobs.v1"
+# Blobs at least this large are remembered with their size; large-file limits
+# below it fall back to asking git for every size.
+NOTABLE_SIZE = 1_000_000
+
+BlobInfo = tuple[int, "str | None"]  # (size in bytes, archive kind / "lfs-pointer" / None)
+
+
+@dataclass
+class IndexFacts:
+    special: dict[str, int]  # path -> mode, gitlinks and symlinks
+    empty: set[str]  # paths of empty blobs
+    notable: dict[str, BlobInfo]  # paths of archives, LFS pointers and blobs >= NOTABLE_SIZE
+
+
+def _stamp(git_dir: Path) -> tuple[int, ...] | None:
+    try:
+        info = os.stat(git_dir / "index")
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _load(path: Path) -> Any:
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _store(path: Path, value: Any) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as stream:
+            marshal.dump(value, stream)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only repository is still checked, just not faster next time
+
+
+def _learn(root: Path, pending: dict[str, str]) -> dict[str, BlobInfo]:
+    """Measure blobs: size as git stores it, first bytes from the work tree (or git)."""
+    sizes = gitfiles.blob_sizes(root, pending)
+    learnt: dict[str, BlobInfo] = {}
+    for sha, path in pending.items():
+        size = sizes.get(sha, 0)
+        kind = None
+        if size:
+            head = b""
+            try:
+                with open(root / path, "rb") as stream:
+                    if os.fstat(stream.fileno()).st_size == size:
+                        head = stream.read(magic.HEAD_SIZE)
+            except OSError:
+                pass
+            if not head:  # changed since it was staged, or absent: read the staged bytes
+                head = gitfiles.blob_head(root, sha, magic.HEAD_SIZE)
+            kind = magic.LFS_POINTER_KIND if magic.is_lfs_pointer(head) else magic.sniff(head)
+        learnt[sha] = (size, kind)
+    return learnt
+
+
+def parse_stage(raw: str) -> tuple[list[str], list[str], dict[str, int]]:
+    """Paths, object ids and special modes from ``git ls-files -s -z`` output."""
+    records = raw.split("\0")
+    records.pop()  # after the last terminator
+    files = [record[50:] for record in records]
+    shas = [record[7:47] for record in records]
+    special: dict[str, int] = {}
+    if "120000 " in raw or "160000 " in raw:
+        special = {r[50:]: int(r[:6], 8) for r in records if not r.startswith("100")}
+    if len(set(files)) != len(files):  # a conflict lists a path once per stage
+        first = dict(zip(reversed(files), reversed(shas)))
+        files, shas = list(first)[::-1], list(first.values())[::-1]
+    return files, shas, special
+
+
+def scan(repository: gitfiles.Repository, use_cache: bool = True) -> tuple[list[str], IndexFacts]:
+    """Every tracked path, and the facts about them that rules need."""
+    root, cache_dir = repository.root, repository.git_dir / "papershelf"
+    stamp = _stamp(repository.git_dir)
+    if use_cache and stamp is not None:
+        cached = _load(cache_dir / FACTS_FILE)
+        if isinstance(cached, tuple) and len(cached) == 5 and cached[:2] == (VERSION, stamp):
+            files = gitfiles.list_paths(root).split("\0")
+            files.pop()
+            if _stamp(repository.git_dir) == stamp:
+                return files, IndexFacts(cached[2], set(cached[3]), cached[4])
+    files, shas, special = parse_stage(gitfiles.list_stage(root))
+    empty = {path for path, sha in zip(files, shas) if sha == gitfiles.EMPTY_BLOB_SHA1}
+    blobs = _load(cache_dir / BLOBS_FILE) if use_cache else None
+    known, notable_blobs = blobs if isinstance(blobs, tuple) and len(blobs) == 2 else (set(), {})
+    pending = {
+        sha: path
+        for path, sha in zip(files, shas)
+        if sha not in known and path not in special and path not in empty
+    }
+    if pending:
+        for sha, info in _learn(root, pending).items():
+            known.add(sha)
+            if info[1] is not None or info[0] >= NOTABLE_SIZE:
+                notable_blobs[sha] = info
+    notable = {path: notable_blobs[sha] for path, sha in zip(files, shas) if sha in notable_blobs}
+    facts = IndexFacts(special, empty, notable)
+    if use_cache:
+        current = set(shas)
+        if pending or len(known) > len(current):
+            known &= current
+            notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}
+            _store(cache_dir / BLOBS_FILE, (known, notable_blobs))
+        _store(cache_dir / FACTS_FILE, (VERSION, stamp, special, sorted(empty), notable))
+    return files, facts
+
+
+def all_sizes(root: Path) -> dict[str, int]:
+    """Every tracked path's blob size: the slow path, for limits under NOTABLE_SIZE."""
+    files, shas, special = parse_stage(gitfiles.list_stage(root))
+    wanted = {sha for path, sha in zip(files, shas) if path not in special}
+    sizes = gitfiles.blob_sizes(root, wanted)
+    return {path: sizes.get(sha, 0) for path, sha in zip(files, shas) if path not in special}
