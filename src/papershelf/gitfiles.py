@@ -16,7 +16,13 @@ from papershelf.errors import PapershelfError
 GIT = ("git", "-c", "core.quotePath=false")
 MODE_GITLINK = 0o160000
 MODE_SYMLINK = 0o120000
-EMPTY_BLOB_SHA1 = "e69de29bb2d1d6484b8b5ab5dd2a5fd3f0d7a4e8"
+# The object ids of the empty blob, in SHA-1 and SHA-256 repositories.
+EMPTY_BLOBS = frozenset(
+    {
+        "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+        "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813",
+    }
+)
 
 
 class GitError(PapershelfError):

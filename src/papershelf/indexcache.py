@@ -91,11 +91,13 @@ def parse_stage(raw: str) -> tuple[list[str], list[str], dict[str, int]]:
     """Paths, object ids and special modes from ``git ls-files -s -z`` output."""
     records = raw.split("\0")
     records.pop()  # after the last terminator
-    files = [record[50:] for record in records]
-    shas = [record[7:47] for record in records]
+    end = raw.find(" ", 7)  # object ids are 40 (SHA-1) or 64 (SHA-256) hex digits
+    path_start = end + 3
+    files = [record[path_start:] for record in records]
+    shas = [record[7:end] for record in records]
     special: dict[str, int] = {}
     if "120000 " in raw or "160000 " in raw:
-        special = {r[50:]: int(r[:6], 8) for r in records if not r.startswith("100")}
+        special = {r[path_start:]: int(r[:6], 8) for r in records if not r.startswith("100")}
     if len(set(files)) != len(files):  # a conflict lists a path once per stage
         first = dict(zip(reversed(files), reversed(shas)))
         files, shas = list(first)[::-1], list(first.values())[::-1]
@@ -114,7 +116,7 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> tuple[list[
             if _stamp(repository.git_dir) == stamp:
                 return files, IndexFacts(cached[2], set(cached[3]), cached[4])
     files, shas, special = parse_stage(gitfiles.list_stage(root))
-    empty = {path for path, sha in zip(files, shas) if sha == gitfiles.EMPTY_BLOB_SHA1}
+    empty = {path for path, sha in zip(files, shas) if sha in gitfiles.EMPTY_BLOBS}
     blobs = _load(cache_dir / BLOBS_FILE) if use_cache else None
     known, notable_blobs = blobs if isinstance(blobs, tuple) and len(blobs) == 2 else (set(), {})
     pending = {

@@ -110,7 +110,8 @@ def _parse_toml(path: Path, display: str) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ConfigError(display, f"invalid TOML: {message}", int(match[1]) if match else None)
+        line = int(match[1]) if match else None
+        raise ConfigError(display, f"invalid TOML: {message}", line) from None
 
 
 class _Source:
@@ -142,7 +143,7 @@ class _Source:
         for key in table:
             if key not in allowed:
                 expected = ", ".join(sorted(allowed))
-                raise self.error(key, f"unknown key '{key}' in {where} (expected one of: {expected})")
+                raise self.error(key, f"unknown key '{key}' in {where} (expected: {expected})")
 
     def check_patterns(self, patterns: list[str], key: str) -> None:
         import pathspec
@@ -256,7 +257,8 @@ class _Loader:
                 if expected is int and isinstance(value, str):
                     value = _parse_size(value, source, option)
                 if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
-                    raise source.error(option, f"'{option}' of '{slug}' must be {expected.__name__}")
+                    message = f"'{option}' of '{slug}' must be {expected.__name__}"
+                    raise source.error(option, message)
                 settings.options[option] = value
 
 

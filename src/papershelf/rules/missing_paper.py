@@ -103,7 +103,10 @@ def check(ctx: Context) -> Iterator[Finding]:
                 hint=f"move it to `{section}`, or leave it if you prefer it there",
             )
             continue
-        yield RULE.finding(section, f'"{paper.title}" is missing: the plan reads it here{step}')
+        if section in ctx.snapshot.dirs:  # a missing section is missing-path's finding
+            yield RULE.finding(
+                section, f'"{paper.title}" is missing: the plan reads it here{step}'
+            )
 
 
 RULE = Rule(

@@ -1,0 +1,44 @@
+"""``papershelf-no-archives``: the fast pre-commit hook that looks only at staged files.
+
+It reads names and first bytes of the files pre-commit passes and nothing
+else, so it costs milliseconds on any repository; ``repo-check`` does the rest.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from papershelf import magic
+
+
+def find_archives(paths: Sequence[str]) -> list[tuple[str, str]]:
+    """``(path, what)`` for every archive among ``paths``; LFS pointers are fine."""
+    found = []
+    for path in paths:
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(magic.HEAD_SIZE)
+        except OSError:
+            continue
+        if magic.is_lfs_pointer(head):
+            continue
+        kind = magic.sniff(head)
+        if kind is not None:
+            found.append((path, f"{kind} archive"))
+        elif head and magic.has_archive_suffix(path):
+            found.append((path, "file named like an archive"))
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    paths = list(sys.argv[1:] if argv is None else argv)
+    archives = find_archives(paths)
+    for path, what in archives:
+        print(f"{path}: warning archive-in-git: {what} staged for commit")
+        print(f"  hint: git rm --cached '{path}' && papershelf extract '{path}'")
+    return 1 if archives else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

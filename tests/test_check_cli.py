@@ -1,0 +1,210 @@
+"""repo-check end to end: exact output, exit codes, formats, odd repositories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from gitrepo import COMPLETE_PLAN, GUIDE, PLAN_FILE, git, make_repo
+
+from papershelf.cli import main, repo_check_main
+
+ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = repo_check_main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_complete_plan_passes_with_one_plan_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
+    code, out, _ = run(capsys, str(repo))
+    assert code == 0
+    assert out == (
+        f"{PLAN_FILE}:86: warning plan-reference: `06_Engineering` resolves to nothing "
+        "(did you mean `06_Engineering_&_Tuning`?)\n"
+        "  hint: fix the path in the plan file, or create what it names\n"
+        "1 finding: 1 warning\n"
+    )
+
+
+def test_demo_like_repository_reports_error_and_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = dict(COMPLETE_PLAN)
+    del files["04_Agentic_Systems_&_MCP/Voyager.pdf"]
+    files["06_Engineering_&_Tuning/курс.zip"] = ZIP_BYTES
+    repo = make_repo(tmp_path / "study", files)
+    code, out, _ = run(capsys, str(repo))
+    assert code == 1
+    assert "04_Agentic_Systems_&_MCP: error missing-path: the plan's folder " in out
+    assert "06_Engineering_&_Tuning/курс.zip: warning archive-in-git: zip archive" in out
+    assert ".: info section-numbering: numbered folders skip 04\n" in out
+    assert out.endswith("5 findings: 1 error, 3 warnings, 1 info\n")
+
+
+def test_strict_fails_on_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
+    assert run(capsys, str(repo))[0] == 0
+    assert run(capsys, "--strict", str(repo))[0] == 1
+
+
+def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {**COMPLETE_PLAN, "06_Engineering_&_Tuning/Лекции & заметки.zip": ZIP_BYTES}
+    repo = make_repo(tmp_path / "study", files)
+    code = main(["check", "--format", "json", str(repo)])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert document["version"] == 1
+    assert document["root"] == str(repo)
+    assert document["plan"] == PLAN_FILE
+    assert document["summary"] == {"error": 0, "warning": 2, "info": 0}
+    archive = [f for f in document["findings"] if f["rule"] == "archive-in-git"]
+    assert archive == [
+        {
+            "rule": "archive-in-git",
+            "code": "PS201",
+            "severity": "warning",
+            "path": "06_Engineering_&_Tuning/Лекции & заметки.zip",
+            "message": "zip archive tracked by git",
+            "hint": "git rm --cached '06_Engineering_&_Tuning/Лекции & заметки.zip' && "
+            "papershelf extract '06_Engineering_&_Tuning/Лекции & заметки.zip'",
+        }
+    ]
+
+
+def test_json_keeps_utf8_as_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "study", {**COMPLETE_PLAN, "архив.rar": b"Rar!\x1a\x07\x01\x00"})
+    main(["check", "--format", "json", str(repo)])
+    assert '"path": "архив.rar"' in capsys.readouterr().out
+
+
+def test_empty_repository_gets_one_clear_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "empty", {})
+    code, out, _ = run(capsys, str(repo))
+    assert code == 1
+    assert out == (
+        ".: error missing-path: no plan folders found: expected `00_The_Guidebook_&_Roadmap` "
+        "and the other 6 sections of the plan\n"
+        "  hint: run `papershelf init` to create them, or set `root` in the configuration\n"
+        "1 finding: 1 error\n"
+    )
+
+
+def test_repository_without_plan_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "other", {"notes/todo.md": "- read\n", "src/main.py": "pass\n"})
+    code, out, _ = run(capsys, str(repo))
+    assert code == 1
+    assert out.count("error missing-path") == 1
+    assert "no plan folders found" in out
+
+
+def test_outside_git_walks_the_tree_and_skips_git_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "plain"
+    for relative, content in COMPLETE_PLAN.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    (folder / ".gitignore").write_text("ignored-archives/\n")
+    (folder / "ignored-archives").mkdir()
+    (folder / "ignored-archives" / "big.zip").write_bytes(ZIP_BYTES)
+    (folder / "kept.zip").write_bytes(ZIP_BYTES)
+    code, out, _ = run(capsys, str(folder))
+    assert code == 0
+    assert "kept.zip: warning archive-in-git" in out
+    assert "big.zip" not in out
+    assert "note: broken-submodule skipped: not a git repository" in out
+
+
+def test_plan_in_a_subfolder_is_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {f"llm/papers/{path}": content for path, content in COMPLETE_PLAN.items()}
+    files["README.md"] = "# my notes\n"
+    repo = make_repo(tmp_path / "study", files)
+    code = main(["check", "--format", "json", str(repo)])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert document["plan"] == f"llm/papers/{PLAN_FILE}"
+    assert [f["rule"] for f in document["findings"]] == ["plan-reference"]
+
+
+def test_sees_what_is_staged_not_what_is_committed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
+    (repo / "new.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + b"\0" * 26)
+    assert "new.7z" not in run(capsys, str(repo))[1]
+    git(repo, "add", "new.7z")
+    assert "new.7z: warning archive-in-git: 7z archive tracked by git" in run(capsys, str(repo))[1]
+
+
+def test_cache_gives_the_same_findings_and_follows_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "study", {**COMPLETE_PLAN, "data.bin": ZIP_BYTES})
+    cold = run(capsys, "--no-cache", str(repo))
+    first = run(capsys, str(repo))
+    warm = run(capsys, str(repo))
+    assert cold == first == warm
+    assert (repo / ".git" / "papershelf").is_dir()
+    (repo / "data.bin").write_bytes(b"plain data, no longer an archive")
+    git(repo, "add", "data.bin")
+    assert "data.bin" not in run(capsys, str(repo))[1]
+
+
+def test_unknown_rule_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
+    code, _, err = run(capsys, "--rule", "no-such-rule", str(repo))
+    assert code == 2
+    assert "unknown rule 'no-such-rule'" in err
+
+
+def test_only_selected_rule_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {GUIDE + "/x.zip": ZIP_BYTES}
+    repo = make_repo(tmp_path / "study", files)
+    code, out, _ = run(capsys, "--rule", "archive-in-git", str(repo))
+    assert code == 0
+    assert out.splitlines()[0] == f"{GUIDE}/x.zip: warning archive-in-git: zip archive tracked by git"
+
+
+def test_rules_command_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    from papershelf.rules import RULES
+
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for slug, rule in RULES.items():
+        assert f"{rule.code}  {slug}" in out
+
+
+def test_python_dash_m_works(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
+    completed = subprocess.run(
+        [sys.executable, "-m", "papershelf", "check", str(repo)], capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.endswith("1 finding: 1 warning\n")
+
+
+def test_color_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from papershelf.cli.check import use_color
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR")
+    assert use_color(Terminal())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_color(Terminal())
+    assert not use_color(object())

@@ -1,0 +1,175 @@
+"""The plan rules on real repositories: each triggered, and each quiet when all is well."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checking import summary
+from gitrepo import COMPLETE_PLAN, GUIDE, PLAN_FILE, make_repo
+
+TRANSFORMERS = "02_Model_Backbones/01_Transformer_Evolution"
+
+
+def without(*prefixes: str) -> dict[str, str | bytes]:
+    return {p: c for p, c in COMPLETE_PLAN.items() if not p.startswith(prefixes)}
+
+
+def test_missing_path_quiet_on_a_complete_plan(tmp_path: Path) -> None:
+    assert summary(make_repo(tmp_path / "r", COMPLETE_PLAN), "missing-path") == []
+
+
+def test_missing_path_suggests_a_near_match(tmp_path: Path) -> None:
+    files = without(TRANSFORMERS)
+    files["02_Model_Backbones/01_Transformer_Evolution & foundations core/x.pdf"] = b"%PDF"
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "missing-path") == [
+        (
+            TRANSFORMERS,
+            "error",
+            f"the plan's folder `{TRANSFORMERS}` is missing "
+            "(did you mean `01_Transformer_Evolution & foundations core`?)",
+        )
+    ]
+
+
+def test_missing_section_reported_once_not_per_subfolder(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", without("01_Data_Centric_AI"))
+    assert summary(repo, "missing-path") == [
+        ("01_Data_Centric_AI", "error", "the plan's folder `01_Data_Centric_AI` is missing")
+    ]
+
+
+def test_folder_present_only_as_archive_points_to_extract(tmp_path: Path) -> None:
+    course = "06_Engineering_&_Tuning/Разработка LLM с нуля"
+    files = without(course)
+    files[course + ".rar"] = b"Rar!\x1a\x07\x01\x00" + b"\0" * 10
+    repo = make_repo(tmp_path / "r", files)
+    found = summary(repo, "missing-path")
+    assert found == [
+        (
+            course,
+            "warning",
+            f"the plan's folder `{course.split('/', 1)[0]}/Разработка LLM с нуля` exists only "
+            f"as the archive `{course}.rar`",
+        )
+    ]
+
+
+def test_missing_file_in_plan(tmp_path: Path) -> None:
+    files = without(PLAN_FILE)
+    files["HOW_TO_READ.md"] = "# plan\n"
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "missing-path") == [
+        (PLAN_FILE, "error", f"the plan's file `{PLAN_FILE}` is missing")
+    ]
+
+
+def test_missing_paper_matches_titles_loosely(tmp_path: Path) -> None:
+    files = without(f"{TRANSFORMERS}/The Llama", f"{TRANSFORMERS}/Attention")
+    files[f"{TRANSFORMERS}/llama-3_herd_OF_models (Meta, 2024).pdf"] = b"%PDF"
+    files[f"{TRANSFORMERS}/AttentionIsAllYouNeed.pdf"] = b"%PDF"
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "missing-paper") == []
+
+
+def test_lora_is_not_qlora(tmp_path: Path) -> None:
+    files = without("06_Engineering_&_Tuning/LoRA.pdf")
+    files["06_Engineering_&_Tuning/QLORA Efficient Finetuning.pdf"] = b"%PDF"
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "missing-paper") == [
+        (
+            "06_Engineering_&_Tuning",
+            "warning",
+            '"LoRA" is missing: the plan reads it here (Phase 1, step 3.1)',
+        )
+    ]
+
+
+def test_paper_in_another_section_is_info(tmp_path: Path) -> None:
+    files = without("03_Reasoning_Architectures/Chain")
+    files["xx_prompting/Chain-of-Thought Prompting Elicits Reasoning.pdf"] = b"%PDF"
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "missing-paper") == [
+        (
+            "xx_prompting/Chain-of-Thought Prompting Elicits Reasoning.pdf",
+            "info",
+            '"Chain-of-Thought Prompting" is filed under `xx_prompting`, where the plan\'s '
+            "step (Phase 2, branch B.1) reads it from `03_Reasoning_Architectures`",
+        )
+    ]
+
+
+def test_plan_reference_resolves_suffixes_and_reports_the_rest(tmp_path: Path) -> None:
+    plan = (
+        "# План\n"
+        "1. `02_Data_Filtering_Quality` — by suffix\n"
+        "2. [guide](00_The_Guidebook_&_Roadmap/AI Engineering Guidebook.pdf)\n"
+        "3. `01_Data_Centric_AI/99_Нет такой папки`\n"
+        "4. `.rar/.zip` and `venv` are not paths; neither is [site](https://example.org/x)\n"
+    )
+    repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, PLAN_FILE: plan})
+    assert summary(repo, "plan-reference") == [
+        (PLAN_FILE, "warning", "`01_Data_Centric_AI/99_Нет такой папки` resolves to nothing")
+    ]
+
+
+def test_plan_reference_names_the_archive(tmp_path: Path) -> None:
+    course = "06_Engineering_&_Tuning/Разработка LLM с нуля"
+    files = without(course)
+    files[course + ".zip"] = b"PK\x05\x06" + b"\0" * 18
+    files[PLAN_FILE] = f"See `{course}`.\n"
+    repo = make_repo(tmp_path / "r", files)
+    found = [f for f in summary(repo, "plan-reference")]
+    assert found == [
+        (PLAN_FILE, "warning", f"`{course}` exists only as the archive `{course}.zip`")
+    ]
+
+
+def test_plan_reference_line_numbers(tmp_path: Path) -> None:
+    from checking import findings
+
+    repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, PLAN_FILE: "a\n\nsee `07_Nowhere`\n"})
+    assert [(f.path, f.line) for f in findings(repo, "plan-reference")] == [(PLAN_FILE, 3)]
+
+
+def test_empty_plan_file_is_reported_and_not_used(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, PLAN_FILE: ""})
+    assert summary(repo, "empty-file") == [
+        (PLAN_FILE, "warning", "the plan tells you to open this file, but it is empty")
+    ]
+    assert summary(repo, "plan-reference") == []
+
+
+def test_empty_paper_pdf(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, "04_Agentic_Systems_&_MCP/Voyager.pdf": b""})
+    assert summary(repo, "empty-file") == [
+        ("04_Agentic_Systems_&_MCP/Voyager.pdf", "warning",
+         "the plan tells you to open this file, but it is empty")
+    ]
+
+
+def test_section_numbering_duplicates_and_gaps(tmp_path: Path) -> None:
+    files = {
+        **COMPLETE_PLAN,
+        "02_Model_Backbones/02_Другая папка/x.md": "x",
+        "02_Model_Backbones/05_Later/y.md": "y",
+    }
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "section-numbering") == [
+        ("02_Model_Backbones", "info", "numbered folders skip 03, 04"),
+        ("02_Model_Backbones/02_Post_Transformer_&_SSM", "error",
+         "number 02 is also used by `02_Другая папка`"),
+        ("02_Model_Backbones/02_Другая папка", "error",
+         "number 02 is also used by `02_Post_Transformer_&_SSM`"),
+    ]
+
+
+def test_section_numbering_quiet_on_complete_plan(tmp_path: Path) -> None:
+    assert summary(make_repo(tmp_path / "r", COMPLETE_PLAN), "section-numbering") == []
+
+
+def test_guide_folder_alone_is_still_a_plan_root(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {f"notes/{GUIDE}/README_Reading_Order.md": "plan\n"})
+    found = summary(repo, "missing-path")
+    assert ("notes/01_Data_Centric_AI", "error",
+            "the plan's folder `01_Data_Centric_AI` is missing") in found
