@@ -1,25 +1,33 @@
-"""The explicit list of formats: a sniffed format name to the backend that reads it."""
+"""The explicit list of formats: a sniffed format name to the backend that reads it.
+
+Backends are imported when first needed: py7zr alone costs ~50 ms of start-up,
+and an archive under 1 MB should extract in well under 0.2 s end to end.
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from papershelf.archive.model import ArchiveError, Backend, Reader
-from papershelf.archive.rar_backend import RarBackend
-from papershelf.archive.sevenzip_backend import SevenZipBackend
-from papershelf.archive.tar_backend import TarBackend
-from papershelf.archive.zip_backend import ZipBackend
 
-# magic.sniff() names -> backend; compressed tars are tars once decompressed.
-BACKENDS: dict[str, Backend] = {
-    "zip": ZipBackend(),
-    "tar": TarBackend(),
-    "gzip": TarBackend(),
-    "bzip2": TarBackend(),
-    "xz": TarBackend(),
-    "7z": SevenZipBackend(),
-    "rar": RarBackend(),
+# magic.sniff() names -> "module:class" under papershelf.archive; compressed tars are tars.
+BACKENDS: dict[str, str] = {
+    "zip": "zip_backend:ZipBackend",
+    "tar": "tar_backend:TarBackend",
+    "gzip": "tar_backend:TarBackend",
+    "bzip2": "tar_backend:TarBackend",
+    "xz": "tar_backend:TarBackend",
+    "7z": "sevenzip_backend:SevenZipBackend",
+    "rar": "rar_backend:RarBackend",
 }
+
+
+def backend_for(kind: str) -> Backend:
+    module_name, class_name = BACKENDS[kind].split(":")
+    module = importlib.import_module(f"papershelf.archive.{module_name}")
+    backend: Backend = getattr(module, class_name)()
+    return backend
 
 
 def open_reader(path: Path, kind: str | None, password: str | None, encoding: str | None,
@@ -27,8 +35,7 @@ def open_reader(path: Path, kind: str | None, password: str | None, encoding: st
     """Open ``path`` with the backend for its sniffed ``kind``."""
     if kind is None:
         raise ArchiveError(f"{path}: not an archive papershelf knows (zip, rar, 7z, tar)")
-    backend = BACKENDS.get(kind)
-    if backend is None:
+    if kind not in BACKENDS:
         raise ArchiveError(f"{path}: {kind} data is not supported (zip, rar, 7z, tar and "
                            "tar.gz/.bz2/.xz are)")
-    return backend.open(path, password, encoding, tool)
+    return backend_for(kind).open(path, password, encoding, tool)
