@@ -1,0 +1,121 @@
+"""Undo mojibake: text whose bytes were decoded with the wrong code page.
+
+The common cases for Russian-speaking users: UTF-8 bytes shown as cp1252,
+Mac Roman, Latin-1 or cp437 (``РђР»`` style, ``–ê–ª`` style), and Cyrillic
+single-byte text read with the other Cyrillic code page (cp866 ↔ cp1251). A
+repair is offered only when it round-trips exactly: re-encoding the repaired
+text with the wrong reading gives back the original, character for character,
+so applying it loses nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# UTF-8 read as a single-byte code page: (code page, its display name).
+UTF8_MISREADS = (
+    ("sloppy-cp1252", "Windows-1252"),
+    ("mac_roman", "Mac Roman"),
+    ("latin-1", "Latin-1"),
+    ("cp437", "DOS code page 437"),
+)
+# Cyrillic text in one code page read as the other: (written as, read as).
+CYRILLIC_MISREADS = (("cp1251", "cp866"), ("cp866", "cp1251"))
+CODEPAGE_NAMES = {"cp1251": "Windows-1251", "cp866": "DOS code page 866"}
+
+# Characters a correct Russian or English name is made of; mojibake is made of others.
+_PLAUSIBLE = re.compile(r"[\x20-\x7e\u0410-\u044f\u0401\u0451\t\n\r«»—–№…’“”‘•·]")
+# What a misreading can produce: the upper halves of the code pages above. A name
+# with none of them (outside ASCII, the Cyrillic alphabets and the typographic
+# punctuation Russian names use) cannot be mojibake, so only the rare rest is tried.
+_PLAIN = set("\u0401\u0451\u0404\u0454\u0406\u0456\u0407\u0457\u0490\u0491«»—–№…’‘“”")
+_PLAIN.update(chr(code) for code in range(0x410, 0x450))
+_PRODUCED = sorted(
+    set().union(
+        *(
+            bytes(range(0x80, 0x100)).decode(codepage, "ignore")
+            for codepage in ("cp1252", "mac_roman", "latin-1", "cp437", "cp866", "cp1251")
+        )
+    )
+    - _PLAIN
+)
+SUSPECT = re.compile("[" + re.escape("".join(_PRODUCED)) + "]")
+
+
+def _sloppy_tables() -> tuple[dict[int, str], dict[int, str]]:
+    """cp1252 as Windows and browsers really decode it: its five holes pass through as C1."""
+    decode: dict[int, str] = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            decode[byte] = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+    encode = {ord(char): chr(byte) for byte, char in decode.items()}
+    for byte in decode:  # a C1 control with a cp1252 character of its own is not cp1252
+        encode.setdefault(byte, "\uffff")
+    return decode, encode
+
+
+_SLOPPY_DECODE, _SLOPPY_ENCODE = _sloppy_tables()
+
+
+def encode(text: str, codepage: str) -> bytes:
+    if codepage == "sloppy-cp1252":
+        return text.translate(_SLOPPY_ENCODE).encode("latin-1")
+    return text.encode(codepage)
+
+
+def decode(data: bytes, codepage: str) -> str:
+    if codepage == "sloppy-cp1252":
+        return data.decode("latin-1").translate(_SLOPPY_DECODE)
+    return data.decode(codepage)
+
+
+class Repair(NamedTuple):
+    text: str
+    codepage: str  # the wrong reading that produced the mojibake
+    description: str  # for messages: "UTF-8 read as Mac Roman"
+
+
+def weirdness(text: str) -> int:
+    """How many characters a correct name or plan would hardly contain."""
+    return len(text) - sum(1 for _ in _PLAUSIBLE.finditer(text))
+
+
+def _round_trips(original: str, repaired: str, written: str, read: str) -> bool:
+    try:
+        return decode(encode(repaired, written), read) == original
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
+
+
+def repair(text: str) -> Repair | None:
+    """The exact repair of ``text``, or None when it is not (repairable) mojibake."""
+    if not SUSPECT.search(text):
+        return None
+    for codepage, name in UTF8_MISREADS:
+        try:
+            fixed = encode(text, codepage).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if (
+            fixed != text
+            and weirdness(fixed) < weirdness(text)
+            and _round_trips(text, fixed, "utf-8", codepage)
+        ):
+            return Repair(fixed, codepage, f"UTF-8 read as {name}")
+    for written, read in CYRILLIC_MISREADS:
+        try:
+            fixed = decode(encode(text, read), written)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if (
+            fixed != text
+            and weirdness(fixed) == 0
+            and weirdness(text) > 0
+            and _round_trips(text, fixed, written, read)
+        ):
+            description = f"{CODEPAGE_NAMES[written]} read as {CODEPAGE_NAMES[read]}"
+            return Repair(fixed, read, description)
+    return None

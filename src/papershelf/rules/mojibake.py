@@ -1,0 +1,89 @@
+"""A file name or the plan's text is mojibake: UTF-8 decoded with the wrong code page.
+
+Names copied through an old archiver, a Windows share or a Mac tool arrive as
+``–ê–ª–≥–æ—Ä–∏—Ç–º`` (UTF-8 read as Mac Roman), ``ÐÐ»Ð³Ð¾`` (as cp1252 or
+Latin-1), ``╨É╨╗╨│╨╛`` (as cp437), or Cyrillic read with the other Cyrillic code
+page (cp866 ↔ cp1251). The finding shows the repaired text; ``repo-check --fix``
+renames the file, or rewrites the plan file, only when the repair round-trips
+exactly. Only names holding characters outside ASCII and the Russian alphabet
+are examined, found with one regex pass over all paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from papershelf.findings import Finding, Severity
+from papershelf.mojibake_repair import SUSPECT, Repair, repair
+from papershelf.rules.base import Context, Rule
+from papershelf.rules.portable_name import all_paths_text
+
+
+def broken_names(text: str) -> dict[str, tuple[str, Repair]]:
+    """``top-most mojibake path -> (its repaired path, the repair)`` over ``\\0``-joined paths."""
+    found: dict[str, tuple[str, Repair]] = {}
+    clean: set[str] = set()
+    position = 0
+    while True:
+        match = SUSPECT.search(text, position)
+        if match is None:
+            return found
+        start = text.rfind("\0", 0, match.start()) + 1
+        end = text.find("\0", match.start())
+        position = end
+        parts = text[start:end].split("/")
+        for depth, name in enumerate(parts, 1):
+            prefix = "/".join(parts[:depth])
+            if prefix in found:
+                break
+            if prefix in clean or not SUSPECT.search(name):
+                continue
+            fixed = repair(name)
+            if fixed is None:
+                clean.add(prefix)
+                continue
+            found[prefix] = ("/".join([*parts[: depth - 1], fixed.text]), fixed)
+            break
+
+
+def plan_repair(text: str) -> tuple[Repair, int] | None:
+    """The plan text's repair and the first line it changes."""
+    fixed = repair(text)
+    if fixed is None:
+        return None
+    for number, (old, new) in enumerate(zip(text.splitlines(), fixed.text.splitlines()), 1):
+        if old != new:
+            return fixed, number
+    return fixed, 1
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for path, (new_path, fixed) in broken_names(all_paths_text(ctx.snapshot)).items():
+        yield RULE.finding(
+            path,
+            f"the name is mojibake ({fixed.description}); repaired: `{new_path}`",
+            hint=f"repo-check --fix renames it: git mv '{path}' '{new_path}'",
+        )
+    plan_file, text = ctx.layout.plan_file, ctx.layout.plan_text
+    if plan_file and text:
+        found = plan_repair(text)
+        if found is not None:
+            fixed, line = found
+            first = fixed.text.splitlines()[line - 1].strip()
+            yield RULE.finding(
+                plan_file,
+                f"the plan's text is mojibake ({fixed.description}); this line reads: {first}",
+                hint="repo-check --fix rewrites the file with the repaired text",
+                line=line,
+            )
+
+
+RULE = Rule(
+    slug="mojibake",
+    code="PS302",
+    severity=Severity.WARNING,
+    description="A file name or the plan's text is UTF-8 decoded with the wrong code page.",
+    hint="rename the file, or rewrite the plan, with the repaired text (repo-check --fix)",
+    check=check,
+    doc=__doc__ or "",
+)
