@@ -133,3 +133,54 @@ def ignored(root: Path, paths: Sequence[str]) -> set[str]:
     if completed.returncode not in (0, 1):
         raise GitError(f"git check-ignore failed: {completed.stderr.decode().strip()}")
     return {p for p in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if p}
+
+
+# --- used by the organizer (init, --fix) ---
+
+
+def init_repository(root: Path) -> None:
+    """``git init`` a new repository at ``root``."""
+    _run(["init", "-q"], root)
+
+
+def lfs_installed(root: Path) -> bool:
+    """Whether ``git lfs`` is available (it is a separate install)."""
+    try:
+        completed = subprocess.run(
+            [*GIT, "lfs", "version"], cwd=root, capture_output=True, check=False
+        )
+    except FileNotFoundError:
+        return False
+    return completed.returncode == 0
+
+
+def stage(root: Path, paths: Sequence[str]) -> None:
+    """``git add`` exactly these paths (new files the organizer wrote)."""
+    if paths:
+        stdin = "".join(f"{path}\0" for path in paths).encode("utf-8", "surrogateescape")
+        _run(["add", "--pathspec-from-file=-", "--pathspec-file-nul"], root, stdin)
+
+
+def move(root: Path, source: str, target: str) -> None:
+    """``git mv``: a rename git records as one, keeping the file tracked."""
+    _run(["mv", "--", source, target], root)
+
+
+def origin_url(folder: Path) -> str | None:
+    """The ``origin`` URL of the repository whose top is exactly ``folder``, if it is one."""
+    if not (folder / ".git").exists():
+        return None
+    top = repository_root(folder)
+    if top is None or top.resolve() != folder.resolve():
+        return None
+    try:
+        url = _run(["config", "--get", "remote.origin.url"], folder).decode().strip()
+    except GitError:
+        return None
+    return url or None
+
+
+def add_gitmodules_entry(root: Path, name: str, path: str, url: str) -> None:
+    """Write ``submodule.<name>.path`` and ``.url`` into ``.gitmodules``."""
+    _run(["config", "--file", ".gitmodules", f"submodule.{name}.path", path], root)
+    _run(["config", "--file", ".gitmodules", f"submodule.{name}.url", url], root)
