@@ -92,9 +92,11 @@ def shipped_rulesets() -> list[str]:
 def _line_of(text: str, key: str) -> int | None:
     """The first line that mentions ``key`` as a key or table name, for error messages."""
     pattern = re.compile(rf"^\s*(\[[^\]]*{re.escape(key)}[^\]]*\]|\"?{re.escape(key)}\"?\s*=)")
-    for number, line in enumerate(text.splitlines(), 1):
-        if pattern.search(line):
-            return number
+    quoted = re.compile(rf"[\"']{re.escape(key)}[\"']")
+    for wanted in (pattern, quoted):  # a key or table first, then a quoted value
+        for number, line in enumerate(text.splitlines(), 1):
+            if wanted.search(line):
+                return number
     return None
 
 
@@ -110,7 +112,12 @@ def _parse_toml(path: Path, display: str) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        line = int(match[1]) if match else None
+        if match:
+            line: int | None = int(match[1])
+        elif "end of document" in message:
+            line = len(text.splitlines()) + (1 if text.endswith("\n") else 0)
+        else:
+            line = None
         raise ConfigError(display, f"invalid TOML: {message}", line) from None
 
 

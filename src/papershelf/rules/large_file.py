@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
+from papershelf.magic import LFS_POINTER_KIND
 from papershelf.rules.base import Context, Rule
 
 
@@ -24,7 +25,10 @@ def human_size(size: int) -> str:
 
 def check(ctx: Context) -> Iterator[Finding]:
     limit = int(ctx.options["max-size"])
+    notable = ctx.snapshot.notable
     for path, size in sorted(ctx.snapshot.sizes_over(limit).items()):
+        if path in notable and notable[path][1] == LFS_POINTER_KIND:
+            continue
         yield RULE.finding(
             path,
             f"{human_size(size)} file is over the {human_size(limit)} limit "
