@@ -766,7 +766,8 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
         for note in plan.notes:
             say(f"{experiment.path}: {note}")
         if plan.args:
-            problems = check(experiment, env_python(env), plan)
+            resolves = _uv_resolves(env, uv, plan)
+            problems = [] if resolves else check(experiment, env_python(env), plan)
             if problems:
                 for problem in problems:
                     say(problem)
@@ -791,6 +792,15 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
             experiment.path,
         )
         say(f"{experiment.path}: registered Jupyter kernel {name!r} ({experiment.name})")
+
+
+def _uv_resolves(env: Path, uv: str | None, plan: InstallPlan) -> bool:
+    """uv resolves in milliseconds; pip's slower dry run is needed only to explain a failure."""
+    if uv is None:
+        return False
+    command = [uv, "pip", "install", "--dry-run", "--quiet", "--python", str(env_python(env))]
+    result = subprocess.run([*command, *plan.args], capture_output=True, check=False)
+    return result.returncode == 0
 
 
 def _describe(plan: InstallPlan) -> str:

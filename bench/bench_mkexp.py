@@ -1,0 +1,279 @@
+"""mkexp side by side with python -m venv, the virtualenv CLI and uv; --list on 100,000 files.
+
+Runs are interleaved (every tool once per round, the order rotating) and the
+median of the rounds is reported with its ratio to mkexp. Everything happens
+offline under bench/.work/mkexp: installs come from a local wheel folder.
+
+    python bench/bench_mkexp.py [--rounds 3] [--files 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work" / "mkexp"
+BIN = Path(sys.executable).parent
+ENVS = 10
+REQUIREMENTS = "alpha\nbeta\ngamma\n"
+
+sys.path.insert(0, str(HERE.parent / "tests"))
+from wheels import build_wheel  # noqa: E402
+
+
+def tool(name: str) -> str:
+    found = BIN / name
+    if found.exists():
+        return str(found)
+    path = shutil.which(name)
+    if path is None:
+        raise SystemExit(f"bench_mkexp: {name} is not installed (make bench installs it)")
+    return path
+
+
+def offline_env(wheels: Path, path_has_uv: bool) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PIP_", "UV_", "VIRTUALENV_"))
+    }
+    env.update(
+        VIRTUALENV_OVERRIDE_APP_DATA=str(WORK / "app-data"),
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(wheels),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_CONFIG_FILE=os.devnull,
+        UV_OFFLINE="1",
+        UV_NO_CONFIG="1",
+        UV_FIND_LINKS=str(wheels),
+        UV_INDEX_URL=(WORK / "no-index").as_uri(),
+        UV_CACHE_DIR=str(WORK / "uv-cache"),
+        UV_PYTHON_DOWNLOADS="never",
+    )
+    paths = [
+        folder
+        for folder in env.get("PATH", "").split(os.pathsep)
+        if folder and shutil.which("uv", path=folder) is None
+    ]
+    env["PATH"] = os.pathsep.join(([str(BIN)] if path_has_uv else []) + paths)
+    return env
+
+
+def prepare_wheels() -> Path:
+    wheels = WORK / "wheels"
+    if wheels.exists():
+        shutil.rmtree(wheels)
+    wheels.mkdir(parents=True)
+    build_wheel(wheels, "alpha", "1.0")
+    build_wheel(wheels, "beta", "1.0", requires=["alpha"])
+    build_wheel(wheels, "gamma", "1.0")
+    import virtualenv.seed.wheels.embed as embed  # uv venv --seed needs pip from an index
+
+    for wheel in Path(embed.__file__).parent.glob("*.whl"):
+        shutil.copy(wheel, wheels)
+    seed = WORK / "seed"
+    if not list(seed.glob("wheel-*.whl")):  # uv seeds 'wheel' too, and virtualenv has none
+        run([sys.executable, "-m", "pip", "download", "-q", "--only-binary", ":all:",
+             "-d", str(seed), "wheel"], dict(os.environ))
+    for wheel in seed.glob("*.whl"):
+        shutil.copy(wheel, wheels)
+    return wheels
+
+
+def run(command: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> None:
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"bench_mkexp: {' '.join(command)} failed:\n{result.stderr[-2000:]}")
+
+
+def fresh(name: str) -> Path:
+    folder = WORK / "runs" / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def experiments(folder: Path, count: int, requirements: str = "") -> list[str]:
+    names = []
+    for index in range(count):
+        experiment = folder / f"опыт {index} & код"
+        experiment.mkdir()
+        (experiment / "requirements.txt").write_text(requirements, encoding="utf-8")
+        names.append(str(experiment))
+    return names
+
+
+Case = Callable[[], None]
+
+
+def creation_cases(wheels: Path) -> dict[str, Case]:
+    env = offline_env(wheels, path_has_uv=True)
+    python = sys.executable
+
+    def mkexp_one_call() -> None:
+        folder = fresh("mkexp")
+        run([tool("mkexp"), *experiments(folder, ENVS)], env)
+
+    def mkexp_each() -> None:
+        folder = fresh("mkexp-each")
+        for path in experiments(folder, ENVS):
+            run([tool("mkexp"), path], env)
+
+    def venv() -> None:
+        folder = fresh("venv")
+        for path in experiments(folder, ENVS):
+            run([python, "-m", "venv", f"{path}/.venv"], env)
+
+    def virtualenv_cli() -> None:
+        folder = fresh("virtualenv")
+        for path in experiments(folder, ENVS):
+            run([tool("virtualenv"), "--no-periodic-update", "--quiet", f"{path}/.venv"], env)
+
+    def uv_seed() -> None:
+        folder = fresh("uv")
+        for path in experiments(folder, ENVS):
+            run([tool("uv"), "venv", "--quiet", "--seed", f"{path}/.venv"], env)
+
+    return {
+        "mkexp (one call, 10 folders)": mkexp_one_call,
+        "mkexp (10 calls)": mkexp_each,
+        "virtualenv CLI": virtualenv_cli,
+        "python -m venv": venv,
+        "uv venv --seed": uv_seed,
+    }
+
+
+def install_cases(wheels: Path) -> dict[str, Case]:
+    with_uv = offline_env(wheels, path_has_uv=True)
+    without_uv = offline_env(wheels, path_has_uv=False)
+
+    def one(name: str) -> Path:
+        return Path(experiments(fresh(name), 1, REQUIREMENTS)[0])
+
+    def mkexp_uv() -> None:
+        run([tool("mkexp"), str(one("mkexp-uv")), "--install"], with_uv)
+
+    def mkexp_pip() -> None:
+        run([tool("mkexp"), str(one("mkexp-pip")), "--install"], without_uv)
+
+    def uv_alone() -> None:
+        path = one("uv-install")
+        run([tool("uv"), "venv", "--quiet", str(path / ".venv")], with_uv)
+        run(
+            [tool("uv"), "pip", "install", "--quiet", "--python", str(path / ".venv/bin/python"),
+             "-r", str(path / "requirements.txt")],
+            with_uv,
+        )
+
+    def venv_pip() -> None:
+        path = one("venv-pip")
+        run([sys.executable, "-m", "venv", str(path / ".venv")], without_uv)
+        run([str(path / ".venv/bin/pip"), "install", "-q", "-r", str(path / "requirements.txt")],
+            without_uv)
+
+    return {
+        "mkexp --install (uv on PATH)": mkexp_uv,
+        "uv venv && uv pip install -r": uv_alone,
+        "mkexp --install (no uv)": mkexp_pip,
+        "python -m venv + pip install -r": venv_pip,
+    }
+
+
+def build_list_repo(files: int) -> Path:
+    """A repository whose index holds ``files`` entries; only the index, for speed."""
+    root = WORK / f"list-repo-{files}"
+    if root.exists():
+        return root
+    root.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"], cwd=root, input=b"x\n", capture_output=True,
+        check=True,
+    ).stdout.decode().strip()
+    kinds = (".pdf", ".md", " Статья.pdf", ".json", ".png", ".txt")
+    lines = []
+    for index in range(files):
+        section, topic = index % 9, index // 500
+        folder = f"{section:02d}_Раздел & notes/{topic:03d}_Тема {topic}"
+        if index % 2000 == 0:
+            name = f"code/эксперимент {index}/requirements.txt"
+        elif index % 2000 == 1:
+            name = f"code/эксперимент {index - 1}/train.py"
+        else:
+            name = f"papers/paper {index}{kinds[index % len(kinds)]}"
+        lines.append(f"100644 {blob} 0\t{folder}/{name}")
+    subprocess.run(
+        ["git", "update-index", "--index-info"], cwd=root, check=True,
+        input="\n".join(lines).encode() + b"\n",
+    )
+    return root
+
+
+def list_cases(files: int) -> dict[str, Case]:
+    root = build_list_repo(files)
+    env = dict(os.environ)
+
+    def mkexp_list() -> None:
+        run([tool("mkexp"), "--list"], env, cwd=root)
+
+    def git_ls_files() -> None:
+        run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"], env, cwd=root)
+
+    return {f"mkexp --list ({files:,} files)": mkexp_list, "git ls-files alone": git_ls_files}
+
+
+def measure(cases: dict[str, Case], rounds: int) -> dict[str, float]:
+    """Median seconds per case; one warm-up, then interleaved rounds with rotating order."""
+    names = list(cases)
+    for name in names:
+        cases[name]()
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    for round_index in range(rounds):
+        order = names[round_index % len(names):] + names[: round_index % len(names)]
+        for name in order:
+            start = time.perf_counter()
+            cases[name]()
+            timings[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def table(title: str, medians: dict[str, float], base: str) -> list[str]:
+    lines = [f"| {title} | median s | × mkexp |", "|---|---:|---:|"]
+    for name, seconds in medians.items():
+        lines.append(f"| {name} | {seconds:.3f} | {seconds / medians[base]:.2f} |")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--files", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    wheels = prepare_wheels()
+    started = time.perf_counter()
+    out: list[str] = [f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+                      f"{args.rounds} interleaved rounds after a warm-up, medians.", ""]
+    creation = measure(creation_cases(wheels), args.rounds)
+    out += [*table("ten environments with pip", creation, "mkexp (one call, 10 folders)"), ""]
+    install = measure(install_cases(wheels), args.rounds)
+    out += [*table("create + install 3 packages", install, "mkexp --install (uv on PATH)"), ""]
+    listing = measure(list_cases(args.files), max(args.rounds, 5))
+    out += [*table("list experiments", listing, f"mkexp --list ({args.files:,} files)"), ""]
+    out.append(f"total benchmark time {time.perf_counter() - started:.0f} s")
+    print("\n".join(out))
+    shutil.rmtree(WORK / "runs", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
