@@ -118,6 +118,19 @@ def test_a_nested_clone_is_searched_with_its_own_git(tmp_path: Path) -> None:
     assert found(root) == {"clones/UltraChat": ("requirements.txt",)}
 
 
+def test_a_submodule_is_searched_with_its_own_git(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"clones/UltraChat/train/requirements.txt": ""})
+    clone = root / "clones" / "UltraChat"
+    git(clone, "init", "-q")
+    git(clone, "add", ".")
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "c")
+    git(root, "add", "clones/UltraChat")
+    (root / ".gitmodules").write_text(
+        '[submodule "Ultra Chat"]\n\tpath = clones/UltraChat\n\turl = ./x\n', encoding="utf-8"
+    )
+    assert found(root) == {"clones/UltraChat/train": ("requirements.txt",)}
+
+
 def test_outside_git_the_folder_is_walked_without_entering_environments(tmp_path: Path) -> None:
     (tmp_path / "exp" / ".venv" / "lib").mkdir(parents=True)
     (tmp_path / "exp" / ".venv" / "lib" / "setup.py").write_text("")

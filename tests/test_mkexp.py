@@ -152,6 +152,19 @@ def test_install_writes_a_lock_file(
     assert listing(capsys)[EXPERIMENT]["state"] == "ready"
 
 
+def test_install_into_a_stale_environment_makes_it_ready(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").write_text("alpha\n", encoding="utf-8")
+    assert mkexp_main([EXPERIMENT, "--install"]) == 0
+    (folder / "requirements.txt").write_text("alpha\ngamma==1.0\n", encoding="utf-8")
+    assert listing(capsys)[EXPERIMENT]["state"] == "stale"
+    assert mkexp_main([EXPERIMENT, "--install"]) == 0
+    assert listing(capsys)[EXPERIMENT]["state"] == "ready"
+    assert "gamma==1.0" in (folder / "requirements.lock.txt").read_text(encoding="utf-8")
+
+
 def test_unsatisfiable_requirements_are_reported_with_their_lines(
     study: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

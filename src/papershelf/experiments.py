@@ -137,7 +137,21 @@ def git_files(top: Path) -> list[str]:
             files.extend(path + inner for inner in git_files(top / path))
         else:
             files.append(path)
+    if ".gitmodules" in files:
+        for submodule in _submodule_paths(top):
+            if (top / submodule / ".git").exists():
+                files.extend(f"{submodule}/{inner}" for inner in git_files(top / submodule))
     return files
+
+
+def _submodule_paths(top: Path) -> list[str]:
+    result = _git(top, "config", "-z", "--file", ".gitmodules", "--get-regexp", r"\.path$")
+    paths = []
+    for record in result.stdout.split(b"\0"):
+        _, _, value = record.partition(b"\n")
+        if value:
+            paths.append(os.fsdecode(value).rstrip("/"))
+    return paths
 
 
 def git_ignores(top: Path, relative: str) -> bool:
@@ -737,6 +751,8 @@ def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
         say(f"{experiment.path}: keeping its environment ({state.value}; --clear remakes it)")
         if options.install or options.kernel:
             _populate(experiment, options, say)
+            if options.install and state is State.STALE:
+                _write_stamp(experiment, interpreters.pyvenv_cfg(env).get("executable", ""))
         return env
     interpreter = select_interpreter(experiment, options.python)
     if state is not State.NONE:
@@ -751,10 +767,15 @@ def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
         )
         create_env(env, interpreter, experiment.name)
         _populate(experiment, options, say)
-        stamp = {"digest": declaration_digest(experiment), "python": str(interpreter.path)}
-        (env / STAMP_NAME).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+        _write_stamp(experiment, str(interpreter.path))
         (env / INCOMPLETE_NAME).unlink()
     return env
+
+
+def _write_stamp(experiment: Experiment, python: str) -> None:
+    """What the environment was made from, so --list can tell 'stale' without mtimes."""
+    stamp = {"digest": declaration_digest(experiment), "python": python}
+    (experiment.env / STAMP_NAME).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
 
 
 def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:

@@ -7,7 +7,6 @@ uv-managed Pythons, would be missed.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -210,12 +209,3 @@ def pyvenv_cfg(env_dir: Path) -> dict[str, str]:
         if sep:
             values[key.strip()] = value.strip()
     return values
-
-
-def to_json(interpreters: Iterable[Interpreter]) -> str:
-    return json.dumps(
-        [
-            {"path": str(item.path), "version": format_version(item.version)}
-            for item in interpreters
-        ]
-    )
