@@ -16,7 +16,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 ## demo: build a small study repository in a temporary folder and run repo-check on it
 demo: $(STAMP)
-	$(BIN)/python tests/demo.py
+	$(BIN)/python scripts/demo.py
 
 ## system-tools: the RAR backends and 7-Zip the tests and benchmarks use (root only)
 system-tools:

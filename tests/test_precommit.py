@@ -1,0 +1,50 @@
+"""The hooks through the real pre-commit, as a user's repository would run them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitrepo import COMPLETE_PLAN, GIT_ENV, git, make_repo
+
+PROJECT = Path(__file__).resolve().parents[1]
+ZIP = b"PK\x03\x04" + b"\0" * 40
+
+
+def try_repo(repo: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(PROJECT), hook, "--all-files"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+@pytest.mark.slow
+def test_hooks_fail_on_a_committed_archive_and_pass_once_it_is_gone(tmp_path: Path) -> None:
+    archive = "06_Engineering_&_Tuning/Разработка LLM с нуля.zip"
+    repo = make_repo(tmp_path / "study", {**COMPLETE_PLAN, archive: ZIP})
+    home = tmp_path / "pre-commit-home"
+
+    failed = try_repo(repo, "no-archives", home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert f"{archive}: warning archive-in-git: zip archive staged for commit" in failed.stdout
+
+    strict_config = repo / ".papershelf.toml"
+    strict_config.write_text('[rules.archive-in-git]\nseverity = "error"\n')
+    git(repo, "add", ".papershelf.toml")
+    failed = try_repo(repo, "repo-check", home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert f"{archive}: error archive-in-git: zip archive tracked by git" in failed.stdout
+
+    git(repo, "rm", "-q", "--cached", archive)
+    (repo / archive).unlink()
+    for hook in ("no-archives", "repo-check"):
+        passed = try_repo(repo, hook, home)
+        assert passed.returncode == 0, passed.stdout + passed.stderr
+        assert "Passed" in passed.stdout
