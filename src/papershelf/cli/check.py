@@ -44,6 +44,13 @@ def use_color(stream: object) -> bool:
 )
 @click.option("--rule", "only", multiple=True, metavar="SLUG", help="Run only this rule.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the blob cache in .git/.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply safe, additive fixes (missing plan folders, .gitignore lines, .gitmodules "
+    "entries, exact mojibake repairs) and print each; never deletes, moves or untracks.",
+)
+@click.option("--dry-run", is_flag=True, help="With --fix: print the fixes, change nothing.")
 def check(
     path: Path,
     output_format: str,
@@ -51,6 +58,8 @@ def check(
     config_file: Path | None,
     only: tuple[str, ...],
     no_cache: bool,
+    fix: bool,
+    dry_run: bool,
 ) -> int:
     """Check the repository against its study plan and the hygiene rules."""
     from papershelf.engine import run_check
@@ -60,9 +69,30 @@ def check(
     unknown = [slug for slug in only if slug not in RULES]
     if unknown:
         raise click.BadParameter(f"unknown rule {unknown[0]!r}", param_hint="--rule")
+    if dry_run and not fix:
+        raise click.UsageError("--dry-run only goes with --fix")
     result = run_check(
         path, only=set(only) or None, config_file=config_file, use_cache=not no_cache
     )
+    if fix:
+        from papershelf import fixes, workspace
+
+        here = workspace.load(path, config_file, use_cache=not no_cache)
+        planned = fixes.plan_fixes(here, result.findings, set(only) or None)
+        if dry_run:
+            lines = planned.lines(dry_run=True)
+        else:
+            lines = fixes.apply_fixes(here, planned)
+            if planned.fixes:
+                result = run_check(
+                    path, only=set(only) or None, config_file=config_file,
+                    use_cache=not no_cache,
+                )
+        # Machine-readable formats keep stdout to themselves.
+        for line in lines or ["nothing to fix"]:
+            click.echo(line, err=output_format != "text")
+        if output_format == "text":
+            click.echo("")
     render = get_reporter(output_format)
     click.echo(render(result, color=use_color(sys.stdout)), nl=False)
     worst = max((finding.severity for finding in result.findings), default=None)

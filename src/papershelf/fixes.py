@@ -1,0 +1,307 @@
+"""``repo-check --fix``: additive, reversible repairs, each printed before it is made.
+
+A fix only creates (a plan folder with its ``.gitkeep``, a ``.gitignore``
+line, a ``.gitmodules`` entry) or renames/rewrites a mojibake name or plan
+whose repair round-trips exactly. It never deletes, moves or untracks a
+file: for those it prints the exact commands and leaves the choice to the
+user. What it writes is staged, since ``repo-check`` reads the index.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from papershelf import gitfiles
+from papershelf.findings import Finding
+from papershelf.gitfiles import MODE_GITLINK
+from papershelf.mojibake_repair import repair
+from papershelf.rules._paths import archive_standin
+from papershelf.rules.mojibake import broken_names
+from papershelf.scaffold import GITIGNORE, GITKEEP
+from papershelf.workspace import Workspace
+
+_URL = re.compile(r"https?://[^\s)\]>\"'`]+|git@[\w.-]+:[^\s)\]>\"'`]+")
+_LINK_FILE = re.compile(r"(?i)(repo|link|url|source|origin)[^/]*\.(md|txt|url)$")
+
+
+@dataclass
+class Fix:
+    """One repair: ``what`` reads after "would"/"did" (e.g. "create X"); ``done`` after it."""
+
+    plan: str  # "create `a/.gitkeep`"
+    done: str  # "created `a/.gitkeep`"
+    apply: Callable[[], list[str]]  # makes the change, returns paths to stage
+
+
+@dataclass
+class Advice:
+    """A problem papershelf will not fix itself, with the exact commands to do it."""
+
+    path: str
+    text: str
+
+
+@dataclass
+class FixPlan:
+    fixes: list[Fix]
+    advice: list[Advice]
+
+    def lines(self, dry_run: bool) -> list[str]:
+        lines = [f"would {fix.plan}" if dry_run else f"fixed: {fix.done}" for fix in self.fixes]
+        lines += [f"not fixed: {item.path}: {item.text}" for item in self.advice]
+        return lines
+
+
+def plan_fixes(
+    workspace: Workspace, findings: list[Finding], rules: Collection[str] | None = None
+) -> FixPlan:
+    """Every fix the findings allow, and advice for those that need a person.
+
+    ``rules`` limits the fixes to those rules' problems (default: every enabled rule).
+    """
+    if rules is None:
+        rules = {slug for slug, settings in workspace.config.rules.items() if settings.enabled}
+    result = FixPlan([], [])
+    if "missing-path" in rules:
+        _missing_plan_file(workspace, result)
+        _missing_folders(workspace, result)
+    if "committed-artifact" in rules:
+        _ignore_patterns(workspace, findings, result)
+    if "broken-submodule" in rules and workspace.snapshot.in_git:
+        _gitmodules(workspace, result)
+    if "mojibake" in rules:
+        _mojibake(workspace, result)
+    for finding in findings:
+        if finding.rule == "archive-in-git":
+            result.advice.append(
+                Advice(
+                    finding.path,
+                    "papershelf does not untrack files; to take it out of git and keep its "
+                    f"contents: git rm --cached '{finding.path}' && "
+                    f"papershelf extract '{finding.path}'",
+                )
+            )
+    return result
+
+
+def apply_fixes(workspace: Workspace, plan: FixPlan) -> list[str]:
+    """Apply every fix in order; stage what they wrote. Returns the lines to print."""
+    staged: list[str] = []
+    for fix in plan.fixes:
+        staged.extend(fix.apply())
+    if workspace.snapshot.in_git and staged:
+        gitfiles.stage(workspace.root, list(dict.fromkeys(staged)))
+    return plan.lines(dry_run=False)
+
+
+def _missing_plan_file(workspace: Workspace, result: FixPlan) -> None:
+    """The file the plan opens with, written from the rule set's own plan text."""
+    from papershelf.scaffold import plan_file_path, shipped_plan_text
+
+    relative = plan_file_path(workspace.config)
+    text = shipped_plan_text(workspace.config)
+    if not relative or not text:
+        return
+    plan_root = workspace.layout.plan_root or ""
+    path = posixpath.join(plan_root, relative) if plan_root else relative
+    if path in workspace.snapshot.file_set or (workspace.root / path).exists():
+        return
+    result.fixes.append(
+        Fix(f"create `{path}` from the rule set's plan text",
+            f"created `{path}` from the rule set's plan text",
+            _creator(workspace.root, path, text))
+    )
+
+
+def _missing_folders(workspace: Workspace, result: FixPlan) -> None:
+    snap, config, where, root = (
+        workspace.snapshot, workspace.config, workspace.layout, workspace.root
+    )
+    plan_root = where.plan_root or ""
+    wanted = [section.path for section in config.sections if section.required]
+    wanted += [expected.path for expected in config.paths if expected.kind == "dir"]
+    missing: list[str] = []
+    for relative in dict.fromkeys(folder.strip("/") for folder in wanted):
+        path = posixpath.join(plan_root, relative) if plan_root else relative
+        if path in snap.dirs:
+            continue
+        archive = archive_standin(snap, path, plan_root)
+        if archive:
+            result.advice.append(
+                Advice(path, f"exists only as `{archive}`: papershelf extract '{archive}'")
+            )
+        elif (root / path).is_dir() and any((root / path).iterdir()):
+            result.advice.append(Advice(path, f"exists but is not tracked: git add '{path}'"))
+        else:
+            missing.append(path)
+    for path in sorted(missing):
+        if any(other.startswith(path + "/") for other in missing):
+            continue  # its sub-folder's .gitkeep creates it
+        keep = f"{path}/{GITKEEP}"
+        result.fixes.append(
+            Fix(f"create `{keep}`", f"created `{keep}`", _creator(root, keep, ""))
+        )
+
+
+def _creator(root: Path, relative: str, text: str) -> Callable[[], list[str]]:
+    def create() -> list[str]:
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return [relative]
+
+    return create
+
+
+def ignore_pattern(finding: Finding) -> str:
+    """The ``.gitignore`` line that keeps an artifact like this one out of git."""
+    name = finding.path.rpartition("/")[2]
+    if name in (".DS_Store", "Thumbs.db"):
+        return name
+    if name in ("__pycache__", ".ipynb_checkpoints", "site-packages"):
+        return f"{name}/"
+    return f"/{finding.path}/"
+
+
+def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixPlan) -> None:
+    root = workspace.root
+    gitignore = root / ".gitignore"
+    artifacts = [finding for finding in findings if finding.rule == "committed-artifact"]
+    if not gitignore.exists():
+        result.fixes.append(
+            Fix("create `.gitignore`", "created `.gitignore`",
+                _creator(root, ".gitignore", GITIGNORE))
+        )
+        present = set(GITIGNORE.splitlines())
+    else:
+        present = {line.strip() for line in gitignore.read_text("utf-8", "replace").splitlines()}
+    patterns = [p for p in dict.fromkeys(map(ignore_pattern, artifacts)) if p not in present]
+    if patterns:
+        listed = ", ".join(f"`{p}`" for p in patterns)
+        result.fixes.append(
+            Fix(f"add {listed} to `.gitignore`", f"added {listed} to `.gitignore`",
+                _appender(gitignore, patterns))
+        )
+    for finding in artifacts:
+        result.advice.append(
+            Advice(
+                finding.path,
+                "papershelf does not untrack files; once ignored, untrack it with: "
+                f"git rm -r --cached '{finding.path}'",
+            )
+        )
+
+
+def _appender(gitignore: Path, patterns: list[str]) -> Callable[[], list[str]]:
+    def append() -> list[str]:
+        text = gitignore.read_text("utf-8") if gitignore.exists() else ""
+        if text and not text.endswith("\n"):
+            text += "\n"
+        gitignore.write_text(text + "".join(f"{p}\n" for p in patterns), encoding="utf-8")
+        return [".gitignore"]
+
+    return append
+
+
+def known_urls(workspace: Workspace, path: str) -> list[str]:
+    """URLs naming the repository at ``path``: its own origin, link files, the plan."""
+    root, snap = workspace.root, workspace.snapshot
+    origin = gitfiles.origin_url(root / path)
+    if origin:
+        return [origin]
+    name = path.rpartition("/")[2].casefold()
+    parent = path.rpartition("/")[0]
+    texts: list[str] = []
+    for folder in dict.fromkeys([parent, parent.rpartition("/")[0]]):
+        for child in snap.children(folder):
+            relative = posixpath.join(folder, child) if folder else child
+            if _LINK_FILE.search(child) and relative in snap.file_set:
+                texts.append(snap.read_text(relative) or "")
+    if workspace.layout.plan_text:
+        texts.append(workspace.layout.plan_text)
+    found = []
+    for text in texts:
+        for url in _URL.findall(text):
+            tail = url.split("?")[0].split("#")[0].rstrip("/").rpartition("/")[2]
+            tail = tail.rpartition(":")[2]
+            if tail.removesuffix(".git").casefold() == name:
+                found.append(url.split("?")[0].split("#")[0].rstrip("/"))
+    return list(dict.fromkeys(found))
+
+
+def _gitmodules(workspace: Workspace, result: FixPlan) -> None:
+    snap, root = workspace.snapshot, workspace.root
+    gitlinks = sorted(path for path, mode in snap.special.items() if mode == MODE_GITLINK)
+    for path in gitlinks:
+        if path in snap.gitmodules:
+            continue
+        urls = known_urls(workspace, path)
+        if len(urls) == 1:
+            url = urls[0]
+
+            def add(path: str = path, url: str = url) -> list[str]:
+                gitfiles.add_gitmodules_entry(root, path, path, url)
+                return [".gitmodules"]
+
+            result.fixes.append(
+                Fix(f"add a `.gitmodules` entry for `{path}` ({url})",
+                    f"added a `.gitmodules` entry for `{path}` ({url})", add)
+            )
+            continue
+        why = "several URLs name it" if urls else "no URL for it is known"
+        result.advice.append(
+            Advice(
+                path,
+                f"a gitlink with no .gitmodules entry, and {why}; either declare it: "
+                f"git config -f .gitmodules submodule.'{path}'.path '{path}' && "
+                f"git config -f .gitmodules submodule.'{path}'.url <URL>; or commit its files "
+                f"instead: git rm --cached '{path}', remove '{path}/.git', git add '{path}'",
+            )
+        )
+
+
+def _mojibake(workspace: Workspace, result: FixPlan) -> None:
+    root, snap = workspace.root, workspace.snapshot
+    for path, (new_path, fixed) in broken_names(snap.text).items():
+        if (root / new_path).exists():
+            result.advice.append(Advice(path, f"its repaired name `{new_path}` is taken"))
+            continue
+
+        def rename(path: str = path, new_path: str = new_path) -> list[str]:
+            if snap.in_git:
+                gitfiles.move(root, path, new_path)
+                return []
+            os.rename(root / path, root / new_path)
+            return []
+
+        result.fixes.append(
+            Fix(f"rename `{path}` to `{new_path}` ({fixed.description})",
+                f"renamed `{path}` to `{new_path}` ({fixed.description})", rename)
+        )
+    plan_file = workspace.layout.plan_file
+    if not plan_file:
+        return
+    try:
+        text = (root / plan_file).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    repaired = repair(text)
+    if repaired is None:
+        return
+
+    data = repaired.text.encode("utf-8")
+
+    def rewrite(plan_file: str = plan_file) -> list[str]:
+        (root / plan_file).write_bytes(data)
+        return [plan_file]
+
+    result.fixes.append(
+        Fix(f"rewrite `{plan_file}` with its repaired text ({repaired.description})",
+            f"rewrote `{plan_file}` with its repaired text ({repaired.description})", rewrite)
+    )

@@ -1,0 +1,33 @@
+"""The repository as the organizer sees it: snapshot, configuration and plan layout.
+
+``repo-check --fix`` and ``papershelf plan`` need what the engine builds but
+does not return; this loads it the same way, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from papershelf import gitfiles, layout, plan, snapshot
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    snapshot: snapshot.Snapshot
+    config: plan.Config
+    layout: layout.Layout
+
+
+def load(start: Path, config_file: Path | None = None, use_cache: bool = True) -> Workspace:
+    from papershelf.engine import known_rule_options
+
+    repository = gitfiles.find_repository(start)
+    root = repository.root if repository else start.resolve()
+    config = plan.load(root, known_rule_options(), config_file)
+    if repository is not None:
+        snap = snapshot.from_git(repository, use_cache=use_cache)
+    else:
+        snap = snapshot.from_walk(root)
+    return Workspace(root, snap, config, layout.locate(snap, config))
