@@ -44,10 +44,12 @@ def build(root: Path, files: int, seed: int = 7) -> Path:
                 (folder / f"paper {written + index}{kind}").write_bytes(body)
             written += min(per_topic, files - written)
     guide = root / SECTIONS[0]
+    guide.mkdir(exist_ok=True)
     (guide / "README_Reading_Order.md").write_text("# Reading order\n\n1. `01_Data_Centric_AI`\n")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("lecture.txt", "Разработка LLM с нуля\n" * 100)
+    (root / SECTIONS[6]).mkdir(exist_ok=True)
     (root / SECTIONS[6] / "Разработка LLM с нуля.zip").write_bytes(buffer.getvalue())
     env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}

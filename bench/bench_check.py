@@ -1,0 +1,118 @@
+"""repo-check beside git ls-files and pre-commit-hooks, on 100,000 files and on 40.
+
+Runs are interleaved (one of each tool per round) and medians are quoted,
+because these 2-core machines are noisy. Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
+
+from study_repo import build  # noqa: E402
+
+
+def timed(command: Sequence[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def pre_commit_style(hook: str, cwd: Path) -> Callable[[], float]:
+    """Feed every tracked file to a pre-commit-hooks entry point the way pre-commit does:
+    batches sized to the command-line limit, one batch per core in parallel."""
+
+    def run() -> float:
+        start = time.perf_counter()
+        listing = subprocess.run(["git", "ls-files", "-z"], cwd=cwd, capture_output=True).stdout
+        subprocess.run(
+            ["xargs", "-0", "-P", str(os.cpu_count() or 1), "-s", "131072", str(BIN / hook),
+             *(["--enforce-all"] if hook == "check-added-large-files" else [])],
+            cwd=cwd, input=listing, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - start
+
+    return run
+
+
+def rounds(tools: dict[str, Callable[[], float]], count: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {name: [] for name in tools}
+    for _ in range(count):
+        for name, tool in tools.items():
+            samples[name].append(tool())
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def main() -> int:
+    WORK.mkdir(exist_ok=True)
+    big = WORK / "study-100k"
+    if not (big / ".git").is_dir():
+        shutil.rmtree(big, ignore_errors=True)
+        print("building a 100,000-file study repository (about a minute)...", file=sys.stderr)
+        build(big, 100_000)
+    small = WORK / "study-40"
+    if not (small / ".git").is_dir():
+        shutil.rmtree(small, ignore_errors=True)
+        build(small, 40)
+    repo_check = str(BIN / "repo-check")
+    python = sys.executable
+
+    cold = rounds({"repo-check --no-cache": lambda: timed([repo_check, "--no-cache", "."], big)}, 3)
+    fast = rounds(
+        {
+            "git ls-files -z": lambda: timed(["git", "ls-files", "-z"], big),
+            "repo-check": lambda: timed([repo_check, "."], big),
+        },
+        11,
+    )
+    peers = rounds(
+        {
+            "check-added-large-files --enforce-all": pre_commit_style(
+                "check-added-large-files", big
+            ),
+            "check-case-conflict": pre_commit_style("check-case-conflict", big),
+        },
+        3,
+    )
+    tiny = rounds(
+        {
+            'python -c "import click"': lambda: timed([python, "-c", "import click"], small),
+            "repo-check (40 files)": lambda: timed([repo_check, "."], small),
+        },
+        21,
+    )
+    git_time = fast["git ls-files -z"]
+    click_time = tiny['python -c "import click"']
+    peer_total = sum(peers.values())
+    print("| repository | tool | median wall time | ratio |")
+    print("|---|---|---:|---:|")
+    print(f"| 100,000 files | `git ls-files -z` | {git_time * 1000:.0f} ms | 1.0× |")
+    for name, value in {**fast, **cold}.items():
+        if name != "git ls-files -z":
+            print(f"| 100,000 files | `{name}` | {value * 1000:.0f} ms | "
+                  f"{value / git_time:.1f}× ls-files |")
+    for name, value in peers.items():
+        print(f"| 100,000 files | pre-commit-hooks `{name}` | {value:.1f} s | "
+              f"{value / fast['repo-check']:.0f}× repo-check |")
+    print(f"| 100,000 files | both pre-commit-hooks together | {peer_total:.1f} s | "
+          f"{peer_total / fast['repo-check']:.0f}× repo-check |")
+    print(f"| 40 files | `python -c \"import click\"` | {click_time * 1000:.0f} ms | 1.0× |")
+    small_time = tiny["repo-check (40 files)"]
+    print(f"| 40 files | `repo-check` | {small_time * 1000:.0f} ms | "
+          f"{small_time / click_time:.2f}× import click |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""The README documents what exists: a test fails when it falls behind the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from papershelf.cli.check import rules_markdown
+
+PROJECT = Path(__file__).resolve().parents[1]
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_rule_reference_is_generated_from_the_registry() -> None:
+    block = README.split("<!-- rules:begin -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
+    assert block == rules_markdown(), "regenerate with: papershelf rules --format markdown"
+
+
+def test_every_hook_is_documented() -> None:
+    hooks = (PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    ids = [line.split(":", 1)[1].strip() for line in hooks.splitlines() if line.startswith("- id:")]
+    assert ids == ["repo-check", "no-archives"]
+    for hook in ids:
+        assert f"- id: {hook}" in README
+
+
+def test_quickstart_names_the_two_commands() -> None:
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    assert "make demo" in quickstart and "make test" in quickstart
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
