@@ -30,3 +30,11 @@ def test_quickstart_names_the_two_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_dogfood_the_project_passes_its_own_check() -> None:
+    from papershelf.engine import run_check
+
+    result = run_check(PROJECT)
+    assert result.config_file == ".papershelf.toml"
+    assert [f for f in result.findings if f.severity.label == "error"] == []
