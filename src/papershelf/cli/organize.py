@@ -62,3 +62,56 @@ def init(directory: Path, ruleset: str | None) -> int:
     else:
         click.echo("nothing to add: everything the plan names is already here")
     return EXIT_OK
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", required=False, default=".",
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True,
+              help="text: a tree; json: for tools; markdown: a checklist for an issue.")
+@click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read this plan file instead of the repository's own.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Configuration file (default: .papershelf.toml or pyproject).")
+def plan(path: Path, output_format: str, plan_path: Path | None,
+         config_file: Path | None) -> int:
+    """Show the plan's reading order: phases, steps, and each folder and paper marked
+    present, missing, misplaced, archived or empty."""
+    import json
+
+    from papershelf import readingplan, workspace
+    from papershelf.mojibake_repair import repair
+    from papershelf.scaffold import shipped_plan_text
+
+    here = workspace.load(path, config_file)
+    notes: list[str] = []
+    plan_file = here.layout.plan_file
+    if plan_path is not None:
+        text: str | None = plan_path.read_text(encoding="utf-8", errors="replace")
+        plan_file = str(plan_path)
+    else:
+        text = here.layout.plan_text
+    if text is None:
+        text = shipped_plan_text(here.config)
+        plan_file = None
+        notes.append("no plan file in the repository: showing the rule set's plan")
+    if text is None:
+        raise PapershelfError("no plan file found; pass one with --plan")
+    fixed = repair(text)
+    if fixed is not None:
+        text = fixed.text
+        notes.append(f"the plan file is mojibake ({fixed.description}); read it repaired")
+    sections = {section.path.split("/")[0] for section in here.config.sections}
+    parsed = readingplan.parse(text, sections)
+    marked = readingplan.mark(parsed, here.snapshot, here.layout.plan_root or "", here.config)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    if output_format == "json":
+        document = readingplan.to_json(marked, plan_file)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif output_format == "markdown":
+        click.echo(readingplan.render_markdown(marked, plan_file), nl=False)
+    else:
+        click.echo(readingplan.render_text(marked, plan_file), nl=False)
+    return EXIT_OK
