@@ -125,3 +125,14 @@ def test_init_with_the_hygiene_ruleset_writes_its_config(
     ]
     assert (tmp_path / "x" / ".papershelf.toml").read_text() == 'extends = ["hygiene"]\n'
     assert repo_check_main([str(tmp_path / "x")]) == 0
+
+
+def test_the_written_hook_is_one_this_repository_declares(tmp_path: Path) -> None:
+    yaml = pytest.importorskip("yaml")
+    declared = yaml.safe_load(
+        (Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    )
+    assert main(["init", str(tmp_path / "x")]) == 0
+    written = yaml.safe_load((tmp_path / "x" / ".pre-commit-config.yaml").read_text())
+    hook_ids = {hook["id"] for hook in written["repos"][0]["hooks"]}
+    assert hook_ids <= {hook["id"] for hook in declared}
