@@ -15,6 +15,8 @@ import pytest
 
 from papershelf import interpreters
 from papershelf.cli import mkexp_main
+from papershelf.cli.mkexp import mkexp
+from papershelf.experiments import State
 from wheels import offline_index
 
 __all__ = ["offline_index"]
@@ -382,3 +384,12 @@ def test_usage_errors(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert mkexp_main(["--all", EXPERIMENT]) == 2
     assert mkexp_main(["no such folder"]) == 1
     assert capsys.readouterr().err.endswith("mkexp: error: no such folder: no such folder\n")
+
+
+def test_readme_documents_every_option_and_state() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: mkexp -->")[1].split("<!-- end: mkexp -->")[0]
+    options = [opt for param in mkexp.params for opt in param.opts if opt.startswith("--")]
+    assert len(options) == 8
+    assert [opt for opt in options if opt not in section] == []
+    assert [state.value for state in State if f"| `{state.value}` |" not in section] == []
