@@ -169,3 +169,17 @@ def test_fix_with_json_keeps_stdout_machine_readable(
     captured = capsys.readouterr()
     assert json.loads(captured.out)["version"] == 1
     assert "would create `03_Reasoning_Architectures/.gitkeep`" in captured.err
+
+
+def test_ignored_findings_are_not_fixed(
+    untidy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (untidy / ".papershelf.toml").write_text(
+        'ignore = ["03_Reasoning_Architectures", "01_Data_Centric_AI"]\n', encoding="utf-8"
+    )
+    repo_check_main(["--fix", "--dry-run", "--rule", "missing-path", str(untidy)])
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if line.startswith("would")] == [
+        "would create `02_Model_Backbones/02_Post_Transformer_&_SSM/.gitkeep`",
+        "would create `04_Agentic_Systems_&_MCP/.gitkeep`",
+    ]

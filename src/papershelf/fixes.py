@@ -67,15 +67,16 @@ def plan_fixes(
     if rules is None:
         rules = {slug for slug, settings in workspace.config.rules.items() if settings.enabled}
     result = FixPlan([], [])
+    reported = _Reported(findings)
     if "missing-path" in rules:
-        _missing_plan_file(workspace, result)
-        _missing_folders(workspace, result)
+        _missing_plan_file(workspace, result, reported)
+        _missing_folders(workspace, result, reported)
     if "committed-artifact" in rules:
         _ignore_patterns(workspace, findings, result)
     if "broken-submodule" in rules and workspace.snapshot.in_git:
-        _gitmodules(workspace, result)
+        _gitmodules(workspace, result, reported)
     if "mojibake" in rules:
-        _mojibake(workspace, result)
+        _mojibake(workspace, result, reported)
     for finding in findings:
         if finding.rule == "archive-in-git":
             result.advice.append(
@@ -89,6 +90,25 @@ def plan_fixes(
     return result
 
 
+class _Reported:
+    """Fix only what a finding reports: ignores and severity "off" keep their meaning."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.paths: dict[str, set[str]] = {}
+        for finding in findings:
+            self.paths.setdefault(finding.rule, set()).add(finding.path)
+
+    def exact(self, rule: str, path: str) -> bool:
+        return path in self.paths.get(rule, set())
+
+    def within(self, rule: str, path: str) -> bool:
+        """``path`` or a folder above it was reported (``.``: the whole repository)."""
+        reported = self.paths.get(rule, set())
+        if "." in reported or path in reported:
+            return True
+        return any(path.startswith(folder + "/") for folder in reported)
+
+
 def apply_fixes(workspace: Workspace, plan: FixPlan) -> list[str]:
     """Apply every fix in order; stage what they wrote. Returns the lines to print."""
     staged: list[str] = []
@@ -99,7 +119,7 @@ def apply_fixes(workspace: Workspace, plan: FixPlan) -> list[str]:
     return plan.lines(dry_run=False)
 
 
-def _missing_plan_file(workspace: Workspace, result: FixPlan) -> None:
+def _missing_plan_file(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
     """The file the plan opens with, written from the rule set's own plan text."""
     from papershelf.scaffold import plan_file_path, shipped_plan_text
 
@@ -111,6 +131,8 @@ def _missing_plan_file(workspace: Workspace, result: FixPlan) -> None:
     path = posixpath.join(plan_root, relative) if plan_root else relative
     if path in workspace.snapshot.file_set or (workspace.root / path).exists():
         return
+    if not reported.within("missing-path", path):
+        return
     result.fixes.append(
         Fix(f"create `{path}` from the rule set's plan text",
             f"created `{path}` from the rule set's plan text",
@@ -118,7 +140,7 @@ def _missing_plan_file(workspace: Workspace, result: FixPlan) -> None:
     )
 
 
-def _missing_folders(workspace: Workspace, result: FixPlan) -> None:
+def _missing_folders(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
     snap, config, where, root = (
         workspace.snapshot, workspace.config, workspace.layout, workspace.root
     )
@@ -128,7 +150,7 @@ def _missing_folders(workspace: Workspace, result: FixPlan) -> None:
     missing: list[str] = []
     for relative in dict.fromkeys(folder.strip("/") for folder in wanted):
         path = posixpath.join(plan_root, relative) if plan_root else relative
-        if path in snap.dirs:
+        if path in snap.dirs or not reported.within("missing-path", path):
             continue
         archive = archive_standin(snap, path, plan_root)
         if archive:
@@ -235,11 +257,11 @@ def known_urls(workspace: Workspace, path: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _gitmodules(workspace: Workspace, result: FixPlan) -> None:
+def _gitmodules(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
     snap, root = workspace.snapshot, workspace.root
     gitlinks = sorted(path for path, mode in snap.special.items() if mode == MODE_GITLINK)
     for path in gitlinks:
-        if path in snap.gitmodules:
+        if path in snap.gitmodules or not reported.exact("broken-submodule", path):
             continue
         urls = known_urls(workspace, path)
         if len(urls) == 1:
@@ -266,9 +288,11 @@ def _gitmodules(workspace: Workspace, result: FixPlan) -> None:
         )
 
 
-def _mojibake(workspace: Workspace, result: FixPlan) -> None:
+def _mojibake(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
     root, snap = workspace.root, workspace.snapshot
     for path, (new_path, fixed) in broken_names(snap.text).items():
+        if not reported.exact("mojibake", path):
+            continue
         if (root / new_path).exists():
             result.advice.append(Advice(path, f"its repaired name `{new_path}` is taken"))
             continue
@@ -285,7 +309,7 @@ def _mojibake(workspace: Workspace, result: FixPlan) -> None:
                 f"renamed `{path}` to `{new_path}` ({fixed.description})", rename)
         )
     plan_file = workspace.layout.plan_file
-    if not plan_file:
+    if not plan_file or not reported.exact("mojibake", plan_file):
         return
     try:
         text = (root / plan_file).read_bytes().decode("utf-8")
