@@ -25,25 +25,28 @@ def test_the_shared_example_repairs_to_the_original_byte_for_byte() -> None:
 
 def test_correct_text_is_left_alone() -> None:
     assert repair(PLAN_RU.read_text(encoding="utf-8")) is None
-    for name in (TITLE, "café.pdf", "naïve Bayes.pdf", "Straße", "Ёжик — «ёлка» №1", "⚡ Plan"):
+    for name in (TITLE, "café.pdf", "naïve Bayes.pdf", "Straße", "Ёжик — «ёлка» №1", "⚡ Plan",
+                 "Ђорђе", "Јелена", "Україна, Київ", "Ґанок", "Ўсё", "«мама»", "Don’t panic"):
         assert repair(name) is None, name
 
 
 @pytest.mark.parametrize(
-    ("broken", "description"),
+    ("original", "broken", "description"),
     [
-        (TITLE.encode().decode("mac_roman"), "UTF-8 read as Mac Roman"),
-        (decode(TITLE.encode(), "sloppy-cp1252"), "UTF-8 read as Windows-1252"),
-        (TITLE.encode().decode("latin-1"), "UTF-8 read as Latin-1"),
-        (TITLE.encode().decode("cp437"), "UTF-8 read as DOS code page 437"),
-        (TITLE.encode("cp1251").decode("cp866"), "Windows-1251 read as DOS code page 866"),
-        (TITLE.encode("cp866").decode("cp1251"), "DOS code page 866 read as Windows-1251"),
+        (TITLE, TITLE.encode().decode("mac_roman"), "UTF-8 read as Mac Roman"),
+        (TITLE, decode(TITLE.encode(), "sloppy-cp1252"), "UTF-8 read as Windows-1252"),
+        (TITLE, TITLE.encode().decode("latin-1"), "UTF-8 read as Latin-1"),
+        (TITLE, TITLE.encode().decode("cp437"), "UTF-8 read as DOS code page 437"),
+        (TITLE, TITLE.encode("cp1251").decode("cp866"), "Windows-1251 read as DOS code page 866"),
+        (TITLE, TITLE.encode("cp866").decode("cp1251"), "DOS code page 866 read as Windows-1251"),
+        ("Юля", "Юля".encode("cp866").decode("cp1251"), "DOS code page 866 read as Windows-1251"),
+        ("Don’t panic", "Don’t panic".encode().decode("cp1252"), "UTF-8 read as Windows-1252"),
     ],
 )
-def test_each_wrong_code_page(broken: str, description: str) -> None:
+def test_each_wrong_code_page(original: str, broken: str, description: str) -> None:
     fixed = repair(broken)
     assert fixed is not None
-    assert (fixed.text, fixed.description) == (TITLE, description)
+    assert (fixed.text, fixed.description) == (original, description)
 
 
 @given(st.text(alphabet=st.characters(min_codepoint=0x410, max_codepoint=0x44F) | st.just(" ")))

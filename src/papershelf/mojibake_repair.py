@@ -72,6 +72,33 @@ def decode(data: bytes, codepage: str) -> str:
     return data.decode(codepage)
 
 
+def _cyrillic_profile(read: str, byte_ranges: tuple[range, ...], signal: str) -> tuple[str, str]:
+    allowed = "".join(bytes(r).decode(read, "ignore") for r in byte_ranges)
+    return allowed, signal
+
+
+# What Russian text in one Cyrillic code page looks like read with the other: the
+# characters it can consist of, and the ones it cannot do without (``а``, ``о``, ``н``
+# turn into a no-break space, ``®`` and a soft hyphen; capitals into box drawing).
+# Serbian, Ukrainian or Belarusian names that merely use rarer letters lack them.
+_CYRILLIC_PROFILES = {
+    "cp1251": _cyrillic_profile(  # cp866 bytes shown as cp1251
+        "cp1251", (range(0x80, 0xB0), range(0xE0, 0xF2)), "\xa0¤¦§©«¬\xad®"
+    ),
+    "cp866": _cyrillic_profile(  # cp1251 bytes shown as cp866
+        "cp866",
+        (range(0xA8, 0xA9), range(0xB8, 0xB9), range(0xC0, 0x100)),
+        bytes(range(0xC0, 0xE0)).decode("cp866") + "°∙·√¤■\xa0",
+    ),
+}
+
+
+def _looks_like_cyrillic_misread(text: str, read: str) -> bool:
+    allowed, signal = _CYRILLIC_PROFILES[read]
+    foreign = {char for char in text if not char.isascii()}
+    return foreign <= set(allowed) and not foreign.isdisjoint(signal)
+
+
 class Repair(NamedTuple):
     text: str
     codepage: str  # the wrong reading that produced the mojibake
@@ -106,6 +133,8 @@ def repair(text: str) -> Repair | None:
         ):
             return Repair(fixed, codepage, f"UTF-8 read as {name}")
     for written, read in CYRILLIC_MISREADS:
+        if not _looks_like_cyrillic_misread(text, read):
+            continue
         try:
             fixed = decode(encode(text, read), written)
         except (UnicodeEncodeError, UnicodeDecodeError):
