@@ -136,3 +136,22 @@ def test_the_written_hook_is_one_this_repository_declares(tmp_path: Path) -> Non
     written = yaml.safe_load((tmp_path / "x" / ".pre-commit-config.yaml").read_text())
     hook_ids = {hook["id"] for hook in written["repos"][0]["hooks"]}
     assert hook_ids <= {hook["id"] for hook in declared}
+
+
+def test_init_with_a_local_ruleset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "курс"
+    target.mkdir()
+    (target / "мой план.toml").write_text(
+        '[ruleset]\nname = "mine"\n\n[[section]]\npath = "01_Основы"\n\n'
+        '[[path]]\npath = "01_Основы/Лекции & задачи"\n\n[rules.missing-path]\n',
+        encoding="utf-8",
+    )
+    assert main(["init", "--ruleset", str(target / "мой план.toml"), str(target)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:3] == ["created .papershelf.toml", "created 01_Основы/Лекции & задачи/.gitkeep"]
+    assert (target / ".papershelf.toml").read_text(encoding="utf-8") == (
+        'extends = ["./мой план.toml", "hygiene"]\n'
+    )
+    git(target, "add", "мой план.toml")
+    assert repo_check_main([str(target)]) == 0
+    assert capsys.readouterr().out == "no findings\n"

@@ -20,6 +20,8 @@ def init(directory: Path, ruleset: str | None) -> int:
     Never overwrites a file: in an existing repository it only adds what is
     missing, lists what it added, and stages it.
     """
+    import json
+
     from papershelf import gitfiles, plan
     from papershelf.engine import known_rule_options
     from papershelf.scaffold import scaffold
@@ -33,8 +35,16 @@ def init(directory: Path, ruleset: str | None) -> int:
             raise PapershelfError(
                 f"{existing} already configures papershelf; set `extends` there instead"
             )
+        if "/" in ruleset or ruleset.endswith(".toml"):  # a local file: from the config's folder
+            local = Path(ruleset).resolve()
+            try:
+                ruleset = local.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                ruleset = local.as_posix()
+            if "/" not in ruleset:
+                ruleset = f"./{ruleset}"
         extends = [ruleset] if ruleset == "hygiene" else [ruleset, "hygiene"]
-        listed = ", ".join(f'"{name}"' for name in extends)
+        listed = ", ".join(json.dumps(name, ensure_ascii=False) for name in extends)
         written_config = root / ".papershelf.toml"
         written_config.write_text(f"extends = [{listed}]\n", encoding="utf-8")
     try:
