@@ -55,6 +55,9 @@ def test_driver_lists_every_rule_the_way_github_reads_it(sarif: dict[str, Any]) 
         assert isinstance(descriptor["fullDescription"]["text"], str)
         assert rule.hint in descriptor["help"]["text"]
         assert descriptor["defaultConfiguration"]["level"] in LEVELS
+        assert isinstance(descriptor["help"]["markdown"], str)
+        assert all(isinstance(tag, str) for tag in descriptor["properties"]["tags"])
+        assert descriptor["properties"]["precision"] in {"very-high", "high", "medium", "low"}
 
 
 def test_results_name_a_listed_rule_a_level_and_a_relative_location(
@@ -62,6 +65,7 @@ def test_results_name_a_listed_rule_a_level_and_a_relative_location(
 ) -> None:
     (run,) = sarif["runs"]
     rules = run["tool"]["driver"]["rules"]
+    assert run["invocations"] == [{"executionSuccessful": True}]
     base_ids = run["originalUriBaseIds"]
     assert base_ids["%SRCROOT%"]["uri"].startswith("file://")
     assert base_ids["%SRCROOT%"]["uri"].endswith("/")

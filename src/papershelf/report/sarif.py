@@ -39,7 +39,7 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
             "markdown": f"{doc}\n\n**Fix:** {rule.hint}.",
         },
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": ["papershelf"]},
+        "properties": {"tags": ["papershelf", rule.slug], "precision": "very-high"},
     }
 
 
@@ -89,6 +89,7 @@ def document(result: CheckResult) -> dict[str, Any]:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": result.root.as_uri() + "/"}},
+                "invocations": [{"executionSuccessful": True}],
                 "results": [
                     result_entry(finding, index[finding.code]) for finding in result.findings
                 ],
