@@ -183,3 +183,17 @@ def test_ignored_findings_are_not_fixed(
         "would create `02_Model_Backbones/02_Post_Transformer_&_SSM/.gitkeep`",
         "would create `04_Agentic_Systems_&_MCP/.gitkeep`",
     ]
+
+
+def test_fix_lays_out_a_repository_with_no_plan_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "repo", {"notes.md": "x"})
+    assert repo_check_main(["--rule", "missing-path", str(repo)]) == 1
+    capsys.readouterr()
+    assert repo_check_main(["--fix", "--rule", "missing-path", str(repo)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"fixed: created `{PLAN_FILE}` from the rule set's plan text"
+    assert out[-1] == "no findings"
+    assert (repo / PLAN_FILE).read_bytes() == PLAN_RU.read_bytes()
+    assert PLAN_FILE in tracked(repo)
