@@ -25,7 +25,7 @@ CYRILLIC_MISREADS = (("cp1251", "cp866"), ("cp866", "cp1251"))
 CODEPAGE_NAMES = {"cp1251": "Windows-1251", "cp866": "DOS code page 866"}
 
 # Characters a correct Russian or English name is made of; mojibake is made of others.
-_PLAUSIBLE = re.compile(r"[\x20-\x7e\u0410-\u044f\u0401\u0451\t\n\r«»—–№…’“”‘•·]")
+_PLAUSIBLE = re.compile(r"[\x20-\x7e\u0410-\u044f\u0401\u0451\t\n\r«»—–№…’“”‘]")
 # What a misreading can produce: the upper halves of the code pages above. A name
 # with none of them (outside ASCII, the Cyrillic alphabets and the typographic
 # punctuation Russian names use) cannot be mojibake, so only the rare rest is tried.
