@@ -49,11 +49,20 @@ def test_each_wrong_code_page(original: str, broken: str, description: str) -> N
     assert (fixed.text, fixed.description) == (original, description)
 
 
-@given(st.text(alphabet=st.characters(min_codepoint=0x410, max_codepoint=0x44F) | st.just(" ")))
-def test_utf8_misread_as_mac_roman_always_round_trips(text: str) -> None:
-    broken = text.encode().decode("mac_roman")
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x410, max_codepoint=0x44F)
+        | st.sampled_from(list(" ._-019aXЁё&()")),
+        min_size=1,
+    ),
+    st.sampled_from(["mac_roman", "latin-1", "cp437", "sloppy-cp1252"]),
+)
+def test_utf8_misreads_always_round_trip(text: str, codepage: str) -> None:
+    broken = decode(text.encode(), codepage)
     fixed = repair(broken)
-    if text.strip():
+    if text.isascii():
+        assert fixed is None
+    else:
         assert fixed is not None and fixed.text == text
         assert decode(encode(fixed.text, "utf-8"), fixed.codepage) == broken
 
