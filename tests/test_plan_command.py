@@ -185,3 +185,23 @@ def test_parser_never_crashes(text: str) -> None:
     plan = parse(text, {"01_a"})
     for item in plan.items():
         assert item.kind in ("folder", "file", "paper")
+
+
+def test_a_folder_filed_in_another_section_is_misplaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            PLAN_FILE: PLAN_RU.read_bytes(),
+            "xx_prompting/03_Synthetic_Data/notes.md": "x",
+            "02_Model_Backbones/Ultrachat/data.json": "{}",
+        },
+    )
+    assert main(["plan", str(repo)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "    [misplaced] 03_Synthetic_Data  (found in xx_prompting/03_Synthetic_Data)" in out
+    assert (
+        "    [misplaced] 04_Instruction_Tuning_Data/UltraChat  (found in "
+        "02_Model_Backbones/Ultrachat)"
+    ) in out

@@ -232,11 +232,8 @@ class _Finder:
             if item.kind == "file" and path in snap.file_set:
                 item.status = "empty" if snap.is_empty(path) else "present"
                 return
-        name = item.name.rpartition("/")[2].casefold()
         pool = snap.dirs if item.kind == "folder" else snap.file_set
-        tail = "/" + item.name.casefold()
-        found = sorted(p for p in pool if p.startswith(self.prefix)
-                       and ("/" + p.casefold()).endswith(tail))
+        found = self._by_tail(item.name, item.kind)
         if item.path:
             archive = archive_standin(snap, self.under(item.path), self.root)
             if archive:
@@ -249,8 +246,7 @@ class _Finder:
                     item.status = "empty"
                 return
             if not found:
-                found = sorted(p for p in pool if p.startswith(self.prefix)
-                               and p.rpartition("/")[2].casefold() == name)
+                found = self._by_tail(item.name.rpartition("/")[2], item.kind)
             if found:
                 item.status, item.where = "misplaced", found[0]
                 return
@@ -262,6 +258,21 @@ class _Finder:
                 item.status = "empty"
             return
         item.status = "skip"
+
+    def _by_tail(self, tail: str, kind: str) -> list[str]:
+        """Paths under the plan root ending in ``tail`` (ASCII case ignored), at C speed."""
+        end = "/" if kind == "folder" else "\0"
+        found: set[str] = set()
+        for lead in ("/", "\0"):
+            needle = (lead + tail + end).lower()
+            for path in self.snap.paths_holding(needle):
+                full = "\0" + path + "\0"
+                at = full.lower().find(needle)
+                if at != -1:
+                    match = full[1 : at + len(needle) - 1]
+                    if match.startswith(self.prefix):
+                        found.add(match)
+        return sorted(found)
 
     def _extended(self, path: str, pool: set[str]) -> str | None:
         """A sibling whose name is ``path``'s name plus a suffix after ``_``, ``-`` or a space."""
