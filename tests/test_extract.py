@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -430,3 +432,92 @@ def test_no_path_ever_resolves_outside(names: list[str], links: list[tuple[int, 
             for entry in dirs + files:
                 real = os.path.realpath(os.path.join(dirpath, entry))
                 assert real == str(dest.resolve()) or real.startswith(str(dest.resolve()) + "/")
+
+
+def _in_terminal(argv: list[str], answer: bytes | None = None) -> tuple[int, str]:
+    """Run papershelf with a pseudo-terminal as standard input and error."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "papershelf", *argv], stdin=slave,
+                               stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if answer is not None and b"Password for" in seen:
+                os.write(master, answer)
+                answer = None
+        elif process.poll() is not None:
+            break
+    code = process.wait(timeout=60)
+    os.close(master)
+    return code, seen.decode("utf-8", "replace")
+
+
+def test_password_prompt_on_a_terminal(tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
+    archive = make_7z(tmp_path / "a.7z", FILES, password="тайна")
+    code, screen = _in_terminal(["extract", str(archive), "--dest", str(tmp_path / "out")],
+                                "тайна\n".encode())
+    assert code == 0, screen
+    assert f"Password for {archive}" in screen
+    assert contents(tmp_path / "out") == FILES
+
+
+@pytest.mark.slow
+def test_progress_bar_only_on_a_terminal(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        out.writestr("big/zeros", bytes(80 * 1024 * 1024))
+    code, screen = _in_terminal(["extract", str(archive), "--dest", str(tmp_path / "tty"),
+                                 "--max-ratio", "100000"])
+    assert code == 0, screen
+    assert "100%" in screen
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "pipe"),
+                          "--max-ratio", "100000")
+    assert (code, err) == (0, "")
+
+
+def test_undecodable_tar_names_need_an_encoding(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "a.tar"
+    with tarfile.open(archive, "w", format=tarfile.GNU_FORMAT, encoding="cp1251") as out:
+        info = tarfile.TarInfo("Лекция/конспект.txt")
+        info.size = 1
+        out.addfile(info, io.BytesIO(b"x"))
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"))
+    assert code == 1
+    assert "not valid UTF-8 (try --encoding)" in err
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"),
+                          "--encoding", "cp1251")
+    assert (code, err) == (0, "")
+    assert contents(tmp_path / "out") == {"Лекция/конспект.txt": b"x"}
+
+
+def test_encrypted_zip_without_password_is_named_at_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
+    archive = make_zip(tmp_path / "a.zip", {"top/a": b"secret"})
+    data = bytearray(archive.read_bytes())
+    for offset, signature in ((6, b"PK\x03\x04"), (8, b"PK\x01\x02")):
+        start = data.index(signature)
+        data[start + offset] |= 1  # the "encrypted" flag bit
+    archive.write_bytes(bytes(data))
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"))
+    assert code == 1
+    assert err == (f"papershelf: error: {archive}: encrypted; give --password or set "
+                   "PAPERSHELF_PASSWORD\n")

@@ -482,3 +482,13 @@ def test_nothing_outside_for_tools_either(tmp_path: Path, capsys: pytest.Capture
     for backend in RAR_BACKENDS:
         refused(capsys, archive, "path traversal", "--backend", backend)
 
+
+
+def test_4_symlink_may_not_leave_its_top_folder(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The top folder becomes the extracted folder: its parent holds other archives."""
+    archive = make_zip(tmp_path / "a.zip", {"top/a": b"a"}, symlinks={"top/l": "../other"})
+    refused(capsys, archive, "entry 'top/l': symlink '../other' points outside")
+    bomb = make_zip(tmp_path / "b.zip", {"a": b"a", "d/x": b"x"}, symlinks={"d/l": "../a"})
+    assert main(["extract", str(bomb), "--dest", str(tmp_path / "ok")]) == 0
+    assert (tmp_path / "ok/b/d/l").read_bytes() == b"a"

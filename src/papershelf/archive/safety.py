@@ -40,6 +40,8 @@ def split_name(name: str) -> tuple[tuple[str, ...], str | None]:
         return (), "empty name"
     if "\x00" in name:
         return (), "NUL character in name"
+    if any("\ud800" <= c <= "\udfff" for c in name):
+        return (), "name is not valid UTF-8 (try --encoding)"
     if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
         return (), "control character in name"
     if any(c in _BIDI for c in name):
@@ -67,9 +69,13 @@ def _fold(parts: Sequence[str]) -> str:
 
 
 def _resolve_link(
-    link_parts: tuple[str, ...], target: str, symlinks: set[str]
+    link_parts: tuple[str, ...], target: str, symlinks: set[str], floor: int
 ) -> str | None:
-    """Why a relative symlink target is unsafe, walking it against the archive's own names."""
+    """Why a relative symlink target is unsafe, walking it against the archive's own names.
+
+    ``floor`` is 1 when the archive's single top folder becomes the extracted
+    folder: a link may then not climb to its parent, where other archives live.
+    """
     if target.startswith(("/", "\\")) or _DRIVE.match(target):
         return f"symlink to an absolute path {target!r}"
     if not target or "\x00" in target:
@@ -79,7 +85,7 @@ def _resolve_link(
         if part in ("", "."):
             continue
         if part == "..":
-            if not stack:
+            if len(stack) <= floor:
                 return f"symlink {target!r} points outside the archive"
             stack.pop()
             continue
@@ -151,9 +157,10 @@ def check_entries(
 
     # Links are judged once every name is known, whatever their order in the archive.
     files = {_fold(p.parts) for p in planned if p.entry.kind is EntryKind.FILE}
+    floor = 1 if top_folder(planned) is not None else 0
     for item in planned:
         if item.entry.kind is EntryKind.SYMLINK:
-            why = _resolve_link(item.parts, item.entry.link or "", symlinks)
+            why = _resolve_link(item.parts, item.entry.link or "", symlinks, floor)
             if why is not None:
                 problems.append(Problem(item.entry.name, why))
         elif item.entry.kind is EntryKind.HARDLINK:

@@ -29,6 +29,9 @@ class ZipReader:
             self.infos = self.zf.infolist()
             self.names = decode_names(self.infos, encoding)
             self._check_overlap()
+            if self.password is None and any(i.flag_bits & _ENCRYPTED for i in self.infos):
+                raise ArchiveError(f"{path}: encrypted; give --password or set "
+                                   "PAPERSHELF_PASSWORD")
         except BaseException:
             self.zf.close()
             raise
