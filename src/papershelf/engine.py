@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papershelf import gitfiles, layout, plan, snapshot
+from papershelf import workspace
 from papershelf.findings import Finding
 from papershelf.rules import RULES, Context
 
@@ -54,14 +54,14 @@ def run_check(
     use_cache: bool = True,
 ) -> CheckResult:
     """Check the repository holding ``start`` (or, outside git, the folder itself)."""
-    repository = gitfiles.find_repository(start)
-    root = repository.root if repository else start.resolve()
-    config = plan.load(root, known_rule_options(), config_file)
-    if repository is not None:
-        snap = snapshot.from_git(repository, use_cache=use_cache)
-    else:
-        snap = snapshot.from_walk(root)
-    where = layout.locate(snap, config)
+    return check_workspace(workspace.load(start, config_file, use_cache), only)
+
+
+def check_workspace(
+    loaded: workspace.Workspace, only: Collection[str] | None = None
+) -> CheckResult:
+    """Run the enabled rules over an already loaded repository."""
+    root, config, snap, where = loaded.root, loaded.config, loaded.snapshot, loaded.layout
     global_ignore = _ignore_filter(config.ignore)
     findings: list[Finding] = []
     skipped: list[str] = []

@@ -65,21 +65,43 @@ def _store(path: Path, value: Any) -> None:
         pass  # a read-only repository is still checked, just not faster next time
 
 
+def _work_tree_head(path: str, size: int) -> bytes:
+    """The file's first bytes if it still has the staged size; else nothing."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return b""
+    try:
+        if os.fstat(descriptor).st_size != size:
+            return b""
+        return os.read(descriptor, magic.HEAD_SIZE)
+    except OSError:
+        return b""
+    finally:
+        os.close(descriptor)
+
+
 def _learn(root: Path, pending: dict[str, str]) -> dict[str, BlobInfo]:
-    """Measure blobs: size as git stores it, first bytes from the work tree (or git)."""
+    """Measure blobs: size as git stores it, first bytes from the work tree (or git).
+
+    Reading 100,000 first blocks waits on the disk, so threads overlap the waits.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     sizes = gitfiles.blob_sizes(root, pending)
+    base = os.fspath(root) + os.sep
+    jobs = [(sha, sizes.get(sha, 0), base + path) for sha, path in pending.items()]
+    def read_heads(chunk: list[tuple[str, int, str]]) -> list[bytes]:
+        return [_work_tree_head(path, size) if size else b"" for _, size, path in chunk]
+
+    step = max(1, len(jobs) // 16)
+    chunks = [jobs[start : start + step] for start in range(0, len(jobs), step)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        heads = [head for part in pool.map(read_heads, chunks) for head in part]
     learnt: dict[str, BlobInfo] = {}
-    for sha, path in pending.items():
-        size = sizes.get(sha, 0)
+    for (sha, size, _), head in zip(jobs, heads):
         kind = None
         if size:
-            head = b""
-            try:
-                with open(root / path, "rb") as stream:
-                    if os.fstat(stream.fileno()).st_size == size:
-                        head = stream.read(magic.HEAD_SIZE)
-            except OSError:
-                pass
             if not head:  # changed since it was staged, or absent: read the staged bytes
                 head = gitfiles.blob_head(root, sha, magic.HEAD_SIZE)
             kind = magic.LFS_POINTER_KIND if magic.is_lfs_pointer(head) else magic.sniff(head)

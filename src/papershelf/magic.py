@@ -27,8 +27,13 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
+_FIRST_TWO = frozenset(signature[:2] for signature, _ in _SIGNATURES)
+
+
 def sniff(head: bytes) -> str | None:
     """The archive format whose signature ``head`` starts with, or None."""
+    if head[:2] not in _FIRST_TWO:
+        return "tar" if len(head) >= 262 and head[257:262] == b"ustar" else None
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
             return kind

@@ -62,7 +62,8 @@ def check(
     dry_run: bool,
 ) -> int:
     """Check the repository against its study plan and the hygiene rules."""
-    from papershelf.engine import run_check
+    from papershelf import workspace
+    from papershelf.engine import check_workspace, run_check
     from papershelf.report import get_reporter
     from papershelf.rules import RULES
 
@@ -71,13 +72,11 @@ def check(
         raise click.BadParameter(f"unknown rule {unknown[0]!r}", param_hint="--rule")
     if dry_run and not fix:
         raise click.UsageError("--dry-run only goes with --fix")
-    result = run_check(
-        path, only=set(only) or None, config_file=config_file, use_cache=not no_cache
-    )
+    here = workspace.load(path, config_file, use_cache=not no_cache)
+    result = check_workspace(here, set(only) or None)
     if fix:
-        from papershelf import fixes, workspace
+        from papershelf import fixes
 
-        here = workspace.load(path, config_file, use_cache=not no_cache)
         planned = fixes.plan_fixes(here, result.findings, set(only) or None)
         if dry_run:
             lines = planned.lines(dry_run=True)
