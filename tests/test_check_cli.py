@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from gitrepo import COMPLETE_PLAN, GUIDE, PLAN_FILE, git, make_repo
 
+from gitrepo import COMPLETE_PLAN, GUIDE, PLAN_FILE, git, make_repo
 from papershelf.cli import main, repo_check_main
 
 ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
@@ -98,7 +98,9 @@ def test_empty_repository_gets_one_clear_finding(
     )
 
 
-def test_repository_without_plan_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_repository_without_plan_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = make_repo(tmp_path / "other", {"notes/todo.md": "- read\n", "src/main.py": "pass\n"})
     code, out, _ = run(capsys, str(repo))
     assert code == 1
@@ -172,7 +174,9 @@ def test_only_selected_rule_runs(tmp_path: Path, capsys: pytest.CaptureFixture[s
     repo = make_repo(tmp_path / "study", files)
     code, out, _ = run(capsys, "--rule", "archive-in-git", str(repo))
     assert code == 0
-    assert out.splitlines()[0] == f"{GUIDE}/x.zip: warning archive-in-git: zip archive tracked by git"
+    assert (
+        out.splitlines()[0] == f"{GUIDE}/x.zip: warning archive-in-git: zip archive tracked by git"
+    )
 
 
 def test_rules_command_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from checking import summary
 from gitrepo import COMPLETE_PLAN, make_repo
-
 from papershelf.cli import repo_check_main
 from papershelf.engine import run_check
 
@@ -79,8 +79,7 @@ def test_severity_override_and_off(tmp_path: Path) -> None:
         **COMPLETE_PLAN,
         "x.zip": ZIP,
         ".papershelf.toml": (
-            '[rules.archive-in-git]\nseverity = "error"\n'
-            '[rules.plan-reference]\nseverity = "off"\n'
+            '[rules.archive-in-git]\nseverity = "error"\n[rules.plan-reference]\nseverity = "off"\n'
         ),
     }
     result = run_check(make_repo(tmp_path / "r", files))
@@ -106,7 +105,7 @@ def test_local_ruleset_extends_a_shipped_one(tmp_path: Path) -> None:
     ruleset = (
         '[ruleset]\nname = "mine"\nextends = ["hygiene"]\n\n'
         '[[section]]\npath = "01_Мои_статьи"\n\n'
-        '[rules.missing-path]\n'
+        "[rules.missing-path]\n"
     )
     files = {
         "rules/mine.toml": ruleset,

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from gitrepo import COMPLETE_PLAN, GIT_ENV, git, make_repo
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from checking import summary
 from gitrepo import COMPLETE_PLAN, git, make_repo
-
 from papershelf.hooks import main as no_archives_main
 
 ZIP = b"PK\x03\x04" + b"\0" * 40
@@ -32,13 +31,22 @@ def test_archive_in_git_by_name_and_by_bytes(tmp_path: Path) -> None:
     }
     repo = make_repo(tmp_path / "r", files)
     assert summary(repo, "archive-in-git") == [
-        ("06_Engineering_&_Tuning/Разработка LLM с нуля.part1.rar", "warning",
-         "rar archive tracked by git"),
-        ("06_Engineering_&_Tuning/Разработка LLM с нуля.r00", "warning",
-         "a file named like an archive is tracked by git"),
+        (
+            "06_Engineering_&_Tuning/Разработка LLM с нуля.part1.rar",
+            "warning",
+            "rar archive tracked by git",
+        ),
+        (
+            "06_Engineering_&_Tuning/Разработка LLM с нуля.r00",
+            "warning",
+            "a file named like an archive is tracked by git",
+        ),
         ("data/corpus.json.gz", "warning", "gzip archive tracked by git"),
-        ("papers/renamed & hidden.pdf", "warning",
-         "zip archive tracked by git under a name that hides it"),
+        (
+            "papers/renamed & hidden.pdf",
+            "warning",
+            "zip archive tracked by git under a name that hides it",
+        ),
     ]
 
 
@@ -66,8 +74,11 @@ def test_large_file_uses_the_configured_limit(tmp_path: Path) -> None:
     }
     repo = make_repo(tmp_path / "r", files)
     assert summary(repo, "large-file") == [
-        ("datasets/Большой корпус.bin", "warning",
-         "9.0 kB file is over the 8.0 kB limit and not stored in Git LFS")
+        (
+            "datasets/Большой корпус.bin",
+            "warning",
+            "9.0 kB file is over the 8.0 kB limit and not stored in Git LFS",
+        )
     ]
 
 
@@ -82,8 +93,11 @@ def test_large_file_default_limit(tmp_path: Path) -> None:
 
 
 def test_lfs_pointer_is_never_large(tmp_path: Path) -> None:
-    files = {**COMPLETE_PLAN, "lfs/book.pdf": LFS_POINTER,
-             ".papershelf.toml": "[rules.large-file]\nmax-size = 10\n"}
+    files = {
+        **COMPLETE_PLAN,
+        "lfs/book.pdf": LFS_POINTER,
+        ".papershelf.toml": "[rules.large-file]\nmax-size = 10\n",
+    }
     repo = make_repo(tmp_path / "r", files)
     paths = [path for path, _, _ in summary(repo, "large-file")]
     assert "lfs/book.pdf" not in paths
@@ -100,8 +114,11 @@ def test_gitlink_without_gitmodules(tmp_path: Path) -> None:
     _nested_repository(nested)
     git(repo, "add", "01_Data_Centric_AI/04_Instruction_Tuning_Data/Ultra Chat")
     assert summary(repo, "broken-submodule") == [
-        ("01_Data_Centric_AI/04_Instruction_Tuning_Data/Ultra Chat", "error",
-         "a nested repository is committed as a gitlink with no .gitmodules entry")
+        (
+            "01_Data_Centric_AI/04_Instruction_Tuning_Data/Ultra Chat",
+            "error",
+            "a nested repository is committed as a gitlink with no .gitmodules entry",
+        )
     ]
 
 
@@ -109,8 +126,11 @@ def test_gitmodules_entry_without_gitlink(tmp_path: Path) -> None:
     gitmodules = '[submodule "nanochat"]\n\tpath = code/nanochat\n\turl = https://example.org/n\n'
     repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, ".gitmodules": gitmodules})
     assert summary(repo, "broken-submodule") == [
-        ("code/nanochat", "error",
-         ".gitmodules declares submodule 'nanochat' here, but no gitlink is committed")
+        (
+            "code/nanochat",
+            "error",
+            ".gitmodules declares submodule 'nanochat' here, but no gitlink is committed",
+        )
     ]
 
 
@@ -118,8 +138,19 @@ def test_proper_submodule_is_fine(tmp_path: Path) -> None:
     source = make_repo(tmp_path / "source", {"README.md": "# code\n"})
     repo = make_repo(tmp_path / "r", COMPLETE_PLAN)
     subprocess.run(
-        ["git", "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(source), "code/кодовая база"],
-        cwd=repo, check=True, capture_output=True,
+        [
+            "git",
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            str(source),
+            "code/кодовая база",
+        ],
+        cwd=repo,
+        check=True,
+        capture_output=True,
     )
     assert summary(repo, "broken-submodule") == []
 

@@ -143,8 +143,11 @@ def test_empty_plan_file_is_reported_and_not_used(tmp_path: Path) -> None:
 def test_empty_paper_pdf(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, "04_Agentic_Systems_&_MCP/Voyager.pdf": b""})
     assert summary(repo, "empty-file") == [
-        ("04_Agentic_Systems_&_MCP/Voyager.pdf", "warning",
-         "the plan tells you to open this file, but it is empty")
+        (
+            "04_Agentic_Systems_&_MCP/Voyager.pdf",
+            "warning",
+            "the plan tells you to open this file, but it is empty",
+        )
     ]
 
 
@@ -157,10 +160,16 @@ def test_section_numbering_duplicates_and_gaps(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", files)
     assert summary(repo, "section-numbering") == [
         ("02_Model_Backbones", "info", "numbered folders skip 03, 04"),
-        ("02_Model_Backbones/02_Post_Transformer_&_SSM", "error",
-         "number 02 is also used by `02_Другая папка`"),
-        ("02_Model_Backbones/02_Другая папка", "error",
-         "number 02 is also used by `02_Post_Transformer_&_SSM`"),
+        (
+            "02_Model_Backbones/02_Post_Transformer_&_SSM",
+            "error",
+            "number 02 is also used by `02_Другая папка`",
+        ),
+        (
+            "02_Model_Backbones/02_Другая папка",
+            "error",
+            "number 02 is also used by `02_Post_Transformer_&_SSM`",
+        ),
     ]
 
 
@@ -171,5 +180,8 @@ def test_section_numbering_quiet_on_complete_plan(tmp_path: Path) -> None:
 def test_guide_folder_alone_is_still_a_plan_root(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", {f"notes/{GUIDE}/README_Reading_Order.md": "plan\n"})
     found = summary(repo, "missing-path")
-    assert ("notes/01_Data_Centric_AI", "error",
-            "the plan's folder `01_Data_Centric_AI` is missing") in found
+    assert (
+        "notes/01_Data_Centric_AI",
+        "error",
+        "the plan's folder `01_Data_Centric_AI` is missing",
+    ) in found
