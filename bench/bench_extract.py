@@ -13,6 +13,7 @@ stored RAR5 from tests/rar_writer.py (a compressed solid RAR cannot be made here
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -80,6 +81,7 @@ def timed(argv: Sequence[str], out: Path) -> tuple[float, int]:
     """Wall time and peak RSS (KiB) of one run into an empty ``out``."""
     if out.exists():
         shutil.rmtree(out)
+    os.sync()  # no run pays for writing back the previous run's files
     report = WORK / "rss.txt"
     # /usr/bin/time, not wait4 on our own child: a child forked from this (large)
     # process would report our pages as its peak.

@@ -14,7 +14,9 @@ from papershelf.archive.model import Entry, EntryKind, Limits, Planned
 
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 4096
-_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                      "\ud800-\udfff]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.I)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -38,14 +40,14 @@ def split_name(name: str) -> tuple[tuple[str, ...], str | None]:
     """
     if not name:
         return (), "empty name"
-    if "\x00" in name:
-        return (), "NUL character in name"
-    if any("\ud800" <= c <= "\udfff" for c in name):
-        return (), "name is not valid UTF-8 (try --encoding)"
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+    if _SUSPECT.search(name):
+        if "\x00" in name:
+            return (), "NUL character in name"
+        if _BIDI.search(name):
+            return (), "right-to-left or other bidirectional control character in name"
+        if any("\ud800" <= c <= "\udfff" for c in name):
+            return (), "name is not valid UTF-8 (try --encoding)"
         return (), "control character in name"
-    if any(c in _BIDI for c in name):
-        return (), "right-to-left or other bidirectional control character in name"
     if name.startswith(("/", "\\")) or _DRIVE.match(name):
         return (), "absolute path"
     if len(name.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES:
