@@ -1,0 +1,348 @@
+"""Making, populating and cleaning up environments with virtualenv in-process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from papershelf import interpreters
+from papershelf.errors import PapershelfError
+from papershelf.experiments._git import git_ignores, git_toplevel
+from papershelf.experiments.checking import check
+from papershelf.experiments.declarations import InstallPlan, _read, install_plan, requested_python
+from papershelf.experiments.model import (
+    GITIGNORE_BLOCK,
+    INCOMPLETE_NAME,
+    LOCK_NAME,
+    STAMP_NAME,
+    Experiment,
+    Say,
+    State,
+)
+from papershelf.experiments.state import declaration_digest, env_python, state_of
+from papershelf.interpreters import Interpreter, VersionSpec
+
+
+@dataclass
+class MakeOptions:
+    python: str | None = None
+    clear: bool = False
+    install: bool = False
+    kernel: bool = False
+    installer: str = "auto"
+
+
+def select_interpreter(experiment: Experiment, python: str | None) -> Interpreter:
+    """--python (a path or a version) wins; then what the experiment asks for; else ours."""
+    if python:
+        if os.sep in python or python.startswith("."):
+            return interpreters.query_interpreter(Path(python).absolute())
+        wanted = VersionSpec(python.removeprefix("python"), "--python")
+        return interpreters.choose(wanted, interpreters.find_interpreters())
+    spec = requested_python(experiment.path)
+    current = interpreters.current_interpreter()
+    if spec is None:
+        return current
+    return interpreters.choose(spec, interpreters.find_interpreters())
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def removed_on_failure(*paths: Path) -> Iterator[None]:
+    """Remove what this step creates when it fails or is interrupted (Ctrl-C, SIGTERM)."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt) if main_thread else None
+    try:
+        yield
+    except BaseException:
+        for path in paths:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            elif os.path.lexists(path):
+                path.unlink()
+        raise
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def create_env(env: Path, interpreter: Interpreter, prompt: str) -> None:
+    """virtualenv in-process; Pythons before 3.9 get pip from their own ensurepip."""
+    from virtualenv import cli_run  # imported here: --list never pays for it
+
+    env.mkdir()
+    (env / INCOMPLETE_NAME).write_text("mkexp is creating this environment\n", encoding="utf-8")
+    old = interpreter.version < (3, 9)
+    args = ["--no-periodic-update", "--quiet", "--python", str(interpreter.path)]
+    args += ["--prompt", prompt]
+    args += ["--no-seed"] if old else ["--seeder", "app-data"]
+    try:
+        cli_run([*args, str(env)], setup_logging=False)
+    except (Exception, SystemExit) as error:
+        raise PapershelfError(f"{env}: virtualenv failed: {error}") from error
+    if interpreter.version < (3, 8):
+        # virtualenv's distutils patch uses 3.8 syntax; those Pythons do not need it.
+        for leftover in env.glob("lib/python*/site-packages/_virtualenv.*"):
+            leftover.unlink()
+    if old:
+        _run_step([str(env_python(env)), "-m", "ensurepip", "--default-pip"], env)
+
+
+def _run_step(command: Sequence[str], where: Path) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        last = lines[-1] if lines else f"exit code {result.returncode}"
+        raise PapershelfError(f"{where}: {Path(command[0]).name} {command[1:3]} failed: {last}")
+    return result.stdout
+
+
+def use_uv(installer: str) -> str | None:
+    if installer == "pip":
+        return None
+    uv = shutil.which("uv")
+    if installer == "uv" and uv is None:
+        raise PapershelfError("--installer uv: uv is not on PATH (pip install uv)")
+    return uv
+
+
+def install_command(env: Path, uv: str | None, args: Sequence[str]) -> list[str]:
+    if uv:
+        return [uv, "pip", "install", "--python", str(env_python(env)), *args]
+    python = str(env_python(env))
+    return [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *args]
+
+
+# pip freeze's output without pip's 0.4 s start-up: importlib.metadata, Python 3.8+
+_FREEZE = """
+import importlib.metadata as metadata, json
+lines = {}
+for dist in metadata.distributions():
+    name = dist.metadata["Name"]
+    if not name or name.lower() in ("pip", "setuptools", "wheel", "distribute"):
+        continue
+    direct = json.loads(dist.read_text("direct_url.json") or "null")
+    if direct and direct.get("dir_info", {}).get("editable"):
+        lines[name.lower()] = "-e " + direct["url"]
+    elif direct:
+        lines[name.lower()] = name + " @ " + direct["url"]
+    else:
+        lines[name.lower()] = name + "==" + dist.version
+print("".join(lines[key] + chr(10) for key in sorted(lines)), end="")
+"""
+
+
+def frozen_requirements(env: Path, uv: str | None) -> str:
+    """The environment's packages in pip freeze format."""
+    python = str(env_python(env))
+    if uv:
+        frozen = _run_step([uv, "pip", "freeze", "--python", python], env)
+        return "".join(
+            line + "\n"
+            for line in frozen.splitlines()
+            if not re.match(r"(pip|setuptools|wheel)==", line)
+        )
+    version = interpreters.pyvenv_cfg(env).get("version_info", "0.0").split(".")
+    if tuple(int(part) for part in version[:2] if part.isdigit()) >= (3, 8):
+        return _run_step([python, "-I", "-c", _FREEZE], env)
+    return _run_step([python, "-m", "pip", "freeze", "--disable-pip-version-check"], env)
+
+
+def write_lock(experiment: Experiment, uv: str | None) -> Path:
+    env = experiment.env
+    frozen = frozen_requirements(env, uv)
+    version = interpreters.pyvenv_cfg(env).get("version_info", "?")
+    lock = experiment.path / LOCK_NAME
+    lock.write_text(
+        f"# written by mkexp: the packages of .venv (Python {version});\n"
+        f"# rebuild with: pip install -r {LOCK_NAME}\n{frozen}",
+        encoding="utf-8",
+    )
+    return lock
+
+
+def kernel_name(name: str) -> str:
+    """Jupyter kernel names allow only ASCII letters, digits, '.', '_' and '-'."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower()
+    if safe != name.lower():
+        safe = f"{safe or 'experiment'}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+    return safe
+
+
+def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
+    """Create (or keep) the experiment's environment, then install and register as asked."""
+    env = experiment.env
+    state = state_of(experiment)
+    if state is State.FOREIGN:
+        raise PapershelfError(
+            f"{env}: exists but is not a virtual environment (no pyvenv.cfg); "
+            "mkexp leaves it alone: move it away first"
+        )
+    if state is State.BROKEN and (env / INCOMPLETE_NAME).exists():
+        say(f"{env}: removing a half-made environment left by an interrupted mkexp")
+        shutil.rmtree(env)
+        state = State.NONE
+    fresh = state is State.NONE or options.clear
+    if not fresh:
+        say(f"{experiment.path}: keeping its environment ({state.value}; --clear remakes it)")
+        if options.install or options.kernel:
+            _populate(experiment, options, say)
+            if options.install and state is State.STALE:
+                _write_stamp(experiment, interpreters.pyvenv_cfg(env).get("executable", ""))
+        return env
+    interpreter = select_interpreter(experiment, options.python)
+    if state is not State.NONE:
+        say(f"{experiment.path}: removing the old environment (--clear)")
+        shutil.rmtree(env)
+    lock = experiment.path / LOCK_NAME
+    undo = [env] if not options.install or os.path.lexists(lock) else [env, lock]
+    with removed_on_failure(*undo):
+        say(
+            f"{experiment.path}: creating .venv with Python "
+            f"{interpreters.format_version(interpreter.version)} ({interpreter.path})"
+        )
+        create_env(env, interpreter, experiment.name)
+        _populate(experiment, options, say)
+        _write_stamp(experiment, str(interpreter.path))
+        (env / INCOMPLETE_NAME).unlink()
+    return env
+
+
+def _write_stamp(experiment: Experiment, python: str) -> None:
+    """What the environment was made from, so --list can tell 'stale' without mtimes."""
+    stamp = {"digest": declaration_digest(experiment), "python": python}
+    (experiment.env / STAMP_NAME).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+
+
+def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
+    env = experiment.env
+    uv = use_uv(options.installer) if options.install or options.kernel else None
+    tool = "uv" if uv else "pip"
+    if options.install:
+        plan = install_plan(experiment)
+        for note in plan.notes:
+            say(f"{experiment.path}: {note}")
+        if plan.args:
+            _install(experiment, plan, uv, say)
+        lock = write_lock(experiment, uv)
+        say(f"{experiment.path}: wrote {lock.name} (pip freeze)")
+    if options.kernel:
+        if not experiment.notebooks:
+            say(f"{experiment.path}: no notebooks, so no Jupyter kernel registered")
+            return
+        say(f"{experiment.path}: installing ipykernel with {tool}")
+        _run_step(install_command(env, uv, ["ipykernel"]), experiment.path)
+        name = kernel_name(experiment.name)
+        _run_step(
+            [str(env_python(env)), "-m", "ipykernel", "install", "--user", "--name", name,
+             "--display-name", experiment.name],
+            experiment.path,
+        )
+        say(f"{experiment.path}: registered Jupyter kernel {name!r} ({experiment.name})")
+
+
+def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say) -> None:
+    """Resolve, then install; a failure is explained one line per requirement."""
+    env = experiment.env
+    if uv is None or _uv_resolves(env, uv, plan):
+        # pip resolves everything before it installs anything, so one run does both
+        say(f"{experiment.path}: installing {_describe(plan)} with {'uv' if uv else 'pip'}")
+        result = subprocess.run(
+            install_command(env, uv, plan.args), capture_output=True, text=True, check=False
+        )
+        if result.returncode == 0:
+            return
+        failure = (result.stderr or result.stdout).strip().splitlines()
+    else:
+        failure = []
+    problems = check(experiment, env_python(env), plan)
+    for problem in problems:
+        say(problem)
+    if problems:
+        raise PapershelfError(
+            f"{experiment.path}: {len(problems)} requirement(s) cannot be installed "
+            "for this Python (listed above); nothing was installed"
+        )
+    last = failure[-1] if failure else "the installer failed"
+    raise PapershelfError(f"{experiment.path}: installing {_describe(plan)} failed: {last}")
+
+
+def _uv_resolves(env: Path, uv: str | None, plan: InstallPlan) -> bool:
+    """uv resolves in milliseconds; pip's slower dry run is needed only to explain a failure."""
+    if uv is None:
+        return False
+    command = [uv, "pip", "install", "--dry-run", "--quiet", "--python", str(env_python(env))]
+    result = subprocess.run([*command, *plan.args], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+def _describe(plan: InstallPlan) -> str:
+    files = sorted({req.path.name for req in plan.requirements})
+    return ", ".join(files) if files else " ".join(plan.args)
+
+
+def ensure_ignored(env: Path) -> Path | None:
+    """Add '.venv/' to the top-level .gitignore once, unless git already ignores env."""
+    top = git_toplevel(env.parent)
+    if top is None:
+        return None
+    # No trailing slash: virtualenv's own '.venv/.gitignore' ('*') would match 'env/'.
+    relative = os.path.relpath(env.absolute(), top).replace(os.sep, "/")
+    if git_ignores(top, relative):
+        return None
+    gitignore = top / ".gitignore"
+    text = _read(gitignore) or ""
+    if any(line.strip() in (".venv/", ".venv") for line in text.splitlines()):
+        return None
+    prefix = "" if not text or text.endswith("\n") else "\n"
+    with gitignore.open("a", encoding="utf-8") as stream:
+        stream.write(prefix + (GITIGNORE_BLOCK if text else GITIGNORE_BLOCK.lstrip("\n")))
+    return gitignore
+
+
+def usage_lines(env: Path, shell: str | None = None) -> list[str]:
+    env = env.absolute()
+    shell_name = Path(shell or os.environ.get("SHELL", "sh")).name
+    if os.name == "nt":
+        activate = str(env / "Scripts" / "activate")
+    elif shell_name == "fish":
+        activate = f"source {shlex.quote(str(env / 'bin' / 'activate.fish'))}"
+    elif shell_name in ("csh", "tcsh"):
+        activate = f"source {shlex.quote(str(env / 'bin' / 'activate.csh'))}"
+    elif shell_name == "nu":
+        activate = f"overlay use {shlex.quote(str(env / 'bin' / 'activate.nu'))}"
+    else:
+        activate = f"source {shlex.quote(str(env / 'bin' / 'activate'))}"
+    return [f"  activate:    {activate}", f"  interpreter: {env_python(env)}"]
+
+
+def new_experiment(parent: Path, name: str) -> Experiment:
+    """A new experiment folder with a README.md and an empty requirements.txt."""
+    if not name or name in (".", "..") or "/" in name or os.sep in name:
+        raise PapershelfError(f"{name!r}: an experiment name is one folder name")
+    folder = parent / name
+    if os.path.lexists(folder):
+        raise PapershelfError(f"{folder}: already exists")
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        f"# {name}\n\nDependencies go in requirements.txt; "
+        "`mkexp . --install` rebuilds the environment.\n",
+        encoding="utf-8",
+    )
+    (folder / "requirements.txt").write_text("", encoding="utf-8")
+    return Experiment(folder, ("requirements.txt",), False)

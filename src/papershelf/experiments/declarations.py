@@ -1,0 +1,294 @@
+"""What an experiment declares: the Python it asks for and the requirements to install."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from papershelf.errors import PapershelfError
+from papershelf.experiments.model import (
+    Experiment,
+)
+from papershelf.interpreters import VersionSpec
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+
+def requested_python(folder: Path) -> VersionSpec | None:
+    """From .python-version, requires-python, runtime.txt or environment.yml, in that order."""
+    for reader in (_from_python_version, _from_pyproject, _from_setup, _from_runtime, _from_conda):
+        spec = reader(folder)
+        if spec is not None:
+            return spec
+    return None
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _from_python_version(folder: Path) -> VersionSpec | None:
+    path = folder / ".python-version"
+    text = _read(path)
+    if text is None:
+        return None
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            match = re.fullmatch(r"(?:python|cpython)?-?(\d+(?:\.\d+){0,2})", line)
+            if not match:
+                raise PapershelfError(f"{path}: cannot read Python version {line!r}")
+            return VersionSpec(match.group(1), str(path))
+    return None
+
+
+def _from_pyproject(folder: Path) -> VersionSpec | None:
+    path = folder / "pyproject.toml"
+    data = _toml(path)
+    if data is None:
+        return None
+    project = data.get("project")
+    if isinstance(project, dict) and isinstance(project.get("requires-python"), str):
+        return VersionSpec(project["requires-python"], str(path))
+    tool = data.get("tool")
+    poetry = tool.get("poetry", {}).get("dependencies", {}) if isinstance(tool, dict) else {}
+    if isinstance(poetry, dict) and isinstance(poetry.get("python"), str):
+        return VersionSpec(_poetry_to_pep440(poetry["python"]), str(path))
+    return None
+
+
+def _poetry_to_pep440(text: str) -> str:
+    clauses = []
+    for clause in text.split(","):
+        clause = clause.strip()
+        caret = re.fullmatch(r"([\^~])\s*(\d+)(?:\.(\d+))?(?:\.\d+)?", clause)
+        if caret:
+            kind, major, minor = caret.groups()
+            low = clause[1:].strip()
+            if kind == "^" and int(major) > 0:
+                clauses += [f">={low}", f"<{int(major) + 1}"]
+            else:
+                clauses += [f">={low}", f"<{major}.{int(minor or 0) + 1}"]
+        elif clause and clause != "*":
+            clauses.append(clause)
+    return ",".join(clauses)
+
+
+def _toml(path: Path) -> dict[str, object] | None:
+    text = _read(path)
+    if text is None:
+        return None
+    try:
+        data: dict[str, object] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as error:
+        raise PapershelfError(f"{path}: not valid TOML: {error}") from error
+
+
+def _from_setup(folder: Path) -> VersionSpec | None:
+    for name in ("setup.cfg", "setup.py"):
+        text = _read(folder / name)
+        if text:
+            match = re.search(r"python_requires\s*=\s*['\"]?([^'\"\n]+)", text)
+            if match:
+                return VersionSpec(match.group(1).strip(), str(folder / name))
+    return None
+
+
+def _from_runtime(folder: Path) -> VersionSpec | None:
+    path = folder / "runtime.txt"
+    text = _read(path)
+    match = re.search(r"python-(\d+(?:\.\d+){0,2})", text or "")
+    return VersionSpec(match.group(1), str(path)) if match else None
+
+
+def _from_conda(folder: Path) -> VersionSpec | None:
+    for name in ("environment.yml", "environment.yaml"):
+        path = folder / name
+        for _, entry, _ in _conda_dependencies(path)[0]:
+            match = re.fullmatch(r"python\s*([=<>!~].*)?", entry)
+            if match:
+                constraint = (match.group(1) or "").strip()
+                if not constraint:
+                    return None
+                if re.fullmatch(r"=[\d.]+\*?", constraint):  # conda '=3.8' is 3.8.*
+                    constraint = "==" + constraint[1:].rstrip("*").rstrip(".")
+                return VersionSpec(constraint, str(path))
+    return None
+
+
+CondaEntries = list[tuple[Path, str, int]]
+
+
+def _conda_dependencies(path: Path) -> tuple[CondaEntries, CondaEntries]:
+    """(conda entries, pip entries) of an environment.yml, each with its line number.
+
+    A small reader for the one shape these files have; no YAML library needed.
+    """
+    text = _read(path)
+    conda: CondaEntries = []
+    pip: CondaEntries = []
+    if text is None:
+        return conda, pip
+    in_deps = False
+    pip_indent: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.split(" #", 1)[0].rstrip()
+        if not stripped.strip() or stripped.lstrip().startswith("#"):
+            continue
+        indent = len(stripped) - len(stripped.lstrip())
+        if indent == 0:
+            in_deps = stripped.startswith("dependencies:")
+            pip_indent = None
+            continue
+        if not in_deps:
+            continue
+        item = stripped.strip()
+        if not item.startswith("-"):
+            continue
+        value = item[1:].strip().strip("'\"")
+        if pip_indent is not None and indent > pip_indent:
+            pip.append((path, value, number))
+            continue
+        pip_indent = None
+        if value == "pip:":
+            pip_indent = indent
+        else:
+            conda.append((path, value, number))
+    return conda, pip
+
+
+# --- what to install ---
+
+
+class Requirement(NamedTuple):
+    text: str
+    path: Path
+    line: int | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    @property
+    def name(self) -> str:
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", self.text)
+        return _normalize(match.group(1)) if match else self.text
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass
+class InstallPlan:
+    """Installer arguments plus the requirements they stand for, for error reports."""
+
+    args: list[str] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def install_plan(experiment: Experiment) -> InstallPlan:
+    """requirements.txt when present (else every requirements*.txt), then the other files."""
+    plan = InstallPlan()
+    names = experiment.declarations
+    requirement_files = [n for n in names if n.endswith(".txt")]
+    if "requirements.txt" in requirement_files:
+        requirement_files = ["requirements.txt"]
+    for name in requirement_files:
+        path = experiment.path / name
+        plan.args += ["-r", str(path)]
+        plan.requirements += requirement_lines(path)
+    from_files = len(plan.requirements)
+    if "pyproject.toml" in names:
+        plan.requirements += _pyproject_requirements(experiment.path / "pyproject.toml")
+    if "Pipfile" in names:
+        plan.requirements += _pipfile_requirements(experiment.path / "Pipfile")
+    for conda_name in ("environment.yml", "environment.yaml"):
+        if conda_name in names:
+            conda, pip = _conda_dependencies(experiment.path / conda_name)
+            plan.requirements += [Requirement(text, path, line) for path, text, line in pip]
+            skipped = [text for _, text, _ in conda if not re.match(r"(python|pip)\b", text)]
+            if skipped:
+                plan.notes.append(
+                    f"{conda_name}: conda packages not installed by pip: {', '.join(skipped)}"
+                )
+    plan.args += [req.text for req in plan.requirements[from_files:]]
+    has_project = "pyproject.toml" in names and _has_build_system(experiment.path)
+    if not plan.requirements and not requirement_files and (
+        has_project or {"setup.py", "setup.cfg"} & set(names)
+    ):
+        plan.args += ["-e", str(experiment.path)]
+    return plan
+
+
+def _has_build_system(folder: Path) -> bool:
+    data = _toml(folder / "pyproject.toml") or {}
+    return "build-system" in data and "project" not in data
+
+
+def requirement_lines(path: Path, seen: set[Path] | None = None) -> list[Requirement]:
+    """Requirement lines of a pip requirements file, following -r includes."""
+    seen = set() if seen is None else seen
+    if path.resolve() in seen:
+        return []
+    seen.add(path.resolve())
+    text = _read(path)
+    if text is None:
+        raise PapershelfError(f"{path}: cannot read")
+    found: list[Requirement] = []
+    pending = ""
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        line = " ".join((pending + line).split())
+        pending = ""
+        if not line:
+            continue
+        include = re.match(r"(?:-r|--requirement)\s*=?\s*(\S+)", line)
+        if include:
+            found += requirement_lines(path.parent / include.group(1), seen)
+        elif not line.startswith("-"):
+            found.append(Requirement(line, path, start))
+    return found
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    text = _read(path) or ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def _pyproject_requirements(path: Path) -> list[Requirement]:
+    data = _toml(path) or {}
+    project = data.get("project")
+    dependencies = project.get("dependencies", []) if isinstance(project, dict) else []
+    return [Requirement(text, path, _line_of(path, text)) for text in dependencies]
+
+
+def _pipfile_requirements(path: Path) -> list[Requirement]:
+    data = _toml(path) or {}
+    packages = data.get("packages", {})
+    found = []
+    for name, spec in packages.items() if isinstance(packages, dict) else ():
+        version = spec if isinstance(spec, str) else spec.get("version", "*")
+        text = name if version in ("*", "") else f"{name}{version}"
+        found.append(Requirement(text, path, _line_of(path, name)))
+    return found

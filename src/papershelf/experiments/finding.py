@@ -1,0 +1,110 @@
+"""Finding experiments from the git file list, so environments and node_modules are never walked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from papershelf.errors import PapershelfError
+from papershelf.experiments._git import git_files, git_toplevel
+from papershelf.experiments.model import (
+    EXCLUDED_PARTS,
+    Experiment,
+    is_code,
+    is_declaration,
+)
+
+
+def _walk_files(root: Path) -> list[str]:
+    """Outside git: every file, never entering environments or node_modules."""
+    files: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in EXCLUDED_PARTS]
+        if "pyvenv.cfg" in names:
+            dirs[:] = []
+            continue
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        files.extend(prefix + name for name in names)
+    return files
+
+
+def experiments_in_files(root: Path, files: Iterable[str]) -> list[Experiment]:
+    """Experiments among relative file paths: declarations first, then loose code."""
+    declared: dict[str, list[str]] = {}
+    code: dict[str, bool] = {}
+    environments: list[str] = []
+    for path in files:
+        folder, _, name = path.rpartition("/")
+        if name == "pyvenv.cfg":
+            environments.append(folder + "/")
+            continue
+        declaration = is_declaration(name)
+        if not declaration and not is_code(name):
+            continue
+        if folder and not EXCLUDED_PARTS.isdisjoint(folder.split("/")):
+            continue
+        if declaration:
+            declared.setdefault(folder, []).append(name)
+        else:
+            code[folder] = code.get(folder, False) or name.endswith(".ipynb")
+    envs = tuple(environments)
+
+    def inside_env(folder: str) -> bool:
+        return bool(envs) and (folder + "/").startswith(envs)
+
+    def under(folder: str, parents: set[str] | dict[str, list[str]]) -> bool:
+        parts = folder.split("/") if folder else []
+        return any("/".join(parts[:depth]) in parents for depth in range(len(parts) + 1))
+
+    found: list[Experiment] = []
+    for folder, names in declared.items():
+        if not inside_env(folder):
+            has_notebooks = code.get(folder, False)
+            found.append(Experiment(_join(root, folder), tuple(sorted(names)), has_notebooks))
+    loose_tops: set[str] = set()
+    for folder in sorted(code, key=lambda item: (item.count("/"), item)):
+        if inside_env(folder) or under(folder, declared) or under(folder, loose_tops):
+            continue
+        loose_tops.add(folder)
+        notebooks = any(
+            has and (other == folder or other.startswith(folder + "/") or not folder)
+            for other, has in code.items()
+        )
+        found.append(Experiment(_join(root, folder), (), notebooks))
+    return sorted(found, key=lambda item: item.path.as_posix())
+
+
+def _join(root: Path, folder: str) -> Path:
+    return root / folder if folder else root
+
+
+def discover(start: Path) -> tuple[Path, list[Experiment]]:
+    """Experiments in the git work tree holding ``start`` (or under it, outside git)."""
+    top = git_toplevel(start)
+    if top is None:
+        return start, experiments_in_files(start, _walk_files(start))
+    experiments = experiments_in_files(top, git_files(top))
+    start_resolved = start.resolve()
+    if start_resolved != top.resolve():
+        experiments = [
+            item for item in experiments if item.path.resolve().is_relative_to(start_resolved)
+        ]
+    return top, experiments
+
+
+def experiment_at(folder: Path) -> Experiment:
+    """The experiment a folder named on the command line is, or a one-line error."""
+    if not folder.is_dir():
+        raise PapershelfError(f"{folder}: no such folder")
+    names = sorted(os.listdir(folder))
+    declarations = tuple(name for name in names if is_declaration(name))
+    code = [name for name in names if is_code(name)]
+    if not declarations and not code:
+        raise PapershelfError(
+            f"{folder}: not an experiment (no requirements*.txt, pyproject.toml, setup.py, "
+            "setup.cfg, Pipfile, environment.yml, notebook or script); add a requirements.txt "
+            "or use 'mkexp new NAME'"
+        )
+    return Experiment(folder, declarations, any(name.endswith(".ipynb") for name in code))

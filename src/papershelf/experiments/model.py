@@ -1,0 +1,65 @@
+"""What an experiment is: its declaration files, the folders never searched, its states."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DIR = ".venv"
+LOCK_NAME = "requirements.lock.txt"
+STAMP_NAME = ".mkexp.json"
+INCOMPLETE_NAME = ".mkexp-incomplete"
+DECLARATION_NAMES = frozenset(
+    {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "environment.yaml"}
+)
+VERSION_FILES = (".python-version", "runtime.txt")
+EXCLUDED_PARTS = frozenset(
+    {ENV_DIR, "site-packages", "node_modules", ".git", "__pycache__", ".ipynb_checkpoints"}
+)
+GITIGNORE_BLOCK = "\n# virtual environments made by mkexp, one per experiment\n.venv/\n"
+
+Say = Callable[[str], None]
+
+
+def is_declaration(name: str) -> bool:
+    if name in DECLARATION_NAMES:
+        return True
+    return name.startswith("requirements") and name.endswith(".txt") and name != LOCK_NAME
+
+
+def is_code(name: str) -> bool:
+    return name.endswith((".py", ".ipynb"))
+
+
+class State(str, enum.Enum):
+    NONE = "none"
+    READY = "ready"
+    STALE = "stale"
+    BROKEN = "broken"
+    FOREIGN = "foreign"
+
+
+STATE_HELP = {
+    State.NONE: "no environment yet",
+    State.READY: "environment up to date",
+    State.STALE: "the declaration changed since the environment was made",
+    State.BROKEN: "the environment's interpreter is gone, or its creation was interrupted",
+    State.FOREIGN: ".venv exists but is not a virtual environment; mkexp leaves it alone",
+}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    path: Path
+    declarations: tuple[str, ...]
+    notebooks: bool
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def env(self) -> Path:
+        return self.path / ENV_DIR

@@ -1,0 +1,91 @@
+"""An environment's state (none, ready, stale, broken, foreign) and the --list rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from papershelf import interpreters
+from papershelf.errors import PapershelfError
+from papershelf.experiments.declarations import requested_python
+from papershelf.experiments.finding import discover
+from papershelf.experiments.model import (
+    INCOMPLETE_NAME,
+    STAMP_NAME,
+    VERSION_FILES,
+    Experiment,
+    State,
+)
+
+
+def declaration_digest(experiment: Experiment) -> str:
+    digest = hashlib.sha256()
+    for name in sorted((*experiment.declarations, *VERSION_FILES)):
+        try:
+            content = (experiment.path / name).read_bytes()
+        except OSError:
+            continue
+        digest.update(name.encode() + b"\0" + content + b"\0")
+    return digest.hexdigest()
+
+
+def state_of(experiment: Experiment) -> State:
+    env = experiment.env
+    if not os.path.lexists(env):
+        return State.NONE
+    if not env.is_dir() or not (env / "pyvenv.cfg").is_file():
+        return State.FOREIGN
+    if (env / INCOMPLETE_NAME).exists() or not os.path.exists(env_python(env)):
+        return State.BROKEN
+    cfg = interpreters.pyvenv_cfg(env)
+    base = cfg.get("base-executable") or cfg.get("executable")
+    if base and not os.path.exists(base):
+        return State.BROKEN
+    try:
+        stamp = json.loads((env / STAMP_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stamp = None
+    if isinstance(stamp, dict) and "digest" in stamp:
+        fresh = stamp["digest"] == declaration_digest(experiment)
+    else:
+        made = (env / "pyvenv.cfg").stat().st_mtime
+        fresh = all(
+            (experiment.path / name).stat().st_mtime <= made for name in experiment.declarations
+        )
+    return State.READY if fresh else State.STALE
+
+
+def env_python(env: Path) -> Path:
+    return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def python_label(experiment: Experiment, state: State) -> str:
+    if state in (State.READY, State.STALE, State.BROKEN):
+        cfg = interpreters.pyvenv_cfg(experiment.env)
+        version = cfg.get("version_info") or cfg.get("version") or "?"
+        return ".".join(version.split(".")[:3])
+    try:
+        spec = requested_python(experiment.path)
+    except PapershelfError:
+        return "?"
+    return f"{spec.text} ({spec.source.rsplit('/', 1)[-1]})" if spec else "-"
+
+
+class Row(NamedTuple):
+    experiment: Experiment
+    relative: str
+    state: State
+    python: str
+
+
+def list_rows(start: Path) -> list[Row]:
+    top, experiments = discover(start)
+    rows = []
+    for experiment in experiments:
+        state = state_of(experiment)
+        relative = experiment.path.relative_to(top).as_posix() if experiment.path != top else "."
+        rows.append(Row(experiment, relative, state, python_label(experiment, state)))
+    return rows
