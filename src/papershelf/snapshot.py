@@ -7,6 +7,7 @@ C-speed searches), and only the few notable blobs carry sizes and kinds.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,15 +77,22 @@ class Snapshot:
         """The path text as UTF-8 with ASCII letters lowered: offsets stay put, search is fast."""
         return self.memo("folded_bytes", lambda: self._raw_bytes().lower())
 
-    def paths_holding(self, needle: str) -> list[str]:
-        """Paths that contain ``needle`` (ASCII case ignored), found at C speed."""
+    def paths_holding(self, needle: str, in_name: bool = False) -> list[str]:
+        """Paths that contain ``needle`` (ASCII case ignored; with ``in_name``, in the last
+        part of the path), found at C speed."""
         data, key = self.folded_bytes, needle.encode("utf-8", "surrogateescape").lower()
+        raw = self._raw_bytes()
         found: dict[str, None] = {}
+        if in_name:  # the regex engine skips hits in folder names without leaving C
+            for match in re.finditer(re.escape(key) + rb"[^/\0]*\0", data):
+                begin = data.rindex(b"\0", 0, match.start() + 1) + 1
+                found[_decode(raw[begin : match.end() - 1])] = None
+            return list(found)
         start = 0
         while (start := data.find(key, start)) != -1:
-            begin = data.rindex(b"\0", 0, start + 1) + 1
             end = data.index(b"\0", start + len(key.rstrip(b"\0")))
-            found[_decode(self._raw_bytes()[begin:end])] = None
+            begin = data.rindex(b"\0", 0, start + 1) + 1
+            found[_decode(raw[begin:end])] = None
             start = end
         return list(found)
 

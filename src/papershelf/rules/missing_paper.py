@@ -57,7 +57,8 @@ def candidate_files(snapshot: Snapshot, papers: list[Paper]) -> list[str]:
             words = [word for word in normalize_title(title).split(" ") if word]
             if not words or not all(word.isascii() for word in words):
                 return snapshot.files  # only ASCII case folds at C speed
-            found.update(dict.fromkeys(snapshot.paths_holding(max(words, key=len))))
+            longest = max(words, key=len)
+            found.update(dict.fromkeys(snapshot.paths_holding(longest, in_name=True)))
     return list(found)
 
 
