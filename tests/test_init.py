@@ -24,8 +24,34 @@ FOLDERS = [
 PLAN_FILE = "00_The_Guidebook_&_Roadmap/README_Reading_Order.md"
 
 
-def test_init_scaffolds_a_new_repository(
+@pytest.fixture
+def without_git_lfs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PATH that holds git but not git-lfs, as on a machine without it."""
+    import shutil
+
+    git_binary = shutil.which("git")
+    assert git_binary is not None
+    only_git = tmp_path / "only-git"
+    only_git.mkdir()
+    (only_git / "git").symlink_to(git_binary)
+    monkeypatch.setenv("PATH", str(only_git))
+
+
+def test_init_with_git_lfs_routes_pdfs_and_archives(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "study"
+    assert main(["init", str(target)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "created .gitattributes" in out
+    attributes = (target / ".gitattributes").read_text()
+    assert "*.pdf filter=lfs diff=lfs merge=lfs -text" in attributes
+    assert "*.zip filter=lfs diff=lfs merge=lfs -text" in attributes
+    assert ".gitattributes" in tracked(target)
+
+
+def test_init_scaffolds_a_new_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], without_git_lfs: None
 ) -> None:
     target = tmp_path / "Мои статьи & код"
     assert main(["init", str(target)]) == 0
@@ -65,7 +91,7 @@ def test_repo_check_passes_on_a_fresh_init(
 
 
 def test_init_in_an_existing_repository_adds_only_what_is_missing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], without_git_lfs: None
 ) -> None:
     repo = make_repo(
         tmp_path / "repo",

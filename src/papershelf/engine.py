@@ -84,6 +84,7 @@ def check_workspace(
                 finding = finding._replace(severity=settings.severity)
             findings.append(finding)
     findings.sort(key=lambda finding: finding.sort_key)
+    snap.save()
     return CheckResult(
         root=root,
         in_git=snap.in_git,

@@ -6,6 +6,8 @@ names arrive exactly as they are on disk, never as git's quoted escapes.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -47,8 +49,33 @@ class Repository(NamedTuple):
     git_dir: Path  # where the index and papershelf's cache live
 
 
+def _find_git_dir(start: Path) -> Repository | None:
+    """Walk up to the nearest ``.git`` (a folder, or a file naming one): no process needed."""
+    folder = start.absolute()
+    for candidate in (folder, *folder.parents):
+        dot_git = candidate / ".git"
+        if dot_git.is_dir():
+            return Repository(candidate, dot_git) if (dot_git / "HEAD").is_file() else None
+        if dot_git.is_file():
+            try:
+                text = dot_git.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return None
+            if not text.startswith("gitdir: "):
+                return None
+            target = Path(text[len("gitdir: ") :])
+            git_dir = target if target.is_absolute() else candidate / target
+            return Repository(candidate, Path(os.path.normpath(git_dir)))
+    return None
+
+
 def find_repository(start: Path) -> Repository | None:
     """The repository holding ``start``, or None outside git (or with no git installed)."""
+    overridden = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES")
+    if not any(name in os.environ for name in overridden):
+        found = _find_git_dir(start)
+        if found is not None and shutil.which("git"):
+            return found
     try:
         completed = subprocess.run(
             [*GIT, "rev-parse", "--show-toplevel", "--absolute-git-dir"],

@@ -16,7 +16,7 @@ from __future__ import annotations
 import marshal
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,24 @@ BlobInfo = tuple[int, "str | None"]  # (size in bytes, archive kind / "lfs-point
 
 @dataclass
 class IndexFacts:
+    files: list[str]
     special: dict[str, int]  # path -> mode, gitlinks and symlinks
     empty: set[str]  # paths of empty blobs
     notable: dict[str, BlobInfo]  # paths of archives, LFS pointers and blobs >= NOTABLE_SIZE
+    # Results computed from the paths alone (case collisions, paper candidates, …):
+    # as true as the rest while the index is unchanged.
+    derived: dict[str, Any] = field(default_factory=dict)
+    stamp: tuple[int, ...] | None = None
+    cache_file: Path | None = None
+    changed: bool = False
+
+    def save(self) -> None:
+        """Write the facts (and what was derived from them) for the next run."""
+        if self.changed and self.cache_file is not None and self.stamp is not None:
+            record = (VERSION, self.stamp, self.special, sorted(self.empty), self.notable,
+                      self.files, self.derived)
+            _store(self.cache_file, record)
+            self.changed = False
 
 
 def _stamp(git_dir: Path) -> tuple[int, ...] | None:
@@ -126,17 +141,16 @@ def parse_stage(raw: str) -> tuple[list[str], list[str], dict[str, int]]:
     return files, shas, special
 
 
-def scan(repository: gitfiles.Repository, use_cache: bool = True) -> tuple[list[str], IndexFacts]:
+def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     """Every tracked path, and the facts about them that rules need."""
     root, cache_dir = repository.root, repository.git_dir / "papershelf"
     stamp = _stamp(repository.git_dir)
-    if use_cache and stamp is not None:
-        cached = _load(cache_dir / FACTS_FILE)
-        if isinstance(cached, tuple) and len(cached) == 5 and cached[:2] == (VERSION, stamp):
-            files = gitfiles.list_paths(root).split("\0")
-            files.pop()
-            if _stamp(repository.git_dir) == stamp:
-                return files, IndexFacts(cached[2], set(cached[3]), cached[4])
+    facts_file = cache_dir / FACTS_FILE if use_cache else None
+    if facts_file is not None and stamp is not None:
+        cached = _load(facts_file)
+        if isinstance(cached, tuple) and len(cached) == 7 and cached[:2] == (VERSION, stamp):
+            _, _, special, empty, notable, files, derived = cached
+            return IndexFacts(files, special, set(empty), notable, derived, stamp, facts_file)
     files, shas, special = parse_stage(gitfiles.list_stage(root))
     empty = {path for path, sha in zip(files, shas) if sha in gitfiles.EMPTY_BLOBS}
     blobs = _load(cache_dir / BLOBS_FILE) if use_cache else None
@@ -152,15 +166,16 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> tuple[list[
             if info[1] is not None or info[0] >= NOTABLE_SIZE:
                 notable_blobs[sha] = info
     notable = {path: notable_blobs[sha] for path, sha in zip(files, shas) if sha in notable_blobs}
-    facts = IndexFacts(special, empty, notable)
+    # The stamp was read before git listed the index: if the index changed in
+    # between, the next run sees another stamp and starts afresh.
+    facts = IndexFacts(files, special, empty, notable, {}, stamp, facts_file, changed=True)
     if use_cache:
         current = set(shas)
         if pending or len(known) > len(current):
             known &= current
             notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}
             _store(cache_dir / BLOBS_FILE, (known, notable_blobs))
-        _store(cache_dir / FACTS_FILE, (VERSION, stamp, special, sorted(empty), notable))
-    return files, facts
+    return facts
 
 
 def all_sizes(root: Path) -> dict[str, int]:

@@ -153,6 +153,8 @@ class _Source:
                 raise self.error(key, f"unknown key '{key}' in {where} (expected: {expected})")
 
     def check_patterns(self, patterns: list[str], key: str) -> None:
+        if not patterns:
+            return
         import pathspec
 
         for pattern in patterns:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from papershelf import gitfiles, magic
-from papershelf.indexcache import NOTABLE_SIZE, BlobInfo
+from papershelf.indexcache import NOTABLE_SIZE, BlobInfo, IndexFacts
 
 T = TypeVar("T")
 # The last letter of every archive suffix: most paths (".pdf") are ruled out by one look.
@@ -39,14 +39,32 @@ class Snapshot:
     special: dict[str, int] = field(default_factory=dict)  # gitlinks and symlinks
     gitmodules: dict[str, str] = field(default_factory=dict)  # path -> submodule name
     walked_sizes: dict[str, int] | None = None  # outside git, every file's size
+    facts: IndexFacts | None = None  # where results derived from the paths persist
     _memo: dict[str, Any] = field(default_factory=dict)
 
-    def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """Derived data several rules need, computed once per run."""
+    def memo(self, key: str, compute: Callable[[], T], persist: bool = False) -> T:
+        """Derived data several rules need, computed once per run.
+
+        With ``persist``, the value must depend on the tracked paths alone (and on
+        whatever ``key`` names); it is then kept with the index facts and reused
+        while the index is unchanged. Values must be plain data (marshal).
+        """
         if key not in self._memo:
-            self._memo[key] = compute()
+            derived = self.facts.derived if persist and self.facts is not None else None
+            if derived is not None and key in derived:
+                self._memo[key] = derived[key]
+            else:
+                self._memo[key] = compute()
+                if derived is not None:
+                    derived[key] = self._memo[key]
+                    self.facts.changed = True  # type: ignore[union-attr]
         value: T = self._memo[key]
         return value
+
+    def save(self) -> None:
+        """Keep what this run derived for the next run (a no-op outside git)."""
+        if self.facts is not None:
+            self.facts.save()
 
     @property
     def text(self) -> str:
@@ -61,16 +79,16 @@ class Snapshot:
     def dirs(self) -> set[str]:
         """Every folder that holds a file, at any depth (``""`` is the root)."""
 
-        def compute() -> set[str]:
+        def compute() -> list[str]:
             parents = {path.rpartition("/")[0] for path in self.files}
             dirs = {""}
             for parent in parents:
                 while parent not in dirs:
                     dirs.add(parent)
                     parent = parent.rpartition("/")[0]
-            return dirs
+            return sorted(dirs)
 
-        return self.memo("dirs", compute)
+        return self.memo("dir_set", lambda: set(self.memo("dirs", compute, persist=True)))
 
     @property
     def folded_bytes(self) -> bytes:
@@ -160,15 +178,16 @@ class Snapshot:
 def from_git(repository: gitfiles.Repository, use_cache: bool = True) -> Snapshot:
     from papershelf import indexcache
 
-    files, facts = indexcache.scan(repository, use_cache=use_cache)
+    facts = indexcache.scan(repository, use_cache=use_cache)
     return Snapshot(
         root=repository.root,
         in_git=True,
-        files=files,
+        files=facts.files,
         notable=facts.notable,
         empty=facts.empty,
         special=facts.special,
         gitmodules=gitfiles.gitmodules_paths(repository.root),
+        facts=facts if use_cache else None,
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 from collections.abc import Sequence
 
 import click
@@ -85,6 +84,8 @@ def run(command: click.Command, argv: Sequence[str] | None, prog_name: str) -> i
     except BrokenPipeError:
         return EXIT_OK
     except Exception:
+        import traceback
+
         traceback.print_exc()
         click.echo(
             f"{prog_name}: internal error (a bug in papershelf {__version__}); "
