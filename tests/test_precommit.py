@@ -16,7 +16,13 @@ ZIP = b"PK\x03\x04" + b"\0" * 40
 
 
 def try_repo(repo: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
+    # pre-commit installs the hooks from PyPI: drop the offline pip settings other tests use.
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PIP_", "UV_", "VIRTUALENV_"))
+    }
+    env = {**inherited, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(PROJECT), hook, "--all-files"],
         cwd=repo,
