@@ -62,7 +62,7 @@ def find_plan_file(snapshot: Snapshot, config: Config, plan_root: str | None) ->
         candidates.extend(posixpath.join(folder, name) if folder else name for name in names)
         folder = None if folder == "" else folder.rpartition("/")[0]
     for candidate in dict.fromkeys(candidates):
-        if candidate in snapshot.file_set and not snapshot.is_empty(candidate):
+        if snapshot.has_file(candidate) and not snapshot.is_empty(candidate):
             return candidate
     return None
 

@@ -6,6 +6,7 @@ C-speed searches), and only the few notable blobs carry sizes and kinds.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Callable
@@ -124,6 +125,7 @@ class Snapshot:
         return self.memo(
             "archive_named",
             lambda: [p for p in self.files if p[-1:] in last and magic.has_archive_suffix(p)],
+            persist=True,
         )
 
     def children(self, folder: str, with_files: bool = True) -> list[str]:
@@ -151,8 +153,14 @@ class Snapshot:
             start = end
         return names
 
+    def has_file(self, path: str) -> bool:
+        """Whether ``path`` is a tracked file: a binary search, as paths are kept sorted."""
+        files = self.files
+        position = bisect.bisect_left(files, path)
+        return position < len(files) and files[position] == path
+
     def exists(self, path: str) -> bool:
-        return path in self.file_set or path in self.dirs
+        return self.has_file(path) or path in self.dirs
 
     def is_empty(self, path: str) -> bool:
         return path in self.empty
@@ -224,7 +232,7 @@ def from_walk(root: Path) -> Snapshot:
     return Snapshot(
         root=root,
         in_git=False,
-        files=list(sizes),
+        files=sorted(sizes),
         notable=notable,
         empty={path for path, size in sizes.items() if size == 0},
         walked_sizes=sizes,

@@ -57,7 +57,8 @@ def artifacts(ctx: Context) -> dict[str, str]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for path, what in artifacts(ctx).items():
+    found = ctx.snapshot.memo("committed-artifact", lambda: artifacts(ctx), persist=True)
+    for path, what in found.items():
         yield RULE.finding(
             path,
             f"{what} is tracked by git",

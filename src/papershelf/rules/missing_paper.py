@@ -67,9 +67,15 @@ def paper_index(ctx: Context) -> PaperIndex:
 
     def build() -> PaperIndex:
         prefix = root + "/" if root else ""
+        titles = sorted({t for p in ctx.config.papers for t in (p.title, *p.aliases)})
+        candidates = snapshot.memo(
+            "paper-candidates:" + "|".join(titles),
+            lambda: candidate_files(snapshot, ctx.config.papers),
+            persist=True,
+        )
         documents = [
             path
-            for path in candidate_files(snapshot, ctx.config.papers)
+            for path in candidates
             if path.startswith(prefix) and path.lower().endswith(DOCUMENT_SUFFIXES)
         ]
         folders = sorted(path for path in snapshot.dirs if path.startswith(prefix))

@@ -31,7 +31,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     reported: list[str] = []
     for relative, kind in dict.fromkeys(expected):
         path = layout.under_root(relative)
-        present = path in snapshot.file_set if kind == "file" else path in snapshot.dirs
+        present = snapshot.has_file(path) if kind == "file" else path in snapshot.dirs
         if present or any(path.startswith(gone + "/") for gone in reported):
             continue
         reported.append(path)

@@ -57,11 +57,20 @@ def plan_repair(text: str) -> tuple[Repair, int] | None:
     return fixed, 1
 
 
+def _broken_names(ctx: Context) -> list[tuple[str, str, str]]:
+    """``(path, repaired path, how it was misread)``: depends on the paths alone."""
+    return [
+        (path, new_path, fixed.description)
+        for path, (new_path, fixed) in broken_names(all_paths_text(ctx.snapshot)).items()
+    ]
+
+
 def check(ctx: Context) -> Iterator[Finding]:
-    for path, (new_path, fixed) in broken_names(all_paths_text(ctx.snapshot)).items():
+    names = ctx.snapshot.memo("mojibake-names", lambda: _broken_names(ctx), persist=True)
+    for path, new_path, description in names:
         yield RULE.finding(
             path,
-            f"the name is mojibake ({fixed.description}); repaired: `{new_path}`",
+            f"the name is mojibake ({description}); repaired: `{new_path}`",
             hint=f"repo-check --fix renames it: git mv '{path}' '{new_path}'",
         )
     plan_file, text = ctx.layout.plan_file, ctx.layout.plan_text

@@ -105,6 +105,17 @@ def collisions(names: list[str], lowered: str | None = None) -> list[list[str]]:
 
 def check(ctx: Context) -> Iterator[Finding]:
     snapshot = ctx.snapshot
+    # Every finding here depends on the paths alone: kept with the index facts.
+    found = snapshot.memo("portable-name", lambda: _path_findings(snapshot), persist=True)
+    for path, message, hint in found:
+        yield RULE.finding(path, message, hint=hint or None)
+
+
+def _path_findings(snapshot: Snapshot) -> list[tuple[str, str, str]]:
+    return [(f.path, f.message, f.hint) for f in _scan(snapshot)]
+
+
+def _scan(snapshot: Snapshot) -> Iterator[Finding]:
     text = all_paths_text(snapshot)
     folded = snapshot.folded_bytes
     for (path, kind), name in bad_names(text, folded).items():
