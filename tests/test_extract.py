@@ -521,3 +521,22 @@ def test_encrypted_zip_without_password_is_named_at_once(
     assert code == 1
     assert err == (f"papershelf: error: {archive}: encrypted; give --password or set "
                    "PAPERSHELF_PASSWORD\n")
+
+
+def test_readme_documents_the_limits_and_options() -> None:
+    """The README's extract section must keep up with the command's options and defaults."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("<!-- section: extract -->")[1].split("<!-- end: extract -->")[0]
+    from papershelf.archive.model import Limits
+    from papershelf.cli.extract import extract
+
+    limits = Limits()
+    for row in (f"| `--max-total-size` | {limits.max_total // 1024**3}G |",
+                f"| `--max-ratio` | {limits.max_ratio:.0f} |",
+                f"| `--max-entries` | {limits.max_entries} |",
+                f"| `--max-depth` | {limits.max_depth} |"):
+        assert row in section
+    for param in extract.params:
+        for option in getattr(param, "opts", []):
+            if option.startswith("--"):
+                assert f"`{option}" in section, option
