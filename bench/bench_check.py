@@ -46,6 +46,35 @@ def pre_commit_style(hook: str, cwd: Path) -> Callable[[], float]:
     return run
 
 
+def unchanged(command: Sequence[str], cwd: Path) -> Callable[[], float]:
+    """Time a second run over the same index (a run before it caches the index facts)."""
+
+    def run() -> float:
+        timed(command, cwd)
+        return timed(command, cwd)
+
+    return run
+
+
+def after_staging(command: Sequence[str], cwd: Path) -> Callable[[], float]:
+    """Time ``command`` right after one new file is staged: the pre-commit case, where
+    the index changed since the last run and only the blob cache still helps."""
+    counter = [0]
+
+    def run() -> float:
+        counter[0] += 1
+        name = f"bench-note-{counter[0]}.md"
+        (cwd / name).write_text(f"note {counter[0]}\n")
+        subprocess.run(["git", "add", name], cwd=cwd, check=True)
+        try:
+            return timed(command, cwd)
+        finally:
+            subprocess.run(["git", "rm", "-q", "--cached", name], cwd=cwd, check=True)
+            (cwd / name).unlink()
+
+    return run
+
+
 def rounds(tools: dict[str, Callable[[], float]], count: int) -> dict[str, float]:
     samples: dict[str, list[float]] = {name: [] for name in tools}
     for _ in range(count):
@@ -55,6 +84,13 @@ def rounds(tools: dict[str, Callable[[], float]], count: int) -> dict[str, float
 
 
 def main() -> int:
+    import compileall
+
+    import papershelf
+
+    # An installed wheel has its bytecode compiled; an editable checkout under
+    # PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run.
+    compileall.compile_dir(Path(papershelf.__file__).parent, quiet=1)
     WORK.mkdir(exist_ok=True)
     big = WORK / "study-100k"
     if not (big / ".git").is_dir():
@@ -72,7 +108,8 @@ def main() -> int:
     fast = rounds(
         {
             "git ls-files -z": lambda: timed(["git", "ls-files", "-z"], big),
-            "repo-check": lambda: timed([repo_check, "."], big),
+            "repo-check, index unchanged": unchanged([repo_check, "."], big),
+            "repo-check, one file newly staged": after_staging([repo_check, "."], big),
         },
         11,
     )
@@ -88,7 +125,7 @@ def main() -> int:
     tiny = rounds(
         {
             'python -c "import click"': lambda: timed([python, "-c", "import click"], small),
-            "repo-check (40 files)": lambda: timed([repo_check, "."], small),
+            "repo-check (40 files)": unchanged([repo_check, "."], small),
         },
         21,
     )
@@ -104,9 +141,9 @@ def main() -> int:
                   f"{value / git_time:.1f}× ls-files |")
     for name, value in peers.items():
         print(f"| 100,000 files | pre-commit-hooks `{name}` | {value:.1f} s | "
-              f"{value / fast['repo-check']:.0f}× repo-check |")
+              f"{value / fast['repo-check, one file newly staged']:.0f}× repo-check |")
     print(f"| 100,000 files | both pre-commit-hooks together | {peer_total:.1f} s | "
-          f"{peer_total / fast['repo-check']:.0f}× repo-check |")
+          f"{peer_total / fast['repo-check, one file newly staged']:.0f}× repo-check |")
     print(f"| 40 files | `python -c \"import click\"` | {click_time * 1000:.0f} ms | 1.0× |")
     small_time = tiny["repo-check (40 files)"]
     print(f"| 40 files | `repo-check` | {small_time * 1000:.0f} ms | "

@@ -7,13 +7,25 @@ names arrive exactly as they are on disk, never as git's quoted escapes.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from papershelf.errors import PapershelfError
+
+if TYPE_CHECKING:
+    import subprocess
+else:
+
+    class _ImportedOnFirstUse:
+        """``subprocess`` costs milliseconds to import; a warm check never starts git."""
+
+        def __getattr__(self, name: str) -> Any:
+            import subprocess as module
+
+            return getattr(module, name)
+
+    subprocess = _ImportedOnFirstUse()
 
 GIT = ("git", "-c", "core.quotePath=false")
 MODE_GITLINK = 0o160000
@@ -69,12 +81,20 @@ def _find_git_dir(start: Path) -> Repository | None:
     return None
 
 
+def _git_on_path() -> bool:
+    return any(
+        os.access(os.path.join(folder, "git"), os.X_OK)
+        for folder in os.environ.get("PATH", "").split(os.pathsep)
+        if folder
+    )
+
+
 def find_repository(start: Path) -> Repository | None:
     """The repository holding ``start``, or None outside git (or with no git installed)."""
     overridden = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES")
     if not any(name in os.environ for name in overridden):
         found = _find_git_dir(start)
-        if found is not None and shutil.which("git"):
+        if found is not None and _git_on_path():
             return found
     try:
         completed = subprocess.run(

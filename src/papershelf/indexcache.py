@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +71,8 @@ def _load(path: Path) -> Any:
 def _store(path: Path, value: Any) -> None:
     try:
         path.parent.mkdir(exist_ok=True)
+        import tempfile
+
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "wb") as stream:
             marshal.dump(value, stream)

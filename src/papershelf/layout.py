@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from papershelf.plan import Config
 from papershelf.snapshot import Snapshot
@@ -19,8 +19,7 @@ COMMON_PLAN_NAMES = (
 )
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     plan_root: str | None  # relative to the repository root; "" is the root itself
     plan_file: str | None
     plan_text: str | None

@@ -11,9 +11,8 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from papershelf.errors import ConfigError
 from papershelf.findings import Severity
@@ -30,23 +29,20 @@ RULESET_KEYS = {"ruleset", "section", "path", "paper", "rules"}
 RULE_KEYS = {"severity", "ignore"}
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     path: str
     title: str = ""
     required: bool = True
 
 
-@dataclass(frozen=True)
-class ExpectedPath:
+class ExpectedPath(NamedTuple):
     path: str
     kind: str = "dir"  # "dir" or "file"
     step: str = ""
     open: bool = False  # the plan tells the reader to open it, so it must not be empty
 
 
-@dataclass(frozen=True)
-class Paper:
+class Paper(NamedTuple):
     title: str
     section: str
     step: str = ""
@@ -79,7 +75,7 @@ class Config:
 
 def rulesets_dir() -> Path:
     """Shipped rule sets: package data in a wheel, ``rules/`` in a source checkout."""
-    packaged = Path(str(resources.files("papershelf"))) / "rulesets"
+    packaged = Path(__file__).resolve().parent / "rulesets"  # where the wheel puts them
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rules"

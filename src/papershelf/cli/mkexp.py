@@ -130,13 +130,14 @@ def _check(folders: list[Path], python: str | None) -> int:
             interpreter = experiments.env_python(experiment.env)
         else:
             interpreter = experiments.select_interpreter(experiment, python).path
-        problems = experiments.check(experiment, interpreter)
+        problems, resolved = experiments.check(experiment, interpreter)
         for problem in problems:
             click.echo(problem)
         if problems:
             failed = True
         else:
-            click.echo(f"{folder}: every requirement resolves for {interpreter}")
+            would = f": {', '.join(resolved)}" if resolved else ""
+            click.echo(f"{folder}: every requirement resolves for {interpreter}{would}")
     return EXIT_FAILURE if failed else EXIT_OK
 
 

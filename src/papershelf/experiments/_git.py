@@ -1,5 +1,8 @@
-"""Every git call of the experiments package, in one place so it can move into
-papershelf.gitfiles. Always ``-z`` and ``core.quotePath=false``: names arrive as on disk."""
+"""Every git call of the experiments package.
+
+Kept in one place so it can move into ``papershelf.gitfiles``. Always ``-z`` and
+``core.quotePath=false``: Cyrillic, space and ``&`` names arrive as on disk.
+"""
 
 from __future__ import annotations
 

@@ -1,13 +1,18 @@
-"""Resolving requirements without installing, reported as one line per requirement
-that cannot be had, instead of pip's traceback."""
+"""Resolving requirements without installing.
+
+The answer is one line per requirement that cannot be had, with its file and
+line, instead of pip's traceback.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from papershelf import interpreters
 from papershelf.errors import PapershelfError
@@ -22,38 +27,52 @@ _IGNORED_ITEM = re.compile(r"(\S+) Requires-Python (\S+)")
 _WRONG_PYTHON = re.compile(r"requires a different Python: \S+ not in '([^']*)'")
 
 
-def check(experiment: Experiment, python: Path, plan: InstallPlan | None = None) -> list[str]:
+class CheckResult(NamedTuple):
+    problems: list[str]  # one line per requirement that cannot be had, with file and line
+    resolved: list[str]  # 'name version' of what would be installed, when all resolve
+
+
+def check(experiment: Experiment, python: Path, plan: InstallPlan | None = None) -> CheckResult:
     """One line per requirement the Python cannot get, instead of pip's traceback."""
     plan = install_plan(experiment) if plan is None else plan
     if not plan.args:
-        return []
-    ok, _ = _dry_run(python, plan.args)
+        return CheckResult([], [])
+    ok, message, resolved = _dry_run(python, plan.args)
     if ok:
-        return []
-    singles = [req for req in plan.requirements]
+        return CheckResult([], resolved)
+    singles = list(plan.requirements)
     if not singles:
-        _, message = _dry_run(python, plan.args)
-        return [f"{experiment.path}: {_summary(message)}"]
+        return CheckResult([f"{experiment.path}: {_summary(message)}"], [])
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda req: _dry_run(python, [req.text]), singles))
     problems = [
-        f"{req.where}: {req.text}: {_summary(message)}"
-        for req, (good, message) in zip(singles, results, strict=True)
+        f"{req.where}: {req.text}: {_summary(alone)}"
+        for req, (good, alone, _) in zip(singles, results, strict=True)
         if not good
     ]
     if not problems:
-        _, message = _dry_run(python, plan.args)
         problems.append(f"{experiment.path}: together: {_summary(message)}")
-    return problems
+    return CheckResult(problems, [])
 
 
-def _dry_run(python: Path, args: Sequence[str]) -> tuple[bool, str]:
+def _dry_run(python: Path, args: Sequence[str]) -> tuple[bool, str, list[str]]:
+    """pip's own resolver for this interpreter, installing nothing; --report names the result."""
     command = [
         str(python), "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
         "--report", "-", "--disable-pip-version-check", "--no-input", *args,
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
-    return result.returncode == 0, result.stderr
+    if result.returncode != 0:
+        return False, result.stderr, []
+    try:
+        report = json.loads(result.stdout)
+        resolved = sorted(
+            f"{item['metadata']['name']} {item['metadata']['version']}"
+            for item in report.get("install", [])
+        )
+    except (ValueError, KeyError, TypeError):
+        resolved = []
+    return True, result.stderr, resolved
 
 
 def _summary(message: str) -> str:

@@ -197,6 +197,8 @@ def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
         say(f"{env}: removing a half-made environment left by an interrupted mkexp")
         shutil.rmtree(env)
         state = State.NONE
+    if options.install or options.kernel:
+        use_uv(options.installer)  # an unusable --installer fails before anything is made
     fresh = state is State.NONE or options.clear
     if not fresh:
         say(f"{experiment.path}: keeping its environment ({state.value}; --clear remakes it)")
@@ -270,7 +272,7 @@ def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say
         failure = (result.stderr or result.stdout).strip().splitlines()
     else:
         failure = []
-    problems = check(experiment, env_python(env), plan)
+    problems = check(experiment, env_python(env), plan).problems
     for problem in problems:
         say(problem)
     if problems:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from papershelf.magic import ARCHIVE_SUFFIXES
@@ -27,6 +26,8 @@ def near_match(snapshot: Snapshot, path: str, is_file: bool = False) -> str | No
     ]
     if extended:
         return sorted(extended, key=len)[0]
+    import difflib
+
     close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from papershelf.findings import Finding, Severity
 from papershelf.layout import Layout
@@ -12,8 +12,7 @@ from papershelf.plan import Config
 from papershelf.snapshot import Snapshot
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """Everything a rule may look at; rules never call git or open files."""
 
     snapshot: Snapshot
@@ -22,8 +21,7 @@ class Context:
     options: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     slug: str
     code: str
     severity: Severity
@@ -31,7 +29,7 @@ class Rule:
     hint: str
     check: Callable[[Context], Iterator[Finding]]
     needs_git: bool = False
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = MappingProxyType({})
     doc: str = ""
 
     def finding(
