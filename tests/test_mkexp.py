@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -193,7 +194,9 @@ def test_check_passes_when_everything_resolves(
     study: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert mkexp_main(["check", EXPERIMENT]) == 0
-    assert "every requirement resolves" in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith(
+        f"{interpreters.current_interpreter().path}: alpha 1.0, beta 1.0, gamma 1.0\n"
+    )
     assert not (study / EXPERIMENT / ".venv").exists()
 
 
@@ -342,8 +345,6 @@ def test_new_makes_a_folder_with_readme_requirements_and_environment(
     # a folder literally called 'new' is reached as ./new
     assert mkexp_main(["new", "new"]) == 0
     (section / "new" / ".venv" / "pyvenv.cfg").unlink()
-    import shutil
-
     shutil.rmtree(section / "new" / ".venv")
     assert mkexp_main(["./new"]) == 0
     assert (section / "new" / ".venv" / "pyvenv.cfg").exists()
@@ -384,6 +385,42 @@ def test_usage_errors(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert mkexp_main(["--all", EXPERIMENT]) == 2
     assert mkexp_main(["no such folder"]) == 1
     assert capsys.readouterr().err.endswith("mkexp: error: no such folder: no such folder\n")
+
+
+def test_outside_git_nothing_is_written_but_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "опыт & co"
+    folder.mkdir()
+    (folder / "train.py").write_text("print('hi')\n")
+    monkeypatch.chdir(tmp_path)
+    assert mkexp_main([folder.name]) == 0
+    assert sorted(os.listdir(tmp_path)) == ["опыт & co"]
+    assert sorted(os.listdir(folder)) == [".venv", "train.py"]
+    assert listing(capsys) == {
+        "опыт & co": {
+            "path": "опыт & co",
+            "name": "опыт & co",
+            "declarations": [],
+            "notebooks": False,
+            "state": "ready",
+            "python": ".".join(map(str, sys.version_info[:3])),
+        }
+    }
+
+
+def test_installer_auto_falls_back_to_pip_without_uv(
+    study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git_dir = os.path.dirname(shutil.which("git") or "/usr/bin/git")
+    monkeypatch.setenv("PATH", git_dir)
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", "uv"]) == 1
+    assert capsys.readouterr().err == (
+        "mkexp: error: --installer uv: uv is not on PATH (pip install uv)\n"
+    )
+    assert not (study / EXPERIMENT / ".venv").exists()
+    assert mkexp_main([EXPERIMENT, "--install"]) == 0
+    assert "installing requirements.txt with pip" in capsys.readouterr().err
 
 
 def test_readme_documents_every_option_and_state() -> None:
