@@ -18,9 +18,9 @@ from papershelf import interpreters
 from papershelf.cli import mkexp_main
 from papershelf.cli.mkexp import mkexp
 from papershelf.experiments import State
-from wheels import offline_index
+from wheels import offline_index, offline_settings
 
-__all__ = ["offline_index"]
+__all__ = ["offline_index", "offline_settings"]
 
 EXPERIMENT = "Код & опыты/UltraChat"
 

@@ -94,11 +94,11 @@ def build_index(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def offline_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Point pip, uv, virtualenv and Jupyter at temporary folders; no network, no $HOME."""
+def offline_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The local wheel folder, and environment settings that keep every tool on it."""
     base = tmp_path_factory.mktemp("mkexp-session")
     index = build_index(base / "wheels")
-    settings = {
+    return {
         "VIRTUALENV_OVERRIDE_APP_DATA": str(base / "virtualenv-app-data"),
         "PIP_NO_INDEX": "1",
         "PIP_FIND_LINKS": str(index),
@@ -115,7 +115,13 @@ def offline_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         # uv lives beside the test interpreter; make 'uv on PATH' true, as in a dev shell
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     }
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in settings.items():
-            patch.setenv(key, value)
-        yield index
+
+
+@pytest.fixture
+def offline_index(
+    offline_settings: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Point pip, uv, virtualenv and Jupyter at temporary folders: no network, no $HOME."""
+    for key, value in offline_settings.items():
+        monkeypatch.setenv(key, value)
+    yield Path(offline_settings["PIP_FIND_LINKS"])
