@@ -7,6 +7,8 @@ published technical notes (RAR 5.0 archive format; RAR 2.9/3.x "technote").
 
 from __future__ import annotations
 
+import hashlib
+import os
 import struct
 import zlib
 from collections.abc import Sequence
@@ -68,14 +70,52 @@ def _name_bytes(name: str | bytes) -> bytes:
     return name if isinstance(name, bytes) else name.encode("utf-8")
 
 
+KDF_SHIFT = 15  # 2**15 PBKDF2 rounds, RAR's default
+
+
+@dataclass(frozen=True)
+class Rar5Key:
+    """AES-256 key material for one password (RAR 5.0 format, "Encryption" sections)."""
+
+    password: str
+    salt: bytes
+
+    @property
+    def key(self) -> bytes:
+        return hashlib.pbkdf2_hmac("sha256", self.password.encode(), self.salt, 1 << KDF_SHIFT)
+
+    @property
+    def check_value(self) -> bytes:
+        """8 bytes folded from 32 more PBKDF2 rounds, then 4 bytes of their SHA-256."""
+        value = hashlib.pbkdf2_hmac("sha256", self.password.encode(), self.salt,
+                                    (1 << KDF_SHIFT) + 32)
+        check = bytearray(8)
+        for index, byte in enumerate(value):
+            check[index % 8] ^= byte
+        return bytes(check) + hashlib.sha256(bytes(check)).digest()[:4]
+
+    def encrypt(self, data: bytes, iv: bytes) -> bytes:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        padded = data + b"\0" * (-len(data) % 16)
+        encryptor = Cipher(algorithms.AES(self.key), modes.CBC(iv)).encryptor()
+        return encryptor.update(padded) + encryptor.finalize()
+
+
 def _rar5_file(member: Member, part: bytes, crc: int, split_before: bool,
-               split_after: bool) -> bytes:
+               split_after: bool, key: Rar5Key | None = None) -> bytes:
     extra = b""
+    if key is not None:
+        iv = os.urandom(16)
+        record = (vint(1) + vint(0) + vint(0x0001) + bytes([KDF_SHIFT]) + key.salt + iv
+                  + key.check_value)
+        extra += vint(len(record)) + record
+        part = key.encrypt(part, iv)
     if member.link is not None or member.hardlink is not None:
         kind = UNIX_SYMLINK if member.link is not None else HARD_LINK
         target = (member.link if member.link is not None else member.hardlink or "").encode()
         record = vint(5) + vint(kind) + vint(0) + vint(len(target)) + target
-        extra = vint(len(record)) + record
+        extra += vint(len(record)) + record
     flags = 0x0002 | (0x0001 if extra else 0) | (0x0008 if split_before else 0) | (
         0x0010 if split_after else 0)
     file_flags = (0x0001 if member.is_dir else 0) | 0x0004
@@ -88,16 +128,36 @@ def _rar5_file(member: Member, part: bytes, crc: int, split_before: bool,
 
 
 def write_rar5(path: Path, members: Sequence[Member], volume_size: int | None = None,
-               solid: bool = False) -> list[Path]:
-    """Write ``members``; with ``volume_size``, data is split into ``.partN.rar`` volumes."""
+               solid: bool = False, password: str | None = None,
+               encrypt_headers: bool = False) -> list[Path]:
+    """Write ``members``; with ``volume_size``, data is split into ``.partN.rar`` volumes.
+
+    With ``password`` every file's data is AES-256 encrypted (plain CRC32, no
+    MAC tweak); ``encrypt_headers`` also encrypts every header, as ``rar -hp`` does.
+    """
     volumes: list[bytearray] = [bytearray()]
     used = [0]
+    key = Rar5Key(password, os.urandom(16)) if password is not None else None
+    header_key = key if encrypt_headers else None
+
+    def seal(plain: bytes) -> bytes:
+        if header_key is None:
+            return plain
+        iv = os.urandom(16)
+        return iv + header_key.encrypt(plain, iv)
+
+    def header(body: bytes) -> bytes:
+        return seal(_rar5_header(body))
 
     def start_volume(number: int) -> None:
         flags = (0x0001 if volume_size else 0) | (0x0002 if number else 0) | (
             0x0004 if solid else 0)
         body = vint(1) + vint(0) + vint(flags) + (vint(number) if number else b"")
-        volumes[-1] += RAR5_SIGNATURE + _rar5_header(body)
+        volumes[-1] += RAR5_SIGNATURE
+        if header_key is not None:
+            volumes[-1] += _rar5_header(vint(4) + vint(0) + vint(0) + vint(0x0001) + bytes(
+                [KDF_SHIFT]) + header_key.salt + header_key.check_value)
+        volumes[-1] += header(body)
 
     start_volume(0)
     for member in members:
@@ -110,17 +170,21 @@ def write_rar5(path: Path, members: Sequence[Member], volume_size: int | None = 
             part = data[offset : offset + max(room, 0)] if volume_size else data
             last = offset + len(part) >= len(data)
             crc = full_crc if last else zlib.crc32(part)
-            volumes[-1] += _rar5_file(member, part, crc, not first, not last)
+            entry = _rar5_file(member, part, crc, not first, not last, key)
+            if header_key is not None:  # the header is encrypted, its data follows as is
+                size = len(entry) - len(key.encrypt(part, bytes(16)) if key else part)
+                entry = seal(entry[:size]) + entry[size:]
+            volumes[-1] += entry
             used[0] += len(part)
             offset += len(part)
             first = False
             if last:
                 break
-            volumes[-1] += _rar5_header(vint(5) + vint(0) + vint(0x0001))
+            volumes[-1] += header(vint(5) + vint(0) + vint(0x0001))
             volumes.append(bytearray())
             used[0] = 0
             start_volume(len(volumes) - 1)
-    volumes[-1] += _rar5_header(vint(5) + vint(0) + vint(0))
+    volumes[-1] += header(vint(5) + vint(0) + vint(0))
     if len(volumes) == 1 and not volume_size:
         path.write_bytes(bytes(volumes[0]))
         return [path]

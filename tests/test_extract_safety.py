@@ -378,6 +378,25 @@ def test_17_encrypted(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert (tmp_path / "ok/top/secret.txt").read_bytes() == b"secret" * 100
 
 
+@pytest.mark.parametrize("headers", [False, True])
+@pytest.mark.parametrize("password", [None, "wrong"])
+def test_17_encrypted_rar(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch, headers: bool,
+                          password: str | None) -> None:
+    monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
+    archive = write_rar5(tmp_path / "a.rar", [file("top/secret.txt", b"secret" * 100),
+                                              file("top/b", b"b")],
+                         password="верный", encrypt_headers=headers)[0]
+    args = ("--password", password) if password else ()
+    needle = "encrypted; give --password" if password is None else "wrong password"
+    refused(capsys, archive, needle, *args)
+    refused(capsys, archive, "bsdtar: cannot decrypt", "--password", "верный",
+            "--backend", "bsdtar")
+    assert main(["extract", str(archive), "--dest", str(tmp_path / "ok"),
+                 "--password", "верный", "--backend", "unar"]) == 0
+    assert (tmp_path / "ok/top/secret.txt").read_bytes() == b"secret" * 100
+
+
 # 18. set-uid, set-gid, sticky and world-writable modes are dropped
 @pytest.mark.parametrize("kind", ["zip", "tar", "rar"])
 def test_18_modes_dropped(tmp_path: Path, kind: str) -> None:

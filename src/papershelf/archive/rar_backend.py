@@ -32,6 +32,8 @@ class RarReader:
         except rarfile.NeedFirstVolume:
             raise ArchiveError(f"{path}: this is not the first volume of a multi-volume "
                                "archive; extract from the first one (.part1.rar or .rar)") from None
+        except rarfile.RarWrongPassword:
+            raise ArchiveError(f"{path}: wrong password") from None
         except rarfile.NoCrypto:
             raise ArchiveError(f"{path}: its headers are encrypted; listing it needs the "
                                "'cryptography' package (pip install 'papershelf[rar-crypto]')"
@@ -84,8 +86,13 @@ class RarReader:
             if not stat.S_ISREG(os.lstat(volume).st_mode):
                 raise ArchiveError(f"{volume}: a volume of {self.path} is not a regular file")
             os.symlink(os.path.abspath(volume), inbox / volume.name)
-        tools.run(tools.rar_command(tool, inbox / self.volumes[0].name, out, self.password),
-                  str(self.path))
+        try:
+            tools.run(tools.rar_command(tool, inbox / self.volumes[0].name, out, self.password),
+                      str(self.path))
+        except ArchiveError as error:
+            if self.password and self.rf.needs_password():
+                raise ArchiveError(f"{error} (wrong password?)") from None
+            raise
         sink.adopt_tree(out, items)
 
     def close(self) -> None:
