@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from papershelf.archive import rar5_literal
+
 RAR5_SIGNATURE = b"Rar!\x1a\x07\x01\x00"
 RAR3_SIGNATURE = b"Rar!\x1a\x07\x00"
 UNIX_SYMLINK = 1
@@ -33,6 +35,8 @@ class Member:
     hardlink: str | None = None  # RAR5 hard link target
     crc: int | None = None  # override, to write a wrong CRC
     size: int | None = None  # override the declared unpacked size
+    compress: bool = False  # Huffman-coded literals instead of stored bytes
+    solid: bool = False  # continue the previous entry's decoder state
 
 
 def file(name: str | bytes, data: bytes, mode: int = 0o100644) -> Member:
@@ -121,9 +125,11 @@ def _rar5_file(member: Member, part: bytes, crc: int, split_before: bool,
     file_flags = (0x0001 if member.is_dir else 0) | 0x0004
     size = member.size if member.size is not None else len(member.data)
     name = _name_bytes(member.name)
+    method = (rar5_literal.COMPRESSION_INFO | (rar5_literal.SOLID_FLAG if member.solid else 0)
+              if member.compress and member.data else 0)
     body = (vint(2) + vint(flags) + (vint(len(extra)) if extra else b"") + vint(len(part))
             + vint(file_flags) + vint(size) + vint(member.mode) + struct.pack("<I", crc)
-            + vint(0) + vint(1) + vint(len(name)) + name + extra)
+            + vint(method) + vint(1) + vint(len(name)) + name + extra)
     return _rar5_header(body) + part
 
 
@@ -161,8 +167,8 @@ def write_rar5(path: Path, members: Sequence[Member], volume_size: int | None = 
 
     start_volume(0)
     for member in members:
-        data = member.data
-        full_crc = member.crc if member.crc is not None else zlib.crc32(data)
+        full_crc = member.crc if member.crc is not None else zlib.crc32(member.data)
+        data = rar5_literal.encode(member.data) if member.compress and member.data else member.data
         offset = 0
         first = True
         while True:

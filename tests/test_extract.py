@@ -33,7 +33,7 @@ from archive_builders import (
 from papershelf.archive import tools
 from papershelf.archive.extractor import MANIFEST
 from papershelf.cli import main
-from rar_writer import directory, file, hardlink, symlink, write_rar3, write_rar5
+from rar_writer import Member, directory, file, hardlink, symlink, write_rar3, write_rar5
 
 RAR_BACKENDS = ["unar", "bsdtar", *(["unrar"] if shutil.which("unrar") else [])]
 NAME = "Статья о трансформерах & заметки.txt"
@@ -65,6 +65,10 @@ def build(kind: str, where: Path) -> Path:
         return make_7z(where / "курс.7z", FILES)
     if kind == "rar5":
         return write_rar5(where / "курс.rar", [file(n, d) for n, d in FILES.items()])[0]
+    if kind == "rar5-solid":
+        members = [Member(n, d, compress=True, solid=i > 0) for i, (n, d) in
+                   enumerate(FILES.items())]
+        return write_rar5(where / "курс.rar", members, solid=True)[0]
     return write_rar3(where / "курс.rar", [file(n, d) for n, d in FILES.items()])[0]
 
 
@@ -72,6 +76,7 @@ def build(kind: str, where: Path) -> Path:
     ("zip", "auto"), ("tar", "auto"), ("tar.gz", "auto"), ("tgz", "auto"),
     ("tar.bz2", "auto"), ("tar.xz", "auto"), ("7z", "7zz"), ("7z", "py7zr"),
     *[("rar5", b) for b in RAR_BACKENDS], *[("rar3", b) for b in RAR_BACKENDS],
+    *[("rar5-solid", b) for b in RAR_BACKENDS],
 ])
 def test_extracts_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str,
                                backend: str) -> None:
@@ -392,6 +397,21 @@ def test_doctor(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"{name:7} {tool.version:8} {tool.path}  probe extracted OK" in out
     assert "bsdtar" in out and "RAR3 (non-solid only)" in out
     assert ("unrar   not installed" in out) == (shutil.which("unrar") is None)
+
+
+def test_rar_probe_needs_real_decoding(tmp_path: Path) -> None:
+    """The probe archive is compressed and solid, and a tool that writes nothing fails it."""
+    import rarfile
+
+    probe = tmp_path / "probe.rar"
+    probe.write_bytes(tools.probe_rar5({"a": b"a" * 100, "b": b"b" * 100}))
+    with rarfile.RarFile(str(probe)) as listing:
+        assert listing.is_solid()
+        assert {i.compress_type for i in listing.infolist()} == {rarfile.RAR_M3}
+    fake = tools.Tool("unar", shutil.which("true") or "/bin/true", "0", False, True, True, True)
+    assert tools._probe(fake) is False
+    real = tools.find("unar")
+    assert real is not None and tools._probe(real) is True
 
 
 def test_zip_entry_helper_keeps_mode() -> None:

@@ -1,9 +1,9 @@
 """External extractors (unrar, unar, bsdtar, 7zz): found, probed once, run once per archive.
 
 rarfile's own tool choice only checks that a tool starts; here each tool must
-really extract a small RAR5 archive before it is trusted, and it is run once
-for the whole archive (rarfile runs one process per member: quadratic on
-solid archives).
+really decode a small solid, Huffman-compressed RAR5 archive before it is
+trusted, and it is run once for the whole archive (rarfile runs one process
+per member: quadratic on solid archives).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from papershelf.archive import rar5_literal
 from papershelf.archive.model import ArchiveError
 
 RAR_TOOLS = ("unrar", "unar", "bsdtar")
@@ -55,15 +56,20 @@ def _rar5_block(fields: bytes, data: bytes = b"") -> bytes:
     return struct.pack("<I", zlib.crc32(size + body)) + size + body + data
 
 
-def probe_rar5(name: str, data: bytes) -> bytes:
-    """A one-file stored RAR5 archive, to see whether a tool really extracts RAR."""
-    main = _rar5_block(_vint(1) + _vint(0) + _vint(0))
-    raw = name.encode()
-    file_fields = (_vint(2) + _vint(0x0002) + _vint(len(data)) + _vint(0x0004)
-                   + _vint(len(data)) + _vint(0o644) + struct.pack("<I", zlib.crc32(data))
-                   + _vint(0) + _vint(1) + _vint(len(raw)) + raw)
+def probe_rar5(files: dict[str, bytes]) -> bytes:
+    """A solid RAR5 archive of Huffman-compressed entries: can a tool really decode RAR?"""
+    main = _rar5_block(_vint(1) + _vint(0) + _vint(0x0004))
+    blocks = []
+    for index, (name, data) in enumerate(files.items()):
+        packed = rar5_literal.encode(data)
+        method = rar5_literal.COMPRESSION_INFO | (rar5_literal.SOLID_FLAG if index else 0)
+        raw = name.encode()
+        fields = (_vint(2) + _vint(0x0002) + _vint(len(packed)) + _vint(0x0004)
+                  + _vint(len(data)) + _vint(0o644) + struct.pack("<I", zlib.crc32(data))
+                  + _vint(method) + _vint(1) + _vint(len(raw)) + raw)
+        blocks.append(_rar5_block(fields, packed))
     end = _rar5_block(_vint(5) + _vint(0) + _vint(0))
-    return b"Rar!\x1a\x07\x01\x00" + main + _rar5_block(file_fields, data) + end
+    return b"Rar!\x1a\x07\x01\x00" + main + b"".join(blocks) + end
 
 
 def _version(path: str, name: str) -> str:
@@ -122,13 +128,14 @@ def find(name: str) -> Tool | None:
 
 
 def _probe(tool: Tool) -> bool:
-    payload = b"papershelf probe\n" * 64
+    payload = "проба papershelf\n".encode() * 64
+    files = {"probe.txt": payload, "probe2.txt": payload[::-1]}
     with tempfile.TemporaryDirectory(prefix="papershelf-probe-") as tmp:
         archive = Path(tmp, "probe.rar" if tool.name in RAR_TOOLS else "probe.7z")
         out = Path(tmp, "out")
         out.mkdir()
         if tool.name in RAR_TOOLS:
-            archive.write_bytes(probe_rar5("probe.txt", payload))
+            archive.write_bytes(probe_rar5(files))
             argv = rar_command(tool, archive, out, None)
         else:
             import py7zr
@@ -140,8 +147,10 @@ def _probe(tool: Tool) -> bool:
             run(argv, str(archive))
         except (ArchiveError, OSError):
             return False
-        written = out / "probe.txt"
-        return written.is_file() and written.read_bytes() == payload
+        if tool.name not in RAR_TOOLS:
+            files = {"probe.txt": payload}
+        return all((out / name).is_file() and (out / name).read_bytes() == data
+                   for name, data in files.items())
 
 
 def choose(candidates: Sequence[str], wanted: str, need_volumes: bool,

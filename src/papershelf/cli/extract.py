@@ -229,7 +229,8 @@ def doctor() -> int:
             continue
         if name in tools.RAR_TOOLS:
             usable = usable or tool.works
-            can = ["RAR5", "RAR3" + ("" if tool.solid_rar3 else " (non-solid only)")]
+            can = ["compressed solid RAR5",
+                   "RAR3" + ("" if tool.solid_rar3 else " (non-solid only)")]
             if tool.multivolume:
                 can.append("multi-volume")
             if tool.encrypted:
