@@ -92,6 +92,28 @@ def test_notebooks_and_scripts_without_declaration_are_one_experiment(tmp_path: 
     ]
 
 
+def test_notebooks_below_a_declaration_belong_to_it_and_root_scripts_to_nothing(
+    tmp_path: Path,
+) -> None:
+    root = repo(
+        tmp_path,
+        {
+            "make_index.py": "",
+            "UltraChat/requirements.txt": "",
+            "UltraChat/notebooks/explore.ipynb": "{}",
+            "UltraChat/train/requirements.txt": "",
+            "code/helpers.py": "",
+            "code/viz/plots.ipynb": "{}",
+        },
+    )
+    _, items = discover(root)
+    assert [(item.path.name, item.declarations, item.notebooks) for item in items] == [
+        ("UltraChat", ("requirements.txt",), True),
+        ("train", ("requirements.txt",), False),
+        ("code", (), True),
+    ]
+
+
 def test_environments_dependencies_and_ignored_folders_are_never_experiments(
     tmp_path: Path,
 ) -> None:

@@ -362,7 +362,8 @@ def test_kernel_is_registered_for_notebooks(
     study: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = study / EXPERIMENT
-    (folder / "analysis.ipynb").write_text("{}")
+    (folder / "notebooks").mkdir()
+    (folder / "notebooks" / "analysis.ipynb").write_text("{}")
     assert mkexp_main([EXPERIMENT, "--kernel"]) == 0
     spec_file = Path(os.environ["JUPYTER_DATA_DIR"]) / "kernels" / "ultrachat" / "kernel.json"
     spec = json.loads(spec_file.read_text(encoding="utf-8"))

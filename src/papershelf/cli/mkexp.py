@@ -84,7 +84,8 @@ def mkexp(
         return _make_each(found, options)
     if not targets:
         raise click.UsageError("give experiment folders, --all, --list, 'new NAME' or 'check DIR'")
-    return _make_each([experiments.experiment_at(Path(target)) for target in targets], options)
+    found = [experiments.experiment_at(Path(target), kernel) for target in targets]
+    return _make_each(found, options)
 
 
 def _make_each(found: list[Experiment], options: MakeOptions) -> int:

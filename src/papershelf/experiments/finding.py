@@ -54,25 +54,28 @@ def experiments_in_files(root: Path, files: Iterable[str]) -> list[Experiment]:
     def inside_env(folder: str) -> bool:
         return bool(envs) and (folder + "/").startswith(envs)
 
-    def under(folder: str, parents: set[str] | dict[str, list[str]]) -> bool:
-        parts = folder.split("/") if folder else []
-        return any("/".join(parts[:depth]) in parents for depth in range(len(parts) + 1))
+    def ancestors(folder: str) -> list[str]:
+        parts = folder.split("/")
+        return ["/".join(parts[:depth]) for depth in range(len(parts) + 1)]
 
-    found: list[Experiment] = []
-    for folder, names in declared.items():
-        if not inside_env(folder):
-            has_notebooks = code.get(folder, False)
-            found.append(Experiment(_join(root, folder), tuple(sorted(names)), has_notebooks))
-    loose_tops: set[str] = set()
+    # Loose code belongs to the nearest declared experiment above it, else to the
+    # topmost folder of code; never to the repository root, which is the study repo.
+    notebooks: dict[str, bool] = {}
     for folder in sorted(code, key=lambda item: (item.count("/"), item)):
-        if inside_env(folder) or under(folder, declared) or under(folder, loose_tops):
+        if inside_env(folder):
             continue
-        loose_tops.add(folder)
-        notebooks = any(
-            has and (other == folder or other.startswith(folder + "/") or not folder)
-            for other, has in code.items()
-        )
-        found.append(Experiment(_join(root, folder), (), notebooks))
+        above = ancestors(folder)
+        owners = [parent for parent in above if parent in declared or parent in notebooks]
+        if not owners and not folder:
+            continue
+        owner = owners[-1] if owners and owners[-1] in declared else (owners or [folder])[0]
+        notebooks[owner] = notebooks.get(owner, False) or code[folder]
+    found = [
+        Experiment(_join(root, folder), tuple(sorted(names)), notebooks.pop(folder, False))
+        for folder, names in declared.items()
+        if not inside_env(folder)
+    ]
+    found += [Experiment(_join(root, top), (), has) for top, has in notebooks.items()]
     return sorted(found, key=lambda item: item.path.as_posix())
 
 
@@ -94,8 +97,12 @@ def discover(start: Path) -> tuple[Path, list[Experiment]]:
     return top, experiments
 
 
-def experiment_at(folder: Path) -> Experiment:
-    """The experiment a folder named on the command line is, or a one-line error."""
+def experiment_at(folder: Path, look_deep_for_notebooks: bool = False) -> Experiment:
+    """The experiment a folder named on the command line is, or a one-line error.
+
+    Notebooks in sub-folders are searched for only when asked (--kernel): a big
+    clone is otherwise never walked.
+    """
     if not folder.is_dir():
         raise PapershelfError(f"{folder}: no such folder")
     names = sorted(os.listdir(folder))
@@ -107,4 +114,15 @@ def experiment_at(folder: Path) -> Experiment:
             "setup.cfg, Pipfile, environment.yml, notebook or script); add a requirements.txt "
             "or use 'mkexp new NAME'"
         )
-    return Experiment(folder, declarations, any(name.endswith(".ipynb") for name in code))
+    notebooks = any(name.endswith(".ipynb") for name in code)
+    if not notebooks and look_deep_for_notebooks:
+        notebooks = _deep(folder)
+    return Experiment(folder, declarations, notebooks)
+
+
+def _deep(folder: Path) -> bool:
+    for _, dirs, names in os.walk(folder):
+        dirs[:] = [name for name in dirs if name not in EXCLUDED_PARTS]
+        if any(name.endswith(".ipynb") for name in names):
+            return True
+    return False
