@@ -200,6 +200,21 @@ def test_check_passes_when_everything_resolves(
     assert not (study / EXPERIMENT / ".venv").exists()
 
 
+def test_check_needs_pip_in_the_interpreter_it_checks_for(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    assert mkexp_main([EXPERIMENT]) == 0
+    python = folder / ".venv" / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "pip"], check=True)
+    capsys.readouterr()
+    assert mkexp_main(["check", EXPERIMENT]) == 1
+    assert capsys.readouterr().err == (
+        f"mkexp: error: {python.relative_to(study)}: has no pip to check with; make the "
+        f"environment first (mkexp {EXPERIMENT}), then check again\n"
+    )
+
+
 def test_existing_environment_is_kept_unless_clear(
     study: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -212,6 +227,20 @@ def test_existing_environment_is_kept_unless_clear(
     assert mkexp_main([EXPERIMENT, "--clear"]) == 0
     assert not marker.exists()
     assert (study / EXPERIMENT / ".venv" / "pyvenv.cfg").exists()
+
+
+def test_clear_keeps_the_old_environment_when_the_new_one_fails(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    assert mkexp_main([EXPERIMENT]) == 0
+    (folder / ".venv" / "made-before").write_text("")
+    (folder / "requirements.txt").write_text("no-such-package\n", encoding="utf-8")
+    assert mkexp_main([EXPERIMENT, "--clear", "--install", "--installer", "pip"]) == 1
+    assert "kept the old environment" in capsys.readouterr().err
+    assert sorted(os.listdir(folder)) == [".venv", "requirements.txt"]
+    assert (folder / ".venv" / "made-before").exists()
+    assert listing(capsys)[EXPERIMENT]["state"] == "stale"
 
 
 @pytest.mark.parametrize("extra", [[], ["--clear"]])

@@ -40,6 +40,11 @@ def check(experiment: Experiment, python: Path, plan: InstallPlan | None = None)
     ok, message, resolved = _dry_run(python, plan.args)
     if ok:
         return CheckResult([], resolved)
+    if "No module named pip" in message:
+        raise PapershelfError(
+            f"{python}: has no pip to check with; make the environment first "
+            f"(mkexp {experiment.path}), then check again"
+        )
     singles = list(plan.requirements)
     if not singles:
         return CheckResult([f"{experiment.path}: {_summary(message)}"], [])

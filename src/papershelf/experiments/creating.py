@@ -23,6 +23,7 @@ from papershelf.experiments._git import git_ignores, git_toplevel
 from papershelf.experiments.checking import check
 from papershelf.experiments.declarations import InstallPlan, _read, install_plan, requested_python
 from papershelf.experiments.model import (
+    ENV_DIR,
     GITIGNORE_BLOCK,
     INCOMPLETE_NAME,
     LOCK_NAME,
@@ -33,6 +34,8 @@ from papershelf.experiments.model import (
 )
 from papershelf.experiments.state import declaration_digest, env_python, state_of
 from papershelf.interpreters import Interpreter, VersionSpec
+
+OLD_SUFFIX = ".mkexp-old"
 
 
 @dataclass
@@ -208,20 +211,33 @@ def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
                 _write_stamp(experiment, interpreters.pyvenv_cfg(env).get("executable", ""))
         return env
     interpreter = select_interpreter(experiment, options.python)
+    old = None
     if state is not State.NONE:
-        say(f"{experiment.path}: removing the old environment (--clear)")
-        shutil.rmtree(env)
+        # --clear: the old environment waits aside until the new one is complete
+        old = env.with_name(ENV_DIR + OLD_SUFFIX)
+        if os.path.lexists(old):
+            shutil.rmtree(old)  # ours, left by a killed run
+        env.rename(old)
     lock = experiment.path / LOCK_NAME
     undo = [env] if not options.install or os.path.lexists(lock) else [env, lock]
-    with removed_on_failure(*undo):
-        say(
-            f"{experiment.path}: creating .venv with Python "
-            f"{interpreters.format_version(interpreter.version)} ({interpreter.path})"
-        )
-        create_env(env, interpreter, experiment.name)
-        _populate(experiment, options, say)
-        _write_stamp(experiment, str(interpreter.path))
-        (env / INCOMPLETE_NAME).unlink()
+    try:
+        with removed_on_failure(*undo):
+            say(
+                f"{experiment.path}: creating .venv with Python "
+                f"{interpreters.format_version(interpreter.version)} ({interpreter.path})"
+            )
+            create_env(env, interpreter, experiment.name)
+            _populate(experiment, options, say)
+            _write_stamp(experiment, str(interpreter.path))
+            (env / INCOMPLETE_NAME).unlink()
+    except BaseException:
+        if old is not None:
+            old.rename(env)
+            say(f"{experiment.path}: kept the old environment")
+        raise
+    if old is not None:
+        shutil.rmtree(old)
+        say(f"{experiment.path}: removed the old environment (--clear)")
     return env
 
 
