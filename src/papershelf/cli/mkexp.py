@@ -24,7 +24,7 @@ def _say(message: str) -> None:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("targets", nargs=-1)
+@click.argument("targets", nargs=-1, metavar="[new NAME | check FOLDER... | FOLDER...]")
 @click.option("--list", "list_", is_flag=True, help="List experiments and their environments.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="--list output."

@@ -111,7 +111,8 @@ def _run_step(command: Sequence[str], where: Path) -> str:
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         last = lines[-1] if lines else f"exit code {result.returncode}"
-        raise PapershelfError(f"{where}: {Path(command[0]).name} {command[1:3]} failed: {last}")
+        step = " ".join([Path(command[0]).name, *command[1:3]])
+        raise PapershelfError(f"{where}: {step} failed: {last}")
     return result.stdout
 
 
