@@ -292,6 +292,10 @@ def test_old_style_volumes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert [v.name for v in volumes] == ["old.rar", "old.r00", "old.r01"]
     assert run(capsys, str(volumes[0]), "--dest", str(tmp_path / "out"))[0] == 0
     assert contents(tmp_path / "out") == {"old/a.bin": data}
+    code, _out, err = run(capsys, str(volumes[1]), "--dest", str(tmp_path / "o2"))
+    assert code == 1
+    assert "not the first volume" in err
+    assert not (tmp_path / "o2").exists()
 
 
 @pytest.mark.parametrize("backend", RAR_BACKENDS)
