@@ -17,6 +17,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import py7zr
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -309,10 +310,22 @@ def test_rar_side_by_side_are_not_glued(tmp_path: Path, capsys: pytest.CaptureFi
     assert contents(tmp_path / "out") == {"paper4/a": b"4", "paper5/a": b"5"}
 
 
-@pytest.mark.parametrize("kind", ["zip", "tar", *[f"rar-{b}" for b in RAR_BACKENDS]])
+@pytest.mark.parametrize("kind", ["zip", "tar", "7z-7zz", "7z-py7zr",
+                                  *[f"rar-{b}" for b in RAR_BACKENDS]])
 def test_safe_links_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                              kind: str) -> None:
-    if kind == "zip":
+    if kind.startswith("7z"):
+        source = tmp_path / "src"
+        (source / "top/doc").mkdir(parents=True)
+        (source / "top/doc/a.txt").write_bytes(b"a")
+        (source / "top/latest").symlink_to("doc/a.txt")
+        archive = tmp_path / "a.7z"
+        with py7zr.SevenZipFile(archive, "w") as out:
+            out.write(source / "top/doc/a.txt", "top/doc/a.txt")
+            out.write(source / "top/latest", "top/latest")
+        shutil.rmtree(source)
+        args = ["--backend", kind.split("-")[1]]
+    elif kind == "zip":
         archive = make_zip(tmp_path / "a.zip", {"top/doc/a.txt": b"a"},
                            symlinks={"top/latest": "doc/a.txt"})
         args: list[str] = []
@@ -329,7 +342,7 @@ def test_safe_links_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"), *args)
     assert (code, err) == (0, "")
     assert os.readlink(tmp_path / "out/top/latest") == "doc/a.txt"
-    if kind != "zip":
+    if kind == "tar" or kind.startswith("rar"):
         assert (tmp_path / "out/top/copy").read_bytes() == b"a"
 
 
