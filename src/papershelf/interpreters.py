@@ -8,6 +8,7 @@ uv-managed Pythons, would be missed.
 from __future__ import annotations
 
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -171,10 +172,21 @@ def find_interpreters(env: Mapping[str, str] | None = None) -> list[Interpreter]
 
 
 def current_interpreter() -> Interpreter:
-    """The Python papershelf runs on (its base, when papershelf runs from a venv)."""
-    base = getattr(sys, "_base_executable", "") or sys.executable
-    path = Path(base) if base and os.path.exists(base) else Path(sys.executable)
-    return Interpreter(path, tuple(sys.version_info[:3]), sys.implementation.name.capitalize())
+    """The Python papershelf runs on: its base installation, when running from a venv.
+
+    The base, not the venv's python: it is what a new environment should point
+    at, and it has pip for ``mkexp check``.
+    """
+    major, minor = sys.version_info[:2]
+    base = Path(sys.base_prefix) / "bin"
+    candidates = [
+        base / f"python{major}.{minor}",
+        base / f"python{major}",
+        Path(getattr(sys, "_base_executable", "") or sys.executable),
+        Path(sys.executable),
+    ]
+    path = next(candidate for candidate in candidates if candidate.is_file())
+    return Interpreter(path, tuple(sys.version_info[:3]), platform.python_implementation())
 
 
 def query_interpreter(path: Path) -> Interpreter:
