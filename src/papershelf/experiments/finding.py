@@ -10,6 +10,7 @@ from papershelf.errors import PapershelfError
 from papershelf.experiments._git import git_files, git_toplevel
 from papershelf.experiments.model import (
     EXCLUDED_PARTS,
+    VERSION_FILES,
     Experiment,
     is_code,
     is_declaration,
@@ -35,10 +36,14 @@ def experiments_in_files(root: Path, files: Iterable[str]) -> list[Experiment]:
     declared: dict[str, list[str]] = {}
     code: dict[str, bool] = {}
     environments: list[str] = []
+    versions: dict[str, list[str]] = {}
     for path in files:
         folder, _, name = path.rpartition("/")
         if name == "pyvenv.cfg":
             environments.append(folder + "/")
+            continue
+        if name in VERSION_FILES:
+            versions.setdefault(folder, []).append(name)
             continue
         declaration = is_declaration(name)
         if not declaration and not is_code(name):
@@ -71,11 +76,19 @@ def experiments_in_files(root: Path, files: Iterable[str]) -> list[Experiment]:
         owner = owners[-1] if owners and owners[-1] in declared else (owners or [folder])[0]
         notebooks[owner] = notebooks.get(owner, False) or code[folder]
     found = [
-        Experiment(_join(root, folder), tuple(sorted(names)), notebooks.pop(folder, False))
+        Experiment(
+            _join(root, folder),
+            tuple(sorted(names)),
+            notebooks.pop(folder, False),
+            tuple(versions.get(folder, ())),
+        )
         for folder, names in declared.items()
         if not inside_env(folder)
     ]
-    found += [Experiment(_join(root, top), (), has) for top, has in notebooks.items()]
+    found += [
+        Experiment(_join(root, top), (), has, tuple(versions.get(top, ())))
+        for top, has in notebooks.items()
+    ]
     return sorted(found, key=lambda item: item.path.as_posix())
 
 

@@ -15,6 +15,10 @@ DECLARATION_NAMES = frozenset(
     {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "environment.yaml"}
 )
 VERSION_FILES = (".python-version", "runtime.txt")
+# declarations that may name a Python version (requires-python, python_requires, python=)
+VERSION_DECLARATIONS = frozenset(
+    {"pyproject.toml", "setup.py", "setup.cfg", "environment.yml", "environment.yaml"}
+)
 EXCLUDED_PARTS = frozenset(
     {ENV_DIR, "site-packages", "node_modules", ".git", "__pycache__", ".ipynb_checkpoints"}
 )
@@ -55,6 +59,8 @@ class Experiment:
     path: Path
     declarations: tuple[str, ...]
     notebooks: bool
+    # .python-version / runtime.txt present; None when not known (then the files are read)
+    version_files: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:

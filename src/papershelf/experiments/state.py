@@ -15,6 +15,7 @@ from papershelf.experiments.finding import discover
 from papershelf.experiments.model import (
     INCOMPLETE_NAME,
     STAMP_NAME,
+    VERSION_DECLARATIONS,
     VERSION_FILES,
     Experiment,
     State,
@@ -67,6 +68,10 @@ def python_label(experiment: Experiment, state: State) -> str:
         cfg = interpreters.pyvenv_cfg(experiment.env)
         version = cfg.get("version_info") or cfg.get("version") or "?"
         return ".".join(version.split(".")[:3])
+    if experiment.version_files == () and VERSION_DECLARATIONS.isdisjoint(
+        experiment.declarations
+    ):
+        return "-"  # known from the file list: nothing to read
     try:
         spec = requested_python(experiment.path)
     except PapershelfError:
@@ -86,6 +91,6 @@ def list_rows(start: Path) -> list[Row]:
     rows = []
     for experiment in experiments:
         state = state_of(experiment)
-        relative = experiment.path.relative_to(top).as_posix() if experiment.path != top else "."
+        relative = os.path.relpath(experiment.path, top).replace(os.sep, "/")
         rows.append(Row(experiment, relative, state, python_label(experiment, state)))
     return rows
