@@ -198,9 +198,13 @@ def install_cases(wheels: Path) -> dict[str, Case]:
     }
 
 
-def build_list_repo(files: int) -> Path:
-    """A repository whose index holds ``files`` entries; only the index, for speed."""
-    root = WORK / f"list-repo-{files}"
+def build_list_repo(files: int, scripts_everywhere: bool = False) -> Path:
+    """A repository whose index holds ``files`` entries; only the index, for speed.
+
+    With ``scripts_everywhere`` every folder of papers also holds a script and a
+    notebook, so each is a loose experiment: the worst case for --list.
+    """
+    root = WORK / f"list-repo-{files}{'-scripts' if scripts_everywhere else ''}"
     if root.exists():
         return root
     root.mkdir(parents=True)
@@ -209,7 +213,9 @@ def build_list_repo(files: int) -> Path:
         ["git", "hash-object", "-w", "--stdin"], cwd=root, input=b"x\n", capture_output=True,
         check=True,
     ).stdout.decode().strip()
-    kinds = (".pdf", ".md", " Статья.pdf", ".json", ".png", ".txt")
+    kinds: tuple[str, ...] = (".pdf", ".md", " Статья.pdf", ".json", ".png", ".txt")
+    if scripts_everywhere:
+        kinds += (".py", ".ipynb")
     lines = []
     for index in range(files):
         section, topic = index % 9, index // 500
@@ -230,15 +236,23 @@ def build_list_repo(files: int) -> Path:
 
 def list_cases(files: int) -> dict[str, Case]:
     root = build_list_repo(files)
+    worst = build_list_repo(files, scripts_everywhere=True)
     env = dict(os.environ)
 
     def mkexp_list() -> None:
         run([tool("mkexp"), "--list"], env, cwd=root)
 
+    def mkexp_list_worst() -> None:
+        run([tool("mkexp"), "--list"], env, cwd=worst)
+
     def git_ls_files() -> None:
         run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"], env, cwd=root)
 
-    return {f"mkexp --list ({files:,} files)": mkexp_list, "git ls-files alone": git_ls_files}
+    return {
+        f"mkexp --list ({files:,} files)": mkexp_list,
+        f"mkexp --list ({files:,} files, a script in every folder)": mkexp_list_worst,
+        "git ls-files alone": git_ls_files,
+    }
 
 
 SLOW = ("python -m venv",)  # 30 s a run: no warm-up, it has no cache to fill
