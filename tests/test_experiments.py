@@ -249,7 +249,8 @@ def test_choosing_an_impossible_python_lists_what_was_found() -> None:
 def test_requirement_lines_keep_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "base.txt").write_text("alpha\n", encoding="utf-8")
     (tmp_path / "requirements.txt").write_text(
-        "# header\n--find-links wheels\nbeta>=1.0  # comment\n\ngamma \\\n  ==1.0\n-r base.txt\n",
+        "# header\n--find-links wheels\nbeta>=1.0  # comment\n\ngamma \\\n  ==1.0\n-r base.txt\n"
+        "delta==2.0 --hash=sha256:00\n",
         encoding="utf-8",
     )
     lines = experiments.requirement_lines(tmp_path / "requirements.txt")
@@ -257,6 +258,7 @@ def test_requirement_lines_keep_file_and_line(tmp_path: Path) -> None:
         ("beta>=1.0", "requirements.txt", 3),
         ("gamma ==1.0", "requirements.txt", 5),
         ("alpha", "base.txt", 1),
+        ("delta==2.0", "requirements.txt", 8),
     ]
 
 

@@ -212,6 +212,9 @@ def install_plan(experiment: Experiment) -> InstallPlan:
     from_files = len(plan.requirements)
     if "pyproject.toml" in names:
         plan.requirements += _pyproject_requirements(experiment.path / "pyproject.toml")
+        tool = (_toml(experiment.path / "pyproject.toml") or {}).get("tool")
+        if isinstance(tool, dict) and "poetry" in tool:
+            plan.notes.append("pyproject.toml: Poetry dependencies are not read (poetry install)")
     if "Pipfile" in names:
         plan.requirements += _pipfile_requirements(experiment.path / "Pipfile")
     for conda_name in ("environment.yml", "environment.yaml"):
@@ -264,7 +267,8 @@ def requirement_lines(path: Path, seen: set[Path] | None = None) -> list[Require
         if include:
             found += requirement_lines(path.parent / include.group(1), seen)
         elif not line.startswith("-"):
-            found.append(Requirement(line, path, start))
+            # per-requirement options (--hash=...) belong to the file, not the requirement
+            found.append(Requirement(line.split(" --", 1)[0], path, start))
     return found
 
 
