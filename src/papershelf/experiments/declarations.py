@@ -179,14 +179,6 @@ class Requirement(NamedTuple):
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
-    @property
-    def name(self) -> str:
-        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", self.text)
-        return _normalize(match.group(1)) if match else self.text
-
-
-def _normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass

@@ -38,20 +38,18 @@ def is_code(name: str) -> bool:
 
 
 class State(str, enum.Enum):
+    """An experiment's environment as --list shows it.
+
+    stale: the declaration changed since the environment was made; broken: its
+    interpreter is gone or its creation was killed; foreign: a .venv that is not
+    a virtual environment, which mkexp never touches.
+    """
+
     NONE = "none"
     READY = "ready"
     STALE = "stale"
     BROKEN = "broken"
     FOREIGN = "foreign"
-
-
-STATE_HELP = {
-    State.NONE: "no environment yet",
-    State.READY: "environment up to date",
-    State.STALE: "the declaration changed since the environment was made",
-    State.BROKEN: "the environment's interpreter is gone, or its creation was interrupted",
-    State.FOREIGN: ".venv exists but is not a virtual environment; mkexp leaves it alone",
-}
 
 
 @dataclass(frozen=True)
