@@ -102,6 +102,22 @@ def test_gitignore_is_left_alone_when_git_already_ignores_venv(study: Path) -> N
     assert (study / ".gitignore").read_text(encoding="utf-8") == "**/.venv\n"
 
 
+def test_gitignore_is_never_given_a_second_venv_line(study: Path) -> None:
+    (study / ".gitignore").write_text(".venv/\n!Код & опыты/UltraChat/.venv\n", encoding="utf-8")
+    assert mkexp_main([EXPERIMENT]) == 0
+    assert (study / ".gitignore").read_text(encoding="utf-8") == (
+        ".venv/\n!Код & опыты/UltraChat/.venv\n"
+    )
+
+
+def test_list_names_a_root_experiment_dot(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (study / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.9"\n')
+    rows = listing(capsys)
+    assert rows["."]["declarations"] == ["pyproject.toml"]
+    assert rows["."]["python"] == ">=3.9 (pyproject.toml)"
+    assert rows[EXPERIMENT]["state"] == "none"
+
+
 def test_list_shows_every_state(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("ready", "stale", "broken", "foreign"):
         (study / name).mkdir()
