@@ -231,3 +231,39 @@ def add_gitmodules_entry(root: Path, name: str, path: str, url: str) -> None:
     """Write ``submodule.<name>.path`` and ``.url`` into ``.gitmodules``."""
     _run(["config", "--file", ".gitmodules", f"submodule.{name}.path", path], root)
     _run(["config", "--file", ".gitmodules", f"submodule.{name}.url", url], root)
+
+
+def work_tree_files(top: Path, skip_parts: frozenset[str] = frozenset()) -> list[str]:
+    """Tracked and untracked, not ignored, files under a work tree (posix, relative).
+
+    A nested clone (``git ls-files -o`` shows it as ``dir/``) and a checked-out
+    submodule are listed by their own git; folders with a part in ``skip_parts``
+    (``.venv``, ``node_modules`` …) are not entered.
+    """
+    out = _run(["ls-files", "-z", "-c", "-o", "--exclude-standard"], top)
+    files: list[str] = []
+    for path in out.decode("utf-8", "surrogateescape").split("\0"):
+        if not path:
+            continue
+        if path.endswith("/"):
+            if skip_parts.isdisjoint(path.split("/")):
+                files.extend(path + inner for inner in work_tree_files(top / path, skip_parts))
+        else:
+            files.append(path)
+    if ".gitmodules" in files:
+        for submodule in gitmodules_paths(top):
+            if (top / submodule / ".git").exists():
+                inner_files = work_tree_files(top / submodule, skip_parts)
+                files.extend(f"{submodule}/{inner}" for inner in inner_files)
+    return files
+
+
+def is_ignored(root: Path, relative: str) -> bool:
+    """Whether git ignores ``relative`` (a trailing ``/`` asks about a folder)."""
+    return bool(ignored(root, [relative]))
+
+
+def git_path(root: Path, name: str) -> Path:
+    """Where git keeps ``name`` (``info/exclude`` …), worktrees included."""
+    out = _run(["rev-parse", "--git-path", name], root).decode("utf-8", "surrogateescape")
+    return root / out.rstrip("\n")

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+from papershelf import gitfiles
 from papershelf.archive.model import ArchiveError
-
-
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd,
-                          capture_output=True, text=True, check=False,
-                          stdin=subprocess.DEVNULL)
 
 
 def _existing_ancestor(path: Path) -> Path:
@@ -25,13 +19,7 @@ def work_tree_of(path: Path) -> Path | None:
     anchor = _existing_ancestor(path)
     if not anchor.is_dir():
         anchor = anchor.parent
-    try:
-        result = _git(anchor, "rev-parse", "--show-toplevel")
-    except OSError:
-        return None
-    if result.returncode != 0 or not result.stdout.strip():
-        return None
-    return Path(result.stdout.strip())
+    return gitfiles.repository_root(anchor)
 
 
 def guard(dest: Path, explicit: bool) -> str | None:
@@ -42,12 +30,12 @@ def guard(dest: Path, explicit: bool) -> str | None:
     rel = dest.resolve().relative_to(top.resolve()).as_posix()
     if rel == "." or rel.split("/")[0] == ".git":
         raise ArchiveError(f"{dest}: cannot extract into the repository root or .git")
-    if _git(top, "check-ignore", "-q", "--no-index", f"{rel}/").returncode == 0:
+    if gitfiles.is_ignored(top, f"{rel}/"):
         return None
     if not explicit:
         raise ArchiveError(f"{dest}: inside the git work tree {top} and not ignored; "
                            "choose --dest outside it")
-    exclude = Path(top, _git(top, "rev-parse", "--git-path", "info/exclude").stdout.strip())
+    exclude = gitfiles.git_path(top, "info/exclude")
     exclude.parent.mkdir(parents=True, exist_ok=True)
     line = f"/{rel}/\n"
     old = exclude.read_text(encoding="utf-8") if exclude.exists() else ""

@@ -19,7 +19,6 @@ from types import FrameType
 
 from papershelf import interpreters
 from papershelf.errors import PapershelfError
-from papershelf.experiments._git import git_ignores, git_toplevel
 from papershelf.experiments.checking import check
 from papershelf.experiments.declarations import InstallPlan, _read, install_plan, requested_python
 from papershelf.experiments.model import (
@@ -33,6 +32,7 @@ from papershelf.experiments.model import (
     State,
 )
 from papershelf.experiments.state import declaration_digest, env_python, state_of
+from papershelf.gitfiles import is_ignored, repository_root
 from papershelf.interpreters import Interpreter, VersionSpec
 
 OLD_SUFFIX = ".mkexp-old"
@@ -317,12 +317,12 @@ def _describe(plan: InstallPlan) -> str:
 
 def ensure_ignored(env: Path) -> Path | None:
     """Add '.venv/' to the top-level .gitignore once, unless git already ignores env."""
-    top = git_toplevel(env.parent)
+    top = repository_root(env.parent)
     if top is None:
         return None
     # No trailing slash: virtualenv's own '.venv/.gitignore' ('*') would match 'env/'.
     relative = os.path.relpath(env.absolute(), top).replace(os.sep, "/")
-    if git_ignores(top, relative):
+    if is_ignored(top, relative):
         return None
     gitignore = top / ".gitignore"
     text = _read(gitignore) or ""

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from papershelf.errors import PapershelfError
-from papershelf.experiments._git import git_files, git_toplevel
 from papershelf.experiments.model import (
     EXCLUDED_PARTS,
     VERSION_FILES,
@@ -15,6 +14,7 @@ from papershelf.experiments.model import (
     is_code,
     is_declaration,
 )
+from papershelf.gitfiles import repository_root, work_tree_files
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -98,10 +98,10 @@ def _join(root: Path, folder: str) -> Path:
 
 def discover(start: Path) -> tuple[Path, list[Experiment]]:
     """Experiments in the git work tree holding ``start`` (or under it, outside git)."""
-    top = git_toplevel(start)
+    top = repository_root(start)
     if top is None:
         return start, experiments_in_files(start, _walk_files(start))
-    experiments = experiments_in_files(top, git_files(top))
+    experiments = experiments_in_files(top, work_tree_files(top, EXCLUDED_PARTS))
     start_resolved = start.resolve()
     if start_resolved != top.resolve():
         experiments = [
