@@ -577,3 +577,15 @@ def test_readme_documents_the_limits_and_options() -> None:
         for option in getattr(param, "opts", []):
             if option.startswith("--"):
                 assert f"`{option}" in section, option
+
+
+def test_no_argument_outside_git_asks_for_archives(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_zip(tmp_path / "материалы.zip", FILES)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "--dest", str(tmp_path / "out"))
+    assert code == 1
+    assert out == ""
+    assert err == "papershelf: error: not in a git repository; name the archives to extract\n"
+    assert not (tmp_path / "out").exists()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,26 +61,12 @@ def _bar(label: str, total: int) -> Iterator[Progress]:
 
 def archives_in_repository() -> list[Path]:
     """What repo-check reports as archive-in-git, as paths from the current folder."""
-    try:
-        from papershelf.engine import run_check
-    except ImportError:
-        return _archives_by_git()
+    from papershelf.engine import run_check
+
     result = run_check(Path.cwd(), only={"archive-in-git"})
-    return [result.root / f.path for f in result.findings if f.rule == "archive-in-git"]
-
-
-def _archives_by_git() -> list[Path]:
-    from papershelf import magic
-
-    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
-                         text=True, check=False)
-    if top.returncode != 0:
+    if not result.in_git:
         raise PapershelfError("not in a git repository; name the archives to extract")
-    root = Path(top.stdout.strip())
-    listed = subprocess.run(["git", "-c", "core.quotePath=false", "ls-files", "-z"], cwd=root,
-                            capture_output=True, check=True).stdout
-    paths = [root / os.fsdecode(p) for p in listed.split(b"\0") if p]
-    return [p for p in paths if magic.sniff_file(p) is not None]
+    return [result.root / f.path for f in result.findings if f.rule == "archive-in-git"]
 
 
 def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool, dict[str, Any]]:
