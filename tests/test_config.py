@@ -46,6 +46,21 @@ def test_unknown_rule_in_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture
     assert line.startswith("repo-check: error: pyproject.toml:4: unknown rule 'no-such-rule'")
 
 
+def test_errors_name_the_line_when_the_parse_came_from_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, ".papershelf.toml": 'root = ""\n'})
+    assert repo_check_main([str(repo)]) == 0
+    assert (repo / ".git" / "papershelf" / "toml.v1").is_file()
+    (repo / ".papershelf.toml").write_text('root = ""\n\nsevertiy = "x"\n')
+    capsys.readouterr()
+    for _ in range(2):  # parsed afresh, then from the cache
+        assert repo_check_main([str(repo)]) == 2
+        assert capsys.readouterr().err.startswith(
+            "repo-check: error: .papershelf.toml:3: unknown key 'severtiy'"
+        )
+
+
 def test_bad_severity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = '[rules.large-file]\nseverity = "fatal"\n'
     line = check_error(tmp_path, capsys, ".papershelf.toml", text)

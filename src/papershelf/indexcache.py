@@ -49,7 +49,7 @@ class IndexFacts:
         if self.changed and self.cache_file is not None and self.stamp is not None:
             record = (VERSION, self.stamp, self.special, sorted(self.empty), self.notable,
                       self.files, self.derived)
-            _store(self.cache_file, record)
+            store(self.cache_file, record)
             self.changed = False
 
 
@@ -68,7 +68,8 @@ def _load(path: Path) -> Any:
         return None
 
 
-def _store(path: Path, value: Any) -> None:
+def store(path: Path, value: Any) -> None:
+    """Write ``value`` atomically; a read-only repository just goes without the cache."""
     try:
         path.parent.mkdir(exist_ok=True)
         import tempfile
@@ -185,7 +186,7 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
             notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}
             # One joined string: marshal writes it in a blink, a set of 100,000 slowly.
             width = len(shas[0]) if shas else 40
-            _store(cache_dir / BLOBS_FILE, (width, "".join(known), notable_blobs))
+            store(cache_dir / BLOBS_FILE, (width, "".join(known), notable_blobs))
     return facts
 
 

@@ -7,6 +7,7 @@ extends rule sets and tunes severity, options and ignores.
 
 from __future__ import annotations
 
+import marshal
 import re
 import sys
 from collections.abc import Mapping
@@ -17,12 +18,8 @@ from typing import Any, NamedTuple
 from papershelf.errors import ConfigError
 from papershelf.findings import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 DEFAULT_EXTENDS = ("ai-papers-plan", "hygiene")
+PARSED_CACHE = "toml.v1"
 SEVERITIES = ("error", "warning", "info", "off")
 CONFIG_KEYS = {"extends", "root", "plan", "ignore", "rules"}
 RULESET_KEYS = {"ruleset", "section", "path", "paper", "rules"}
@@ -96,15 +93,75 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
-def _parse_toml(path: Path, display: str) -> tuple[dict[str, Any], str]:
+class ParsedCache:
+    """Parsed TOML by file identity (path, mtime, size), kept in git's directory.
+
+    The shipped rule sets are the same TOML on every run; reading their parsed
+    form back is cheaper than importing a parser and parsing them again.
+    """
+
+    def __init__(self, cache_file: Path | None) -> None:
+        self.cache_file = cache_file
+        self.table: dict[str, Any] = {}
+        self.changed = False
+        if cache_file is not None:
+            try:
+                loaded = marshal.loads(cache_file.read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                loaded = None
+            if isinstance(loaded, dict):
+                self.table = loaded
+
+    @staticmethod
+    def _identity(path: Path) -> tuple[int, ...] | None:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+    def get(self, path: Path) -> dict[str, Any] | None:
+        entry = self.table.get(str(path))
+        if entry is not None and entry[0] == self._identity(path):
+            data: dict[str, Any] = entry[1]
+            return data
+        return None
+
+    def put(self, path: Path, data: dict[str, Any]) -> None:
+        if self.cache_file is not None:
+            self.table[str(path)] = (self._identity(path), data)
+            self.changed = True
+
+    def save(self) -> None:
+        if self.changed and self.cache_file is not None:
+            from papershelf.indexcache import store
+
+            store(self.cache_file, self.table)
+            self.changed = False
+
+
+def _parse_toml(
+    path: Path, display: str, cache: ParsedCache | None = None
+) -> tuple[dict[str, Any], str | None]:
+    """The parsed file and its text (None when it came from the cache: read on error)."""
+    cached = cache.get(path) if cache is not None else None
+    if cached is not None:
+        return cached, None
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(display, f"cannot read: {error.strerror}") from error
     except UnicodeDecodeError as error:
         raise ConfigError(display, "not UTF-8 text") from error
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
-        return tomllib.loads(text), text
+        data = tomllib.loads(text)
+        if cache is not None:
+            cache.put(path, data)
+        return data, text
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
@@ -120,13 +177,18 @@ def _parse_toml(path: Path, display: str) -> tuple[dict[str, Any], str]:
 class _Source:
     """One TOML table being read, so every error can name its file and line."""
 
-    def __init__(self, display: str, text: str, base: Path) -> None:
+    def __init__(
+        self, display: str, text: str | None, base: Path, path: Path | None = None
+    ) -> None:
         self.display = display
         self.text = text
         self.base = base
+        self.path = path
 
     def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(self.display, message, _line_of(self.text, key))
+        if self.text is None and self.path is not None:  # parsed form came from the cache
+            self.text = self.path.read_text(encoding="utf-8", errors="replace")
+        return ConfigError(self.display, message, _line_of(self.text or "", key))
 
     def string_list(self, table: Mapping[str, Any], key: str) -> list[str]:
         value = table.get(key, [])
@@ -161,8 +223,11 @@ class _Source:
 
 
 class _Loader:
-    def __init__(self, known_rules: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(
+        self, known_rules: Mapping[str, Mapping[str, Any]], cache: ParsedCache | None = None
+    ) -> None:
         self.known_rules = known_rules  # slug -> default options
+        self.cache = cache
         self.config = Config()
         self.loading: list[str] = []
 
@@ -185,8 +250,8 @@ class _Loader:
         if str(path) in self.config.sources:
             return
         self.loading.append(str(path))
-        data, text = _parse_toml(path, str(path))
-        inner = _Source(str(path), text, path.parent)
+        data, text = _parse_toml(path, str(path), self.cache)
+        inner = _Source(str(path), text, path.parent, path)
         inner.check_keys(data, RULESET_KEYS, "a rule set")
         header = data.get("ruleset", {})
         inner.check_keys(header, {"name", "description", "extends", "plan-files"}, "[ruleset]")
@@ -299,16 +364,33 @@ def load(
     root: Path,
     known_rules: Mapping[str, Mapping[str, Any]],
     config_file: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> Config:
-    """The effective configuration for a repository (shipped defaults when it has none)."""
-    loader = _Loader(known_rules)
+    """The effective configuration for a repository (shipped defaults when it has none).
+
+    With ``cache_dir``, parsed TOML is kept there between runs.
+    """
+    cache = ParsedCache(cache_dir / PARSED_CACHE if cache_dir is not None else None)
+    try:
+        return _load(root, known_rules, config_file, cache)
+    finally:
+        cache.save()  # what parsed is kept even when the configuration has a mistake
+
+
+def _load(
+    root: Path,
+    known_rules: Mapping[str, Mapping[str, Any]],
+    config_file: Path | None,
+    cache: ParsedCache,
+) -> Config:
+    loader = _Loader(known_rules, cache)
     config_file = config_file or find_config_file(root)
     table: dict[str, Any] = {}
     source = _Source("<defaults>", "", root)
     if config_file is not None:
         display = _display(config_file, root)
-        data, text = _parse_toml(config_file, display)
-        source = _Source(display, text, config_file.parent)
+        data, text = _parse_toml(config_file, display, cache)
+        source = _Source(display, text, config_file.parent, config_file)
         if config_file.name == "pyproject.toml":
             table = data.get("tool", {}).get("papershelf", {})
         else:

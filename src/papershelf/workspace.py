@@ -25,7 +25,8 @@ def load(start: Path, config_file: Path | None = None, use_cache: bool = True) -
 
     repository = gitfiles.find_repository(start)
     root = repository.root if repository else start.resolve()
-    config = plan.load(root, known_rule_options(), config_file)
+    cache_dir = repository.git_dir / "papershelf" if repository and use_cache else None
+    config = plan.load(root, known_rule_options(), config_file, cache_dir)
     if repository is not None:
         snap = snapshot.from_git(repository, use_cache=use_cache)
     else:

@@ -128,7 +128,7 @@ def rules_markdown() -> str:
         )
     lines.append("")
     for rule in RULES.values():
-        lines.append(f"### `{rule.slug}` ({rule.code})")
+        lines.append(f"#### `{rule.slug}` ({rule.code})")
         lines.append("")
         lines.append(" ".join(rule.doc.split()) if rule.doc else rule.description)
         lines.append("")

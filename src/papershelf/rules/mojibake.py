@@ -11,16 +11,22 @@ are examined, found with one regex pass over all paths.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from papershelf.findings import Finding, Severity
-from papershelf.mojibake_repair import SUSPECT, Repair, repair
 from papershelf.rules.base import Context, Rule
 from papershelf.rules.portable_name import all_paths_text
+
+if TYPE_CHECKING:
+    from papershelf.mojibake_repair import Repair
 
 
 def broken_names(text: str) -> dict[str, tuple[str, Repair]]:
     """``top-most mojibake path -> (its repaired path, the repair)`` over ``\\0``-joined paths."""
+    from papershelf.mojibake_repair import SUSPECT, repair  # its code-page tables cost ms
+
     found: dict[str, tuple[str, Repair]] = {}
     clean: set[str] = set()
     position = 0
@@ -48,6 +54,8 @@ def broken_names(text: str) -> dict[str, tuple[str, Repair]]:
 
 def plan_repair(text: str) -> tuple[Repair, int] | None:
     """The plan text's repair and the first line it changes."""
+    from papershelf.mojibake_repair import repair
+
     fixed = repair(text)
     if fixed is None:
         return None
@@ -75,16 +83,25 @@ def check(ctx: Context) -> Iterator[Finding]:
         )
     plan_file, text = ctx.layout.plan_file, ctx.layout.plan_text
     if plan_file and text:
-        found = plan_repair(text)
+        # Keyed by the text's checksum: kept while neither the index nor the plan changes.
+        key = f"mojibake-plan:{len(text)}:{zlib.crc32(text.encode('utf-8', 'surrogateescape'))}"
+        found = ctx.snapshot.memo(key, lambda: _plan_finding(text), persist=True)
         if found is not None:
-            fixed, line = found
-            first = fixed.text.splitlines()[line - 1].strip()
+            line, description, first = found
             yield RULE.finding(
                 plan_file,
-                f"the plan's text is mojibake ({fixed.description}); this line reads: {first}",
+                f"the plan's text is mojibake ({description}); this line reads: {first}",
                 hint="repo-check --fix rewrites the file with the repaired text",
                 line=line,
             )
+
+
+def _plan_finding(text: str) -> tuple[int, str, str] | None:
+    found = plan_repair(text)
+    if found is None:
+        return None
+    fixed, line = found
+    return line, fixed.description, fixed.text.splitlines()[line - 1].strip()
 
 
 RULE = Rule(
