@@ -7,22 +7,21 @@ Rules only say what they found; the engine decides how much it matters
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from papershelf import workspace
 from papershelf.findings import Finding
 from papershelf.rules import RULES, Context
 
 
-@dataclass
-class CheckResult:
+class CheckResult(NamedTuple):
     root: Path
     in_git: bool
     plan_root: str | None
     plan_file: str | None
     findings: list[Finding]
-    skipped: list[str] = field(default_factory=list)  # rules that need git, outside git
+    skipped: list[str]  # rules that need git, skipped outside git
     config_file: str | None = None
 
 

@@ -6,14 +6,13 @@ does not return; this loads it the same way, once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from papershelf import gitfiles, layout, plan, snapshot
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(NamedTuple):
     root: Path
     snapshot: snapshot.Snapshot
     config: plan.Config
