@@ -22,7 +22,7 @@ from typing import Any
 from papershelf import gitfiles, magic
 
 VERSION = 1
-FACTS_FILE = "index-facts.v1"
+FACTS_FILE = "index-facts.v2"
 BLOBS_FILE = "blobs.v2"
 # Blobs at least this large are remembered with their size; large-file limits
 # below it fall back to asking git for every size.
@@ -47,9 +47,10 @@ class IndexFacts:
     def save(self) -> None:
         """Write the facts (and what was derived from them) for the next run."""
         if self.changed and self.cache_file is not None and self.stamp is not None:
-            record = (VERSION, self.stamp, self.special, sorted(self.empty), self.notable,
-                      self.files, self.derived)
-            store(self.cache_file, record)
+            # The header alone tells a stale file, so a changed index never reads the body.
+            header = (VERSION, self.stamp)
+            body = (self.special, sorted(self.empty), self.notable, self.files, self.derived)
+            store(self.cache_file, header, body)
             self.changed = False
 
 
@@ -68,15 +69,17 @@ def _load(path: Path) -> Any:
         return None
 
 
-def store(path: Path, value: Any) -> None:
-    """Write ``value`` atomically; a read-only repository just goes without the cache."""
+def store(path: Path, *values: Any) -> None:
+    """Write ``values`` one after another, atomically; a read-only repository just goes
+    without the cache."""
     try:
         path.parent.mkdir(exist_ok=True)
         import tempfile
 
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "wb") as stream:
-            marshal.dump(value, stream)
+            for value in values:
+                stream.write(marshal.dumps(value))
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only repository is still checked, just not faster next time
@@ -96,6 +99,18 @@ def _work_tree_head(path: str, size: int) -> bytes:
         return b""
     finally:
         os.close(descriptor)
+
+
+def _load_facts(path: Path, header: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The facts' body when the file's header matches, else None (the body unread)."""
+    try:
+        with open(path, "rb") as stream:
+            if marshal.load(stream) != header:
+                return None
+            body = marshal.load(stream)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return body if isinstance(body, tuple) and len(body) == 5 else None
 
 
 def _load_blobs(path: Path) -> tuple[set[str], dict[str, BlobInfo]]:
@@ -158,9 +173,9 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     stamp = _stamp(repository.git_dir)
     facts_file = cache_dir / FACTS_FILE if use_cache else None
     if facts_file is not None and stamp is not None:
-        cached = _load(facts_file)
-        if isinstance(cached, tuple) and len(cached) == 7 and cached[:2] == (VERSION, stamp):
-            _, _, special, empty, notable, files, derived = cached
+        cached = _load_facts(facts_file, (VERSION, stamp))
+        if cached is not None:
+            special, empty, notable, files, derived = cached
             return IndexFacts(files, special, set(empty), notable, derived, stamp, facts_file)
     files, shas, special = parse_stage(gitfiles.list_stage(root))
     empty = {path for path, sha in zip(files, shas) if sha in gitfiles.EMPTY_BLOBS}
