@@ -48,9 +48,9 @@ class IndexFacts:
         """Write the facts (and what was derived from them) for the next run."""
         if self.changed and self.cache_file is not None and self.stamp is not None:
             # The header alone tells a stale file, so a changed index never reads the body.
-            header = (VERSION, self.stamp)
+            header = marshal.dumps((VERSION, self.stamp))
             body = (self.special, sorted(self.empty), self.notable, self.files, self.derived)
-            store(self.cache_file, header, body)
+            store(self.cache_file, len(header).to_bytes(4, "big") + header, body)
             self.changed = False
 
 
@@ -70,8 +70,8 @@ def _load(path: Path) -> Any:
 
 
 def store(path: Path, *values: Any) -> None:
-    """Write ``values`` one after another, atomically; a read-only repository just goes
-    without the cache."""
+    """Write ``values`` (marshalled, or bytes as they are) one after another, atomically;
+    a read-only repository just goes without the cache."""
     try:
         path.parent.mkdir(exist_ok=True)
         import tempfile
@@ -79,7 +79,7 @@ def store(path: Path, *values: Any) -> None:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "wb") as stream:
             for value in values:
-                stream.write(marshal.dumps(value))
+                stream.write(value if isinstance(value, bytes) else marshal.dumps(value))
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only repository is still checked, just not faster next time
@@ -105,9 +105,10 @@ def _load_facts(path: Path, header: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """The facts' body when the file's header matches, else None (the body unread)."""
     try:
         with open(path, "rb") as stream:
-            if marshal.load(stream) != header:
+            size = int.from_bytes(stream.read(4), "big")
+            if marshal.loads(stream.read(size)) != header:
                 return None
-            body = marshal.load(stream)
+            body = marshal.loads(stream.read())  # one read: marshal.load(stream) reads piecemeal
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return body if isinstance(body, tuple) and len(body) == 5 else None
