@@ -31,18 +31,11 @@ FILES = 2_000
 MB = 1024 * 1024
 
 sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+from common import tool  # noqa: E402
+
 from archive_builders import mixed_payload  # noqa: E402
 from rar_writer import Member, write_rar5  # noqa: E402
-
-
-def tool(name: str) -> str:
-    found = BIN / name
-    if found.exists():
-        return str(found)
-    path = shutil.which(name)
-    if path is None:
-        raise SystemExit(f"bench_extract: {name} is not installed (make bench installs it)")
-    return path
 
 
 def make_tree(root: Path, total: int) -> None:

@@ -26,17 +26,10 @@ ENVS = 10
 REQUIREMENTS = "alpha\nbeta\ngamma\n"
 
 sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+from common import tool  # noqa: E402
+
 from wheels import build_wheel  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
-
-
-def tool(name: str) -> str:
-    found = BIN / name
-    if found.exists():
-        return str(found)
-    path = shutil.which(name)
-    if path is None:
-        raise SystemExit(f"bench_mkexp: {name} is not installed (make bench installs it)")
-    return path
 
 
 def offline_env(wheels: Path, path_has_uv: bool) -> dict[str, str]:
