@@ -212,3 +212,17 @@ def test_color_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("NO_COLOR", "1")
     assert not use_color(Terminal())
     assert not use_color(object())
+
+
+def test_linked_worktree_is_checked_with_its_own_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
+    git(repo, "worktree", "add", "-q", str(tmp_path / "draft"))
+    draft = tmp_path / "draft"
+    assert (draft / ".git").is_file()
+    (draft / "черновик.zip").write_bytes(ZIP_BYTES)
+    git(draft, "add", "черновик.zip")
+    out = run(capsys, str(draft / "00_The_Guidebook_&_Roadmap"))[1]
+    assert "черновик.zip: warning archive-in-git: zip archive tracked by git" in out
+    assert "черновик.zip" not in run(capsys, str(repo))[1]
