@@ -226,3 +226,18 @@ def test_linked_worktree_is_checked_with_its_own_index(
     out = run(capsys, str(draft / "00_The_Guidebook_&_Roadmap"))[1]
     assert "черновик.zip: warning archive-in-git: zip archive tracked by git" in out
     assert "черновик.zip" not in run(capsys, str(repo))[1]
+
+
+def test_damaged_cache_files_are_ignored_and_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "study", {**COMPLETE_PLAN, "x.zip": ZIP_BYTES})
+    expected = run(capsys, str(repo))
+    cache = repo / ".git" / "papershelf"
+    names = sorted(path.name for path in cache.iterdir())
+    assert names == ["blobs.v2", "index-facts.v2", "toml.v1"]
+    for path in cache.iterdir():
+        path.write_bytes(b"\x00garbage" * 7)
+    assert run(capsys, str(repo)) == expected
+    assert run(capsys, str(repo)) == expected
+    assert all(path.read_bytes() != b"\x00garbage" * 7 for path in cache.iterdir())

@@ -13,6 +13,7 @@ the work tree; ``--no-cache`` bypasses both:
 
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 from dataclasses import dataclass, field
@@ -22,6 +23,22 @@ from typing import Any
 from papershelf import gitfiles, magic
 
 VERSION = 1
+
+
+@functools.cache
+def code_stamp() -> tuple[str, int]:
+    """papershelf's version and its code's newest change: cached results made by other
+    code (an upgrade, or an edit in a checkout) are never reused."""
+    from papershelf import __version__
+
+    package = Path(__file__).parent
+    newest = 0
+    for folder in (package, package / "rules"):
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    newest = max(newest, entry.stat().st_mtime_ns)
+    return (__version__, newest)
 FACTS_FILE = "index-facts.v2"
 BLOBS_FILE = "blobs.v2"
 # Blobs at least this large are remembered with their size; large-file limits
@@ -48,7 +65,7 @@ class IndexFacts:
         """Write the facts (and what was derived from them) for the next run."""
         if self.changed and self.cache_file is not None and self.stamp is not None:
             # The header alone tells a stale file, so a changed index never reads the body.
-            header = marshal.dumps((VERSION, self.stamp))
+            header = marshal.dumps((VERSION, code_stamp(), self.stamp))
             body = (self.special, sorted(self.empty), self.notable, self.files, self.derived)
             store(self.cache_file, len(header).to_bytes(4, "big") + header, body)
             self.changed = False
@@ -117,9 +134,9 @@ def _load_facts(path: Path, header: tuple[Any, ...]) -> tuple[Any, ...] | None:
 def _load_blobs(path: Path) -> tuple[set[str], dict[str, BlobInfo]]:
     """Object ids already measured, and the notable ones' sizes and kinds."""
     loaded = _load(path)
-    if not (isinstance(loaded, tuple) and len(loaded) == 3 and isinstance(loaded[1], str)):
+    if not (isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == code_stamp()):
         return set(), {}
-    width, joined, notable = loaded
+    _, width, joined, notable = loaded
     return {joined[i : i + width] for i in range(0, len(joined), width)}, notable
 
 
@@ -174,7 +191,7 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     stamp = _stamp(repository.git_dir)
     facts_file = cache_dir / FACTS_FILE if use_cache else None
     if facts_file is not None and stamp is not None:
-        cached = _load_facts(facts_file, (VERSION, stamp))
+        cached = _load_facts(facts_file, (VERSION, code_stamp(), stamp))
         if cached is not None:
             special, empty, notable, files, derived = cached
             return IndexFacts(files, special, set(empty), notable, derived, stamp, facts_file)
@@ -202,7 +219,7 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
             notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}
             # One joined string: marshal writes it in a blink, a set of 100,000 slowly.
             width = len(shas[0]) if shas else 40
-            store(cache_dir / BLOBS_FILE, (width, "".join(known), notable_blobs))
+            store(cache_dir / BLOBS_FILE, (code_stamp(), width, "".join(known), notable_blobs))
     return facts
 
 
