@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import COMPLETE_PLAN, GUIDE, PLAN_FILE, git, make_repo
+from gitrepo import COMPLETE_PLAN, GUIDE, PLAN_FILE, git, make_repo, write_files
 from papershelf.cli import main, repo_check_main
 
 ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
@@ -241,3 +241,27 @@ def test_damaged_cache_files_are_ignored_and_replaced(
     assert run(capsys, str(repo)) == expected
     assert run(capsys, str(repo)) == expected
     assert all(path.read_bytes() != b"\x00garbage" * 7 for path in cache.iterdir())
+
+
+@pytest.mark.parametrize("notes", [3, 90])  # few new blobs are looked up one by one, many in a pass
+def test_new_blobs_are_measured_whatever_their_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], notes: int
+) -> None:
+    repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
+    assert run(capsys, str(repo))[0] == 0
+    files: dict[str, str | bytes] = {
+        f"05_Alignment/заметка {i}.md": f"# {i}\n" for i in range(notes)
+    }
+    files["05_Alignment/same as a note.zip"] = "# 0\n"  # a blob already seen, under an archive name
+    files["05_Alignment/hidden.pdf"] = ZIP_BYTES
+    files["05_Alignment/empty.md"] = ""
+    write_files(repo, files)
+    git(repo, "add", "-A")
+    out = run(capsys, "--rule", "archive-in-git", str(repo))[1]
+    assert out.splitlines()[::2] == [
+        "05_Alignment/hidden.pdf: warning archive-in-git: zip archive tracked by git under a "
+        "name that hides it",
+        "05_Alignment/same as a note.zip: warning archive-in-git: a file named like an archive "
+        "is tracked by git",
+        "2 findings: 2 warnings",
+    ]

@@ -185,6 +185,31 @@ def parse_stage(raw: str) -> tuple[list[str], list[str], dict[str, int]]:
     return files, shas, special
 
 
+def _pending(
+    files: list[str], shas: list[str], unknown: set[str], special: dict[str, int], empty: set[str]
+) -> dict[str, str]:
+    """``sha -> one path holding it`` for the blobs not measured yet."""
+    skip = special.keys() | empty
+    if len(unknown) <= 64:  # the usual case after a commit: look the few up at C speed
+        found = {}
+        for sha in unknown:
+            position = -1
+            while True:
+                try:
+                    position = shas.index(sha, position + 1)
+                except ValueError:
+                    break
+                if files[position] not in skip:
+                    found[sha] = files[position]
+                    break
+        return found
+    return {
+        sha: path
+        for path, sha in zip(files, shas)
+        if sha in unknown and path not in skip
+    }
+
+
 def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     """Every tracked path, and the facts about them that rules need."""
     root, cache_dir = repository.root, repository.git_dir / "papershelf"
@@ -193,16 +218,17 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     if facts_file is not None and stamp is not None:
         cached = _load_facts(facts_file, (VERSION, code_stamp(), stamp))
         if cached is not None:
-            special, empty, notable, files, derived = cached
-            return IndexFacts(files, special, set(empty), notable, derived, stamp, facts_file)
+            special, empty_list, notable, files, derived = cached
+            return IndexFacts(files, special, set(empty_list), notable, derived, stamp, facts_file)
     files, shas, special = parse_stage(gitfiles.list_stage(root))
-    empty = {path for path, sha in zip(files, shas) if sha in gitfiles.EMPTY_BLOBS}
+    current = set(shas)
+    empty = (
+        {path for path, sha in zip(files, shas) if sha in gitfiles.EMPTY_BLOBS}
+        if not current.isdisjoint(gitfiles.EMPTY_BLOBS)
+        else set()
+    )
     known, notable_blobs = _load_blobs(cache_dir / BLOBS_FILE) if use_cache else (set(), {})
-    pending = {
-        sha: path
-        for path, sha in zip(files, shas)
-        if sha not in known and path not in special and path not in empty
-    }
+    pending = _pending(files, shas, current - known, special, empty)
     if pending:
         for sha, info in _learn(root, pending).items():
             known.add(sha)
@@ -212,14 +238,12 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     # The stamp was read before git listed the index: if the index changed in
     # between, the next run sees another stamp and starts afresh.
     facts = IndexFacts(files, special, empty, notable, {}, stamp, facts_file, changed=True)
-    if use_cache:
-        current = set(shas)
-        if pending or len(known) > len(current):
-            known &= current
-            notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}
-            # One joined string: marshal writes it in a blink, a set of 100,000 slowly.
-            width = len(shas[0]) if shas else 40
-            store(cache_dir / BLOBS_FILE, (code_stamp(), width, "".join(known), notable_blobs))
+    if use_cache and (pending or len(known) > len(current)):
+        known &= current
+        notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}
+        # One joined string: marshal writes it in a blink, a set of 100,000 slowly.
+        width = len(shas[0]) if shas else 40
+        store(cache_dir / BLOBS_FILE, (code_stamp(), width, "".join(known), notable_blobs))
     return facts
 
 
