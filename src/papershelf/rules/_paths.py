@@ -15,7 +15,13 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def near_match(snapshot: Snapshot, path: str, is_file: bool = False) -> str | None:
-    """A sibling whose name is close to the missing ``path``'s name."""
+    """A sibling whose name is close to the missing ``path``'s name (kept with the index)."""
+    return snapshot.memo(
+        f"near-match:{is_file}:{path}", lambda: _near_match(snapshot, path, is_file), persist=True
+    )
+
+
+def _near_match(snapshot: Snapshot, path: str, is_file: bool) -> str | None:
     parent, _, name = path.rpartition("/")
     siblings = snapshot.children(parent, with_files=is_file)
     if not siblings:
