@@ -116,11 +116,6 @@ def repository_root(start: Path) -> Path | None:
     return repository.root if repository else None
 
 
-def list_paths(root: Path) -> str:
-    """Tracked paths, NUL-terminated, exactly as named (``git ls-files -z``)."""
-    return _run(["ls-files", "-z"], root).decode("utf-8", "surrogateescape")
-
-
 def list_stage(root: Path) -> str:
     """``<mode> <sha> <stage>\t<path>`` records, NUL-terminated (``git ls-files -s -z``)."""
     return _run(["ls-files", "--stage", "-z"], root).decode("utf-8", "surrogateescape")
