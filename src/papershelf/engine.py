@@ -25,10 +25,6 @@ class CheckResult(NamedTuple):
     config_file: str | None = None
 
 
-def known_rule_options() -> dict[str, dict[str, object]]:
-    return {slug: dict(rule.options) for slug, rule in RULES.items()}
-
-
 def _ignore_filter(patterns: Iterable[str]) -> object | None:
     patterns = list(patterns)
     if not patterns:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from papershelf import gitfiles, layout, plan, snapshot
+from papershelf.rules import known_options
 
 
 class Workspace(NamedTuple):
@@ -20,12 +21,10 @@ class Workspace(NamedTuple):
 
 
 def load(start: Path, config_file: Path | None = None, use_cache: bool = True) -> Workspace:
-    from papershelf.engine import known_rule_options
-
     repository = gitfiles.find_repository(start)
     root = repository.root if repository else start.resolve()
     cache_dir = repository.git_dir / "papershelf" if repository and use_cache else None
-    config = plan.load(root, known_rule_options(), config_file, cache_dir)
+    config = plan.load(root, known_options(), config_file, cache_dir)
     if repository is not None:
         snap = snapshot.from_git(repository, use_cache=use_cache)
     else:

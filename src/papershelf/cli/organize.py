@@ -23,7 +23,7 @@ def init(directory: Path, ruleset: str | None) -> int:
     import json
 
     from papershelf import gitfiles, plan
-    from papershelf.engine import known_rule_options
+    from papershelf.rules import known_options
     from papershelf.scaffold import scaffold
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -48,7 +48,7 @@ def init(directory: Path, ruleset: str | None) -> int:
         written_config = root / ".papershelf.toml"
         written_config.write_text(f"extends = [{listed}]\n", encoding="utf-8")
     try:
-        config = plan.load(root, known_rule_options())
+        config = plan.load(root, known_options())
     except PapershelfError:
         if written_config is not None:
             written_config.unlink()

@@ -34,4 +34,11 @@ RULES: dict[str, Rule] = {
     )
 }
 
-__all__ = ["RULES", "Context", "Rule"]
+
+
+def known_options() -> dict[str, dict[str, object]]:
+    """``slug -> default options``: what a configuration may set for each rule."""
+    return {slug: dict(rule.options) for slug, rule in RULES.items()}
+
+
+__all__ = ["RULES", "Context", "Rule", "known_options"]
