@@ -21,9 +21,9 @@ def find_archives(paths: Sequence[str]) -> list[tuple[str, str]]:
                 head = stream.read(magic.HEAD_SIZE)
         except OSError:
             continue
-        if magic.is_lfs_pointer(head):
+        kind = magic.kind_of(head)
+        if kind == magic.LFS_POINTER_KIND:
             continue
-        kind = magic.sniff(head)
         if kind is not None:
             found.append((path, f"{kind} archive"))
         elif head and magic.has_archive_suffix(path):

@@ -163,7 +163,7 @@ def _learn(root: Path, pending: dict[str, str]) -> dict[str, BlobInfo]:
         if size:
             if not head:  # changed since it was staged, or absent: read the staged bytes
                 head = gitfiles.blob_head(root, sha, magic.HEAD_SIZE)
-            kind = magic.LFS_POINTER_KIND if magic.is_lfs_pointer(head) else magic.sniff(head)
+            kind = magic.kind_of(head)
         learnt[sha] = (size, kind)
     return learnt
 

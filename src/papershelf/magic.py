@@ -51,6 +51,11 @@ def is_lfs_pointer(head: bytes) -> bool:
     return head.startswith(_LFS_POINTER)
 
 
+def kind_of(head: bytes) -> str | None:
+    """What a blob's first bytes make it: an archive kind, an LFS pointer, or None."""
+    return LFS_POINTER_KIND if is_lfs_pointer(head) else sniff(head)
+
+
 def sniff_file(path: str | os.PathLike[str]) -> str | None:
     """Like :func:`sniff`, reading the file's first bytes; None when unreadable."""
     try:
