@@ -55,19 +55,8 @@ def hardlink(name: str, target: str) -> Member:
     return Member(name, hardlink=target)
 
 
-def vint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def _rar5_header(body: bytes) -> bytes:
-    size = vint(len(body))
-    return struct.pack("<I", zlib.crc32(size + body)) + size + body
+vint = rar5_literal.vint
+_rar5_header = rar5_literal.header
 
 
 def _name_bytes(name: str | bytes) -> bytes:

@@ -5,9 +5,32 @@ blocks before it is trusted (Debian's ``7z`` extracts only stored entries).
 The main table gives every byte an 8-bit code and nothing else a code, so each
 literal is its own byte in the bit stream; the format is that of RARLAB's
 unrar (``Unpack::ReadBlockHeader``, ``ReadTables``), read MSB first.
+
+``vint`` and ``header`` frame RAR5 headers, for the probe archive here and for
+the tests' own archive writer.
 """
 
 from __future__ import annotations
+
+import struct
+import zlib
+
+
+def vint(value: int) -> bytes:
+    """RAR5's variable-length integer: 7 bits a byte, low bits first."""
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def header(body: bytes) -> bytes:
+    """A RAR5 header: CRC32 of size and body, the size, then the body."""
+    size = vint(len(body))
+    return struct.pack("<I", zlib.crc32(size + body)) + size + body
 
 TABLE_SIZE = 306 + 64 + 16 + 44  # main, distance, low-distance, repeat-length tables
 BLOCK = 1 << 20

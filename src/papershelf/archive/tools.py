@@ -40,20 +40,11 @@ class Tool:
     solid_rar3: bool
 
 
-def _vint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
+_vint = rar5_literal.vint
 
 
 def _rar5_block(fields: bytes, data: bytes = b"") -> bytes:
-    body = fields
-    size = _vint(len(body))
-    return struct.pack("<I", zlib.crc32(size + body)) + size + body + data
+    return rar5_literal.header(fields) + data
 
 
 def probe_rar5(files: dict[str, bytes]) -> bytes:
