@@ -32,7 +32,8 @@ system-tools:
 	else echo "not root: install unar, libarchive-tools and 7zip yourself"; fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 unit: $(STAMP)
@@ -40,7 +41,8 @@ unit: $(STAMP)
 
 ## test: install everything the tests need, then lint, type-check and run the whole suite
 test: system-tools $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

@@ -37,9 +37,20 @@ def pre_commit_style(hook: str, cwd: Path) -> Callable[[], float]:
         start = time.perf_counter()
         listing = subprocess.run(["git", "ls-files", "-z"], cwd=cwd, capture_output=True).stdout
         subprocess.run(
-            ["xargs", "-0", "-P", str(os.cpu_count() or 1), "-s", "131072", str(BIN / hook),
-             *(["--enforce-all"] if hook == "check-added-large-files" else [])],
-            cwd=cwd, input=listing, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "xargs",
+                "-0",
+                "-P",
+                str(os.cpu_count() or 1),
+                "-s",
+                "131072",
+                str(BIN / hook),
+                *(["--enforce-all"] if hook == "check-added-large-files" else []),
+            ],
+            cwd=cwd,
+            input=listing,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return time.perf_counter() - start
 
@@ -137,17 +148,25 @@ def main() -> int:
     print(f"| 100,000 files | `git ls-files -z` | {git_time * 1000:.0f} ms | 1.0× |")
     for name, value in {**fast, **cold}.items():
         if name != "git ls-files -z":
-            print(f"| 100,000 files | `{name}` | {value * 1000:.0f} ms | "
-                  f"{value / git_time:.1f}× ls-files |")
+            print(
+                f"| 100,000 files | `{name}` | {value * 1000:.0f} ms | "
+                f"{value / git_time:.1f}× ls-files |"
+            )
     for name, value in peers.items():
-        print(f"| 100,000 files | pre-commit-hooks `{name}` | {value:.1f} s | "
-              f"{value / fast['repo-check, one file newly staged']:.0f}× repo-check |")
-    print(f"| 100,000 files | both pre-commit-hooks together | {peer_total:.1f} s | "
-          f"{peer_total / fast['repo-check, one file newly staged']:.0f}× repo-check |")
-    print(f"| 40 files | `python -c \"import click\"` | {click_time * 1000:.0f} ms | 1.0× |")
+        print(
+            f"| 100,000 files | pre-commit-hooks `{name}` | {value:.1f} s | "
+            f"{value / fast['repo-check, one file newly staged']:.0f}× repo-check |"
+        )
+    print(
+        f"| 100,000 files | both pre-commit-hooks together | {peer_total:.1f} s | "
+        f"{peer_total / fast['repo-check, one file newly staged']:.0f}× repo-check |"
+    )
+    print(f'| 40 files | `python -c "import click"` | {click_time * 1000:.0f} ms | 1.0× |')
     small_time = tiny["repo-check (40 files)"]
-    print(f"| 40 files | `repo-check` | {small_time * 1000:.0f} ms | "
-          f"{small_time / click_time:.2f}× import click |")
+    print(
+        f"| 40 files | `repo-check` | {small_time * 1000:.0f} ms | "
+        f"{small_time / click_time:.2f}× import click |"
+    )
     return 0
 
 

@@ -55,18 +55,38 @@ def build(label: str, total: int) -> dict[str, Path]:
     """zip, 7z and stored-RAR5 archives of one tree (kept between runs)."""
     tree = WORK / f"tree-{label}"
     make_tree(tree / "материалы", total)
-    archives = {"zip": WORK / f"{label}.zip", "7z": WORK / f"{label}.7z",
-                "rar": WORK / f"{label}-solid.rar"}
+    archives = {
+        "zip": WORK / f"{label}.zip",
+        "7z": WORK / f"{label}.7z",
+        "rar": WORK / f"{label}-solid.rar",
+    }
     if not archives["zip"].exists():
-        subprocess.run([tool("7zz"), "a", "-tzip", "-mx=5", "-bso0", "-bsp0",
-                        str(archives["zip"]), "материалы"], cwd=tree, check=True)
+        subprocess.run(
+            [
+                tool("7zz"),
+                "a",
+                "-tzip",
+                "-mx=5",
+                "-bso0",
+                "-bsp0",
+                str(archives["zip"]),
+                "материалы",
+            ],
+            cwd=tree,
+            check=True,
+        )
     if not archives["7z"].exists():
-        subprocess.run([tool("7zz"), "a", "-t7z", "-mx=3", "-bso0", "-bsp0",
-                        str(archives["7z"]), "материалы"], cwd=tree, check=True)
+        subprocess.run(
+            [tool("7zz"), "a", "-t7z", "-mx=3", "-bso0", "-bsp0", str(archives["7z"]), "материалы"],
+            cwd=tree,
+            check=True,
+        )
     if not archives["rar"].exists():
         paths = [p for p in sorted((tree / "материалы").rglob("*")) if p.is_file()]
-        members = [Member(p.relative_to(tree).as_posix(), p.read_bytes(), compress=True,
-                          solid=index > 0) for index, p in enumerate(paths)]
+        members = [
+            Member(p.relative_to(tree).as_posix(), p.read_bytes(), compress=True, solid=index > 0)
+            for index, p in enumerate(paths)
+        ]
         write_rar5(archives["rar"], members, solid=True)
     return archives
 
@@ -80,12 +100,17 @@ def timed(argv: Sequence[str], out: Path) -> tuple[float, int]:
     # /usr/bin/time, not wait4 on our own child: a child forked from this (large)
     # process would report our pages as its peak.
     start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(report), *argv],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "-o", str(report), *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
-        raise SystemExit(f"bench_extract: {argv[0]} failed: "
-                         f"{result.stderr.decode(errors='replace')}")
+        raise SystemExit(
+            f"bench_extract: {argv[0]} failed: {result.stderr.decode(errors='replace')}"
+        )
     shutil.rmtree(out)
     return elapsed, int(report.read_text().split()[-1])
 
@@ -96,21 +121,34 @@ def commands(archives: dict[str, Path], out: Path) -> dict[str, list[str]]:
     return {
         "zip: papershelf extract": [*ps, str(archives["zip"])],
         "zip: unzip": [tool("unzip"), "-q", str(archives["zip"]), "-d", str(out)],
-        "zip: Python zipfile alone": [py, "-c", "import sys, zipfile; zipfile.ZipFile("
-                                      "sys.argv[1]).extractall(sys.argv[2])",
-                                      str(archives["zip"]), str(out)],
+        "zip: Python zipfile alone": [
+            py,
+            "-c",
+            "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+            str(archives["zip"]),
+            str(out),
+        ],
         "7z: papershelf extract (7zz after py7zr)": [*ps, str(archives["7z"])],
-        "7z: papershelf extract --backend py7zr": [*ps, "--backend", "py7zr",
-                                                   str(archives["7z"])],
-        "7z: 7zz x": [tool("7zz"), "x", "-y", "-bso0", "-bsp0", f"-o{out}",
-                      str(archives["7z"])],
-        "7z: py7zr alone": [py, "-c", "import sys, py7zr; py7zr.SevenZipFile(sys.argv[1])"
-                            ".extractall(sys.argv[2])", str(archives["7z"]), str(out)],
+        "7z: papershelf extract --backend py7zr": [*ps, "--backend", "py7zr", str(archives["7z"])],
+        "7z: 7zz x": [tool("7zz"), "x", "-y", "-bso0", "-bsp0", f"-o{out}", str(archives["7z"])],
+        "7z: py7zr alone": [
+            py,
+            "-c",
+            "import sys, py7zr; py7zr.SevenZipFile(sys.argv[1]).extractall(sys.argv[2])",
+            str(archives["7z"]),
+            str(out),
+        ],
         "rar: papershelf extract (unar)": [*ps, "--backend", "unar", str(archives["rar"])],
         "rar: unar": [tool("unar"), "-q", "-o", str(out), "-D", "-f", str(archives["rar"])],
         "rar: papershelf extract (bsdtar)": [*ps, "--backend", "bsdtar", str(archives["rar"])],
-        "rar: bsdtar -x": ["sh", "-c", f'mkdir -p "$2" && exec {tool("bsdtar")} -x -f "$1" -C "$2"',
-                           "sh", str(archives["rar"]), str(out)],
+        "rar: bsdtar -x": [
+            "sh",
+            "-c",
+            f'mkdir -p "$2" && exec {tool("bsdtar")} -x -f "$1" -C "$2"',
+            "sh",
+            str(archives["rar"]),
+            str(out),
+        ],
     }
 
 
@@ -134,8 +172,9 @@ def small_archive() -> float:
                 out.writestr(f"small/файл {index}.txt", mixed_payload(index, 10_000))
     out_dir = WORK / "out-small"
     return statistics.median(
-        timed([tool("papershelf"), "extract", "--dest", str(out_dir), str(archive)],
-              out_dir)[0] for _ in range(5))
+        timed([tool("papershelf"), "extract", "--dest", str(out_dir), str(archive)], out_dir)[0]
+        for _ in range(5)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -158,16 +197,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             times[name].append(elapsed)
             rss[name] = max(rss.get(name, 0), peak)
     medians = {name: statistics.median(values) for name, values in times.items()}
-    lines = [f"archives: {archives['zip'].stat().st_size / MB:.0f} MB zip, "
-             f"{archives['7z'].stat().st_size / MB:.0f} MB 7z, "
-             f"{archives['rar'].stat().st_size / MB:.0f} MB solid RAR5 (literals); "
-             f"{FILES} files, 200 MB unpacked; median of {args.rounds} interleaved rounds",
-             "", "| command | median s | vs peer | target | peak RSS MB |", "|---|---|---|---|---|"]
+    lines = [
+        f"archives: {archives['zip'].stat().st_size / MB:.0f} MB zip, "
+        f"{archives['7z'].stat().st_size / MB:.0f} MB 7z, "
+        f"{archives['rar'].stat().st_size / MB:.0f} MB solid RAR5 (literals); "
+        f"{FILES} files, 200 MB unpacked; median of {args.rounds} interleaved rounds",
+        "",
+        "| command | median s | vs peer | target | peak RSS MB |",
+        "|---|---|---|---|---|",
+    ]
     for name, peer, target in PAIRS:
         ratio = medians[name] / medians[peer]
         goal = f"≤ {target:.1f}×" if target else ""
-        lines.append(f"| {name} | {medians[name]:.2f} | {ratio:.2f}× {peer.split(': ')[1]} "
-                     f"| {goal} | {rss[name] / 1024:.0f} |")
+        lines.append(
+            f"| {name} | {medians[name]:.2f} | {ratio:.2f}× {peer.split(': ')[1]} "
+            f"| {goal} | {rss[name] / 1024:.0f} |"
+        )
     for peer in ("zip: unzip", "7z: 7zz x", "rar: unar", "rar: bsdtar -x"):
         lines.append(f"| {peer} | {medians[peer]:.2f} | 1.00× | | {rss[peer] / 1024:.0f} |")
     lines += ["", f"small archive (0.5 MB zip, 50 files), end to end: {small_archive():.3f} s"]
@@ -177,9 +222,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append("")
         lines.append("| peak RSS MB | 200 MB archive | 1 GB archive |")
         lines.append("|---|---|---|")
-        for name in ("zip: papershelf extract", "7z: papershelf extract (7zz after py7zr)",
-                     "7z: papershelf extract --backend py7zr", "7z: py7zr alone",
-                     "rar: papershelf extract (unar)"):
+        for name in (
+            "zip: papershelf extract",
+            "7z: papershelf extract (7zz after py7zr)",
+            "7z: papershelf extract --backend py7zr",
+            "7z: py7zr alone",
+            "rar: papershelf extract (unar)",
+        ):
             _elapsed, peak = timed(big_runs[name], out)
             lines.append(f"| {name} | {rss[name] / 1024:.0f} | {peak / 1024:.0f} |")
     lines.append(f"\nbench took {time.perf_counter() - started:.0f} s")

@@ -74,8 +74,21 @@ def prepare_wheels() -> Path:
         shutil.copy(wheel, wheels)
     seed = WORK / "seed"
     if not list(seed.glob("wheel-*.whl")):  # uv seeds 'wheel' too, and virtualenv has none
-        run([sys.executable, "-m", "pip", "download", "-q", "--only-binary", ":all:",
-             "-d", str(seed), "wheel"], dict(os.environ))
+        run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--only-binary",
+                ":all:",
+                "-d",
+                str(seed),
+                "wheel",
+            ],
+            dict(os.environ),
+        )
     for wheel in seed.glob("*.whl"):
         shutil.copy(wheel, wheels)
     return wheels
@@ -162,8 +175,16 @@ def install_cases(wheels: Path) -> dict[str, Case]:
         path = one("uv-install")
         run([tool("uv"), "venv", "--quiet", str(path / ".venv")], with_uv)
         run(
-            [tool("uv"), "pip", "install", "--quiet", "--python", str(path / ".venv/bin/python"),
-             "-r", str(path / "requirements.txt")],
+            [
+                tool("uv"),
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                str(path / ".venv/bin/python"),
+                "-r",
+                str(path / "requirements.txt"),
+            ],
             with_uv,
         )
 
@@ -171,16 +192,26 @@ def install_cases(wheels: Path) -> dict[str, Case]:
         path = one("uv-seed-install")
         run([tool("uv"), "venv", "--quiet", "--seed", str(path / ".venv")], with_uv)
         run(
-            [tool("uv"), "pip", "install", "--quiet", "--python", str(path / ".venv/bin/python"),
-             "-r", str(path / "requirements.txt")],
+            [
+                tool("uv"),
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                str(path / ".venv/bin/python"),
+                "-r",
+                str(path / "requirements.txt"),
+            ],
             with_uv,
         )
 
     def venv_pip() -> None:
         path = one("venv-pip")
         run([sys.executable, "-m", "venv", str(path / ".venv")], without_uv)
-        run([str(path / ".venv/bin/pip"), "install", "-q", "-r", str(path / "requirements.txt")],
-            without_uv)
+        run(
+            [str(path / ".venv/bin/pip"), "install", "-q", "-r", str(path / "requirements.txt")],
+            without_uv,
+        )
 
     return {
         "mkexp --install (uv on PATH)": mkexp_uv,
@@ -202,10 +233,17 @@ def build_list_repo(files: int, scripts_everywhere: bool = False) -> Path:
         return root
     root.mkdir(parents=True)
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    blob = subprocess.run(
-        ["git", "hash-object", "-w", "--stdin"], cwd=root, input=b"x\n", capture_output=True,
-        check=True,
-    ).stdout.decode().strip()
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=root,
+            input=b"x\n",
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
     kinds: tuple[str, ...] = (".pdf", ".md", " Статья.pdf", ".json", ".png", ".txt")
     if scripts_everywhere:
         kinds += (".py", ".ipynb")
@@ -221,7 +259,9 @@ def build_list_repo(files: int, scripts_everywhere: bool = False) -> Path:
             name = f"papers/paper {index}{kinds[index % len(kinds)]}"
         lines.append(f"100644 {blob} 0\t{folder}/{name}")
     subprocess.run(
-        ["git", "update-index", "--index-info"], cwd=root, check=True,
+        ["git", "update-index", "--index-info"],
+        cwd=root,
+        check=True,
         input="\n".join(lines).encode() + b"\n",
     )
     return root
@@ -259,7 +299,7 @@ def measure(cases: dict[str, Case], rounds: int) -> dict[str, float]:
             cases[name]()
     timings: dict[str, list[float]] = {name: [] for name in names}
     for round_index in range(rounds):
-        order = names[round_index % len(names):] + names[: round_index % len(names)]
+        order = names[round_index % len(names) :] + names[: round_index % len(names)]
         for name in order:
             start = time.perf_counter()
             cases[name]()
@@ -282,8 +322,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     wheels = prepare_wheels()
     started = time.perf_counter()
-    out: list[str] = [f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
-                      f"{args.rounds} interleaved rounds after a warm-up, medians.", ""]
+    out: list[str] = [
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+        f"{args.rounds} interleaved rounds after a warm-up, medians.",
+        "",
+    ]
     creation = measure(creation_cases(wheels), args.rounds)
     out += [*table("ten environments with pip", creation, "mkexp (one call, 10 folders)"), ""]
     install = measure(install_cases(wheels), args.rounds)

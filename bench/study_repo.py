@@ -51,8 +51,13 @@ def build(root: Path, files: int, seed: int = 7) -> Path:
         archive.writestr("lecture.txt", "Разработка LLM с нуля\n" * 100)
     (root / SECTIONS[6]).mkdir(exist_ok=True)
     (root / SECTIONS[6] / "Разработка LLM с нуля.zip").write_bytes(buffer.getvalue())
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
     subprocess.run(["git", "-C", str(root), "commit", "-qm", "study material"], check=True, env=env)
     return root

@@ -29,8 +29,9 @@ def patch(path: Path, old: bytes, new: bytes) -> None:
     path.write_bytes(data.replace(old, new))
 
 
-def zip_entry(name: str, mode: int | None = None, compress: int = zipfile.ZIP_DEFLATED
-              ) -> zipfile.ZipInfo:
+def zip_entry(
+    name: str, mode: int | None = None, compress: int = zipfile.ZIP_DEFLATED
+) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
     info.compress_type = compress
     if mode is not None:
@@ -39,9 +40,12 @@ def zip_entry(name: str, mode: int | None = None, compress: int = zipfile.ZIP_DE
     return info
 
 
-def make_zip(path: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
-             symlinks: Mapping[str, str] | None = None,
-             modes: Mapping[str, int] | None = None) -> Path:
+def make_zip(
+    path: Path,
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+    symlinks: Mapping[str, str] | None = None,
+    modes: Mapping[str, int] | None = None,
+) -> Path:
     """A zip of ``files`` (name -> data); ``symlinks`` (name -> target) as Unix links."""
     items = files.items() if isinstance(files, Mapping) else files
     with zipfile.ZipFile(path, "w") as archive:
@@ -53,8 +57,12 @@ def make_zip(path: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]
     return path
 
 
-def make_zip_raw_names(path: Path, names: Mapping[bytes, bytes], flag_utf8: bool = False,
-                       extra: Mapping[bytes, bytes] | None = None) -> Path:
+def make_zip_raw_names(
+    path: Path,
+    names: Mapping[bytes, bytes],
+    flag_utf8: bool = False,
+    extra: Mapping[bytes, bytes] | None = None,
+) -> Path:
     """A zip whose names are the raw bytes given (placeholder -> raw name bytes)."""
     with zipfile.ZipFile(path, "w") as archive:
         for placeholder, data in names.items():
@@ -86,9 +94,13 @@ def tar_special(archive: tarfile.TarFile, name: str, kind: bytes, link: str = ""
     archive.addfile(info)
 
 
-def make_tar(path: Path, files: Mapping[str, bytes], mode: str = "w",
-             symlinks: Mapping[str, str] | None = None,
-             hardlinks: Mapping[str, str] | None = None) -> Path:
+def make_tar(
+    path: Path,
+    files: Mapping[str, bytes],
+    mode: str = "w",
+    symlinks: Mapping[str, str] | None = None,
+    hardlinks: Mapping[str, str] | None = None,
+) -> Path:
     with tarfile.open(path, mode, format=tarfile.PAX_FORMAT) as archive:
         for name, data in files.items():
             tar_file(archive, name, data)
@@ -99,11 +111,17 @@ def make_tar(path: Path, files: Mapping[str, bytes], mode: str = "w",
     return path
 
 
-def make_7z(path: Path, files: Mapping[str, bytes], password: str | None = None,
-            renames: Mapping[str, str] | None = None, header_encryption: bool = False) -> Path:
+def make_7z(
+    path: Path,
+    files: Mapping[str, bytes],
+    password: str | None = None,
+    renames: Mapping[str, str] | None = None,
+    header_encryption: bool = False,
+) -> Path:
     """A 7z archive; ``renames`` patches placeholder names into hostile ones."""
-    with py7zr.SevenZipFile(path, "w", password=password,
-                            header_encryption=header_encryption) as archive:
+    with py7zr.SevenZipFile(
+        path, "w", password=password, header_encryption=header_encryption
+    ) as archive:
         if renames:
             archive.set_encoded_header_mode(False)
         for name, data in files.items():

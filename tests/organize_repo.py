@@ -13,9 +13,10 @@ ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
 
 def git(root: Path, *args: str) -> str:
     completed = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "core.quotePath=false",
-         *args],
-        cwd=root, capture_output=True, check=True,
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "core.quotePath=false", *args],
+        cwd=root,
+        capture_output=True,
+        check=True,
     )
     return completed.stdout.decode("utf-8")
 

@@ -80,8 +80,9 @@ class Rar5Key:
     @property
     def check_value(self) -> bytes:
         """8 bytes folded from 32 more PBKDF2 rounds, then 4 bytes of their SHA-256."""
-        value = hashlib.pbkdf2_hmac("sha256", self.password.encode(), self.salt,
-                                    (1 << KDF_SHIFT) + 32)
+        value = hashlib.pbkdf2_hmac(
+            "sha256", self.password.encode(), self.salt, (1 << KDF_SHIFT) + 32
+        )
         check = bytearray(8)
         for index, byte in enumerate(value):
             check[index % 8] ^= byte
@@ -95,13 +96,20 @@ class Rar5Key:
         return encryptor.update(padded) + encryptor.finalize()
 
 
-def _rar5_file(member: Member, part: bytes, crc: int, split_before: bool,
-               split_after: bool, key: Rar5Key | None = None) -> bytes:
+def _rar5_file(
+    member: Member,
+    part: bytes,
+    crc: int,
+    split_before: bool,
+    split_after: bool,
+    key: Rar5Key | None = None,
+) -> bytes:
     extra = b""
     if key is not None:
         iv = os.urandom(16)
-        record = (vint(1) + vint(0) + vint(0x0001) + bytes([KDF_SHIFT]) + key.salt + iv
-                  + key.check_value)
+        record = (
+            vint(1) + vint(0) + vint(0x0001) + bytes([KDF_SHIFT]) + key.salt + iv + key.check_value
+        )
         extra += vint(len(record)) + record
         part = key.encrypt(part, iv)
     if member.link is not None or member.hardlink is not None:
@@ -109,22 +117,46 @@ def _rar5_file(member: Member, part: bytes, crc: int, split_before: bool,
         target = (member.link if member.link is not None else member.hardlink or "").encode()
         record = vint(5) + vint(kind) + vint(0) + vint(len(target)) + target
         extra += vint(len(record)) + record
-    flags = 0x0002 | (0x0001 if extra else 0) | (0x0008 if split_before else 0) | (
-        0x0010 if split_after else 0)
+    flags = (
+        0x0002
+        | (0x0001 if extra else 0)
+        | (0x0008 if split_before else 0)
+        | (0x0010 if split_after else 0)
+    )
     file_flags = (0x0001 if member.is_dir else 0) | 0x0004
     size = member.size if member.size is not None else len(member.data)
     name = _name_bytes(member.name)
-    method = (rar5_literal.COMPRESSION_INFO | (rar5_literal.SOLID_FLAG if member.solid else 0)
-              if member.compress and member.data else 0)
-    body = (vint(2) + vint(flags) + (vint(len(extra)) if extra else b"") + vint(len(part))
-            + vint(file_flags) + vint(size) + vint(member.mode) + struct.pack("<I", crc)
-            + vint(method) + vint(1) + vint(len(name)) + name + extra)
+    method = (
+        rar5_literal.COMPRESSION_INFO | (rar5_literal.SOLID_FLAG if member.solid else 0)
+        if member.compress and member.data
+        else 0
+    )
+    body = (
+        vint(2)
+        + vint(flags)
+        + (vint(len(extra)) if extra else b"")
+        + vint(len(part))
+        + vint(file_flags)
+        + vint(size)
+        + vint(member.mode)
+        + struct.pack("<I", crc)
+        + vint(method)
+        + vint(1)
+        + vint(len(name))
+        + name
+        + extra
+    )
     return _rar5_header(body) + part
 
 
-def write_rar5(path: Path, members: Sequence[Member], volume_size: int | None = None,
-               solid: bool = False, password: str | None = None,
-               encrypt_headers: bool = False) -> list[Path]:
+def write_rar5(
+    path: Path,
+    members: Sequence[Member],
+    volume_size: int | None = None,
+    solid: bool = False,
+    password: str | None = None,
+    encrypt_headers: bool = False,
+) -> list[Path]:
     """Write ``members``; with ``volume_size``, data is split into ``.partN.rar`` volumes.
 
     With ``password`` every file's data is AES-256 encrypted (plain CRC32, no
@@ -145,13 +177,21 @@ def write_rar5(path: Path, members: Sequence[Member], volume_size: int | None = 
         return seal(_rar5_header(body))
 
     def start_volume(number: int) -> None:
-        flags = (0x0001 if volume_size else 0) | (0x0002 if number else 0) | (
-            0x0004 if solid else 0)
+        flags = (
+            (0x0001 if volume_size else 0) | (0x0002 if number else 0) | (0x0004 if solid else 0)
+        )
         body = vint(1) + vint(0) + vint(flags) + (vint(number) if number else b"")
         volumes[-1] += RAR5_SIGNATURE
         if header_key is not None:
-            volumes[-1] += _rar5_header(vint(4) + vint(0) + vint(0) + vint(0x0001) + bytes(
-                [KDF_SHIFT]) + header_key.salt + header_key.check_value)
+            volumes[-1] += _rar5_header(
+                vint(4)
+                + vint(0)
+                + vint(0)
+                + vint(0x0001)
+                + bytes([KDF_SHIFT])
+                + header_key.salt
+                + header_key.check_value
+            )
         volumes[-1] += header(body)
 
     start_volume(0)
@@ -198,8 +238,7 @@ def _rar3_block(kind: int, flags: int, fields: bytes, data: bytes = b"") -> byte
     return struct.pack("<H", zlib.crc32(head) & 0xFFFF) + head + data
 
 
-def write_rar3(path: Path, members: Sequence[Member], volume_size: int | None = None
-               ) -> list[Path]:
+def write_rar3(path: Path, members: Sequence[Member], volume_size: int | None = None) -> list[Path]:
     """Stored RAR 2.9/3.x; volumes use the old ``.rar, .r00, .r01`` naming."""
     volumes: list[bytearray] = [bytearray()]
 
@@ -216,14 +255,34 @@ def write_rar3(path: Path, members: Sequence[Member], volume_size: int | None = 
             room = (volume_size - used) if volume_size else len(data)
             part = data[offset : offset + max(room, 0)]
             last = offset + len(part) >= len(data)
-            crc = member.crc if member.crc is not None and last else zlib.crc32(
-                data if last else part)
+            crc = (
+                member.crc
+                if member.crc is not None and last
+                else zlib.crc32(data if last else part)
+            )
             name = _name_bytes(member.name).replace(b"/", b"\\")
-            flags = 0x8000 | (0x0001 if not first else 0) | (0x0002 if not last else 0) | (
-                0x00E0 if member.is_dir else 0)
+            flags = (
+                0x8000
+                | (0x0001 if not first else 0)
+                | (0x0002 if not last else 0)
+                | (0x00E0 if member.is_dir else 0)
+            )
             attributes = 0x10 if member.is_dir else 0x20  # Windows: directory, archive
-            fields = struct.pack("<IIBIIBBHI", len(part), len(data), 2, crc, 0x21000000,
-                                 20, 0x30, len(name), attributes) + name
+            fields = (
+                struct.pack(
+                    "<IIBIIBBHI",
+                    len(part),
+                    len(data),
+                    2,
+                    crc,
+                    0x21000000,
+                    20,
+                    0x30,
+                    len(name),
+                    attributes,
+                )
+                + name
+            )
             volumes[-1] += _rar3_block(0x74, flags, fields, part)
             used += len(part)
             offset += len(part)

@@ -28,14 +28,22 @@ def test_completion_scripts(shell: str, marker: str) -> None:
 
 
 def test_completes_commands_and_options() -> None:
-    env = {**os.environ, "_PAPERSHELF_COMPLETE": "bash_complete",
-           "COMP_WORDS": "papershelf pl", "COMP_CWORD": "1"}
+    env = {
+        **os.environ,
+        "_PAPERSHELF_COMPLETE": "bash_complete",
+        "COMP_WORDS": "papershelf pl",
+        "COMP_CWORD": "1",
+    }
     completed = subprocess.run(
         [SCRIPTS / "papershelf"], env=env, capture_output=True, text=True, check=True
     )
     assert completed.stdout.split() == ["plain,plan"]
-    env = {**os.environ, "_REPO_CHECK_COMPLETE": "bash_complete",
-           "COMP_WORDS": "repo-check --fi", "COMP_CWORD": "1"}
+    env = {
+        **os.environ,
+        "_REPO_CHECK_COMPLETE": "bash_complete",
+        "COMP_WORDS": "repo-check --fi",
+        "COMP_CWORD": "1",
+    }
     completed = subprocess.run(
         [SCRIPTS / "repo-check"], env=env, capture_output=True, text=True, check=True
     )

@@ -49,38 +49,59 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def contents(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
 
 
 def build(kind: str, where: Path) -> Path:
     if kind == "zip":
         return make_zip(where / "курс.zip", FILES)
     if kind.startswith("tar"):
-        suffix = {"tar": ".tar", "tar.gz": ".tar.gz", "tgz": ".tgz", "tar.bz2": ".tar.bz2",
-                  "tar.xz": ".tar.xz"}[kind]
-        mode = {"tar": "w", "tar.gz": "w:gz", "tgz": "w:gz", "tar.bz2": "w:bz2",
-                "tar.xz": "w:xz"}[kind]
+        suffix = {
+            "tar": ".tar",
+            "tar.gz": ".tar.gz",
+            "tgz": ".tgz",
+            "tar.bz2": ".tar.bz2",
+            "tar.xz": ".tar.xz",
+        }[kind]
+        mode = {"tar": "w", "tar.gz": "w:gz", "tgz": "w:gz", "tar.bz2": "w:bz2", "tar.xz": "w:xz"}[
+            kind
+        ]
         return make_tar(where / f"курс{suffix}", FILES, mode=mode)
     if kind == "7z":
         return make_7z(where / "курс.7z", FILES)
     if kind == "rar5":
         return write_rar5(where / "курс.rar", [file(n, d) for n, d in FILES.items()])[0]
     if kind == "rar5-solid":
-        members = [Member(n, d, compress=True, solid=i > 0) for i, (n, d) in
-                   enumerate(FILES.items())]
+        members = [
+            Member(n, d, compress=True, solid=i > 0) for i, (n, d) in enumerate(FILES.items())
+        ]
         return write_rar5(where / "курс.rar", members, solid=True)[0]
     return write_rar3(where / "курс.rar", [file(n, d) for n, d in FILES.items()])[0]
 
 
-@pytest.mark.parametrize(("kind", "backend"), [
-    ("zip", "auto"), ("tar", "auto"), ("tar.gz", "auto"), ("tgz", "auto"),
-    ("tar.bz2", "auto"), ("tar.xz", "auto"), ("7z", "7zz"), ("7z", "py7zr"),
-    *[("rar5", b) for b in RAR_BACKENDS], *[("rar3", b) for b in RAR_BACKENDS],
-    *[("rar5-solid", b) for b in RAR_BACKENDS],
-])
-def test_extracts_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str,
-                               backend: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "backend"),
+    [
+        ("zip", "auto"),
+        ("tar", "auto"),
+        ("tar.gz", "auto"),
+        ("tgz", "auto"),
+        ("tar.bz2", "auto"),
+        ("tar.xz", "auto"),
+        ("7z", "7zz"),
+        ("7z", "py7zr"),
+        *[("rar5", b) for b in RAR_BACKENDS],
+        *[("rar3", b) for b in RAR_BACKENDS],
+        *[("rar5-solid", b) for b in RAR_BACKENDS],
+    ],
+)
+def test_extracts_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, backend: str
+) -> None:
     archive = build(kind, tmp_path)
     dest = tmp_path / "out"
     code, out, err = run(capsys, str(archive), "--dest", str(dest), "--backend", backend)
@@ -90,8 +111,9 @@ def test_extracts_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert sorted(os.listdir(dest)) == [MANIFEST, "курс"]
 
 
-def test_format_is_decided_by_first_bytes(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_format_is_decided_by_first_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = make_zip(tmp_path / "notes.rar", FILES)
     code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"))
     assert (code, err) == (0, "")
@@ -100,12 +122,14 @@ def test_format_is_decided_by_first_bytes(tmp_path: Path,
     text.write_text("not an archive")
     code, _out, err = run(capsys, str(text), "--dest", str(tmp_path / "o2"))
     assert code == 1
-    assert err == (f"papershelf: error: {text}: not an archive papershelf knows "
-                   "(zip, rar, 7z, tar)\n")
+    assert err == (
+        f"papershelf: error: {text}: not an archive papershelf knows (zip, rar, 7z, tar)\n"
+    )
 
 
 def test_tarbomb_gets_a_folder_and_collisions_get_numbers(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bomb = make_zip(tmp_path / "россыпь файлов.zip", {"a.txt": b"a", "b/c.txt": b"c"})
     dest = tmp_path / "out"
     assert run(capsys, str(bomb), "--dest", str(dest))[0] == 0
@@ -120,8 +144,8 @@ def test_tarbomb_gets_a_folder_and_collisions_get_numbers(
 
 
 def test_default_destination_is_a_fresh_temporary_folder(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
@@ -137,8 +161,9 @@ def test_default_destination_is_a_fresh_temporary_folder(
     assert list(temp.iterdir()) == [root]  # the failed run's folder is gone
 
 
-def test_manifest_makes_a_second_run_do_nothing(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_manifest_makes_a_second_run_do_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = make_zip(tmp_path / "a.zip", FILES)
     dest = tmp_path / "out"
     assert run(capsys, str(archive), "--dest", str(dest))[0] == 0
@@ -147,8 +172,9 @@ def test_manifest_makes_a_second_run_do_nothing(tmp_path: Path,
     assert record["folder"] == "курс"
     assert record["archive"] == str(archive)
     assert len(record["sha256"]) == 64
-    assert record["entries"] == [{"name": n.removeprefix("курс/"), "size": len(d)}
-                                 for n, d in sorted(FILES.items())]
+    assert record["entries"] == [
+        {"name": n.removeprefix("курс/"), "size": len(d)} for n, d in sorted(FILES.items())
+    ]
     (dest / "курс" / "код" / "main.py").write_bytes(b"edited")
     code, out, _err = run(capsys, str(archive), "--dest", str(dest))
     assert (code, out) == (0, f"{archive}: already extracted to {dest / 'курс'}\n")
@@ -160,8 +186,13 @@ def test_manifest_makes_a_second_run_do_nothing(tmp_path: Path,
 
 
 def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "core.quotePath=false", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def _repo(path: Path) -> Path:
@@ -172,8 +203,9 @@ def _repo(path: Path) -> Path:
     return path
 
 
-def test_destination_in_work_tree_is_excluded(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_destination_in_work_tree_is_excluded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = _repo(tmp_path / "repo")
     archive = make_zip(tmp_path / "a.zip", FILES)
     code, _out, err = run(capsys, str(archive), "--dest", str(repo / "распаковано"))
@@ -183,8 +215,9 @@ def test_destination_in_work_tree_is_excluded(tmp_path: Path,
     assert _git(repo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
-def test_ignored_destination_needs_no_exclude(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_ignored_destination_needs_no_exclude(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = _repo(tmp_path / "repo")
     (repo / ".gitignore").write_text("/tmp/\n")
     archive = make_zip(tmp_path / "a.zip", FILES)
@@ -194,8 +227,8 @@ def test_ignored_destination_needs_no_exclude(tmp_path: Path,
 
 
 def test_temporary_folder_inside_a_work_tree_is_refused(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = _repo(tmp_path / "repo")
     monkeypatch.setenv("TMPDIR", str(repo))
     monkeypatch.setattr(tempfile, "tempdir", None)
@@ -206,15 +239,23 @@ def test_temporary_folder_inside_a_work_tree_is_refused(
     assert os.listdir(repo) == [".git"]
 
 
-@pytest.mark.parametrize(("raw", "expected", "encoding"), [
-    ("Лекция 1 & задачи.pdf".encode(), "Лекция 1 & задачи.pdf", None),  # Info-ZIP, no flag
-    ("Лекция 1 & задачи.pdf".encode("cp866"), "Лекция 1 & задачи.pdf", None),
-    ("Лекция 1 & задачи.pdf".encode("cp1251"), "Лекция 1 & задачи.pdf", None),
-    ("Лекция.pdf".encode("cp1251"), "Лекция.pdf", "cp1251"),
-    ("Лекция.pdf".encode("cp866"), "Лекция.pdf".encode("cp866").decode("cp1251"), "cp1251"),
-])
-def test_zip_name_encodings(tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: bytes,
-                            expected: str, encoding: str | None) -> None:
+@pytest.mark.parametrize(
+    ("raw", "expected", "encoding"),
+    [
+        ("Лекция 1 & задачи.pdf".encode(), "Лекция 1 & задачи.pdf", None),  # Info-ZIP, no flag
+        ("Лекция 1 & задачи.pdf".encode("cp866"), "Лекция 1 & задачи.pdf", None),
+        ("Лекция 1 & задачи.pdf".encode("cp1251"), "Лекция 1 & задачи.pdf", None),
+        ("Лекция.pdf".encode("cp1251"), "Лекция.pdf", "cp1251"),
+        ("Лекция.pdf".encode("cp866"), "Лекция.pdf".encode("cp866").decode("cp1251"), "cp1251"),
+    ],
+)
+def test_zip_name_encodings(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    raw: bytes,
+    expected: str,
+    encoding: str | None,
+) -> None:
     placeholder = b"P" * len(raw)
     archive = make_zip_raw_names(tmp_path / "a.zip", {placeholder: b"data"})
     patch(archive, placeholder, raw)
@@ -228,56 +269,69 @@ def test_zip_unicode_path_extra_field(tmp_path: Path, capsys: pytest.CaptureFixt
     real = "Конспект & план.md"
     raw = real.encode("cp866")
     placeholder = b"Q" * len(raw)
-    archive = make_zip_raw_names(tmp_path / "a.zip", {placeholder: b"x"},
-                                 extra={placeholder: unicode_path_extra(raw, real)})
+    archive = make_zip_raw_names(
+        tmp_path / "a.zip", {placeholder: b"x"}, extra={placeholder: unicode_path_extra(raw, real)}
+    )
     patch(archive, placeholder, raw)
     assert run(capsys, str(archive), "--dest", str(tmp_path / "out"))[0] == 0
     assert [p.name for p in (tmp_path / "out/a").iterdir()] == [real]
 
 
-def test_unknown_encoding_is_a_usage_error(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_encoding_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = make_zip(tmp_path / "a.zip", FILES)
     assert run(capsys, str(archive), "--encoding", "klingon")[0] == 2
 
 
-def test_password_from_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_from_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     archive = make_7z(tmp_path / "a.7z", FILES, password="пароль 1", header_encryption=True)
     monkeypatch.setenv("PAPERSHELF_PASSWORD", "пароль 1")
     assert run(capsys, str(archive), "--dest", str(tmp_path / "out"))[0] == 0
     assert contents(tmp_path / "out") == FILES
 
 
-def test_no_prompt_without_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_prompt_without_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
     archive = make_7z(tmp_path / "a.7z", FILES, password="x")
-    result = subprocess.run(["papershelf", "extract", str(archive), "--dest",
-                             str(tmp_path / "out")], stdin=subprocess.PIPE, capture_output=True,
-                            text=True, timeout=60, check=False,
-                            env={**os.environ, "PATH": f"{Path(sys.executable).parent}:"
-                                 f"{os.environ['PATH']}"})
+    result = subprocess.run(
+        ["papershelf", "extract", str(archive), "--dest", str(tmp_path / "out")],
+        stdin=subprocess.PIPE,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+    )
     assert result.returncode == 1
-    assert result.stderr == (f"papershelf: error: {archive}: encrypted; give --password or set "
-                             "PAPERSHELF_PASSWORD\n")
+    assert result.stderr == (
+        f"papershelf: error: {archive}: encrypted; give --password or set PAPERSHELF_PASSWORD\n"
+    )
 
 
 def test_multi_volume_rar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = os.urandom(30_000)
-    volumes = write_rar5(tmp_path / "том.rar", [directory("том"), file("том/big.bin", data),
-                                                file("том/small.txt", b"s")],
-                         volume_size=8_000)
+    volumes = write_rar5(
+        tmp_path / "том.rar",
+        [directory("том"), file("том/big.bin", data), file("том/small.txt", b"s")],
+        volume_size=8_000,
+    )
     assert [v.name for v in volumes] == [f"том.part{i}.rar" for i in range(1, 5)]
-    code, _out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "out"),
-                          "--backend", "unar")
+    code, _out, err = run(
+        capsys, str(volumes[0]), "--dest", str(tmp_path / "out"), "--backend", "unar"
+    )
     assert (code, err) == (0, "")
     assert contents(tmp_path / "out") == {"том/big.bin": data, "том/small.txt": b"s"}
     code, _out, err = run(capsys, str(volumes[1]), "--dest", str(tmp_path / "o2"))
     assert code == 1
     assert "not the first volume" in err
-    code, _out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "o3"),
-                          "--backend", "bsdtar")
+    code, _out, err = run(
+        capsys, str(volumes[0]), "--dest", str(tmp_path / "o3"), "--backend", "bsdtar"
+    )
     assert code == 1
     assert "bsdtar: cannot read multi-volume archives" in err
     volumes[2].unlink()
@@ -300,20 +354,22 @@ def test_old_style_volumes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 @pytest.mark.parametrize("backend", RAR_BACKENDS)
-def test_rar_side_by_side_are_not_glued(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                        backend: str) -> None:
+def test_rar_side_by_side_are_not_glued(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], backend: str
+) -> None:
     four = write_rar5(tmp_path / "paper4.rar", [file("paper4/a", b"4")])[0]
     five = write_rar5(tmp_path / "paper5.rar", [file("paper5/a", b"5")])[0]
-    code, _out, err = run(capsys, str(four), str(five), "--dest", str(tmp_path / "out"),
-                          "--backend", backend)
+    code, _out, err = run(
+        capsys, str(four), str(five), "--dest", str(tmp_path / "out"), "--backend", backend
+    )
     assert (code, err) == (0, "")
     assert contents(tmp_path / "out") == {"paper4/a": b"4", "paper5/a": b"5"}
 
 
-@pytest.mark.parametrize("kind", ["zip", "tar", "7z-7zz", "7z-py7zr",
-                                  *[f"rar-{b}" for b in RAR_BACKENDS]])
-def test_safe_links_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                             kind: str) -> None:
+@pytest.mark.parametrize(
+    "kind", ["zip", "tar", "7z-7zz", "7z-py7zr", *[f"rar-{b}" for b in RAR_BACKENDS]]
+)
+def test_safe_links_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
     if kind.startswith("7z"):
         source = tmp_path / "src"
         (source / "top/doc").mkdir(parents=True)
@@ -326,18 +382,27 @@ def test_safe_links_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str],
         shutil.rmtree(source)
         args = ["--backend", kind.split("-")[1]]
     elif kind == "zip":
-        archive = make_zip(tmp_path / "a.zip", {"top/doc/a.txt": b"a"},
-                           symlinks={"top/latest": "doc/a.txt"})
+        archive = make_zip(
+            tmp_path / "a.zip", {"top/doc/a.txt": b"a"}, symlinks={"top/latest": "doc/a.txt"}
+        )
         args: list[str] = []
     elif kind == "tar":
-        archive = make_tar(tmp_path / "a.tar", {"top/doc/a.txt": b"a"},
-                           symlinks={"top/latest": "doc/a.txt"},
-                           hardlinks={"top/copy": "top/doc/a.txt"})
+        archive = make_tar(
+            tmp_path / "a.tar",
+            {"top/doc/a.txt": b"a"},
+            symlinks={"top/latest": "doc/a.txt"},
+            hardlinks={"top/copy": "top/doc/a.txt"},
+        )
         args = []
     else:
-        archive = write_rar5(tmp_path / "a.rar", [
-            file("top/doc/a.txt", b"a"), symlink("top/latest", "doc/a.txt"),
-            hardlink("top/copy", "top/doc/a.txt")])[0]
+        archive = write_rar5(
+            tmp_path / "a.rar",
+            [
+                file("top/doc/a.txt", b"a"),
+                symlink("top/latest", "doc/a.txt"),
+                hardlink("top/copy", "top/doc/a.txt"),
+            ],
+        )[0]
         args = ["--backend", kind.split("-")[1]]
     code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"), *args)
     assert (code, err) == (0, "")
@@ -347,20 +412,27 @@ def test_safe_links_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 def test_list_marks_unsafe_entries_and_writes_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = make_zip(tmp_path / "a.zip", {"top/ok.txt": b"ok", "../evil": b"e"})
     before = sorted(os.listdir(tmp_path))
     code, out, _err = run(capsys, "--list", str(archive))
     assert code == 1
-    assert out == (f"{archive}:\n"
-                   "             2  top/ok.txt\n"
-                   "             1  '../evil'  UNSAFE: path traversal ('..')\n")
+    assert out == (
+        f"{archive}:\n"
+        "             2  top/ok.txt\n"
+        "             1  '../evil'  UNSAFE: path traversal ('..')\n"
+    )
     assert sorted(os.listdir(tmp_path)) == before
     code, out, _err = run(capsys, "--list", "--format", "json", str(archive))
     assert code == 1
     [record] = json.loads(out)["archives"]
-    assert record["entries"][1] == {"name": "../evil", "kind": "file", "size": 1,
-                                    "unsafe": ["path traversal ('..')"]}
+    assert record["entries"][1] == {
+        "name": "../evil",
+        "kind": "file",
+        "size": 1,
+        "unsafe": ["path traversal ('..')"],
+    }
 
 
 def test_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -372,9 +444,15 @@ def test_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     report = json.loads(out)
     assert report["destination"] == str(dest)
     first, second = report["archives"]
-    assert first == {"archive": str(good), "status": "extracted",
-                     "destination": str(dest / "курс"), "entries": 2,
-                     "bytes": sum(map(len, FILES.values())), "error": None, "nested": []}
+    assert first == {
+        "archive": str(good),
+        "status": "extracted",
+        "destination": str(dest / "курс"),
+        "entries": 2,
+        "bytes": sum(map(len, FILES.values())),
+        "error": None,
+        "nested": [],
+    }
     assert second["status"] == "failed"
     assert "absolute path" in second["error"]
 
@@ -391,8 +469,8 @@ def test_recursive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_no_argument_extracts_the_repositorys_archives(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = _repo(tmp_path / "repo")
     make_zip(repo / "материалы.zip", FILES)
     (repo / "notes.md").write_text("# notes\n")
@@ -440,11 +518,15 @@ _NAME_CHARS = st.sampled_from([*"ab./\\", "..", "ё", " ", "&", "\u202e", "\x00"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(names=st.lists(st.lists(_NAME_CHARS, min_size=1, max_size=8).map("".join),
-                      min_size=1, max_size=5),
-       links=st.lists(st.tuples(st.integers(0, 4), st.lists(_NAME_CHARS, min_size=1,
-                                                            max_size=6).map("".join)),
-                      max_size=2))
+@given(
+    names=st.lists(
+        st.lists(_NAME_CHARS, min_size=1, max_size=8).map("".join), min_size=1, max_size=5
+    ),
+    links=st.lists(
+        st.tuples(st.integers(0, 4), st.lists(_NAME_CHARS, min_size=1, max_size=6).map("".join)),
+        max_size=2,
+    ),
+)
 def test_no_path_ever_resolves_outside(names: list[str], links: list[tuple[int, str]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -477,8 +559,12 @@ def _in_terminal(argv: list[str], answer: bytes | None = None) -> tuple[int, str
     import select
 
     master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "papershelf", *argv], stdin=slave,
-                               stdout=subprocess.DEVNULL, stderr=slave)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papershelf", *argv],
+        stdin=slave,
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+    )
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + 60
@@ -502,34 +588,38 @@ def _in_terminal(argv: list[str], answer: bytes | None = None) -> tuple[int, str
     return code, seen.decode("utf-8", "replace")
 
 
-def test_password_prompt_on_a_terminal(tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_prompt_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
     archive = make_7z(tmp_path / "a.7z", FILES, password="тайна")
-    code, screen = _in_terminal(["extract", str(archive), "--dest", str(tmp_path / "out")],
-                                "тайна\n".encode())
+    code, screen = _in_terminal(
+        ["extract", str(archive), "--dest", str(tmp_path / "out")], "тайна\n".encode()
+    )
     assert code == 0, screen
     assert f"Password for {archive}" in screen
     assert contents(tmp_path / "out") == FILES
 
 
 @pytest.mark.slow
-def test_progress_bar_only_on_a_terminal(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_only_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = tmp_path / "big.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         out.writestr("big/zeros", bytes(80 * 1024 * 1024))
-    code, screen = _in_terminal(["extract", str(archive), "--dest", str(tmp_path / "tty"),
-                                 "--max-ratio", "100000"])
+    code, screen = _in_terminal(
+        ["extract", str(archive), "--dest", str(tmp_path / "tty"), "--max-ratio", "100000"]
+    )
     assert code == 0, screen
     assert "100%" in screen
-    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "pipe"),
-                          "--max-ratio", "100000")
+    code, _out, err = run(
+        capsys, str(archive), "--dest", str(tmp_path / "pipe"), "--max-ratio", "100000"
+    )
     assert (code, err) == (0, "")
 
 
-def test_undecodable_tar_names_need_an_encoding(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_undecodable_tar_names_need_an_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = tmp_path / "a.tar"
     with tarfile.open(archive, "w", format=tarfile.GNU_FORMAT, encoding="cp1251") as out:
         info = tarfile.TarInfo("Лекция/конспект.txt")
@@ -538,15 +628,16 @@ def test_undecodable_tar_names_need_an_encoding(tmp_path: Path,
     code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"))
     assert code == 1
     assert "not valid UTF-8 (try --encoding)" in err
-    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"),
-                          "--encoding", "cp1251")
+    code, _out, err = run(
+        capsys, str(archive), "--dest", str(tmp_path / "out"), "--encoding", "cp1251"
+    )
     assert (code, err) == (0, "")
     assert contents(tmp_path / "out") == {"Лекция/конспект.txt": b"x"}
 
 
 def test_encrypted_zip_without_password_is_named_at_once(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
     archive = make_zip(tmp_path / "a.zip", {"top/a": b"secret"})
     data = bytearray(archive.read_bytes())
@@ -556,8 +647,9 @@ def test_encrypted_zip_without_password_is_named_at_once(
     archive.write_bytes(bytes(data))
     code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"))
     assert code == 1
-    assert err == (f"papershelf: error: {archive}: encrypted; give --password or set "
-                   "PAPERSHELF_PASSWORD\n")
+    assert err == (
+        f"papershelf: error: {archive}: encrypted; give --password or set PAPERSHELF_PASSWORD\n"
+    )
 
 
 def test_readme_documents_the_limits_and_options() -> None:
@@ -568,10 +660,12 @@ def test_readme_documents_the_limits_and_options() -> None:
     from papershelf.cli.extract import extract
 
     limits = Limits()
-    for row in (f"| `--max-total-size` | {limits.max_total // 1024**3}G |",
-                f"| `--max-ratio` | {limits.max_ratio:.0f} |",
-                f"| `--max-entries` | {limits.max_entries} |",
-                f"| `--max-depth` | {limits.max_depth} |"):
+    for row in (
+        f"| `--max-total-size` | {limits.max_total // 1024**3}G |",
+        f"| `--max-ratio` | {limits.max_ratio:.0f} |",
+        f"| `--max-entries` | {limits.max_entries} |",
+        f"| `--max-depth` | {limits.max_depth} |",
+    ):
         assert row in section
     for param in extract.params:
         for option in getattr(param, "opts", []):
@@ -580,8 +674,8 @@ def test_readme_documents_the_limits_and_options() -> None:
 
 
 def test_no_argument_outside_git_asks_for_archives(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_zip(tmp_path / "материалы.zip", FILES)
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "--dest", str(tmp_path / "out"))

@@ -37,8 +37,7 @@ def tree(root: Path) -> set[str]:
     return found
 
 
-def refused(capsys: pytest.CaptureFixture[str], archive: Path, needle: str,
-            *args: str) -> str:
+def refused(capsys: pytest.CaptureFixture[str], archive: Path, needle: str, *args: str) -> str:
     """Extract ``archive``: exit 1, ``needle`` in the one-line error, nothing anywhere."""
     root = archive.parent
     before = tree(root)
@@ -60,16 +59,18 @@ def rar(path: Path, members: list[Member]) -> Path:
 # 1. traversal
 @pytest.mark.parametrize("name", ["../x", "a/../../x"])
 @pytest.mark.parametrize("kind", ["zip", "tar", "7z", "rar"])
-def test_1_traversal(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str,
-                     name: str) -> None:
+def test_1_traversal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, name: str
+) -> None:
     if kind == "zip":
         archive = make_zip(tmp_path / "a.zip", {"ok.txt": b"ok", name: b"evil"})
     elif kind == "tar":
         archive = make_tar(tmp_path / "a.tar", {"ok.txt": b"ok", name: b"evil"})
     elif kind == "7z":
         placeholder = "Q" * len(name)
-        archive = make_7z(tmp_path / "a.7z", {"ok.txt": b"ok", placeholder: b"evil"},
-                          renames={placeholder: name})
+        archive = make_7z(
+            tmp_path / "a.7z", {"ok.txt": b"ok", placeholder: b"evil"}, renames={placeholder: name}
+        )
     else:
         archive = rar(tmp_path / "a.rar", [file("ok.txt", b"ok"), file(name, b"evil")])
     refused(capsys, archive, f"entry {name!r}: path traversal")
@@ -78,8 +79,9 @@ def test_1_traversal(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: s
 # 2. absolute paths
 @pytest.mark.parametrize("name", ["/x", "//x", "C:\\x", "\\\\server\\x", "c:/x"])
 @pytest.mark.parametrize("kind", ["zip", "tar", "rar"])
-def test_2_absolute(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str,
-                    name: str) -> None:
+def test_2_absolute(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, name: str
+) -> None:
     if kind == "zip":
         archive = make_zip(tmp_path / "a.zip", {name: b"evil"})
     elif kind == "tar":
@@ -99,8 +101,9 @@ def test_3_backslash_traversal(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 # 4. a symlink to a folder outside, then a file written through it
 @pytest.mark.parametrize("kind", ["zip", "tar", "rar"])
-def test_4_symlink_then_write_through(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                      kind: str) -> None:
+def test_4_symlink_then_write_through(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
     (tmp_path / "victim").mkdir()
     if kind == "zip":
         archive = tmp_path / "a.zip"
@@ -113,15 +116,18 @@ def test_4_symlink_then_write_through(tmp_path: Path, capsys: pytest.CaptureFixt
             tar_special(out, "top/link", tarfile.SYMTYPE, "../../victim")
             tar_file(out, "top/link/evil", b"evil")
     else:
-        archive = rar(tmp_path / "a.rar", [symlink("top/link", "../../victim"),
-                                           file("top/link/evil", b"evil")])
+        archive = rar(
+            tmp_path / "a.rar",
+            [symlink("top/link", "../../victim"), file("top/link/evil", b"evil")],
+        )
     err = refused(capsys, archive, "'top/link/evil': a parent folder is a symlink")
     assert "points outside" in err or "more problems" in err
     assert not (tmp_path / "victim" / "evil").exists()
 
 
-def test_4_symlink_outside_alone_is_refused(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_4_symlink_outside_alone_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = make_zip(tmp_path / "a.zip", {"top/a": b"a"}, symlinks={"top/l": "../../etc"})
     refused(capsys, archive, "entry 'top/l': symlink '../../etc' points outside")
 
@@ -130,18 +136,20 @@ def test_4_symlink_outside_alone_is_refused(tmp_path: Path,
 @pytest.mark.parametrize("kind", ["tar", "rar"])
 def test_5_symlink_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
     if kind == "tar":
-        archive = make_tar(tmp_path / "a.tar", {"top/a": b"a"},
-                           symlinks={"top/cur": ".", "top/par": "cur/.."})
+        archive = make_tar(
+            tmp_path / "a.tar", {"top/a": b"a"}, symlinks={"top/cur": ".", "top/par": "cur/.."}
+        )
     else:
-        archive = rar(tmp_path / "a.rar", [file("top/a", b"a"), symlink("top/cur", "."),
-                                           symlink("top/par", "cur/..")])
+        archive = rar(
+            tmp_path / "a.rar",
+            [file("top/a", b"a"), symlink("top/cur", "."), symlink("top/par", "cur/..")],
+        )
     refused(capsys, archive, "entry 'top/par': symlink 'cur/..' goes through another symlink")
 
 
 # 6. a symlink, then a regular file of the same name
 @pytest.mark.parametrize("kind", ["tar", "zip"])
-def test_6_symlink_then_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                             kind: str) -> None:
+def test_6_symlink_then_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
     if kind == "tar":
         archive = tmp_path / "a.tar"
         with tarfile.open(archive, "w") as out:
@@ -161,8 +169,9 @@ def test_6_symlink_then_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 # 7. hard links to outside or missing names
 @pytest.mark.parametrize("target", ["../../etc/passwd", "top/missing", "/etc/passwd"])
 @pytest.mark.parametrize("kind", ["tar", "rar"])
-def test_7_hard_links(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str,
-                      target: str) -> None:
+def test_7_hard_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, target: str
+) -> None:
     if kind == "tar":
         archive = make_tar(tmp_path / "a.tar", {"top/a": b"a"}, hardlinks={"top/h": target})
     else:
@@ -172,8 +181,9 @@ def test_7_hard_links(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: 
 
 # 8. devices, FIFOs and sockets
 @pytest.mark.parametrize("kind", [tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE])
-def test_8_tar_special_files(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                             kind: bytes) -> None:
+def test_8_tar_special_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: bytes
+) -> None:
     archive = tmp_path / "a.tar"
     with tarfile.open(archive, "w") as out:
         tar_file(out, "top/a", b"a")
@@ -182,24 +192,35 @@ def test_8_tar_special_files(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 @pytest.mark.parametrize("kind", ["zip", "rar"])
-def test_8_socket_and_fifo_modes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                 kind: str) -> None:
+def test_8_socket_and_fifo_modes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
     if kind == "zip":
-        archive = make_zip(tmp_path / "a.zip", {"top/a": b"a", "top/sock": b""},
-                           modes={"top/sock": stat.S_IFSOCK | 0o644})
+        archive = make_zip(
+            tmp_path / "a.zip",
+            {"top/a": b"a", "top/sock": b""},
+            modes={"top/sock": stat.S_IFSOCK | 0o644},
+        )
     else:
-        archive = rar(tmp_path / "a.rar", [file("top/a", b"a"),
-                                           Member("top/sock", b"", stat.S_IFIFO | 0o644)])
+        archive = rar(
+            tmp_path / "a.rar", [file("top/a", b"a"), Member("top/sock", b"", stat.S_IFIFO | 0o644)]
+        )
     refused(capsys, archive, "entry 'top/sock': device, FIFO or socket")
 
 
 # 9. duplicates, case, Unicode normalisation, a file used as a folder
-@pytest.mark.parametrize("names", [
-    ("top/a", "top/a"), ("top/README", "top/readme"), ("top/caf\u00e9", "top/cafe\u0301"),
-    ("top/a", "top/a/b"),
-])
-def test_9_collisions(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                      names: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("top/a", "top/a"),
+        ("top/README", "top/readme"),
+        ("top/caf\u00e9", "top/cafe\u0301"),
+        ("top/a", "top/a/b"),
+    ],
+)
+def test_9_collisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], names: tuple[str, str]
+) -> None:
     archive = tmp_path / "a.tar"
     with tarfile.open(archive, "w", format=tarfile.PAX_FORMAT) as out:
         for name in names:
@@ -209,16 +230,20 @@ def test_9_collisions(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 # 10. hostile characters, lengths and Windows-reserved names
-@pytest.mark.parametrize(("name", "reason"), [
-    ("top/bell\x07", "control character"),
-    ("top/e\u202etxt.exe", "bidirectional"),
-    ("top/" + "ж" * 128, "longer than 255 bytes"),
-    ("top/" + "/".join(["d" * 200] * 21), "longer than 4096 bytes"),
-    ("top/CON", "Windows-reserved"),
-    ("top/aux.txt", "Windows-reserved"),
-])
-def test_10_bad_names(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
-                      reason: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("top/bell\x07", "control character"),
+        ("top/e\u202etxt.exe", "bidirectional"),
+        ("top/" + "ж" * 128, "longer than 255 bytes"),
+        ("top/" + "/".join(["d" * 200] * 21), "longer than 4096 bytes"),
+        ("top/CON", "Windows-reserved"),
+        ("top/aux.txt", "Windows-reserved"),
+    ],
+)
+def test_10_bad_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, reason: str
+) -> None:
     archive = make_tar(tmp_path / "a.tar", {"top/ok": b"ok", name: b"x"})
     refused(capsys, archive, reason)
 
@@ -248,8 +273,10 @@ def test_11_limits_are_configurable(tmp_path: Path, capsys: pytest.CaptureFixtur
     archive = make_zip(tmp_path / "a.zip", {"top/a": os.urandom(300_000), "top/b": b"b"})
     refused(capsys, archive, "over the limit of 102400", "--max-total-size", "100K")
     refused(capsys, archive, "2 entries, over the limit of 1", "--max-entries", "1")
-    assert main(["extract", str(archive), "--dest", str(tmp_path / "ok"),
-                 "--max-total-size", "1M"]) == 0
+    assert (
+        main(["extract", str(archive), "--dest", str(tmp_path / "ok"), "--max-total-size", "1M"])
+        == 0
+    )
 
 
 # 12. overlapping zip entries ("better zip bomb")
@@ -287,10 +314,10 @@ def test_14_zip_larger_than_declared(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 @pytest.mark.parametrize("backend", RAR_BACKENDS)
-def test_14_rar_larger_than_declared(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                     backend: str) -> None:
-    archive = rar(tmp_path / "a.rar", [file("top/b", b"b"),
-                                       Member("top/a", b"A" * 5000, size=50)])
+def test_14_rar_larger_than_declared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], backend: str
+) -> None:
+    archive = rar(tmp_path / "a.rar", [file("top/b", b"b"), Member("top/a", b"A" * 5000, size=50)])
     refused(capsys, archive, f"{backend} failed", "--backend", backend)
 
 
@@ -301,8 +328,9 @@ def test_15_nesting_depth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         data = inner.read_bytes()
         inner.unlink()
         inner = make_zip(tmp_path / f"l{level}.zip", {f"l{level}/l{level + 1}.zip": data})
-    refused(capsys, inner, "is nested deeper than the limit of 1", "--recursive",
-            "--max-depth", "1")
+    refused(
+        capsys, inner, "is nested deeper than the limit of 1", "--recursive", "--max-depth", "1"
+    )
     assert main(["extract", str(inner), "--dest", str(tmp_path / "ok"), "--recursive"]) == 0
     assert (tmp_path / "ok/l1/l2/l3/x").read_bytes() == b"x"
 
@@ -341,8 +369,9 @@ def test_16_crc_mismatch(tmp_path: Path, capsys: pytest.CaptureFixture[str], kin
         archive.write_bytes(bytes(data))
         args = ("--backend", "py7zr") if kind == "7z-py7zr" else ("--backend", "7zz")
     else:
-        archive = rar(tmp_path / "a.rar", [file("top/b", b"b"),
-                                           Member("top/a", bad, crc=zlib.crc32(good))])
+        archive = rar(
+            tmp_path / "a.rar", [file("top/b", b"b"), Member("top/a", bad, crc=zlib.crc32(good))]
+        )
         args = ("--backend", kind.split("-")[1])
     refused(capsys, archive, "", *args)
 
@@ -352,8 +381,9 @@ def _encrypted_zip(path: Path) -> Path:
     source = path.parent / "src"
     (source / "top").mkdir(parents=True)
     (source / "top/secret.txt").write_bytes(b"secret" * 100)
-    subprocess.run(["7zz", "a", "-tzip", "-pright", "-bso0", "-bsp0", str(path), "top"],
-                   cwd=source, check=True)
+    subprocess.run(
+        ["7zz", "a", "-tzip", "-pright", "-bso0", "-bsp0", str(path), "top"], cwd=source, check=True
+    )
     for item in sorted(source.rglob("*"), reverse=True):
         item.rmdir() if item.is_dir() else item.unlink()
     source.rmdir()
@@ -362,38 +392,69 @@ def _encrypted_zip(path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["zip", "7z", "7z-headers"])
 @pytest.mark.parametrize("password", [None, "wrong"])
-def test_17_encrypted(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                      monkeypatch: pytest.MonkeyPatch, kind: str, password: str | None) -> None:
+def test_17_encrypted(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    password: str | None,
+) -> None:
     monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
     if kind == "zip":
         archive = _encrypted_zip(tmp_path / "a.zip")
     else:
-        archive = make_7z(tmp_path / "a.7z", {"top/secret.txt": b"secret" * 100},
-                          password="right", header_encryption=kind == "7z-headers")
+        archive = make_7z(
+            tmp_path / "a.7z",
+            {"top/secret.txt": b"secret" * 100},
+            password="right",
+            header_encryption=kind == "7z-headers",
+        )
     args = ("--password", password) if password else ()
     err = refused(capsys, archive, "", *args)
     assert ("password" in err.lower() or "encrypted" in err) if password is None else True
-    assert main(["extract", str(archive), "--dest", str(tmp_path / "ok"),
-                 "--password", "right"]) == 0
+    assert (
+        main(["extract", str(archive), "--dest", str(tmp_path / "ok"), "--password", "right"]) == 0
+    )
     assert (tmp_path / "ok/top/secret.txt").read_bytes() == b"secret" * 100
 
 
 @pytest.mark.parametrize("headers", [False, True])
 @pytest.mark.parametrize("password", [None, "wrong"])
-def test_17_encrypted_rar(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                          monkeypatch: pytest.MonkeyPatch, headers: bool,
-                          password: str | None) -> None:
+def test_17_encrypted_rar(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    headers: bool,
+    password: str | None,
+) -> None:
     monkeypatch.delenv("PAPERSHELF_PASSWORD", raising=False)
-    archive = write_rar5(tmp_path / "a.rar", [file("top/secret.txt", b"secret" * 100),
-                                              file("top/b", b"b")],
-                         password="верный", encrypt_headers=headers)[0]
+    archive = write_rar5(
+        tmp_path / "a.rar",
+        [file("top/secret.txt", b"secret" * 100), file("top/b", b"b")],
+        password="верный",
+        encrypt_headers=headers,
+    )[0]
     args = ("--password", password) if password else ()
     needle = "encrypted; give --password" if password is None else "wrong password"
     refused(capsys, archive, needle, *args)
-    refused(capsys, archive, "bsdtar: cannot decrypt", "--password", "верный",
-            "--backend", "bsdtar")
-    assert main(["extract", str(archive), "--dest", str(tmp_path / "ok"),
-                 "--password", "верный", "--backend", "unar"]) == 0
+    refused(
+        capsys, archive, "bsdtar: cannot decrypt", "--password", "верный", "--backend", "bsdtar"
+    )
+    assert (
+        main(
+            [
+                "extract",
+                str(archive),
+                "--dest",
+                str(tmp_path / "ok"),
+                "--password",
+                "верный",
+                "--backend",
+                "unar",
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "ok/top/secret.txt").read_bytes() == b"secret" * 100
 
 
@@ -401,16 +462,21 @@ def test_17_encrypted_rar(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 @pytest.mark.parametrize("kind", ["zip", "tar", "rar"])
 def test_18_modes_dropped(tmp_path: Path, kind: str) -> None:
     if kind == "zip":
-        archive = make_zip(tmp_path / "a.zip", {"top/run": b"#!", "top/data": b"d"},
-                           modes={"top/run": 0o106777, "top/data": 0o102666})
+        archive = make_zip(
+            tmp_path / "a.zip",
+            {"top/run": b"#!", "top/data": b"d"},
+            modes={"top/run": 0o106777, "top/data": 0o102666},
+        )
     elif kind == "tar":
         archive = tmp_path / "a.tar"
         with tarfile.open(archive, "w") as out:
             tar_file(out, "top/run", b"#!", mode=0o6777)
             tar_file(out, "top/data", b"d", mode=0o2666)
     else:
-        archive = rar(tmp_path / "a.rar", [directory("top"), file("top/run", b"#!", 0o106777),
-                                           file("top/data", b"d", 0o102666)])
+        archive = rar(
+            tmp_path / "a.rar",
+            [directory("top"), file("top/run", b"#!", 0o106777), file("top/data", b"d", 0o102666)],
+        )
     assert main(["extract", str(archive), "--dest", str(tmp_path / "out")]) == 0
     assert stat.S_IMODE((tmp_path / "out/top/run").stat().st_mode) == 0o755
     assert stat.S_IMODE((tmp_path / "out/top/data").stat().st_mode) == 0o644
@@ -432,8 +498,9 @@ def test_19_destination_not_empty(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 # 20. the archive itself is a symlink or a device
-def test_20_archive_is_symlink_or_device(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_20_archive_is_symlink_or_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     real = make_zip(tmp_path / "real.zip", {"top/a": b"a"})
     link = tmp_path / "link.zip"
     link.symlink_to(real)
@@ -460,9 +527,20 @@ def test_21_disk_full(tmp_path: Path, kind: str) -> None:
         archive = rar(tmp_path / "a.rar", [file(n, d) for n, d in payload])
     before = tree(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "papershelf", "extract", str(archive), "--dest",
-         str(tmp_path / "out")], capture_output=True, text=True, preexec_fn=_limit_file_size,
-        check=False)
+        [
+            sys.executable,
+            "-m",
+            "papershelf",
+            "extract",
+            str(archive),
+            "--dest",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+        check=False,
+    )
     assert result.returncode == 1, result.stderr
     assert str(archive) in result.stderr
     assert "File too large" in result.stderr or "failed" in result.stderr
@@ -479,13 +557,25 @@ def test_22_interrupted(tmp_path: Path, signum: int) -> None:
             out.writestr(f"big/{index}", os.urandom(1024) * 4096)
     dest = tmp_path / "out"
     before = tree(tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "papershelf", "extract", str(archive),
-                                "--dest", str(dest), "--max-ratio", "100000"],
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "papershelf",
+            "extract",
+            str(archive),
+            "--dest",
+            str(dest),
+            "--max-ratio",
+            "100000",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not any(
-            n.startswith(".papershelf-staging") for n in (os.listdir(dest)
-                                                          if dest.exists() else [])):
+        n.startswith(".papershelf-staging") for n in (os.listdir(dest) if dest.exists() else [])
+    ):
         time.sleep(0.002)
     time.sleep(0.05)
     process.send_signal(signum)
@@ -494,17 +584,18 @@ def test_22_interrupted(tmp_path: Path, signum: int) -> None:
     assert tree(tmp_path) == before
 
 
-def test_nothing_outside_for_tools_either(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                          ) -> None:
+def test_nothing_outside_for_tools_either(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A RAR whose entry unar would write elsewhere is refused before any tool runs."""
     archive = rar(tmp_path / "a.rar", [file("top/ok", b"ok"), file("..\\..\\x", b"evil")])
     for backend in RAR_BACKENDS:
         refused(capsys, archive, "path traversal", "--backend", backend)
 
 
-
-def test_4_symlink_may_not_leave_its_top_folder(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_4_symlink_may_not_leave_its_top_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The top folder becomes the extracted folder: its parent holds other archives."""
     archive = make_zip(tmp_path / "a.zip", {"top/a": b"a"}, symlinks={"top/l": "../other"})
     refused(capsys, archive, "entry 'top/l': symlink '../other' points outside")

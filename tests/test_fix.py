@@ -105,8 +105,7 @@ def test_mojibake_fix_renames_and_rewrites_the_plan_exactly(
     assert out[:2] == [
         f"fixed: renamed `06_Engineering_&_Tuning/{broken}` to "
         f"`06_Engineering_&_Tuning/{TITLE}` (UTF-8 read as Mac Roman)",
-        "fixed: rewrote `HOW_TO_READ.md` with its repaired text "
-        "(UTF-8 read as Mac Roman)",
+        "fixed: rewrote `HOW_TO_READ.md` with its repaired text (UTF-8 read as Mac Roman)",
     ]
     assert out[-1] == "no findings"
     plan = repo / "HOW_TO_READ.md"
@@ -171,9 +170,7 @@ def test_fix_with_json_keeps_stdout_machine_readable(
     assert "would create `03_Reasoning_Architectures/.gitkeep`" in captured.err
 
 
-def test_ignored_findings_are_not_fixed(
-    untidy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_ignored_findings_are_not_fixed(untidy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (untidy / ".papershelf.toml").write_text(
         'ignore = ["03_Reasoning_Architectures", "01_Data_Centric_AI"]\n', encoding="utf-8"
     )

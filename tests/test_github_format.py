@@ -21,8 +21,17 @@ def test_annotations_for_warnings_and_errors(
             "02_Model_Backbones/.DS_Store": b"\0",
         },
     )
-    code = repo_check_main(["--format", "github", "--rule", "archive-in-git",
-                            "--rule", "committed-artifact", str(repo)])
+    code = repo_check_main(
+        [
+            "--format",
+            "github",
+            "--rule",
+            "archive-in-git",
+            "--rule",
+            "committed-artifact",
+            str(repo),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert out.splitlines() == [

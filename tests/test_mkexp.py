@@ -335,9 +335,7 @@ def test_python_version_is_taken_from_the_experiment(
     (study / EXPERIMENT / ".python-version").write_text(wanted + "\n")
     assert mkexp_main([EXPERIMENT]) == 0
     newest_of_minor = max(item.version for item in found if item.version[:2] == oldest.version[:2])
-    assert env_version(study / EXPERIMENT / ".venv").startswith(
-        ".".join(map(str, newest_of_minor))
-    )
+    assert env_version(study / EXPERIMENT / ".venv").startswith(".".join(map(str, newest_of_minor)))
 
 
 def test_no_interpreter_satisfies_requires_python(

@@ -25,8 +25,21 @@ def test_the_shared_example_repairs_to_the_original_byte_for_byte() -> None:
 
 def test_correct_text_is_left_alone() -> None:
     assert repair(PLAN_RU.read_text(encoding="utf-8")) is None
-    for name in (TITLE, "café.pdf", "naïve Bayes.pdf", "Straße", "Ёжик — «ёлка» №1", "⚡ Plan",
-                 "Ђорђе", "Јелена", "Україна, Київ", "Ґанок", "Ўсё", "«мама»", "Don’t panic"):
+    for name in (
+        TITLE,
+        "café.pdf",
+        "naïve Bayes.pdf",
+        "Straße",
+        "Ёжик — «ёлка» №1",
+        "⚡ Plan",
+        "Ђорђе",
+        "Јелена",
+        "Україна, Київ",
+        "Ґанок",
+        "Ўсё",
+        "«мама»",
+        "Don’t panic",
+    ):
         assert repair(name) is None, name
 
 
@@ -87,8 +100,7 @@ def test_rule_reports_names_and_the_plan_text(
     assert out == [
         f"{folder}: warning mojibake: the name is mojibake (UTF-8 read as Mac Roman); "
         f"repaired: `06_Engineering_&_Tuning/{TITLE}`",
-        f"  hint: repo-check --fix renames it: git mv '{folder}' "
-        f"'06_Engineering_&_Tuning/{TITLE}'",
+        f"  hint: repo-check --fix renames it: git mv '{folder}' '06_Engineering_&_Tuning/{TITLE}'",
         "HOW_TO_READ.md:1: warning mojibake: the plan's text is mojibake (UTF-8 read as "
         "Mac Roman); this line reads: # ⚡ Алгоритм изучения (Action Plan)",
         "  hint: repo-check --fix rewrites the file with the repaired text",
@@ -101,8 +113,11 @@ def test_rule_is_quiet_on_a_correct_plan(
 ) -> None:
     repo = make_repo(
         tmp_path / "repo",
-        {"00_The_Guidebook_&_Roadmap/.gitkeep": "", "HOW_TO_READ.md": PLAN_RU.read_bytes(),
-         "notes/café.md": "x"},
+        {
+            "00_The_Guidebook_&_Roadmap/.gitkeep": "",
+            "HOW_TO_READ.md": PLAN_RU.read_bytes(),
+            "notes/café.md": "x",
+        },
     )
     assert repo_check_main(["--rule", "mojibake", str(repo)]) == 0
     assert capsys.readouterr().out == "no findings\n"

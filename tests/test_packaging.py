@@ -61,7 +61,7 @@ def test_wheel_ships_rule_sets_that_the_installed_package_finds(tmp_path: Path) 
             "-I",
             "-c",
             f"import sys; sys.path.insert(0, {str(target)!r}); "
-            "from papershelf.plan import rulesets_dir, shipped_rulesets; "
+            "from papershelf.config import rulesets_dir, shipped_rulesets; "
             "print(rulesets_dir()); print(shipped_rulesets())",
         ],
         check=True,

@@ -25,10 +25,10 @@ def study(tmp_path: Path) -> Path:
         tmp_path / "Учёба & код",
         {
             base + PLAN_FILE: PLAN_RU.read_bytes(),
-            base + "02_Model_Backbones/01_Transformer_Evolution/Attention Is All You Need.pdf":
-                b"%PDF",
-            base + "02_Model_Backbones/01_Transformer_Evolution/The Llama 3 Herd of Models.pdf":
-                b"",
+            base
+            + "02_Model_Backbones/01_Transformer_Evolution/Attention Is All You Need.pdf": b"%PDF",
+            base
+            + "02_Model_Backbones/01_Transformer_Evolution/The Llama 3 Herd of Models.pdf": b"",
             base + "xx_prompting/Chain-of-Thought Prompting.pdf": b"%PDF",
             base + "06_Engineering_&_Tuning/LoRA.zip": ZIP_BYTES,
             base + COURSE + ".rar": b"Rar!\x1a\x07\x01\x00",
@@ -40,7 +40,9 @@ def study(tmp_path: Path) -> Path:
 
 def test_tree_of_the_shipped_plan(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(study)]) == 0
-    assert capsys.readouterr().out == f"""\
+    assert (
+        capsys.readouterr().out
+        == f"""\
 ⚡ Алгоритм изучения (Action Plan)
 plan: llm/papers/{PLAN_FILE}
 
@@ -89,6 +91,7 @@ Chain-of-Thought Prompting.pdf)
 
 24 items: 8 present, 11 missing, 1 misplaced, 2 archived, 2 empty
 """
+    )
 
 
 def test_json_for_tools(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,7 +117,11 @@ def test_json_for_tools(study: Path, capsys: pytest.CaptureFixture[str]) -> None
         "where": None,
     }
     assert document["summary"] == {
-        "present": 8, "missing": 11, "misplaced": 1, "archived": 2, "empty": 2,
+        "present": 8,
+        "missing": 11,
+        "misplaced": 1,
+        "archived": 2,
+        "empty": 2,
     }
 
 
@@ -131,9 +138,7 @@ def test_markdown_checklist(study: Path, capsys: pytest.CaptureFixture[str]) -> 
     ) in out
 
 
-def test_mojibake_plan_is_read_repaired(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_mojibake_plan_is_read_repaired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = make_repo(
         tmp_path / "repo",
         {"00_The_Guidebook_&_Roadmap/.gitkeep": "", "HOW_TO_READ.md": PLAN_MOJIBAKE.read_bytes()},
@@ -164,11 +169,13 @@ def test_an_unknown_plan_degrades_to_a_flat_list(
     repo = make_repo(tmp_path / "repo", {"notes/math/linear.md": "x"})
     other = tmp_path / "mine.md"
     other.write_text(
-        "Read `notes/math` first, then **\"Deep Learning\"**, then `notes/physics/`.\n",
+        'Read `notes/math` first, then **"Deep Learning"**, then `notes/physics/`.\n',
         encoding="utf-8",
     )
     assert main(["plan", "--plan", str(other), str(repo)]) == 0
-    assert capsys.readouterr().out == f"""\
+    assert (
+        capsys.readouterr().out
+        == f"""\
 plan: {other}
 
 [present]   notes/math
@@ -177,10 +184,11 @@ plan: {other}
 
 3 items: 1 present, 2 missing
 """
+    )
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("#*`\"/_ \n-1.аbЁ|>[]()«»~")), max_size=300))
+@given(st.text(alphabet=st.sampled_from(list('#*`"/_ \n-1.аbЁ|>[]()«»~')), max_size=300))
 def test_parser_never_crashes(text: str) -> None:
     plan = parse(text, {"01_a"})
     for item in plan.items():

@@ -134,15 +134,20 @@ def _missing_plan_file(workspace: Workspace, result: FixPlan, reported: _Reporte
     if not reported.within("missing-path", path):
         return
     result.fixes.append(
-        Fix(f"create `{path}` from the rule set's plan text",
+        Fix(
+            f"create `{path}` from the rule set's plan text",
             f"created `{path}` from the rule set's plan text",
-            _creator(workspace.root, path, text))
+            _creator(workspace.root, path, text),
+        )
     )
 
 
 def _missing_folders(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
     snap, config, where, root = (
-        workspace.snapshot, workspace.config, workspace.layout, workspace.root
+        workspace.snapshot,
+        workspace.config,
+        workspace.layout,
+        workspace.root,
     )
     plan_root = where.plan_root or ""
     wanted = [section.path for section in config.sections if section.required]
@@ -165,9 +170,7 @@ def _missing_folders(workspace: Workspace, result: FixPlan, reported: _Reported)
         if any(other.startswith(path + "/") for other in missing):
             continue  # its sub-folder's .gitkeep creates it
         keep = f"{path}/{GITKEEP}"
-        result.fixes.append(
-            Fix(f"create `{keep}`", f"created `{keep}`", _creator(root, keep, ""))
-        )
+        result.fixes.append(Fix(f"create `{keep}`", f"created `{keep}`", _creator(root, keep, "")))
 
 
 def _creator(root: Path, relative: str, text: str) -> Callable[[], list[str]]:
@@ -197,8 +200,11 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixP
     artifacts = [finding for finding in findings if finding.rule == "committed-artifact"]
     if not gitignore.exists():
         result.fixes.append(
-            Fix("create `.gitignore`", "created `.gitignore`",
-                _creator(root, ".gitignore", GITIGNORE))
+            Fix(
+                "create `.gitignore`",
+                "created `.gitignore`",
+                _creator(root, ".gitignore", GITIGNORE),
+            )
         )
         present = set(GITIGNORE.splitlines())
     else:
@@ -207,8 +213,11 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixP
     if patterns:
         listed = ", ".join(f"`{p}`" for p in patterns)
         result.fixes.append(
-            Fix(f"add {listed} to `.gitignore`", f"added {listed} to `.gitignore`",
-                _appender(gitignore, patterns))
+            Fix(
+                f"add {listed} to `.gitignore`",
+                f"added {listed} to `.gitignore`",
+                _appender(gitignore, patterns),
+            )
         )
     for finding in artifacts:
         result.advice.append(
@@ -272,8 +281,11 @@ def _gitmodules(workspace: Workspace, result: FixPlan, reported: _Reported) -> N
                 return [".gitmodules"]
 
             result.fixes.append(
-                Fix(f"add a `.gitmodules` entry for `{path}` ({url})",
-                    f"added a `.gitmodules` entry for `{path}` ({url})", add)
+                Fix(
+                    f"add a `.gitmodules` entry for `{path}` ({url})",
+                    f"added a `.gitmodules` entry for `{path}` ({url})",
+                    add,
+                )
             )
             continue
         why = "several URLs name it" if urls else "no URL for it is known"
@@ -305,8 +317,11 @@ def _mojibake(workspace: Workspace, result: FixPlan, reported: _Reported) -> Non
             return []
 
         result.fixes.append(
-            Fix(f"rename `{path}` to `{new_path}` ({fixed.description})",
-                f"renamed `{path}` to `{new_path}` ({fixed.description})", rename)
+            Fix(
+                f"rename `{path}` to `{new_path}` ({fixed.description})",
+                f"renamed `{path}` to `{new_path}` ({fixed.description})",
+                rename,
+            )
         )
     plan_file = workspace.layout.plan_file
     if not plan_file or not reported.exact("mojibake", plan_file):
@@ -326,6 +341,9 @@ def _mojibake(workspace: Workspace, result: FixPlan, reported: _Reported) -> Non
         return [plan_file]
 
     result.fixes.append(
-        Fix(f"rewrite `{plan_file}` with its repaired text ({repaired.description})",
-            f"rewrote `{plan_file}` with its repaired text ({repaired.description})", rewrite)
+        Fix(
+            f"rewrite `{plan_file}` with its repaired text ({repaired.description})",
+            f"rewrote `{plan_file}` with its repaired text ({repaired.description})",
+            rewrite,
+        )
     )

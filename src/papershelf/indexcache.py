@@ -39,6 +39,8 @@ def code_stamp() -> tuple[str, int]:
                 if entry.name.endswith(".py"):
                     newest = max(newest, entry.stat().st_mtime_ns)
     return (__version__, newest)
+
+
 FACTS_FILE = "index-facts.v2"
 BLOBS_FILE = "blobs.v2"
 # Blobs at least this large are remembered with their size; large-file limits
@@ -150,6 +152,7 @@ def _learn(root: Path, pending: dict[str, str]) -> dict[str, BlobInfo]:
     sizes = gitfiles.blob_sizes(root, pending)
     base = os.fspath(root) + os.sep
     jobs = [(sha, sizes.get(sha, 0), base + path) for sha, path in pending.items()]
+
     def read_heads(chunk: list[tuple[str, int, str]]) -> list[bytes]:
         return [_work_tree_head(path, size) if size else b"" for _, size, path in chunk]
 
@@ -203,11 +206,7 @@ def _pending(
                     found[sha] = files[position]
                     break
         return found
-    return {
-        sha: path
-        for path, sha in zip(files, shas)
-        if sha in unknown and path not in skip
-    }
+    return {sha: path for path, sha in zip(files, shas) if sha in unknown and path not in skip}
 
 
 def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:

@@ -82,8 +82,10 @@ def _clause_allows(operator: str, number: Version, wildcard: bool, version: Vers
     if operator in ("==", "===", "!="):
         # A bare '3.8' (from .python-version, runtime.txt) means any 3.8.x.
         prefix = wildcard or (operator == "==" and len(number) < 3)
-        equal = version[: len(number)] == number if prefix else padded(version, length) == padded(
-            number, length
+        equal = (
+            version[: len(number)] == number
+            if prefix
+            else padded(version, length) == padded(number, length)
         )
         return equal if operator != "!=" else not equal
     left, right = padded(version, length), padded(number, length)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import NamedTuple
 
-from papershelf.plan import Config
+from papershelf.config import Config
 from papershelf.snapshot import Snapshot
 
 COMMON_PLAN_NAMES = (

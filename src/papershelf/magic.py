@@ -8,8 +8,22 @@ import os
 HEAD_SIZE = 265
 
 ARCHIVE_SUFFIXES: tuple[str, ...] = (
-    ".zip", ".rar", ".7z", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst",
-    ".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma", ".z",
+    ".zip",
+    ".rar",
+    ".7z",
+    ".tar",
+    ".tgz",
+    ".tbz",
+    ".tbz2",
+    ".txz",
+    ".tzst",
+    ".gz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".lz",
+    ".lzma",
+    ".z",
 )
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (

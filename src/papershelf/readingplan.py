@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from papershelf.plan import Config, Paper
+from papershelf.config import Config, Paper
 from papershelf.rules._paths import (
     DOCUMENT_SUFFIXES,
     archive_standin,
@@ -201,13 +201,20 @@ class _Finder:
         """``(path, " normalized name ")`` for documents, folders and archives under the root."""
         if self._names is None:
             snap, prefix = self.snap, self.prefix
-            paths = [p for p in snap.files if p.startswith(prefix)
-                     and p.lower().endswith(DOCUMENT_SUFFIXES)]
+            paths = [
+                p
+                for p in snap.files
+                if p.startswith(prefix) and p.lower().endswith(DOCUMENT_SUFFIXES)
+            ]
             paths += sorted(d for d in snap.dirs if d and d.startswith(prefix))
-            named = [(p, p.rpartition("/")[2].rpartition(".")[0] or p.rpartition("/")[2])
-                     for p in paths]
-            named += [(p, archive_stem(p.rpartition("/")[2])) for p in snap.archive_named
-                      if p.startswith(prefix)]
+            named = [
+                (p, p.rpartition("/")[2].rpartition(".")[0] or p.rpartition("/")[2]) for p in paths
+            ]
+            named += [
+                (p, archive_stem(p.rpartition("/")[2]))
+                for p in snap.archive_named
+                if p.startswith(prefix)
+            ]
             self._names = [(p, f" {normalize_title(n)} ") for p, n in named]
         return self._names
 
@@ -287,8 +294,8 @@ class _Finder:
     def mark_paper(self, item: Item) -> None:
         known = self.papers.get(normalize_title(item.name))
         titles = (known.title, *known.aliases) if known else (item.name,)
-        section = self.under(known.section) if known else (
-            self.under(item.path) if item.path else None
+        section = (
+            self.under(known.section) if known else (self.under(item.path) if item.path else None)
         )
         found: list[str] = []
         for title in titles:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from papershelf import gitfiles
+from papershelf.config import Config
 from papershelf.errors import PapershelfError
-from papershelf.plan import Config
 
 GITKEEP = ".gitkeep"
 GITIGNORE = """\
@@ -47,8 +47,19 @@ repos:
       - id: repo-check
 """
 LFS_PATTERNS = (
-    "*.pdf", "*.djvu", "*.epub",
-    "*.zip", "*.rar", "*.7z", "*.tar", "*.tar.*", "*.tgz", "*.gz", "*.bz2", "*.xz", "*.zst",
+    "*.pdf",
+    "*.djvu",
+    "*.epub",
+    "*.zip",
+    "*.rar",
+    "*.7z",
+    "*.tar",
+    "*.tar.*",
+    "*.tgz",
+    "*.gz",
+    "*.bz2",
+    "*.xz",
+    "*.zst",
 )
 GITATTRIBUTES = "# Written by papershelf init: PDFs and archives live in Git LFS.\n" + "".join(
     f"{pattern} filter=lfs diff=lfs merge=lfs -text\n" for pattern in LFS_PATTERNS

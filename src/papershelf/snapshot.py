@@ -215,9 +215,7 @@ def from_walk(root: Path) -> Snapshot:
             patterns.extend(_anchor(prefix, ignore_file.read_text("utf-8", "replace")))
             spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         dirnames[:] = sorted(
-            name
-            for name in dirnames
-            if name != ".git" and not spec.match_file(prefix + name + "/")
+            name for name in dirnames if name != ".git" and not spec.match_file(prefix + name + "/")
         )
         for name in sorted(filenames):
             path = prefix + name

@@ -9,14 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from papershelf import gitfiles, layout, plan, snapshot
+from papershelf import config as config_module
+from papershelf import gitfiles, layout, snapshot
 from papershelf.rules import known_options
 
 
 class Workspace(NamedTuple):
     root: Path
     snapshot: snapshot.Snapshot
-    config: plan.Config
+    config: config_module.Config
     layout: layout.Layout
 
 
@@ -24,7 +25,7 @@ def load(start: Path, config_file: Path | None = None, use_cache: bool = True) -
     repository = gitfiles.find_repository(start)
     root = repository.root if repository else start.resolve()
     cache_dir = repository.git_dir / "papershelf" if repository and use_cache else None
-    config = plan.load(root, known_options(), config_file, cache_dir)
+    config = config_module.load(root, known_options(), config_file, cache_dir)
     if repository is not None:
         snap = snapshot.from_git(repository, use_cache=use_cache)
     else:

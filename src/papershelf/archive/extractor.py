@@ -30,7 +30,8 @@ from papershelf.archive.staging import StagingSink, interrupts_raise, remove_tre
 
 MANIFEST = ".papershelf-extract.json"
 _ARCHIVE_SUFFIX = re.compile(
-    r"(\.part0*1)?\.(tar\.gz|tar\.bz2|tar\.xz|tgz|tbz2?|txz|zip|rar|7z|tar)$", re.I)
+    r"(\.part0*1)?\.(tar\.gz|tar\.bz2|tar\.xz|tgz|tbz2?|txz|zip|rar|7z|tar)$", re.I
+)
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Progress | None]]
 
@@ -64,9 +65,12 @@ class Outcome:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "archive": str(self.archive), "status": self.status,
+            "archive": str(self.archive),
+            "status": self.status,
             "destination": str(self.destination) if self.destination else None,
-            "entries": self.entries, "bytes": self.bytes, "error": self.error,
+            "entries": self.entries,
+            "bytes": self.bytes,
+            "error": self.error,
             "nested": [n.as_json() for n in self.nested],
         }
 
@@ -186,14 +190,19 @@ class Manifest:
             try:
                 self.records = list(json.loads(self.path.read_text("utf-8"))["archives"])
             except (ValueError, KeyError, TypeError):
-                raise ArchiveError(f"{self.path}: damaged manifest; remove it or choose "
-                                   "another --dest") from None
+                raise ArchiveError(
+                    f"{self.path}: damaged manifest; remove it or choose another --dest"
+                ) from None
 
     def seen(self, archive: Path) -> bool:
         """Whether this path, with this size and mtime, was extracted here before."""
         st = archive.stat()
-        return any(r.get("archive") == str(archive.absolute()) and r.get("size") == st.st_size
-                   and r.get("mtime_ns") == st.st_mtime_ns for r in self.records)
+        return any(
+            r.get("archive") == str(archive.absolute())
+            and r.get("size") == st.st_size
+            and r.get("mtime_ns") == st.st_mtime_ns
+            for r in self.records
+        )
 
     def find(self, sha256: str) -> dict[str, Any] | None:
         for record in self.records:
@@ -231,8 +240,10 @@ def prepare_destination(options: Options) -> tuple[Path, bool, list[str]]:
             raise ArchiveError(f"{root}: --dest must be a folder (absent or empty)")
         content = [n for n in os.listdir(root) if n != MANIFEST]
         if content and not (root / MANIFEST).exists() and not options.force:
-            raise ArchiveError(f"{root}: --dest already has files; choose an empty or absent "
-                               "folder (or --force to extract beside them)")
+            raise ArchiveError(
+                f"{root}: --dest already has files; choose an empty or absent "
+                "folder (or --force to extract beside them)"
+            )
         created = False
     else:
         created = True
@@ -244,8 +255,9 @@ def prepare_destination(options: Options) -> tuple[Path, bool, list[str]]:
     return root, created, notes
 
 
-def extract_archive(path: Path, root: Path, options: Options, depth: int = 0,
-                    manifest: Manifest | None = None) -> Outcome:
+def extract_archive(
+    path: Path, root: Path, options: Options, depth: int = 0, manifest: Manifest | None = None
+) -> Outcome:
     """Extract one archive into a new folder under ``root``, atomically."""
     kind = check_archive_file(path)
     hashing: BackgroundHash | None = None
@@ -276,12 +288,17 @@ def extract_archive(path: Path, root: Path, options: Options, depth: int = 0,
             outcome = _move_into_place(outcome, root)
             assert outcome.destination is not None
             st = path.stat()
-            manifest.put({
-                "archive": str(path.absolute()), "sha256": digest,
-                "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                "folder": outcome.destination.name, "bytes": outcome.bytes,
-                "entries": outcome_entries(outcome.destination),
-            })
+            manifest.put(
+                {
+                    "archive": str(path.absolute()),
+                    "sha256": digest,
+                    "size": st.st_size,
+                    "mtime_ns": st.st_mtime_ns,
+                    "folder": outcome.destination.name,
+                    "bytes": outcome.bytes,
+                    "entries": outcome_entries(outcome.destination),
+                }
+            )
             return outcome
     finally:
         if hashing is not None:
@@ -290,8 +307,13 @@ def extract_archive(path: Path, root: Path, options: Options, depth: int = 0,
 
 
 def _already(path: Path, root: Path, record: dict[str, Any]) -> Outcome:
-    return Outcome(path, "already-extracted", root / record["folder"],
-                   len(record.get("entries", [])), int(record.get("bytes", 0)))
+    return Outcome(
+        path,
+        "already-extracted",
+        root / record["folder"],
+        len(record.get("entries", [])),
+        int(record.get("bytes", 0)),
+    )
 
 
 def _move_into_place(outcome: Outcome, root: Path) -> Outcome:
@@ -310,14 +332,19 @@ def outcome_entries(folder: Path) -> list[dict[str, Any]]:
         for name in files:
             full = Path(dirpath, name)
             st = os.lstat(full)
-            result.append({"name": full.relative_to(folder).as_posix(),
-                           "size": st.st_size if stat.S_ISREG(st.st_mode) else 0})
+            result.append(
+                {
+                    "name": full.relative_to(folder).as_posix(),
+                    "size": st.st_size if stat.S_ISREG(st.st_mode) else 0,
+                }
+            )
     result.sort(key=lambda r: str(r["name"]))
     return result
 
 
-def _extract_staged(path: Path, kind: str | None, root: Path, staging: Path,
-                    options: Options, depth: int) -> Outcome:
+def _extract_staged(
+    path: Path, kind: str | None, root: Path, staging: Path, options: Options, depth: int
+) -> Outcome:
     """Write and verify the whole archive under ``staging``; returns the folder to move."""
     tree = staging / "tree"
     tree.mkdir()
@@ -327,8 +354,9 @@ def _extract_staged(path: Path, kind: str | None, root: Path, staging: Path,
         if problems:
             raise _first_problem(path, problems)
         total = sum(p.entry.size for p in planned if p.entry.kind is EntryKind.FILE)
-        progress_cm = (options.progress(str(path), total) if options.progress
-                       else contextlib.nullcontext(None))
+        progress_cm = (
+            options.progress(str(path), total) if options.progress else contextlib.nullcontext(None)
+        )
         with progress_cm as progress:
             sink = StagingSink(str(path), tree, options.limits, progress)
             reader.extract(planned, sink)
@@ -349,19 +377,27 @@ def _extract_staged(path: Path, kind: str | None, root: Path, staging: Path,
     return outcome
 
 
-def _extract_nested(outer: Path, folder: Path, options: Options, depth: int
-                    ) -> list[Outcome]:
+def _extract_nested(outer: Path, folder: Path, options: Options, depth: int) -> list[Outcome]:
     """Archives found inside, each extracted beside itself, to the depth limit."""
     found = []
     for dirpath, _dirs, files in os.walk(folder):
         for name in sorted(files):
             full = Path(dirpath, name)
-            if not full.is_symlink() and magic.sniff_file(full) in ("zip", "rar", "7z", "tar",
-                                                                     "gzip", "bzip2", "xz"):
+            if not full.is_symlink() and magic.sniff_file(full) in (
+                "zip",
+                "rar",
+                "7z",
+                "tar",
+                "gzip",
+                "bzip2",
+                "xz",
+            ):
                 found.append(full)
     if found and depth + 1 > options.limits.max_depth:
-        raise ArchiveError(f"{outer}: archive {found[0].name!r} is nested deeper than the limit of "
-                           f"{options.limits.max_depth} (--max-depth)")
+        raise ArchiveError(
+            f"{outer}: archive {found[0].name!r} is nested deeper than the limit of "
+            f"{options.limits.max_depth} (--max-depth)"
+        )
     outcomes = []
     for inner in found:
         rel = inner.relative_to(folder.parent).as_posix()

@@ -33,8 +33,9 @@ def guard(dest: Path, explicit: bool) -> str | None:
     if gitfiles.is_ignored(top, f"{rel}/"):
         return None
     if not explicit:
-        raise ArchiveError(f"{dest}: inside the git work tree {top} and not ignored; "
-                           "choose --dest outside it")
+        raise ArchiveError(
+            f"{dest}: inside the git work tree {top} and not ignored; choose --dest outside it"
+        )
     exclude = gitfiles.git_path(top, "info/exclude")
     exclude.parent.mkdir(parents=True, exist_ok=True)
     line = f"/{rel}/\n"

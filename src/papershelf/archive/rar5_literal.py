@@ -32,6 +32,7 @@ def header(body: bytes) -> bytes:
     size = vint(len(body))
     return struct.pack("<I", zlib.crc32(size + body)) + size + body
 
+
 TABLE_SIZE = 306 + 64 + 16 + 44  # main, distance, low-distance, repeat-length tables
 BLOCK = 1 << 20
 
@@ -78,8 +79,7 @@ def _block(payload: bytes, tables: bool, last: bool) -> bytes:
         last_bits = 8 - pad
     size = len(body)
     count = 1 if size < 1 << 8 else 2 if size < 1 << 16 else 3
-    flags = (last_bits - 1) | ((count - 1) << 3) | (0x40 if last else 0) | (
-        0x80 if tables else 0)
+    flags = (last_bits - 1) | ((count - 1) << 3) | (0x40 if last else 0) | (0x80 if tables else 0)
     check = (0x5A ^ flags ^ size ^ (size >> 8) ^ (size >> 16)) & 0xFF
     return bytes([flags, check]) + size.to_bytes(count, "little") + body
 

@@ -30,14 +30,17 @@ class RarReader:
             if password:
                 self.rf.setpassword(password)
         except rarfile.NeedFirstVolume:
-            raise ArchiveError(f"{path}: this is not the first volume of a multi-volume "
-                               "archive; extract from the first one (.part1.rar or .rar)") from None
+            raise ArchiveError(
+                f"{path}: this is not the first volume of a multi-volume "
+                "archive; extract from the first one (.part1.rar or .rar)"
+            ) from None
         except rarfile.RarWrongPassword:
             raise ArchiveError(f"{path}: wrong password") from None
         except rarfile.NoCrypto:
-            raise ArchiveError(f"{path}: its headers are encrypted; listing it needs the "
-                               "'cryptography' package (pip install 'papershelf[rar-crypto]')"
-                               ) from None
+            raise ArchiveError(
+                f"{path}: its headers are encrypted; listing it needs the "
+                "'cryptography' package (pip install 'papershelf[rar-crypto]')"
+            ) from None
         except (rarfile.Error, OSError, EOFError) as error:
             raise ArchiveError(f"{path}: not a readable RAR archive ({error})") from None
         problem = self.rf.strerror()
@@ -66,18 +69,29 @@ class RarReader:
                 kind = EntryKind.SPECIAL
             else:
                 kind = EntryKind.FILE
-            result.append(Entry(
-                name=info.filename.rstrip("/"), kind=kind,
-                size=info.file_size if kind is EntryKind.FILE else 0,
-                packed=info.compress_size, crc=info.CRC if kind is EntryKind.FILE else None,
-                mode=(mode & 0o7777) or None, link=link, encrypted=info.needs_password(),
-                handle=info,
-            ))
+            result.append(
+                Entry(
+                    name=info.filename.rstrip("/"),
+                    kind=kind,
+                    size=info.file_size if kind is EntryKind.FILE else 0,
+                    packed=info.compress_size,
+                    crc=info.CRC if kind is EntryKind.FILE else None,
+                    mode=(mode & 0o7777) or None,
+                    link=link,
+                    encrypted=info.needs_password(),
+                    handle=info,
+                )
+            )
         return result
 
     def extract(self, items: list[Planned], sink: Sink) -> None:
-        tool = tools.choose(tools.RAR_TOOLS, self.tool_name, len(self.volumes) > 1,
-                            self.rf.needs_password(), str(self.path))
+        tool = tools.choose(
+            tools.RAR_TOOLS,
+            self.tool_name,
+            len(self.volumes) > 1,
+            self.rf.needs_password(),
+            str(self.path),
+        )
         work = Path(sink.root).parent / ".tool"
         inbox, out = work / "in", work / "out"
         inbox.mkdir(parents=True)
@@ -87,8 +101,10 @@ class RarReader:
                 raise ArchiveError(f"{volume}: a volume of {self.path} is not a regular file")
             os.symlink(os.path.abspath(volume), inbox / volume.name)
         try:
-            tools.run(tools.rar_command(tool, inbox / self.volumes[0].name, out, self.password),
-                      str(self.path))
+            tools.run(
+                tools.rar_command(tool, inbox / self.volumes[0].name, out, self.password),
+                str(self.path),
+            )
         except ArchiveError as error:
             if self.password and self.rf.needs_password():
                 raise ArchiveError(f"{error} (wrong password?)") from None
@@ -102,6 +118,7 @@ class RarReader:
 class RarBackend:
     name = "rar"
 
-    def open(self, path: Path, password: str | None, encoding: str | None,
-             tool: str = "auto") -> RarReader:
+    def open(
+        self, path: Path, password: str | None, encoding: str | None, tool: str = "auto"
+    ) -> RarReader:
         return RarReader(path, password, tool)

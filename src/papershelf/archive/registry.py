@@ -30,12 +30,14 @@ def backend_for(kind: str) -> Backend:
     return backend
 
 
-def open_reader(path: Path, kind: str | None, password: str | None, encoding: str | None,
-                tool: str) -> Reader:
+def open_reader(
+    path: Path, kind: str | None, password: str | None, encoding: str | None, tool: str
+) -> Reader:
     """Open ``path`` with the backend for its sniffed ``kind``."""
     if kind is None:
         raise ArchiveError(f"{path}: not an archive papershelf knows (zip, rar, 7z, tar)")
     if kind not in BACKENDS:
-        raise ArchiveError(f"{path}: {kind} data is not supported (zip, rar, 7z, tar and "
-                           "tar.gz/.bz2/.xz are)")
+        raise ArchiveError(
+            f"{path}: {kind} data is not supported (zip, rar, 7z, tar and tar.gz/.bz2/.xz are)"
+        )
     return backend_for(kind).open(path, password, encoding, tool)

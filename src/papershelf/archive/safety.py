@@ -14,8 +14,9 @@ from papershelf.archive.model import Entry, EntryKind, Limits, Planned
 
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 4096
-_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                      "\ud800-\udfff]")
+_SUSPECT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.I)
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -115,8 +116,11 @@ def check_entries(
     if total > limits.ratio_floor and total > limits.max_ratio * max(archive_size, 1):
         ratio = total / max(archive_size, 1)
         problems.append(
-            Problem(None, f"compression ratio {ratio:.0f}:1, over the limit of "
-                          f"{limits.max_ratio:.0f}:1 (a decompression bomb?)")
+            Problem(
+                None,
+                f"compression ratio {ratio:.0f}:1, over the limit of "
+                f"{limits.max_ratio:.0f}:1 (a decompression bomb?)",
+            )
         )
 
     kinds: dict[str, EntryKind] = {}
@@ -133,8 +137,10 @@ def check_entries(
         seen = kinds.get(key)
         if seen is not None and not (seen is EntryKind.DIR and entry.kind is EntryKind.DIR):
             problems.append(
-                Problem(entry.name, "duplicate name (or one differing only in case "
-                                    "or Unicode normalisation)")
+                Problem(
+                    entry.name,
+                    "duplicate name (or one differing only in case or Unicode normalisation)",
+                )
             )
             continue
         bad_parent = next(
@@ -169,8 +175,10 @@ def check_entries(
             target_parts, reason = split_name(item.entry.link or "")
             if reason is not None or _fold(target_parts) not in files:
                 problems.append(
-                    Problem(item.entry.name,
-                            f"hard link to {item.entry.link!r}, not a regular file in the archive")
+                    Problem(
+                        item.entry.name,
+                        f"hard link to {item.entry.link!r}, not a regular file in the archive",
+                    )
                 )
     problem_names = {p.entry for p in problems}
     return [p for p in planned if p.entry.name not in problem_names], problems

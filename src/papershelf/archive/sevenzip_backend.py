@@ -19,8 +19,16 @@ import py7zr.io
 from papershelf.archive import tools
 from papershelf.archive.model import ArchiveError, Entry, EntryKind, MemberWriter, Planned, Sink
 
-_ERRORS = (py7zr.exceptions.ArchiveError, lzma.LZMAError, OSError, EOFError, ValueError,
-           KeyError, IndexError, TypeError)  # py7zr on garbage, e.g. a wrong header key
+_ERRORS = (
+    py7zr.exceptions.ArchiveError,
+    lzma.LZMAError,
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+)  # py7zr on garbage, e.g. a wrong header key
 
 
 class _Adapter(py7zr.io.Py7zIO):
@@ -70,8 +78,9 @@ class SevenZipReader:
         try:
             self.archive = py7zr.SevenZipFile(path, "r", password=password)
         except py7zr.exceptions.PasswordRequired:
-            raise ArchiveError(f"{path}: encrypted; give --password or set "
-                               "PAPERSHELF_PASSWORD") from None
+            raise ArchiveError(
+                f"{path}: encrypted; give --password or set PAPERSHELF_PASSWORD"
+            ) from None
         except _ERRORS as error:
             hint = " (wrong password?)" if password else ""
             raise ArchiveError(f"{path}: not a readable 7z archive{hint} ({error})") from None
@@ -93,12 +102,19 @@ class SevenZipReader:
                 kind = EntryKind.SPECIAL
             else:
                 kind = EntryKind.FILE
-            result.append(Entry(
-                name=f.filename, kind=kind, size=f.uncompressed if kind is EntryKind.FILE else 0,
-                packed=None, crc=f.crc32, mode=(mode & 0o7777) or None,
-                link=targets.get(f.filename), encrypted=self.archive.password_protected,
-                handle=f,
-            ))
+            result.append(
+                Entry(
+                    name=f.filename,
+                    kind=kind,
+                    size=f.uncompressed if kind is EntryKind.FILE else 0,
+                    packed=None,
+                    crc=f.crc32,
+                    mode=(mode & 0o7777) or None,
+                    link=targets.get(f.filename),
+                    encrypted=self.archive.password_protected,
+                    handle=f,
+                )
+            )
         return result
 
     def _read_small(self, names: list[str]) -> dict[str, str]:
@@ -127,8 +143,9 @@ class SevenZipReader:
                 return
             if self.tool_name == "7zz":
                 raise ArchiveError(f"{self.path}: 7zz is not installed or does not work")
-        by_name = {py7zr.helpers.get_sanitized_output_path(i.entry.name, None).as_posix(): i
-                   for i in files}
+        by_name = {
+            py7zr.helpers.get_sanitized_output_path(i.entry.name, None).as_posix(): i for i in files
+        }
         factory = _Factory(sink, by_name)
         try:
             self.archive.extract(targets=[i.entry.name for i in files], factory=factory)
@@ -142,8 +159,10 @@ class SevenZipReader:
         for item in files:
             if item not in factory.created:
                 if item.entry.size:
-                    raise ArchiveError(f"{self.path}: entry {item.entry.name!r} was not "
-                                       "extracted (damaged archive?)")
+                    raise ArchiveError(
+                        f"{self.path}: entry {item.entry.name!r} was not "
+                        "extracted (damaged archive?)"
+                    )
                 sink.open_writer(item).finish(verify_crc=False)
 
     def _extract_with_tool(self, tool: tools.Tool, items: list[Planned], sink: Sink) -> None:
@@ -163,6 +182,7 @@ class SevenZipReader:
 class SevenZipBackend:
     name = "7z"
 
-    def open(self, path: Path, password: str | None, encoding: str | None,
-             tool: str = "auto") -> SevenZipReader:
+    def open(
+        self, path: Path, password: str | None, encoding: str | None, tool: str = "auto"
+    ) -> SevenZipReader:
         return SevenZipReader(path, password, tool)

@@ -90,8 +90,9 @@ class StagingSink:
             path = self._ensure_parent(item.parts) / item.parts[-1]
             target = item.entry.link or ""
             if item.entry.kind is EntryKind.HARDLINK:
-                source = self.root.joinpath(*[p for p in target.replace("\\", "/").split("/")
-                                              if p not in ("", ".")])
+                source = self.root.joinpath(
+                    *[p for p in target.replace("\\", "/").split("/") if p not in ("", ".")]
+                )
                 if not source.is_file() or source.is_symlink():
                     raise self._fail(item, f"hard link target {target!r} was not extracted")
                 os.link(source, path, follow_symlinks=False)
@@ -119,22 +120,35 @@ class StagingSink:
             for name in dirs + files:
                 rel = name if rel_dir == "." else f"{rel_dir}/{name}"
                 st = os.lstat(os.path.join(dirpath, name))
-                kind = ("symlink" if stat.S_ISLNK(st.st_mode) else "dir"
-                        if stat.S_ISDIR(st.st_mode) else "file" if stat.S_ISREG(st.st_mode)
-                        else "special")
+                kind = (
+                    "symlink"
+                    if stat.S_ISLNK(st.st_mode)
+                    else "dir"
+                    if stat.S_ISDIR(st.st_mode)
+                    else "file"
+                    if stat.S_ISREG(st.st_mode)
+                    else "special"
+                )
                 found[rel] = kind
             dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(dirpath, d))]
-        implied_dirs = {"/".join(i.parts[:n]) for i in expected.values()
-                        for n in range(1, len(i.parts))}
+        implied_dirs = {
+            "/".join(i.parts[:n]) for i in expected.values() for n in range(1, len(i.parts))
+        }
         for rel, kind in found.items():
             item = expected.get(rel)
             if item is None:
                 if kind == "dir" and rel in implied_dirs:
                     continue
-                raise ArchiveError(f"{self.archive}: the extractor wrote {rel!r}, "
-                                   "which the archive's listing does not contain")
-            want = {EntryKind.FILE: "file", EntryKind.DIR: "dir", EntryKind.SYMLINK: "symlink",
-                    EntryKind.HARDLINK: "file"}[item.entry.kind]
+                raise ArchiveError(
+                    f"{self.archive}: the extractor wrote {rel!r}, "
+                    "which the archive's listing does not contain"
+                )
+            want = {
+                EntryKind.FILE: "file",
+                EntryKind.DIR: "dir",
+                EntryKind.SYMLINK: "symlink",
+                EntryKind.HARDLINK: "file",
+            }[item.entry.kind]
             is_link = item.entry.kind in (EntryKind.SYMLINK, EntryKind.HARDLINK)
             if kind != want and not (is_link and kind in ("file", "symlink")):
                 raise self._fail(item, f"the extractor wrote a {kind}, the listing says {want}")
@@ -185,11 +199,14 @@ class _Writer:
     def write(self, data: bytes) -> int:
         size = self.size + len(data)
         if size > self.item.entry.size:
-            raise self.sink._fail(self.item, f"more data than the {self.item.entry.size} "
-                                             "bytes its header declares")
+            raise self.sink._fail(
+                self.item, f"more data than the {self.item.entry.size} bytes its header declares"
+            )
         if self.sink.written + len(data) > self.sink.limits.max_total:
-            raise ArchiveError(f"{self.sink.archive}: more than {self.sink.limits.max_total} "
-                               "bytes uncompressed, over the limit")
+            raise ArchiveError(
+                f"{self.sink.archive}: more than {self.sink.limits.max_total} "
+                "bytes uncompressed, over the limit"
+            )
         if self.compute_crc:
             self.crc = zlib.crc32(data, self.crc)
         view = memoryview(data)
@@ -211,16 +228,20 @@ class _Writer:
     def finish(self, verify_crc: bool) -> None:
         self.abort()
         if self.size != self.item.entry.size:
-            raise self.sink._fail(self.item, f"{self.size} bytes, {self.item.entry.size} declared "
-                                             "(truncated archive?)")
+            raise self.sink._fail(
+                self.item,
+                f"{self.size} bytes, {self.item.entry.size} declared (truncated archive?)",
+            )
         if verify_crc and self.compute_crc and self.crc != self.item.entry.crc:
             raise self.sink._fail(self.item, "CRC mismatch (damaged archive?)")
 
 
 def _disk_error(archive: str, error: OSError) -> ArchiveError:
     if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return ArchiveError(f"{archive}: cannot write: {error.strerror} (disk full?); "
-                            "nothing was left at the destination")
+        return ArchiveError(
+            f"{archive}: cannot write: {error.strerror} (disk full?); "
+            "nothing was left at the destination"
+        )
     return ArchiveError(f"{archive}: cannot write: {error}")
 
 

@@ -17,8 +17,8 @@ class TarReader:
         self.path = path
         try:
             self.tf = tarfile.open(  # noqa: SIM115 - closed by close()
-                path, "r:*", encoding=encoding or "utf-8",
-                errors="surrogateescape")
+                path, "r:*", encoding=encoding or "utf-8", errors="surrogateescape"
+            )
         except _READ_ERRORS as error:
             raise ArchiveError(f"{path}: not a readable tar archive ({error})") from None
         try:
@@ -43,11 +43,16 @@ class TarReader:
                 kind = EntryKind.FILE
             else:
                 kind = EntryKind.SPECIAL
-            result.append(Entry(
-                name=member.name, kind=kind, size=member.size if member.isreg() else 0,
-                mode=member.mode, link=member.linkname if member.issym() or member.islnk()
-                else None, handle=member,
-            ))
+            result.append(
+                Entry(
+                    name=member.name,
+                    kind=kind,
+                    size=member.size if member.isreg() else 0,
+                    mode=member.mode,
+                    link=member.linkname if member.issym() or member.islnk() else None,
+                    handle=member,
+                )
+            )
         return result
 
     def extract(self, items: list[Planned], sink: Sink) -> None:
@@ -64,8 +69,10 @@ class TarReader:
             except _READ_ERRORS as error:
                 if isinstance(error, OSError) and error.errno is not None:
                     raise
-                raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error} "
-                                   "(damaged or truncated archive)") from None
+                raise ArchiveError(
+                    f"{self.path}: entry {item.entry.name!r}: {error} "
+                    "(damaged or truncated archive)"
+                ) from None
 
     def close(self) -> None:
         self.tf.close()
@@ -74,8 +81,7 @@ class TarReader:
 class TarBackend:
     name = "tar"
 
-    def open(self, path: Path, password: str | None, encoding: str | None,
-             tool: str = "auto") -> TarReader:
+    def open(
+        self, path: Path, password: str | None, encoding: str | None, tool: str = "auto"
+    ) -> TarReader:
         return TarReader(path, password, encoding)
-
-

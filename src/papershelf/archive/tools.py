@@ -55,9 +55,19 @@ def probe_rar5(files: dict[str, bytes]) -> bytes:
         packed = rar5_literal.encode(data)
         method = rar5_literal.COMPRESSION_INFO | (rar5_literal.SOLID_FLAG if index else 0)
         raw = name.encode()
-        fields = (_vint(2) + _vint(0x0002) + _vint(len(packed)) + _vint(0x0004)
-                  + _vint(len(data)) + _vint(0o644) + struct.pack("<I", zlib.crc32(data))
-                  + _vint(method) + _vint(1) + _vint(len(raw)) + raw)
+        fields = (
+            _vint(2)
+            + _vint(0x0002)
+            + _vint(len(packed))
+            + _vint(0x0004)
+            + _vint(len(data))
+            + _vint(0o644)
+            + struct.pack("<I", zlib.crc32(data))
+            + _vint(method)
+            + _vint(1)
+            + _vint(len(raw))
+            + raw
+        )
         blocks.append(_rar5_block(fields, packed))
     end = _rar5_block(_vint(5) + _vint(0) + _vint(0))
     return b"Rar!\x1a\x07\x01\x00" + main + b"".join(blocks) + end
@@ -66,8 +76,15 @@ def probe_rar5(files: dict[str, bytes]) -> bytes:
 def _version(path: str, name: str) -> str:
     flag = {"unrar": [], "unar": ["-v"], "bsdtar": ["--version"], "7zz": []}[name]
     try:
-        result = subprocess.run([path, *flag], capture_output=True, text=True, timeout=10,
-                                stdin=subprocess.DEVNULL, errors="replace", check=False)
+        result = subprocess.run(
+            [path, *flag],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            stdin=subprocess.DEVNULL,
+            errors="replace",
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
     match = re.search(r"\d+\.\d+(?:\.\d+)?", result.stdout + result.stderr)
@@ -76,8 +93,16 @@ def _version(path: str, name: str) -> str:
 
 def rar_command(tool: Tool, archive: Path, out: Path, password: str | None) -> list[str]:
     if tool.name == "unrar":
-        return [tool.path, "x", "-idq", "-o-", "-y", f"-p{password}" if password else "-p-",
-                str(archive), f"{out}{os.sep}"]
+        return [
+            tool.path,
+            "x",
+            "-idq",
+            "-o-",
+            "-y",
+            f"-p{password}" if password else "-p-",
+            str(archive),
+            f"{out}{os.sep}",
+        ]
     if tool.name == "unar":
         extra = ["-p", password] if password else []
         return [tool.path, "-q", "-o", str(out), "-D", "-f", "-nr", *extra, str(archive)]
@@ -85,14 +110,24 @@ def rar_command(tool: Tool, archive: Path, out: Path, password: str | None) -> l
 
 
 def sevenzip_command(tool: Tool, archive: Path, out: Path, password: str | None) -> list[str]:
-    return [tool.path, "x", "-y", "-bd", "-bso0", "-bsp0", f"-p{password or ''}", f"-o{out}",
-            str(archive)]
+    return [
+        tool.path,
+        "x",
+        "-y",
+        "-bd",
+        "-bso0",
+        "-bsp0",
+        f"-p{password or ''}",
+        f"-o{out}",
+        str(archive),
+    ]
 
 
 def run(argv: Sequence[str], archive: str) -> None:
     """Run an extractor to completion; any failure or interrupt kills it."""
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         _out, err = process.communicate()
     except BaseException:
@@ -112,9 +147,15 @@ def find(name: str) -> Tool | None:
     path = shutil.which(name)
     if path is None:
         return None
-    tool = Tool(name, path, _version(path, name), False,
-                multivolume=name != "bsdtar", encrypted=name != "bsdtar",
-                solid_rar3=name != "bsdtar")
+    tool = Tool(
+        name,
+        path,
+        _version(path, name),
+        False,
+        multivolume=name != "bsdtar",
+        encrypted=name != "bsdtar",
+        solid_rar3=name != "bsdtar",
+    )
     return Tool(**{**tool.__dict__, "works": _probe(tool)})
 
 
@@ -140,12 +181,15 @@ def _probe(tool: Tool) -> bool:
             return False
         if tool.name not in RAR_TOOLS:
             files = {"probe.txt": payload}
-        return all((out / name).is_file() and (out / name).read_bytes() == data
-                   for name, data in files.items())
+        return all(
+            (out / name).is_file() and (out / name).read_bytes() == data
+            for name, data in files.items()
+        )
 
 
-def choose(candidates: Sequence[str], wanted: str, need_volumes: bool,
-           need_crypto: bool, archive: str) -> Tool:
+def choose(
+    candidates: Sequence[str], wanted: str, need_volumes: bool, need_crypto: bool, archive: str
+) -> Tool:
     """The first working tool able to do this archive; ``wanted`` forces one."""
     names = list(candidates) if wanted == "auto" else [wanted]
     tried = []
@@ -161,5 +205,7 @@ def choose(candidates: Sequence[str], wanted: str, need_volumes: bool,
             tried.append(f"{name}: cannot decrypt")
         else:
             return tool
-    raise ArchiveError(f"{archive}: no usable extractor ({'; '.join(tried)}); "
-                       "install unar (Debian: apt-get install unar)")
+    raise ArchiveError(
+        f"{archive}: no usable extractor ({'; '.join(tried)}); "
+        "install unar (Debian: apt-get install unar)"
+    )

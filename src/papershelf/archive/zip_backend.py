@@ -30,8 +30,7 @@ class ZipReader:
             self.names = decode_names(self.infos, encoding)
             self._check_overlap()
             if self.password is None and any(i.flag_bits & _ENCRYPTED for i in self.infos):
-                raise ArchiveError(f"{path}: encrypted; give --password or set "
-                                   "PAPERSHELF_PASSWORD")
+                raise ArchiveError(f"{path}: encrypted; give --password or set PAPERSHELF_PASSWORD")
         except BaseException:
             self.zf.close()
             raise
@@ -44,8 +43,10 @@ class ZipReader:
                 stream.seek(info.header_offset)
                 header = stream.read(_LOCAL_HEADER.size)
                 if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-                    raise ArchiveError(f"{self.path}: entry {name!r}: bad local header "
-                                       "(truncated or damaged archive)")
+                    raise ArchiveError(
+                        f"{self.path}: entry {name!r}: bad local header "
+                        "(truncated or damaged archive)"
+                    )
                 fields = _LOCAL_HEADER.unpack(header)
                 start = info.header_offset
                 end = start + _LOCAL_HEADER.size + fields[9] + fields[10] + info.compress_size
@@ -53,12 +54,16 @@ class ZipReader:
         spans.sort()
         for (_s1, end1, name1), (start2, _e2, name2) in itertools.pairwise(spans):
             if start2 < end1:
-                raise ArchiveError(f"{self.path}: entry {name2!r} overlaps entry {name1!r} "
-                                   "(an overlapping-entries zip bomb)")
+                raise ArchiveError(
+                    f"{self.path}: entry {name2!r} overlaps entry {name1!r} "
+                    "(an overlapping-entries zip bomb)"
+                )
         start_dir = getattr(self.zf, "start_dir", None)
         if spans and start_dir is not None and spans[-1][1] > start_dir:
-            raise ArchiveError(f"{self.path}: entry {spans[-1][2]!r} overlaps the central "
-                               "directory (damaged archive or zip bomb)")
+            raise ArchiveError(
+                f"{self.path}: entry {spans[-1][2]!r} overlaps the central "
+                "directory (damaged archive or zip bomb)"
+            )
 
     def entries(self) -> list[Entry]:
         result = []
@@ -77,11 +82,19 @@ class ZipReader:
                 if info.file_size > 4096:
                     raise ArchiveError(f"{self.path}: entry {name!r}: symlink target too long")
                 link = self.zf.read(info, pwd=self.password).decode("utf-8", "replace")
-            result.append(Entry(
-                name=name, kind=kind, size=info.file_size, packed=info.compress_size,
-                crc=info.CRC, mode=mode & 0o7777 or None, link=link,
-                encrypted=bool(info.flag_bits & _ENCRYPTED), handle=info,
-            ))
+            result.append(
+                Entry(
+                    name=name,
+                    kind=kind,
+                    size=info.file_size,
+                    packed=info.compress_size,
+                    crc=info.CRC,
+                    mode=mode & 0o7777 or None,
+                    link=link,
+                    encrypted=bool(info.flag_bits & _ENCRYPTED),
+                    handle=info,
+                )
+            )
         return result
 
     def extract(self, items: list[Planned], sink: Sink) -> None:
@@ -96,13 +109,17 @@ class ZipReader:
                     sink.write_stream(item, source, verify_crc=False)
             except RuntimeError as error:  # zipfile: password required / bad password
                 raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
-            except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError,
-                    zlib.error) as error:
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                NotImplementedError,
+                ValueError,
+                zlib.error,
+            ) as error:
                 raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
             except OSError as error:
                 if isinstance(error.__cause__, OSError) or error.errno is None:
-                    raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: "
-                                       f"{error}") from None
+                    raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
                 raise
 
     def close(self) -> None:
@@ -112,6 +129,7 @@ class ZipReader:
 class ZipBackend:
     name = "zip"
 
-    def open(self, path: Path, password: str | None, encoding: str | None,
-             tool: str = "auto") -> ZipReader:
+    def open(
+        self, path: Path, password: str | None, encoding: str | None, tool: str = "auto"
+    ) -> ZipReader:
         return ZipReader(path, password, encoding)

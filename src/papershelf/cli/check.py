@@ -84,7 +84,9 @@ def check(
             lines = fixes.apply_fixes(here, planned)
             if planned.fixes:
                 result = run_check(
-                    path, only=set(only) or None, config_file=config_file,
+                    path,
+                    only=set(only) or None,
+                    config_file=config_file,
                     use_cache=not no_cache,
                 )
         # Machine-readable formats keep stdout to themselves.
@@ -100,8 +102,13 @@ def check(
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text",
-              show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+)
 def rules(output_format: str) -> int:
     """List every rule: slug, code, default severity and what it checks."""
     from papershelf.rules import RULES

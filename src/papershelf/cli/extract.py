@@ -42,8 +42,9 @@ def parse_size(value: str) -> int:
 def _ask_password(archive: str) -> str | None:
     if not sys.stdin.isatty():
         return None
-    value: str = click.prompt(f"Password for {archive}", hide_input=True, err=True,
-                              default="", show_default=False)
+    value: str = click.prompt(
+        f"Password for {archive}", hide_input=True, err=True, default="", show_default=False
+    )
     return value or None
 
 
@@ -75,9 +76,17 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
     for problem in listing.problems:
         by_entry.setdefault(problem.entry, []).append(problem.reason)
     record: dict[str, Any] = {
-        "archive": str(archive), "problems": by_entry.get(None, []),
-        "entries": [{"name": e.name, "kind": e.kind.value, "size": e.size,
-                     "unsafe": by_entry.get(e.name, [])} for e in listing.entries],
+        "archive": str(archive),
+        "problems": by_entry.get(None, []),
+        "entries": [
+            {
+                "name": e.name,
+                "kind": e.kind.value,
+                "size": e.size,
+                "unsafe": by_entry.get(e.name, []),
+            }
+            for e in listing.entries
+        ],
     }
     if not as_json:
         click.echo(f"{archive}:")
@@ -85,8 +94,11 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
             click.echo(f"  UNSAFE archive: {reason}")
         for entry in listing.entries:
             mark = "".join(f"  UNSAFE: {r}" for r in by_entry.get(entry.name, []))
-            suffix = "/" if entry.kind.value == "dir" else (
-                f" -> {entry.link}" if entry.link is not None else "")
+            suffix = (
+                "/"
+                if entry.kind.value == "dir"
+                else (f" -> {entry.link}" if entry.link is not None else "")
+            )
             shown = repr(entry.name) if mark else entry.name
             click.echo(f"  {entry.size:>12}  {shown}{suffix}{mark}")
     return not listing.problems, record
@@ -94,33 +106,74 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
 
 @click.command()
 @click.argument("archives", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--dest", type=click.Path(path_type=Path), help="Extract under DIR (absent or "
-              "empty) instead of a new papershelf-XXXX folder in the temporary directory.")
-@click.option("--force", is_flag=True, help="Re-extract archives already extracted there, "
-              "and allow a --dest that has other files (never overwritten).")
-@click.option("--list", "list_only", is_flag=True,
-              help="Show the entries, unsafe ones marked; write nothing.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--dest",
+    type=click.Path(path_type=Path),
+    help="Extract under DIR (absent or "
+    "empty) instead of a new papershelf-XXXX folder in the temporary directory.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Re-extract archives already extracted there, "
+    "and allow a --dest that has other files (never overwritten).",
+)
+@click.option(
+    "--list", "list_only", is_flag=True, help="Show the entries, unsafe ones marked; write nothing."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--recursive", is_flag=True, help="Also extract archives found inside.")
-@click.option("--password", envvar="PAPERSHELF_PASSWORD",
-              help="Password for encrypted archives (or PAPERSHELF_PASSWORD).")
-@click.option("--encoding", help="Encoding of non-UTF-8 zip names (e.g. cp866); "
-              "default: detected.")
-@click.option("--backend", type=click.Choice(["auto", "unrar", "unar", "bsdtar", "7zz",
-                                              "py7zr"]), default="auto", show_default=True,
-              help="External extractor for RAR (unrar, unar, bsdtar) and 7z (7zz, py7zr).")
-@click.option("--max-total-size", default=f"{_DEFAULTS.max_total // 1024**3}G",
-              show_default=True, help="Refuse archives that unpack to more than this.")
-@click.option("--max-ratio", type=float, default=_DEFAULTS.max_ratio, show_default=True,
-              help="Refuse archives unpacking to more than this many times their size.")
+@click.option(
+    "--password",
+    envvar="PAPERSHELF_PASSWORD",
+    help="Password for encrypted archives (or PAPERSHELF_PASSWORD).",
+)
+@click.option("--encoding", help="Encoding of non-UTF-8 zip names (e.g. cp866); default: detected.")
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "unrar", "unar", "bsdtar", "7zz", "py7zr"]),
+    default="auto",
+    show_default=True,
+    help="External extractor for RAR (unrar, unar, bsdtar) and 7z (7zz, py7zr).",
+)
+@click.option(
+    "--max-total-size",
+    default=f"{_DEFAULTS.max_total // 1024**3}G",
+    show_default=True,
+    help="Refuse archives that unpack to more than this.",
+)
+@click.option(
+    "--max-ratio",
+    type=float,
+    default=_DEFAULTS.max_ratio,
+    show_default=True,
+    help="Refuse archives unpacking to more than this many times their size.",
+)
 @click.option("--max-entries", type=int, default=_DEFAULTS.max_entries, show_default=True)
-@click.option("--max-depth", type=int, default=_DEFAULTS.max_depth, show_default=True,
-              help="How deep --recursive goes.")
-def extract(archives: tuple[Path, ...], dest: Path | None, force: bool, list_only: bool,
-            fmt: str, recursive: bool, password: str | None, encoding: str | None,
-            backend: str, max_total_size: str, max_ratio: float, max_entries: int,
-            max_depth: int) -> int:
+@click.option(
+    "--max-depth",
+    type=int,
+    default=_DEFAULTS.max_depth,
+    show_default=True,
+    help="How deep --recursive goes.",
+)
+def extract(
+    archives: tuple[Path, ...],
+    dest: Path | None,
+    force: bool,
+    list_only: bool,
+    fmt: str,
+    recursive: bool,
+    password: str | None,
+    encoding: str | None,
+    backend: str,
+    max_total_size: str,
+    max_ratio: float,
+    max_entries: int,
+    max_depth: int,
+) -> int:
     """Extract ARCHIVES (default: every archive committed to the repository) safely.
 
     Each archive goes into its own folder under a fresh temporary folder (or
@@ -130,13 +183,26 @@ def extract(archives: tuple[Path, ...], dest: Path | None, force: bool, list_onl
         try:
             "".encode(encoding)
         except LookupError:
-            raise click.BadParameter(f"unknown encoding {encoding!r}",
-                                     param_hint="--encoding") from None
-    limits = Limits(max_total=parse_size(max_total_size), max_ratio=max_ratio,
-                    max_entries=max_entries, max_depth=max_depth)
-    options = Options(dest=dest, force=force, password=password or None,
-                      ask_password=_ask_password, encoding=encoding, tool=backend,
-                      limits=limits, recursive=recursive, progress=_progress)
+            raise click.BadParameter(
+                f"unknown encoding {encoding!r}", param_hint="--encoding"
+            ) from None
+    limits = Limits(
+        max_total=parse_size(max_total_size),
+        max_ratio=max_ratio,
+        max_entries=max_entries,
+        max_depth=max_depth,
+    )
+    options = Options(
+        dest=dest,
+        force=force,
+        password=password or None,
+        ask_password=_ask_password,
+        encoding=encoding,
+        tool=backend,
+        limits=limits,
+        recursive=recursive,
+        progress=_progress,
+    )
     paths = list(archives) if archives else archives_in_repository()
     as_json = fmt == "json"
     if not paths:
@@ -186,16 +252,25 @@ def _extract(paths: list[Path], options: Options, as_json: bool) -> int:
         if created and not any(o.status != "failed" for o in outcomes):
             remove_tree(root)
     if as_json:
-        click.echo(json.dumps({"destination": str(root) if root.exists() else None,
-                               "archives": [o.as_json() for o in outcomes]},
-                              ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                {
+                    "destination": str(root) if root.exists() else None,
+                    "archives": [o.as_json() for o in outcomes],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     return EXIT_OK if all(o.status != "failed" for o in outcomes) else EXIT_FAILURE
 
 
 def _say(outcome: Outcome, indent: str = "") -> None:
     if outcome.status == "extracted":
-        click.echo(f"{indent}{outcome.archive} -> {outcome.destination} "
-                   f"({outcome.entries} entries, {outcome.bytes} bytes)")
+        click.echo(
+            f"{indent}{outcome.archive} -> {outcome.destination} "
+            f"({outcome.entries} entries, {outcome.bytes} bytes)"
+        )
     elif outcome.status == "already-extracted":
         click.echo(f"{indent}{outcome.archive}: already extracted to {outcome.destination}")
     for nested in outcome.nested:
@@ -213,16 +288,21 @@ def doctor() -> int:
             continue
         if name in tools.RAR_TOOLS:
             usable = usable or tool.works
-            can = ["compressed solid RAR5",
-                   "RAR3" + ("" if tool.solid_rar3 else " (non-solid only)")]
+            can = [
+                "compressed solid RAR5",
+                "RAR3" + ("" if tool.solid_rar3 else " (non-solid only)"),
+            ]
             if tool.multivolume:
                 can.append("multi-volume")
             if tool.encrypted:
                 can.append("encrypted")
         else:
             can = ["7z (after py7zr validates the listing)"]
-        verdict = ("probe extracted OK: " + ", ".join(can) if tool.works
-                   else "FAILED the extraction probe: not used")
+        verdict = (
+            "probe extracted OK: " + ", ".join(can)
+            if tool.works
+            else "FAILED the extraction probe: not used"
+        )
         click.echo(f"{name:7} {tool.version:8} {tool.path}  {verdict}")
     if not usable:
         raise ArchiveError("no working RAR extractor; install unar (apt-get install unar)")

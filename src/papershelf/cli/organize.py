@@ -10,10 +10,14 @@ from papershelf.errors import EXIT_OK, PapershelfError
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("directory", required=False, default=".",
-                type=click.Path(file_okay=False, path_type=Path))
-@click.option("--ruleset", metavar="NAME",
-              help="Rule set to lay out (shipped name or path); written to .papershelf.toml.")
+@click.argument(
+    "directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--ruleset",
+    metavar="NAME",
+    help="Rule set to lay out (shipped name or path); written to .papershelf.toml.",
+)
 def init(directory: Path, ruleset: str | None) -> int:
     """Scaffold a study repository: git, the plan's folders, plan file, ignores, hooks.
 
@@ -22,7 +26,8 @@ def init(directory: Path, ruleset: str | None) -> int:
     """
     import json
 
-    from papershelf import gitfiles, plan
+    from papershelf import config as config_module
+    from papershelf import gitfiles
     from papershelf.rules import known_options
     from papershelf.scaffold import scaffold
 
@@ -30,7 +35,7 @@ def init(directory: Path, ruleset: str | None) -> int:
     root = gitfiles.repository_root(directory) or directory.resolve()
     written_config = None
     if ruleset is not None:
-        existing = plan.find_config_file(root)
+        existing = config_module.find_config_file(root)
         if existing is not None:
             raise PapershelfError(
                 f"{existing} already configures papershelf; set `extends` there instead"
@@ -48,7 +53,7 @@ def init(directory: Path, ruleset: str | None) -> int:
         written_config = root / ".papershelf.toml"
         written_config.write_text(f"extends = [{listed}]\n", encoding="utf-8")
     try:
-        config = plan.load(root, known_options())
+        config = config_module.load(root, known_options())
     except PapershelfError:
         if written_config is not None:
             written_config.unlink()
@@ -75,17 +80,33 @@ def init(directory: Path, ruleset: str | None) -> int:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("path", required=False, default=".",
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
-              default="text", show_default=True,
-              help="text: a tree; json: for tools; markdown: a checklist for an issue.")
-@click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read this plan file instead of the repository's own.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Configuration file (default: .papershelf.toml or pyproject).")
-def plan(path: Path, output_format: str, plan_path: Path | None,
-         config_file: Path | None) -> int:
+@click.argument(
+    "path",
+    required=False,
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: a tree; json: for tools; markdown: a checklist for an issue.",
+)
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read this plan file instead of the repository's own.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file (default: .papershelf.toml or pyproject).",
+)
+def plan(path: Path, output_format: str, plan_path: Path | None, config_file: Path | None) -> int:
     """Show the plan's reading order: phases, steps, and each folder and paper marked
     present, missing, misplaced, archived or empty."""
     import json

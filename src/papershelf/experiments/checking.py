@@ -63,8 +63,18 @@ def check(experiment: Experiment, python: Path, plan: InstallPlan | None = None)
 def _dry_run(python: Path, args: Sequence[str]) -> tuple[bool, str, list[str]]:
     """pip's own resolver for this interpreter, installing nothing; --report names the result."""
     command = [
-        str(python), "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-        "--report", "-", "--disable-pip-version-check", "--no-input", *args,
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--ignore-installed",
+        "--quiet",
+        "--report",
+        "-",
+        "--disable-pip-version-check",
+        "--no-input",
+        *args,
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:

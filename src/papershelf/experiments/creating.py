@@ -268,8 +268,17 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
         _run_step(install_command(env, uv, ["ipykernel"]), experiment.path)
         name = kernel_name(experiment.name)
         _run_step(
-            [str(env_python(env)), "-m", "ipykernel", "install", "--user", "--name", name,
-             "--display-name", experiment.name],
+            [
+                str(env_python(env)),
+                "-m",
+                "ipykernel",
+                "install",
+                "--user",
+                "--name",
+                name,
+                "--display-name",
+                experiment.name,
+            ],
             experiment.path,
         )
         say(f"{experiment.path}: registered Jupyter kernel {name!r} ({experiment.name})")

@@ -180,7 +180,6 @@ class Requirement(NamedTuple):
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 
-
 @dataclass
 class InstallPlan:
     """Installer arguments plus the requirements they stand for, for error reports."""
@@ -220,8 +219,10 @@ def install_plan(experiment: Experiment) -> InstallPlan:
                 )
     plan.args += [req.text for req in plan.requirements[from_files:]]
     has_project = "pyproject.toml" in names and _has_build_system(experiment.path)
-    if not plan.requirements and not requirement_files and (
-        has_project or {"setup.py", "setup.cfg"} & set(names)
+    if (
+        not plan.requirements
+        and not requirement_files
+        and (has_project or {"setup.py", "setup.cfg"} & set(names))
     ):
         plan.args += ["-e", str(experiment.path)]
     return plan

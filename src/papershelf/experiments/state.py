@@ -68,9 +68,7 @@ def python_label(experiment: Experiment, state: State) -> str:
         cfg = interpreters.pyvenv_cfg(experiment.env)
         version = cfg.get("version_info") or cfg.get("version") or "?"
         return ".".join(version.split(".")[:3])
-    if experiment.version_files == () and VERSION_DECLARATIONS.isdisjoint(
-        experiment.declarations
-    ):
+    if experiment.version_files == () and VERSION_DECLARATIONS.isdisjoint(experiment.declarations):
         return "-"  # known from the file list: nothing to read
     try:
         spec = requested_python(experiment.path)

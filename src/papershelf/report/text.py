@@ -26,8 +26,11 @@ def render(result: CheckResult, *, color: bool = False) -> str:
     counts = summarize(result.findings)
     if result.findings:
         parts = [f"{n} {label}{'s' if n != 1 else ''}" for label, n in counts.items() if n]
-        lines.append(f"{len(result.findings)} findings: " + ", ".join(parts)
-                     if len(result.findings) != 1 else "1 finding: " + ", ".join(parts))
+        lines.append(
+            f"{len(result.findings)} findings: " + ", ".join(parts)
+            if len(result.findings) != 1
+            else "1 finding: " + ", ".join(parts)
+        )
     else:
         lines.append("no findings")
     return "\n".join(lines) + "\n"

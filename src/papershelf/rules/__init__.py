@@ -35,7 +35,6 @@ RULES: dict[str, Rule] = {
 }
 
 
-
 def known_options() -> dict[str, dict[str, object]]:
     """``slug -> default options``: what a configuration may set for each rule."""
     return {slug: dict(rule.options) for slug, rule in RULES.items()}

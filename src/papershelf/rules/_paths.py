@@ -8,7 +8,17 @@ from papershelf.magic import ARCHIVE_SUFFIXES
 from papershelf.snapshot import Snapshot
 
 DOCUMENT_SUFFIXES = (
-    ".pdf", ".djvu", ".epub", ".ps", ".doc", ".docx", ".txt", ".md", ".html", ".htm", ".tex",
+    ".pdf",
+    ".djvu",
+    ".epub",
+    ".ps",
+    ".doc",
+    ".docx",
+    ".txt",
+    ".md",
+    ".html",
+    ".htm",
+    ".tex",
 )
 _VOLUME = re.compile(r"\.(part\d+|r\d\d)$", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[\W_]+")

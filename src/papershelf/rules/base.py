@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from papershelf.config import Config
 from papershelf.findings import Finding, Severity
 from papershelf.layout import Layout
-from papershelf.plan import Config
 from papershelf.snapshot import Snapshot
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 
+from papershelf.config import Paper
 from papershelf.findings import Finding, Severity
-from papershelf.plan import Paper
 from papershelf.rules._paths import (
     DOCUMENT_SUFFIXES,
     normalize_title,
@@ -111,9 +111,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             )
             continue
         if section in ctx.snapshot.dirs:  # a missing section is missing-path's finding
-            yield RULE.finding(
-                section, f'"{paper.title}" is missing: the plan reads it here{step}'
-            )
+            yield RULE.finding(section, f'"{paper.title}" is missing: the plan reads it here{step}')
 
 
 RULE = Rule(
