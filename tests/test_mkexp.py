@@ -474,3 +474,92 @@ def test_readme_documents_every_option_and_state() -> None:
     assert len(options) == 8
     assert [opt for opt in options if opt not in section] == []
     assert [state.value for state in State if f"| `{state.value}` |" not in section] == []
+
+
+def test_clear_never_follows_a_symlinked_venv(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = study / "shared-env"
+    elsewhere.mkdir()
+    (elsewhere / "requirements.txt").write_text("alpha\n", encoding="utf-8")
+    assert mkexp_main(["shared-env"]) == 0
+    link = study / EXPERIMENT / ".venv"
+    link.symlink_to(elsewhere / ".venv")
+    capsys.readouterr()
+    assert mkexp_main([EXPERIMENT, "--clear"]) == 1
+    assert capsys.readouterr().err == (
+        f"mkexp: error: {EXPERIMENT}/.venv: is a symbolic link to {elsewhere / '.venv'}; "
+        "--clear remakes only an environment inside the experiment: remove the link first\n"
+    )
+    assert link.is_symlink()
+    assert sorted(os.listdir(link.parent)) == [".venv", "requirements.txt"]
+    assert (elsewhere / ".venv" / "pyvenv.cfg").exists()
+
+
+def _without_root(command: list[str]) -> list[str]:
+    """root writes into read-only folders; drop the capabilities that let it."""
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test read-only folders as root"
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--", *command]
+
+
+def test_a_read_only_experiment_folder_is_a_one_line_error(study: Path) -> None:
+    folder = study / EXPERIMENT
+    folder.chmod(0o555)
+    try:
+        code = "import sys; from papershelf.cli import mkexp_main; sys.exit(mkexp_main())"
+        result = subprocess.run(
+            _without_root([sys.executable, "-c", code, EXPERIMENT]),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert (result.returncode, result.stderr.splitlines()[-1]) == (
+        1,
+        f"mkexp: error: {EXPERIMENT}: cannot write its environment ({EXPERIMENT}/.venv: "
+        "Permission denied); make the folder writable, or copy the experiment somewhere "
+        "writable",
+    )
+    assert os.listdir(folder) == ["requirements.txt"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "Pipfile",
+            '[packages]\nalpha = "*"\nsix = true\n',
+            'Pipfile:3: [packages] six: expected a version string like "*" or "==1.0", '
+            "or a table, got true",
+        ),
+        (
+            "pyproject.toml",
+            '[project]\nname = "x"\ndependencies = [1]\n',
+            "pyproject.toml:3: [project] dependencies: expected a requirement string, got 1",
+        ),
+        (
+            "pyproject.toml",
+            '[project]\nname = "x"\ndependencies = "alpha"\n',
+            'pyproject.toml:3: [project] dependencies: expected a list of strings, got "alpha"',
+        ),
+        (
+            "pyproject.toml",
+            '[project]\nname = "x"\nrequires-python = 3.8\n',
+            "pyproject.toml:3: [project] requires-python: expected a string, got 3.8",
+        ),
+    ],
+)
+def test_declarations_with_values_of_the_wrong_type_are_config_errors(
+    study: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, message: str
+) -> None:
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").unlink()
+    (folder / name).write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert mkexp_main(["check", EXPERIMENT]) == 2
+    assert capsys.readouterr().err == f"mkexp: error: {EXPERIMENT}/{message}\n"
+    assert os.listdir(folder) == [name]

@@ -105,7 +105,11 @@ def _make_each(found: list[Experiment], options: MakeOptions) -> int:
 
 
 def _finish(env: Path) -> None:
-    gitignore = experiments.ensure_ignored(env)
+    try:
+        gitignore = experiments.ensure_ignored(env)
+    except OSError as error:
+        _say(f"could not add .venv/ to {error.filename}: {error.strerror}")
+        gitignore = None
     if gitignore is not None:
         _say(f"added .venv/ to {gitignore}")
     click.echo(f"{env.parent}: ready")

@@ -190,6 +190,17 @@ def kernel_name(name: str) -> str:
 
 def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     """Create (or keep) the experiment's environment, then install and register as asked."""
+    try:
+        return _make(experiment, options, say)
+    except OSError as error:
+        where = error.filename or experiment.path
+        raise PapershelfError(
+            f"{experiment.path}: cannot write its environment ({where}: {error.strerror}); "
+            "make the folder writable, or copy the experiment somewhere writable"
+        ) from error
+
+
+def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     env = experiment.env
     state = state_of(experiment)
     if state is State.FOREIGN:
@@ -203,6 +214,11 @@ def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
         state = State.NONE
     if options.install or options.kernel:
         use_uv(options.installer)  # an unusable --installer fails before anything is made
+    if options.clear and env.is_symlink():
+        raise PapershelfError(
+            f"{env}: is a symbolic link to {os.readlink(env)}; --clear remakes only an "
+            "environment inside the experiment: remove the link first"
+        )
     fresh = state is State.NONE or options.clear
     if not fresh:
         say(f"{experiment.path}: keeping its environment ({state.value}; --clear remakes it)")
@@ -216,8 +232,10 @@ def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     if state is not State.NONE:
         # --clear: the old environment waits aside until the new one is complete
         old = env.with_name(ENV_DIR + OLD_SUFFIX)
-        if os.path.lexists(old):
+        if old.is_dir() and not old.is_symlink():
             shutil.rmtree(old)  # ours, left by a killed run
+        elif os.path.lexists(old):
+            old.unlink()
         env.rename(old)
     lock = experiment.path / LOCK_NAME
     undo = [env] if not options.install or os.path.lexists(lock) else [env, lock]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from papershelf.errors import PapershelfError
+from papershelf.errors import ConfigError, PapershelfError
 from papershelf.experiments.model import (
     Experiment,
 )
@@ -57,8 +58,11 @@ def _from_pyproject(folder: Path) -> VersionSpec | None:
     if data is None:
         return None
     project = data.get("project")
-    if isinstance(project, dict) and isinstance(project.get("requires-python"), str):
-        return VersionSpec(project["requires-python"], str(path))
+    if isinstance(project, dict) and "requires-python" in project:
+        requires = project["requires-python"]
+        if not isinstance(requires, str):
+            raise _bad_value(path, "[project] requires-python", requires, "a string")
+        return VersionSpec(requires, str(path))
     tool = data.get("tool")
     poetry = tool.get("poetry", {}).get("dependencies", {}) if isinstance(tool, dict) else {}
     if isinstance(poetry, dict) and isinstance(poetry.get("python"), str):
@@ -273,19 +277,49 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
+def _key_line(path: Path, key: str) -> int | None:
+    """The line where a TOML key is assigned (tomllib keeps no positions)."""
+    text = _read(path) or ""
+    pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _bad_value(path: Path, key: str, value: object, expected: str) -> ConfigError:
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    line = _key_line(path, key.rsplit(" ", 1)[-1])
+    return ConfigError(str(path), f"{key}: expected {expected}, got {shown}", line)
+
+
 def _pyproject_requirements(path: Path) -> list[Requirement]:
     data = _toml(path) or {}
     project = data.get("project")
-    dependencies = project.get("dependencies", []) if isinstance(project, dict) else []
-    return [Requirement(text, path, _line_of(path, text)) for text in dependencies]
+    if not isinstance(project, dict) or "dependencies" not in project:
+        return []
+    dependencies = project["dependencies"]
+    if not isinstance(dependencies, list):
+        raise _bad_value(path, "[project] dependencies", dependencies, "a list of strings")
+    found = []
+    for text in dependencies:
+        if not isinstance(text, str):
+            raise _bad_value(path, "[project] dependencies", text, "a requirement string")
+        found.append(Requirement(text, path, _line_of(path, text)))
+    return found
 
 
 def _pipfile_requirements(path: Path) -> list[Requirement]:
     data = _toml(path) or {}
     packages = data.get("packages", {})
+    if not isinstance(packages, dict):
+        raise _bad_value(path, "packages", packages, "a table")
     found = []
-    for name, spec in packages.items() if isinstance(packages, dict) else ():
-        version = spec if isinstance(spec, str) else spec.get("version", "*")
+    for name, spec in packages.items():
+        version = spec.get("version", "*") if isinstance(spec, dict) else spec
+        if not isinstance(version, str):
+            expected = 'a version string like "*" or "==1.0", or a table'
+            raise _bad_value(path, f"[packages] {name}", version, expected)
         text = name if version in ("*", "") else f"{name}{version}"
-        found.append(Requirement(text, path, _line_of(path, name)))
+        found.append(Requirement(text, path, _key_line(path, name)))
     return found
