@@ -32,7 +32,7 @@ from archive_builders import (
     zip_entry,
 )
 from papershelf.archive import tools
-from papershelf.archive.extractor import MANIFEST
+from papershelf.archive.manifest import MANIFEST
 from papershelf.cli import main
 from rar_writer import Member, directory, file, hardlink, symlink, write_rar3, write_rar5
 

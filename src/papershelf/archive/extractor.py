@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import stat
@@ -23,12 +22,12 @@ from typing import Any
 
 from papershelf import magic
 from papershelf.archive.gitguard import guard
+from papershelf.archive.manifest import MANIFEST, Manifest
 from papershelf.archive.model import ArchiveError, Entry, EntryKind, Limits, Progress
 from papershelf.archive.registry import open_reader
 from papershelf.archive.safety import Problem, check_entries, top_folder
 from papershelf.archive.staging import StagingSink, interrupts_raise, remove_tree
 
-MANIFEST = ".papershelf-extract.json"
 _ARCHIVE_SUFFIX = re.compile(
     r"(\.part0*1)?\.(tar\.gz|tar\.bz2|tar\.xz|tgz|tbz2?|txz|zip|rar|7z|tar)$", re.I
 )
@@ -180,49 +179,6 @@ def list_archive(path: Path, options: Options) -> Listing:
     return Listing(path, entries, problems)
 
 
-class Manifest:
-    """``.papershelf-extract.json``: which archive (by sha256) went to which folder."""
-
-    def __init__(self, root: Path) -> None:
-        self.path = root / MANIFEST
-        self.records: list[dict[str, Any]] = []
-        if self.path.is_file():
-            try:
-                self.records = list(json.loads(self.path.read_text("utf-8"))["archives"])
-            except (ValueError, KeyError, TypeError):
-                raise ArchiveError(
-                    f"{self.path}: damaged manifest; remove it or choose another --dest"
-                ) from None
-
-    def seen(self, archive: Path) -> bool:
-        """Whether this path, with this size and mtime, was extracted here before."""
-        st = archive.stat()
-        return any(
-            r.get("archive") == str(archive.absolute())
-            and r.get("size") == st.st_size
-            and r.get("mtime_ns") == st.st_mtime_ns
-            for r in self.records
-        )
-
-    def find(self, sha256: str) -> dict[str, Any] | None:
-        for record in self.records:
-            if record.get("sha256") == sha256 and (self.path.parent / record["folder"]).exists():
-                return record
-        return None
-
-    def put(self, record: dict[str, Any]) -> None:
-        self.records = [r for r in self.records if r.get("sha256") != record["sha256"]]
-        self.records.append(record)
-        tmp = self.path.with_name(f"{MANIFEST}.tmp")
-        document = {"version": 1, "archives": self.records}
-        try:
-            text = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-        except UnicodeEncodeError:  # a name kept as undecodable bytes: escape it
-            text = json.dumps(document, indent=1).encode("ascii")
-        tmp.write_bytes(text)
-        os.replace(tmp, self.path)
-
-
 def prepare_destination(options: Options) -> tuple[Path, bool, list[str]]:
     """The destination root, whether papershelf created it, and notes for the user."""
     notes: list[str] = []
@@ -281,29 +237,65 @@ def extract_archive(
             previous = manifest.find(digest)
             if previous is not None and not options.force:
                 return _already(path, root, previous)  # the same content, under another name
-            if previous is not None:
-                old = root / previous["folder"]
-                if os.path.lexists(old):
-                    os.rename(old, staging / "replaced")
-            outcome = _move_into_place(outcome, root)
-            assert outcome.destination is not None
-            st = path.stat()
-            manifest.put(
-                {
-                    "archive": str(path.absolute()),
-                    "sha256": digest,
-                    "size": st.st_size,
-                    "mtime_ns": st.st_mtime_ns,
-                    "folder": outcome.destination.name,
-                    "bytes": outcome.bytes,
-                    "entries": outcome_entries(outcome.destination),
-                }
+            return _move_into_place_recorded(
+                path, outcome, root, staging, manifest, previous, digest
             )
-            return outcome
     finally:
         if hashing is not None:
             hashing.cancel()
         remove_tree(staging)
+
+
+def _move_into_place_recorded(
+    path: Path,
+    outcome: Outcome,
+    root: Path,
+    staging: Path,
+    manifest: Manifest,
+    previous: dict[str, Any] | None,
+    digest: str,
+) -> Outcome:
+    """Replace ``previous`` (with --force), move the folder into place, record it — or undo."""
+    assert outcome.destination is not None
+    staged = outcome.destination
+    entries = outcome_entries(staged)
+    old = root / previous["folder"] if previous is not None else None
+    aside = staging / "replaced"
+    if old is not None:
+        os.rename(old, aside)
+    try:
+        final = root / unique_name(root, staged.name)
+        st = path.stat()
+        tmp = manifest.prepare(
+            {
+                "archive": str(path.absolute()),
+                "sha256": digest,
+                "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns,
+                "folder": final.name,
+                "inode": os.lstat(staged).st_ino,
+                "bytes": outcome.bytes,
+                "entries": entries,
+            }
+        )
+        try:
+            os.rename(staged, final)
+            try:
+                manifest.commit(tmp)
+            except BaseException:
+                os.rename(final, staged)
+                raise
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+    except BaseException:
+        if old is not None and not os.path.lexists(old):
+            with contextlib.suppress(OSError):
+                os.rename(aside, old)
+        raise
+    outcome.destination = final
+    return outcome
 
 
 def _already(path: Path, root: Path, record: dict[str, Any]) -> Outcome:
@@ -311,8 +303,8 @@ def _already(path: Path, root: Path, record: dict[str, Any]) -> Outcome:
         path,
         "already-extracted",
         root / record["folder"],
-        len(record.get("entries", [])),
-        int(record.get("bytes", 0)),
+        len(record["entries"]),
+        record["bytes"],
     )
 
 

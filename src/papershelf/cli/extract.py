@@ -14,13 +14,13 @@ import click
 
 from papershelf.archive import tools
 from papershelf.archive.extractor import (
-    Manifest,
     Options,
     Outcome,
     extract_archive,
     list_archive,
     prepare_destination,
 )
+from papershelf.archive.manifest import Manifest
 from papershelf.archive.model import ArchiveError, Limits, Progress
 from papershelf.archive.staging import remove_tree
 from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
