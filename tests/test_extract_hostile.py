@@ -126,3 +126,49 @@ def test_manifest_that_is_not_a_regular_file_is_refused(
     code, _out, err = extract(capsys, str(archive), "--dest", str(dest))
     assert code == 1
     assert "damaged manifest (not a regular file)" in err
+
+
+def nested_zips(path: Path, leaf: bytes, fanout: int = 2, levels: int = 3) -> Path:
+    """A zip of zips ``levels`` deep, ``fanout`` copies a level; the leaves hold ``leaf``."""
+    data = _zip_bytes(path.parent / "leaf.zip", {"top/leaf": leaf})
+    for level in range(levels - 1):
+        data = _zip_bytes(
+            path.parent / f"level{level}.zip",
+            {f"top/inner{index}.zip": data for index in range(fanout)},
+        )
+    path.write_bytes(data)
+    return path
+
+
+def _zip_bytes(path: Path, files: dict[str, bytes]) -> bytes:
+    data = make_zip(path, files).read_bytes()
+    path.unlink()
+    return data
+
+
+@pytest.mark.parametrize(
+    ("leaf", "args", "needle"),
+    [
+        (bytes(16 * 1024**2), (), "over the limit of 250:1 (a decompression bomb?)"),
+        (bytes(1024**2), ("--max-total-size", "3M", "--max-ratio", "1e9"), "over the limit of"),
+        (b"x", ("--max-entries", "5"), "entries in all, with the archives around it, over"),
+    ],
+)
+def test_recursive_limits_bound_the_whole_extraction(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    leaf: bytes,
+    args: tuple[str, ...],
+    needle: str,
+) -> None:
+    """Each archive of the nest is under every limit; the nest as a whole is not."""
+    archive = nested_zips(tmp_path / "nest.zip", leaf)
+    dest = tmp_path / "dest"
+    code, out, err = extract(capsys, str(archive), "--dest", str(dest), "--recursive", *args)
+    assert (code, out) == (1, ""), err
+    assert err.startswith(f"papershelf: error: {archive}: nested archive 'top/inner")
+    assert needle in err
+    assert not dest.exists()
+    assert sorted(os.listdir(tmp_path)) == ["nest.zip"]
+    code, _out, _err = extract(capsys, str(archive), "--dest", str(dest), *args)
+    assert code == 0  # without --recursive the outer archive alone is fine

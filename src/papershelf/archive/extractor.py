@@ -23,7 +23,7 @@ from typing import Any
 from papershelf import magic
 from papershelf.archive.gitguard import guard
 from papershelf.archive.manifest import MANIFEST, Manifest
-from papershelf.archive.model import ArchiveError, Entry, EntryKind, Limits, Progress
+from papershelf.archive.model import ArchiveError, Budget, Entry, EntryKind, Limits, Progress
 from papershelf.archive.registry import open_reader
 from papershelf.archive.safety import Problem, check_entries, top_folder
 from papershelf.archive.staging import StagingSink, interrupts_raise, remove_tree
@@ -212,9 +212,17 @@ def prepare_destination(options: Options) -> tuple[Path, bool, list[str]]:
 
 
 def extract_archive(
-    path: Path, root: Path, options: Options, depth: int = 0, manifest: Manifest | None = None
+    path: Path,
+    root: Path,
+    options: Options,
+    depth: int = 0,
+    manifest: Manifest | None = None,
+    budget: Budget | None = None,
 ) -> Outcome:
-    """Extract one archive into a new folder under ``root``, atomically."""
+    """Extract one archive into a new folder under ``root``, atomically.
+
+    ``budget`` is shared by an archive and every archive nested in it.
+    """
     kind = check_archive_file(path)
     hashing: BackgroundHash | None = None
     digest = ""
@@ -229,7 +237,7 @@ def extract_archive(
     staging = Path(tempfile.mkdtemp(prefix=".papershelf-staging-", dir=root))
     try:
         with interrupts_raise():
-            outcome = _extract_staged(path, kind, root, staging, options, depth)
+            outcome = _extract_staged(path, kind, staging, options, depth, budget)
             if manifest is None:
                 return _move_into_place(outcome, root)
             if hashing is not None:
@@ -335,14 +343,22 @@ def outcome_entries(folder: Path) -> list[dict[str, Any]]:
 
 
 def _extract_staged(
-    path: Path, kind: str | None, root: Path, staging: Path, options: Options, depth: int
+    path: Path,
+    kind: str | None,
+    staging: Path,
+    options: Options,
+    depth: int,
+    budget: Budget | None,
 ) -> Outcome:
     """Write and verify the whole archive under ``staging``; returns the folder to move."""
     tree = staging / "tree"
     tree.mkdir()
     with _opened(path, kind, options) as reader:
         entries = reader.entries()
-        planned, problems = check_entries(entries, options.limits, path.stat().st_size)
+        size = path.stat().st_size
+        if budget is None:
+            budget = Budget(size)
+        planned, problems = check_entries(entries, options.limits, size, budget)
         if problems:
             raise _first_problem(path, problems)
         total = sum(p.entry.size for p in planned if p.entry.kind is EntryKind.FILE)
@@ -350,7 +366,7 @@ def _extract_staged(
             options.progress(str(path), total) if options.progress else contextlib.nullcontext(None)
         )
         with progress_cm as progress:
-            sink = StagingSink(str(path), tree, options.limits, progress)
+            sink = StagingSink(str(path), tree, options.limits, progress, budget.bytes)
             reader.extract(planned, sink)
         for item in planned:
             if item.entry.kind is EntryKind.DIR:
@@ -364,12 +380,16 @@ def _extract_staged(
         os.rename(tree, target)
         folder = target
     outcome = Outcome(path, "extracted", folder, len(planned), sink.written)
+    budget.bytes += sink.written
+    budget.entries += len(planned)
     if options.recursive:
-        outcome.nested = _extract_nested(path, folder, options, depth)
+        outcome.nested = _extract_nested(path, folder, options, depth, budget)
     return outcome
 
 
-def _extract_nested(outer: Path, folder: Path, options: Options, depth: int) -> list[Outcome]:
+def _extract_nested(
+    outer: Path, folder: Path, options: Options, depth: int, budget: Budget
+) -> list[Outcome]:
     """Archives found inside, each extracted beside itself, to the depth limit."""
     found = []
     for dirpath, _dirs, files in os.walk(folder):
@@ -394,7 +414,7 @@ def _extract_nested(outer: Path, folder: Path, options: Options, depth: int) -> 
     for inner in found:
         rel = inner.relative_to(folder.parent).as_posix()
         try:
-            outcomes.append(extract_archive(inner, inner.parent, options, depth + 1))
+            outcomes.append(extract_archive(inner, inner.parent, options, depth + 1, budget=budget))
         except ArchiveError as error:
             detail = str(error).replace(f"{inner}: ", "").replace(str(folder.parent) + "/", "")
             raise ArchiveError(f"{outer}: nested archive {rel!r}: {detail}") from None

@@ -45,6 +45,19 @@ class Limits:
     max_depth: int = 3
 
 
+@dataclass
+class Budget:
+    """What one extraction, with every archive nested in it, has used of its :class:`Limits`.
+
+    ``--recursive`` must not multiply the limits: a tiny zip of zips whose
+    leaves each sit just under them would otherwise unpack without bound.
+    """
+
+    archive_size: int  # the outermost archive's: the ratio is taken against it
+    bytes: int = 0
+    entries: int = 0
+
+
 @dataclass(frozen=True)
 class Planned:
     """An entry that passed every check, with the safe relative path it will get."""

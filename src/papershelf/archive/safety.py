@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from papershelf.archive.model import Entry, EntryKind, Limits, Planned
+from papershelf.archive.model import Budget, Entry, EntryKind, Limits, Planned
 
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 4096
@@ -99,26 +99,36 @@ def _resolve_link(
 
 
 def check_entries(
-    entries: Sequence[Entry], limits: Limits, archive_size: int
+    entries: Sequence[Entry], limits: Limits, archive_size: int, budget: Budget | None = None
 ) -> tuple[list[Planned], list[Problem]]:
-    """Split entries into the safe plan and the problems; any problem refuses the archive."""
+    """Split entries into the safe plan and the problems; any problem refuses the archive.
+
+    With a ``budget`` (a nested archive), the limits bound everything extracted so far
+    plus this archive, and the ratio is taken against the outermost archive.
+    """
+    used = budget if budget is not None else Budget(archive_size)
+    in_all = " in all, with the archives around it" if used.bytes or used.entries else ""
     problems: list[Problem] = []
     planned: list[Planned] = []
-    if len(entries) > limits.max_entries:
+    count = used.entries + len(entries)
+    if count > limits.max_entries:
         problems.append(
-            Problem(None, f"{len(entries)} entries, over the limit of {limits.max_entries}")
+            Problem(None, f"{count} entries{in_all}, over the limit of {limits.max_entries}")
         )
-    total = sum(e.size for e in entries if e.kind is EntryKind.FILE)
+    total = used.bytes + sum(e.size for e in entries if e.kind is EntryKind.FILE)
     if total > limits.max_total:
-        problems.append(
-            Problem(None, f"{total} bytes uncompressed, over the limit of {limits.max_total}")
-        )
-    if total > limits.ratio_floor and total > limits.max_ratio * max(archive_size, 1):
-        ratio = total / max(archive_size, 1)
         problems.append(
             Problem(
                 None,
-                f"compression ratio {ratio:.0f}:1, over the limit of "
+                f"{total} bytes uncompressed{in_all}, over the limit of {limits.max_total}",
+            )
+        )
+    outer = max(used.archive_size, 1)
+    if total > limits.ratio_floor and total > limits.max_ratio * outer:
+        problems.append(
+            Problem(
+                None,
+                f"compression ratio {total / outer:.0f}:1{in_all}, over the limit of "
                 f"{limits.max_ratio:.0f}:1 (a decompression bomb?)",
             )
         )

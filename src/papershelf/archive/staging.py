@@ -30,11 +30,19 @@ _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os,
 class StagingSink:
     """Writes into ``root`` (a private folder), enforcing sizes, CRCs and the total limit."""
 
-    def __init__(self, archive: str, root: Path, limits: Limits, progress: Progress | None):
+    def __init__(
+        self,
+        archive: str,
+        root: Path,
+        limits: Limits,
+        progress: Progress | None,
+        already: int = 0,
+    ) -> None:
         self.archive = archive
         self.root = root
         self.limits = limits
         self.progress = progress
+        self.already = already  # bytes the enclosing archives wrote (--recursive)
         self.written = 0
         self._made_dirs: set[str] = set()
 
@@ -202,7 +210,7 @@ class _Writer:
             raise self.sink._fail(
                 self.item, f"more data than the {self.item.entry.size} bytes its header declares"
             )
-        if self.sink.written + len(data) > self.sink.limits.max_total:
+        if self.sink.already + self.sink.written + len(data) > self.sink.limits.max_total:
             raise ArchiveError(
                 f"{self.sink.archive}: more than {self.sink.limits.max_total} "
                 "bytes uncompressed, over the limit"
