@@ -7,7 +7,6 @@ extends rule sets and tunes severity, options and ignores.
 
 from __future__ import annotations
 
-import marshal
 import re
 import sys
 from collections.abc import Mapping
@@ -105,12 +104,11 @@ class ParsedCache:
         self.table: dict[str, Any] = {}
         self.changed = False
         if cache_file is not None:
-            try:
-                loaded = marshal.loads(cache_file.read_bytes())
-            except (OSError, EOFError, ValueError, TypeError):
-                loaded = None
-            if isinstance(loaded, dict):
-                self.table = loaded
+            from papershelf import cachefile
+
+            loaded = cachefile.load(cache_file, 1)
+            if loaded is not None and isinstance(loaded[0], dict):
+                self.table = loaded[0]
 
     @staticmethod
     def _identity(path: Path) -> tuple[int, ...] | None:
@@ -122,10 +120,10 @@ class ParsedCache:
 
     def get(self, path: Path) -> dict[str, Any] | None:
         entry = self.table.get(str(path))
-        if entry is not None and entry[0] == self._identity(path):
-            data: dict[str, Any] = entry[1]
-            return data
-        return None
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], dict)):
+            return None
+        data: dict[str, Any] = entry[1]
+        return data if entry[0] == self._identity(path) else None
 
     def put(self, path: Path, data: dict[str, Any]) -> None:
         if self.cache_file is not None:
@@ -134,9 +132,9 @@ class ParsedCache:
 
     def save(self) -> None:
         if self.changed and self.cache_file is not None:
-            from papershelf.indexcache import store
+            from papershelf import cachefile
 
-            store(self.cache_file, self.table)
+            cachefile.store(self.cache_file, self.table)
             self.changed = False
 
 

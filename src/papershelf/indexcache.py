@@ -9,18 +9,20 @@ the work tree; ``--no-cache`` bypasses both:
   facts rules need beyond the paths (special modes, empty files, notable blobs).
   git replaces the index file on every change, so an unchanged stamp means an
   unchanged index, and a warm run reads a small file instead of 100,000 blobs.
+
+Both are written by :mod:`papershelf.cachefile`, checksummed: a damaged file is a
+miss.
 """
 
 from __future__ import annotations
 
 import functools
-import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papershelf import gitfiles, magic
+from papershelf import cachefile, gitfiles, magic
 
 VERSION = 1
 
@@ -67,9 +69,9 @@ class IndexFacts:
         """Write the facts (and what was derived from them) for the next run."""
         if self.changed and self.cache_file is not None and self.stamp is not None:
             # The header alone tells a stale file, so a changed index never reads the body.
-            header = marshal.dumps((VERSION, code_stamp(), self.stamp))
+            header = (VERSION, code_stamp(), self.stamp)
             body = (self.special, sorted(self.empty), self.notable, self.files, self.derived)
-            store(self.cache_file, len(header).to_bytes(4, "big") + header, body)
+            cachefile.store(self.cache_file, header, body)
             self.changed = False
 
 
@@ -79,29 +81,6 @@ def _stamp(git_dir: Path) -> tuple[int, ...] | None:
     except OSError:
         return None
     return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
-def _load(path: Path) -> Any:
-    try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-
-
-def store(path: Path, *values: Any) -> None:
-    """Write ``values`` (marshalled, or bytes as they are) one after another, atomically;
-    a read-only repository just goes without the cache."""
-    try:
-        path.parent.mkdir(exist_ok=True)
-        import tempfile
-
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as stream:
-            for value in values:
-                stream.write(value if isinstance(value, bytes) else marshal.dumps(value))
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only repository is still checked, just not faster next time
 
 
 def _work_tree_head(path: str, size: int) -> bytes:
@@ -122,23 +101,20 @@ def _work_tree_head(path: str, size: int) -> bytes:
 
 def _load_facts(path: Path, header: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """The facts' body when the file's header matches, else None (the body unread)."""
-    try:
-        with open(path, "rb") as stream:
-            size = int.from_bytes(stream.read(4), "big")
-            if marshal.loads(stream.read(size)) != header:
-                return None
-            body = marshal.loads(stream.read())  # one read: marshal.load(stream) reads piecemeal
-    except (OSError, EOFError, ValueError, TypeError):
+    loaded = cachefile.load(path, 2, expect_first=header)
+    if loaded is None:
         return None
+    body = loaded[1]
     return body if isinstance(body, tuple) and len(body) == 5 else None
 
 
 def _load_blobs(path: Path) -> tuple[set[str], dict[str, BlobInfo]]:
     """Object ids already measured, and the notable ones' sizes and kinds."""
-    loaded = _load(path)
-    if not (isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == code_stamp()):
+    loaded = cachefile.load(path, 1)
+    value = loaded[0] if loaded is not None else None
+    if not (isinstance(value, tuple) and len(value) == 4 and value[0] == code_stamp()):
         return set(), {}
-    _, width, joined, notable = loaded
+    _, width, joined, notable = value
     return {joined[i : i + width] for i in range(0, len(joined), width)}, notable
 
 
@@ -242,7 +218,9 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
         notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}
         # One joined string: marshal writes it in a blink, a set of 100,000 slowly.
         width = len(shas[0]) if shas else 40
-        store(cache_dir / BLOBS_FILE, (code_stamp(), width, "".join(known), notable_blobs))
+        cachefile.store(
+            cache_dir / BLOBS_FILE, (code_stamp(), width, "".join(known), notable_blobs)
+        )
     return facts
 
 

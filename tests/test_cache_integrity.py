@@ -1,0 +1,80 @@
+"""Every cache file in ``.git/papershelf/`` carries a checksum: damage is a miss, never a result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gitrepo import COMPLETE_PLAN, git, make_repo, write_files
+from papershelf import cachefile
+from papershelf.cli import repo_check_main
+
+ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
+
+
+def run(capsys: pytest.CaptureFixture[str], repo: Path) -> tuple[int, str, str]:
+    code = repo_check_main([str(repo)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def flip_bit(path: Path, needle: bytes) -> None:
+    """Flip the lowest bit of the first byte of every ``needle`` in the file (bit rot)."""
+    data = path.read_bytes()
+    assert needle in data
+    flipped = bytes([needle[0] ^ 1]) + needle[1:]
+    path.write_bytes(data.replace(needle, flipped))
+
+
+@pytest.mark.parametrize(
+    ("name", "needle", "restage"),
+    [
+        ("index-facts.v2", b"Voyager.pdf", False),  # a path: a false missing-paper
+        ("toml.v1", b"04_Agentic", False),  # a plan section: a false missing-path
+        ("blobs.v2", b"zip", True),  # an archive kind, read when the index changes
+    ],
+)
+def test_a_flipped_bit_in_a_cache_file_is_a_miss_and_the_file_is_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, needle: bytes, restage: bool
+) -> None:
+    repo = make_repo(tmp_path / "study", {**COMPLETE_PLAN, "05_Alignment/x.zip": ZIP_BYTES})
+    expected = run(capsys, repo)
+    assert "x.zip: warning archive-in-git: zip archive tracked by git" in expected[1]
+    cache_file = repo / ".git" / "papershelf" / name
+    flip_bit(cache_file, needle)
+    if restage:  # a new index: the facts are rebuilt from the blob cache
+        write_files(repo, {"05_Alignment/note.md": "# note\n"})
+        git(repo, "add", "-A")
+    assert run(capsys, repo) == expected
+    assert needle in cache_file.read_bytes()  # rewritten whole
+    assert cachefile.load(cache_file, 2 if name == "index-facts.v2" else 1) is not None
+    assert run(capsys, repo) == expected
+
+
+@pytest.mark.parametrize("cut", [0, 5, 12, -1])
+def test_a_truncated_or_padded_cache_file_is_a_miss(tmp_path: Path, cut: int) -> None:
+    path = tmp_path / "cache"
+    cachefile.store(path, ("header", 1), {"body": list(range(100))})
+    whole = path.read_bytes()
+    assert cachefile.load(path, 2) == [("header", 1), {"body": list(range(100))}]
+    path.write_bytes(whole[:cut])
+    assert cachefile.load(path, 2) is None
+    path.write_bytes(whole + b"\0")
+    assert cachefile.load(path, 2) is None
+
+
+def test_a_length_larger_than_the_file_is_a_miss_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "cache"
+    cachefile.store(path, "value")
+    data = bytearray(path.read_bytes())
+    data[0] = 0x7F  # a length of exabytes
+    path.write_bytes(bytes(data))
+    assert cachefile.load(path, 1) is None
+
+
+def test_a_stale_header_skips_the_body(tmp_path: Path) -> None:
+    path = tmp_path / "cache"
+    cachefile.store(path, "stamp 1", "body")
+    assert cachefile.load(path, 2, expect_first="stamp 2") is None
+    assert cachefile.load(path, 2, expect_first="stamp 1") == ["stamp 1", "body"]
