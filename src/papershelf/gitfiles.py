@@ -262,3 +262,13 @@ def git_path(root: Path, name: str) -> Path:
     """Where git keeps ``name`` (``info/exclude`` …), worktrees included."""
     out = _run(["rev-parse", "--git-path", name], root).decode("utf-8", "surrogateescape")
     return root / out.rstrip("\n")
+
+
+def head_commit(root: Path) -> tuple[str, str] | None:
+    """HEAD's object id and committer date (strict ISO 8601), or None before the first commit."""
+    try:
+        out = _run(["log", "-1", "--no-show-signature", "--format=%H%x00%cI"], root)
+    except GitError:
+        return None
+    sha, _, date = out.decode("ascii", "replace").strip().partition("\0")
+    return (sha, date) if sha and date else None

@@ -89,10 +89,23 @@ def init(directory: Path, ruleset: str | None) -> int:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="text: a tree; json: for tools; markdown: a checklist for an issue.",
+    help="text: a tree; json: for tools; markdown: a checklist for an issue; "
+    "html: a self-contained progress page.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the view to this file (whole, or not at all) instead of printing it.",
+)
+@click.option(
+    "--badge",
+    "badge_file",
+    metavar="FILE.svg",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write an SVG badge `reading plan | present/total` (the view is then not printed).",
 )
 @click.option(
     "--plan",
@@ -106,7 +119,14 @@ def init(directory: Path, ruleset: str | None) -> int:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Configuration file (default: .papershelf.toml or pyproject).",
 )
-def plan(path: Path, output_format: str, plan_path: Path | None, config_file: Path | None) -> int:
+def plan(
+    path: Path,
+    output_format: str,
+    output: Path | None,
+    badge_file: Path | None,
+    plan_path: Path | None,
+    config_file: Path | None,
+) -> int:
     """Show the plan's reading order: phases, steps, and each folder and paper marked
     present, missing, misplaced, archived or empty."""
     import json
@@ -138,11 +158,28 @@ def plan(path: Path, output_format: str, plan_path: Path | None, config_file: Pa
     marked = readingplan.mark(parsed, here.snapshot, here.layout.plan_root or "", here.config)
     for note in notes:
         click.echo(f"note: {note}", err=True)
+    from papershelf.cli import planviews
+
+    if badge_file is not None:
+        svg, done, total = planviews.badge(marked)
+        planviews.write_atomically(badge_file, svg.encode("utf-8"))
+        click.echo(f"wrote {badge_file}: reading plan {done}/{total}")
+        if output is None:
+            return EXIT_OK
     if output_format == "json":
         document = readingplan.to_json(marked, plan_file)
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        view = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     elif output_format == "markdown":
-        click.echo(readingplan.render_markdown(marked, plan_file), nl=False)
+        view = readingplan.render_markdown(marked, plan_file)
+    elif output_format == "html":
+        page_plan = (
+            plan_file if plan_path is None else planviews.repository_relative(here.root, plan_path)
+        )
+        view = planviews.html_page(here, marked, page_plan, output)
     else:
-        click.echo(readingplan.render_text(marked, plan_file), nl=False)
+        view = readingplan.render_text(marked, plan_file)
+    if output is not None:
+        planviews.write_atomically(output, view.encode("utf-8"))
+    else:
+        click.echo(view, nl=False)
     return EXIT_OK
