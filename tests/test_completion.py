@@ -62,5 +62,5 @@ def test_readme_workflow_runs_both_ci_formats() -> None:
     assert any("--format sarif" in run for run in runs)
     assert steps[-1]["uses"].startswith("github/codeql-action/upload-sarif@")
     assert workflow["permissions"]["security-events"] == "write"
-    hooks = yaml.safe_load(blocks[1])["repos"][0]["hooks"]
+    hooks = yaml.safe_load(next(b for b in blocks if "repos:" in b))["repos"][0]["hooks"]
     assert [hook["id"] for hook in hooks] == ["repo-check", "no-archives"]
