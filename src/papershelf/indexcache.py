@@ -11,7 +11,8 @@ the work tree; ``--no-cache`` bypasses both:
   unchanged index, and a warm run reads a small file instead of 100,000 blobs.
 
 Both are written by :mod:`papershelf.cachefile`, checksummed: a damaged file is a
-miss.
+miss. A changed index is checked whole (:mod:`papershelf.gitindex`) before git
+lists it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papershelf import cachefile, gitfiles, magic
+from papershelf import cachefile, gitfiles, gitindex, magic
 
 VERSION = 1
 
@@ -185,6 +186,18 @@ def _pending(
     return {sha: path for path, sha in zip(files, shas) if sha in unknown and path not in skip}
 
 
+def _list_checked_stage(repository: gitfiles.Repository) -> str:
+    """``git ls-files -s`` of an index checked whole first (git does not verify its checksum)."""
+    index = repository.git_dir / "index"
+    gitindex.check(index)
+    try:
+        return gitfiles.list_stage(repository.root)
+    except gitfiles.GitError as error:
+        if "index" in str(error):  # git's own checks: "bad signature", "index file corrupt", ...
+            raise gitindex.IndexDamaged(index, str(error).rpartition(": ")[2]) from error
+        raise
+
+
 def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     """Every tracked path, and the facts about them that rules need."""
     root, cache_dir = repository.root, repository.git_dir / "papershelf"
@@ -195,7 +208,7 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
         if cached is not None:
             special, empty_list, notable, files, derived = cached
             return IndexFacts(files, special, set(empty_list), notable, derived, stamp, facts_file)
-    files, shas, special = parse_stage(gitfiles.list_stage(root))
+    files, shas, special = parse_stage(_list_checked_stage(repository))
     current = set(shas)
     empty = (
         {path for path, sha in zip(files, shas) if sha in gitfiles.EMPTY_BLOBS}
