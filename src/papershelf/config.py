@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from papershelf import schema
 from papershelf.errors import ConfigError
 from papershelf.findings import Severity
 
@@ -79,17 +80,6 @@ def rulesets_dir() -> Path:
 
 def shipped_rulesets() -> list[str]:
     return sorted(path.stem for path in rulesets_dir().glob("*.toml"))
-
-
-def _line_of(text: str, key: str) -> int | None:
-    """The first line that mentions ``key`` as a key or table name, for error messages."""
-    pattern = re.compile(rf"^\s*(\[[^\]]*{re.escape(key)}[^\]]*\]|\"?{re.escape(key)}\"?\s*=)")
-    quoted = re.compile(rf"[\"']{re.escape(key)}[\"']")
-    for wanted in (pattern, quoted):  # a key or table first, then a quoted value
-        for number, line in enumerate(text.splitlines(), 1):
-            if wanted.search(line):
-                return number
-    return None
 
 
 class ParsedCache:
@@ -170,6 +160,9 @@ def _parse_toml(
         else:
             line = None
         raise ConfigError(display, f"invalid TOML: {message}", line) from None
+    except RecursionError:
+        message = "invalid TOML: nested deeper than papershelf reads"
+        raise ConfigError(display, message, schema.deepest_line(text)) from None
 
 
 class _Source:
@@ -184,9 +177,20 @@ class _Source:
         self.path = path
 
     def error(self, key: str, message: str) -> ConfigError:
+        return ConfigError(self.display, message, schema.line_of(self._text(), key))
+
+    def _text(self) -> str:
         if self.text is None and self.path is not None:  # parsed form came from the cache
             self.text = self.path.read_text(encoding="utf-8", errors="replace")
-        return ConfigError(self.display, message, _line_of(self.text or "", key))
+        return self.text or ""
+
+    def check_schema(self, table: Mapping[str, Any], shape: schema.Table) -> None:
+        """Every value's type, from the declared schema, before anything reads it."""
+        try:
+            schema.check_table(table, shape)
+        except schema.Mismatch as mismatch:
+            line = schema.line_of_key_path(self._text(), mismatch.where)
+            raise ConfigError(self.display, mismatch.message, line) from None
 
     def string_list(self, table: Mapping[str, Any], key: str) -> list[str]:
         value = table.get(key, [])
@@ -251,6 +255,7 @@ class _Loader:
         data, text = _parse_toml(path, str(path), self.cache)
         inner = _Source(str(path), text, path.parent, path)
         inner.check_keys(data, RULESET_KEYS, "a rule set")
+        inner.check_schema(data, schema.RULESET)
         header = data.get("ruleset", {})
         inner.check_keys(header, {"name", "description", "extends", "plan-files"}, "[ruleset]")
         for parent in inner.string_list(header, "extends"):
@@ -306,7 +311,10 @@ class _Loader:
                 raise source.error(slug, f"[rules.{slug}] must be a table")
             defaults = self.known_rules[slug]
             source.check_keys(table, RULE_KEYS | set(defaults), f"[rules.{slug}]")
-            settings = self.config.rules.setdefault(slug, RuleSettings(options=dict(defaults)))
+            settings = self.config.rules.setdefault(
+                slug,
+                RuleSettings(options={k: schema.option(v).default for k, v in defaults.items()}),
+            )
             if "severity" in table:
                 level = table["severity"]
                 if level not in SEVERITIES:
@@ -321,26 +329,11 @@ class _Loader:
             for option, value in table.items():
                 if option in RULE_KEYS:
                     continue
-                expected = type(defaults[option])
-                if expected is int and isinstance(value, str):
-                    value = _parse_size(value, source, option)
-                if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
-                    message = f"'{option}' of '{slug}' must be {expected.__name__}"
-                    raise source.error(option, message)
-                settings.options[option] = value
-
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "b": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
-
-
-def _parse_size(text: str, source: _Source, key: str) -> int:
-    match = _SIZE.match(text)
-    if not match:
-        raise source.error(key, f"'{key}' must be a size such as 50MB or 20MiB, not {text!r}")
-    unit = match[2].lower().rstrip("b")
-    factor = 1024 ** "kmgt".index(unit[0]) * 1024 if unit.endswith("i") else _UNITS[unit]
-    return int(float(match[1]) * factor)
+                try:
+                    spec = schema.option(defaults[option])
+                    settings.options[option] = schema.check_option(spec, option, value)
+                except schema.Mismatch as mismatch:
+                    raise source.error(option, mismatch.message) from None
 
 
 def find_config_file(root: Path) -> Path | None:
@@ -390,10 +383,12 @@ def _load(
         data, text = _parse_toml(config_file, display, cache)
         source = _Source(display, text, config_file.parent, config_file)
         if config_file.name == "pyproject.toml":
+            source.check_schema(data, schema.PYPROJECT)
             table = data.get("tool", {}).get("papershelf", {})
         else:
             table = data
         source.check_keys(table, CONFIG_KEYS, "the papershelf configuration")
+        source.check_schema(table, schema.CONFIG)
         loader.config.config_file = display
     for name in source.string_list(table, "extends") or list(DEFAULT_EXTENDS):
         loader.load_ruleset(name, source)

@@ -127,6 +127,7 @@ def rules(output_format: str) -> int:
 def rules_markdown() -> str:
     """The README's rule reference, generated from the registry."""
     from papershelf.rules import RULES
+    from papershelf.schema import option
 
     lines = ["| code | rule | default | what it checks |", "|---|---|---|---|"]
     for rule in RULES.values():
@@ -141,7 +142,9 @@ def rules_markdown() -> str:
         lines.append("")
         lines.append(f"Fix: {rule.hint}.")
         if rule.options:
-            options = ", ".join(f"`{k}` (default `{v}`)" for k, v in rule.options.items())
+            options = ", ".join(
+                f"`{k}` (default `{option(v).default}`)" for k, v in rule.options.items()
+            )
             lines.append(f"Options: {options}.")
         if rule.needs_git:
             lines.append("Needs git: skipped outside a repository.")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from papershelf.findings import Finding, Severity
 from papershelf.magic import LFS_POINTER_KIND
 from papershelf.rules.base import Context, Rule
+from papershelf.schema import Option
 
 
 def human_size(size: int) -> str:
@@ -43,6 +44,6 @@ RULE = Rule(
     description="A tracked file is over the size limit and not in Git LFS.",
     hint="git lfs track the file type, or keep the file out of git",
     check=check,
-    options={"max-size": 50_000_000},
+    options={"max-size": Option(50_000_000, kind="size", minimum=1)},
     doc=__doc__ or "",
 )
