@@ -173,7 +173,6 @@ def test_pyproject_tool_table_of_the_wrong_type(
 ) -> None:
     text = '[project]\nname = "x"\n\n[tool]\npapershelf = "[tool.papershelf]"\n'
     _, line = config_error(tmp_path, capsys, {"pyproject.toml": text})
-    assert (
-        line
-        == "repo-check: error: pyproject.toml:5: 'papershelf' must be a table, not '[tool.papershelf]'"
+    assert line == (
+        "repo-check: error: pyproject.toml:5: 'papershelf' must be a table, not '[tool.papershelf]'"
     )
