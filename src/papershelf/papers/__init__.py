@@ -1,0 +1,66 @@
+"""What a PDF is: its ids, its metadata title, its first page's title; and which plan paper it is.
+
+``identities`` reads each tracked PDF once per blob (cached in git's directory);
+``matching.match`` weighs the evidence for the papers a plan names; the plan
+model and the rules only ever see the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from papershelf.papers.matching import HOW, Match, Wanted, duplicates, match, nearest_title
+from papershelf.papers.reading import Identity
+from papershelf.papers.scan import Progress
+
+__all__ = [
+    "HOW",
+    "Identity",
+    "Match",
+    "Progress",
+    "Wanted",
+    "blob_ids",
+    "duplicates",
+    "identities",
+    "is_pdf",
+    "match",
+    "nearest_title",
+]
+
+
+def is_pdf(path: str) -> bool:
+    return path[-4:].lower() == ".pdf"
+
+
+def blob_ids(root: Path, in_git: bool, paths: Iterable[str]) -> dict[str, str]:
+    """``path -> blob id`` of ``paths``: from the index in git, from the content outside it."""
+    wanted = set(paths)
+    if not wanted:
+        return {}
+    if in_git:
+        from papershelf import gitfiles, indexcache
+
+        files, shas, special = indexcache.parse_stage(gitfiles.list_stage(root))
+        return {p: sha for p, sha in zip(files, shas) if p in wanted and p not in special}
+    from papershelf.papers.scan import _blob_id
+
+    found = {}
+    for path in sorted(wanted):
+        try:
+            found[path] = _blob_id((root / path).read_bytes(), 40)
+        except OSError:
+            continue
+    return found
+
+
+def identities(
+    root: Path,
+    blobs: dict[str, str],
+    cache_dir: Path | None,
+    progress: Progress | None = None,
+) -> dict[str, Identity]:
+    """``path -> Identity`` for ``blobs`` (``path -> blob id``); only new blobs are read."""
+    from papershelf.papers import scan
+
+    return scan.identities(root, blobs, cache_dir, progress)

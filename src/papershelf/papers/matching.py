@@ -1,0 +1,161 @@
+"""Which file is the paper a plan names: evidence weighed in one order.
+
+1. ``arxiv-id``: the same arXiv id, any version (file name, stamp, metadata);
+2. ``doi``: the same DOI;
+3. ``metadata``: the plan's title is the PDF's metadata title;
+4. ``first-page``: the plan's title is a run of whole lines of the first page's
+   title region.
+
+(The title in the file name, ``file-name``, is the plan model's own last resort.)
+A file one title claims by its content is not given to another title, so two
+papers with similar titles never both land on one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from papershelf.papers import ids, titles
+from papershelf.papers.reading import Identity
+
+HOW = ("arxiv-id", "doi", "metadata", "first-page", "file-name")
+_NEAREST_CUTOFF = 80.0
+
+
+class Wanted(NamedTuple):
+    """One paper as the plan names it."""
+
+    titles: tuple[str, ...]  # its title first, then aliases
+    arxiv: tuple[str, ...] = ()
+    dois: tuple[str, ...] = ()
+
+
+class Match(NamedTuple):
+    path: str
+    how: str  # one of HOW
+    score: float  # 100 for ids and exact titles
+
+
+def file_ids(path: str, identity: Identity | None) -> tuple[set[str], set[str]]:
+    """All arXiv ids and DOIs a file carries, in its name or its content."""
+    arxiv, found_dois = ids.from_file_name(path)
+    if identity is None:
+        return set(arxiv), set(found_dois)
+    return set(arxiv) | set(identity.arxiv), set(found_dois) | set(identity.dois)
+
+
+def _pool(values: Iterable[tuple[str, Iterable[str]]]) -> dict[str, list[str]]:
+    pool: dict[str, list[str]] = {}
+    for path, spans in values:
+        for span in spans:
+            pool.setdefault(span, []).append(path)
+    return pool
+
+
+def _title_candidates(
+    title: str, pool: Mapping[str, list[str]], limit: int = 5
+) -> list[tuple[float, str]]:
+    """``(score, path)`` of files whose spans spell ``title`` closely enough."""
+    from rapidfuzz import fuzz, process
+
+    if not title:
+        return []
+    if title in pool:
+        return [(100.0, path) for path in pool[title]]
+    cutoff = titles.cutoff(title)
+    if cutoff >= 100.0:
+        return []
+    found = process.extract(title, pool.keys(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+    return [(float(score), path) for span, score, _ in found for path in pool[span]]
+
+
+def match(wanted: Sequence[Wanted], papers: Mapping[str, Identity]) -> dict[int, Match]:
+    """``index in wanted -> Match`` for every paper the files' ids or contents name."""
+    by_arxiv: dict[str, list[str]] = {}
+    by_doi: dict[str, list[str]] = {}
+    for path, identity in papers.items():
+        arxiv, found_dois = file_ids(path, identity)
+        for key in arxiv:
+            by_arxiv.setdefault(key, []).append(path)
+        for key in found_dois:
+            by_doi.setdefault(key, []).append(path)
+    found: dict[int, Match] = {}
+    for index, paper in enumerate(wanted):
+        for how, table, keys in (("arxiv-id", by_arxiv, paper.arxiv), ("doi", by_doi, paper.dois)):
+            paths = sorted({path for key in keys for path in table.get(key.lower(), ())})
+            if paths and index not in found:
+                found[index] = Match(paths[0], how, 100.0)
+    metadata = _pool(
+        (path, titles.spans(titles.segments(identity.title)))
+        for path, identity in papers.items()
+        if identity.title
+    )
+    heads = _pool((path, titles.spans(identity.head)) for path, identity in papers.items())
+    claims: list[tuple[int, float, str, int, str]] = []  # (rank, -score, path, index, title)
+    for index, paper in enumerate(wanted):
+        if index in found:
+            continue
+        for title in paper.titles:
+            key = titles.compact(title)
+            for rank, pool in ((2, metadata), (3, heads)):
+                for score, path in _title_candidates(key, pool):
+                    claims.append((rank, -score, path, index, key))
+    taken: dict[str, str] = {}  # path -> the title that claimed it
+    for rank, negative, path, index, key in sorted(claims):
+        if index in found or taken.get(path, key) != key:
+            continue
+        taken[path] = key
+        found[index] = Match(path, HOW[rank], -negative)
+    return found
+
+
+def nearest_title(path: str, identity: Identity | None, plan_titles: Sequence[str]) -> str | None:
+    """The plan title a file most resembles (its name, metadata or first lines), if any
+    resembles it at all: what an unlisted paper was probably meant to be."""
+    from rapidfuzz import fuzz, process
+
+    if not plan_titles:
+        return None
+    stem = path.rpartition("/")[2].rpartition(".")[0]
+    guesses = [titles.compact(stem)]
+    if identity is not None:
+        guesses += [titles.compact(identity.title), *identity.head[:3]]
+    choices = {titles.compact(title): title for title in plan_titles}
+    best: tuple[float, str] | None = None
+    for guess in guesses:
+        if len(guess) < 6:
+            continue
+        hit = process.extractOne(
+            guess, list(choices), scorer=fuzz.partial_ratio, score_cutoff=_NEAREST_CUTOFF
+        )
+        if hit is not None and (best is None or hit[1] > best[0]):
+            best = (float(hit[1]), choices[str(hit[0])])
+    return best[1] if best else None
+
+
+def duplicates(
+    blobs: Mapping[str, str], papers: Mapping[str, Identity]
+) -> list[tuple[str, list[str]]]:
+    """Groups of files that are one paper: ``(why, paths)``, each group once, the strongest
+    reason first (same content, arXiv id, DOI, metadata title)."""
+    groups: dict[tuple[int, str, str], list[str]] = {}
+    for path in sorted(blobs):
+        identity = papers.get(path)
+        groups.setdefault((0, "the same content", blobs[path]), []).append(path)
+        arxiv, found_dois = file_ids(path, identity)
+        for key in sorted(arxiv):
+            groups.setdefault((1, f"arXiv:{key}", key), []).append(path)
+        for key in sorted(found_dois):
+            groups.setdefault((2, f"doi:{key}", key), []).append(path)
+        if identity is not None and identity.title:
+            key = titles.compact(identity.title)
+            groups.setdefault((3, f'the title "{identity.title}"', key), []).append(path)
+    reported: list[tuple[str, list[str]]] = []
+    seen: list[frozenset[str]] = []
+    for (_, why, _), paths in sorted(groups.items()):
+        together = frozenset(paths)
+        if len(paths) > 1 and not any(together <= earlier for earlier in seen):
+            seen.append(together)
+            reported.append((why, paths))
+    return reported

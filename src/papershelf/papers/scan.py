@@ -1,0 +1,270 @@
+"""Every PDF's identity, read once per blob and kept in ``<git-dir>/papershelf/``.
+
+A blob id names its content exactly, so what a PDF said about itself stays
+true: a warm run reads the cache and no PDF. New blobs are read by worker
+processes, one per core, each file bounded by a size cap (larger files are
+skipped), a time cap (a worker stuck on a file is killed and replaced) and a
+memory cap. A file read from the work tree is hashed first: when it no longer
+holds the staged blob, the blob is read from git instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from papershelf.papers.reading import Identity
+
+CACHE_FILE = "papers.v1"
+CACHE_VERSION = 1
+SIZE_CAP = 64 * 1024 * 1024  # bytes: larger PDFs are books or scans, skipped with a note
+TIME_CAP = 5.0  # seconds for one PDF
+MEMORY_CAP = 1024 * 1024 * 1024  # bytes of address space for a worker
+Progress = Callable[[int, int], None]
+
+
+def _blob_id(data: bytes, width: int) -> str:
+    digest = hashlib.sha256() if width == 64 else hashlib.sha1()
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _read_blob(root: str, path: str, sha: str) -> bytes | str:
+    """The blob's bytes (work tree first, git when the file changed), or a note why not."""
+    try:
+        with open(os.path.join(root, path), "rb") as stream:
+            data = stream.read(SIZE_CAP + 1)
+    except OSError:
+        data = b""
+    if len(data) > SIZE_CAP:
+        return f"larger than {SIZE_CAP // (1024 * 1024)} MB: not read"
+    if data and _blob_id(data, len(sha)) == sha:
+        return data
+    from papershelf import gitfiles
+
+    data = gitfiles.blob_head(Path(root), sha, SIZE_CAP + 1)
+    if len(data) > SIZE_CAP:
+        return f"larger than {SIZE_CAP // (1024 * 1024)} MB: not read"
+    return data
+
+
+def identify(root: str, path: str, sha: str) -> Identity:
+    from papershelf.papers import reading
+
+    data = _read_blob(root, path, sha)
+    if isinstance(data, str):
+        return Identity.unreadable(data)
+    return reading.read(data)
+
+
+# --- the worker side: a process reading one framed request at a time ---------------------
+
+
+def _send(stream: IO[bytes], value: Any) -> None:
+    body = marshal.dumps(value)
+    stream.write(len(body).to_bytes(4, "big") + body)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    head = stream.read(4)
+    if len(head) < 4:
+        raise EOFError
+    return marshal.loads(stream.read(int.from_bytes(head, "big")))
+
+
+def worker() -> None:
+    """``python -m papershelf.papers.scan``: identify the files the parent sends."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    except (ImportError, ValueError, OSError):
+        pass
+    import warnings
+
+    warnings.simplefilter("ignore")
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a library printing must not corrupt the replies
+    while True:
+        try:
+            root, path, sha = _receive(requests)
+        except EOFError:
+            return
+        try:
+            found = identify(root, path, sha)
+        except MemoryError:
+            found = Identity.unreadable("needs more memory than the cap allows")
+        except Exception as error:  # a hostile file may make the library raise anything
+            found = Identity.unreadable(f"damaged: {type(error).__name__}")
+        _send(replies, tuple(found))
+
+
+# --- the parent side ------------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "papershelf.papers.scan"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.job: tuple[str, str] | None = None  # (sha, path)
+        self.started = 0.0
+
+    def give(self, root: str, path: str, sha: str) -> None:
+        assert self.process.stdin is not None
+        self.job, self.started = (sha, path), time.monotonic()
+        _send(self.process.stdin, (root, path, sha))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+def read_all(
+    root: Path, pending: Mapping[str, str], progress: Progress | None = None
+) -> dict[str, Identity]:
+    """``sha -> Identity`` for ``pending`` (``sha -> one path holding it``), in parallel."""
+    import selectors
+
+    jobs = [(sha, path) for sha, path in pending.items()]
+    jobs.reverse()
+    found: dict[str, Identity] = {}
+    count = min(os.cpu_count() or 1, max(1, len(jobs) // 2), 8)
+    workers = [_Worker() for _ in range(min(count, len(jobs)))]
+    selector = selectors.DefaultSelector()
+    base = os.fspath(root)
+
+    def feed(worker: _Worker) -> None:
+        if jobs:
+            sha, path = jobs.pop()
+            worker.give(base, path, sha)
+        else:
+            worker.job = None
+
+    try:
+        for worker in workers:
+            assert worker.process.stdout is not None
+            selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+            feed(worker)
+        while any(worker.job for worker in workers):
+            busy = [worker for worker in workers if worker.job]
+            deadline = min(worker.started for worker in busy) + TIME_CAP
+            for key, _ in selector.select(max(0.0, deadline - time.monotonic())):
+                worker = key.data
+                assert worker.job is not None and worker.process.stdout is not None
+                sha = worker.job[0]
+                try:
+                    found[sha] = Identity.from_plain(
+                        _receive(worker.process.stdout)
+                    ) or Identity.unreadable("damaged: unreadable reply")
+                except (EOFError, ValueError, TypeError):
+                    found[sha] = Identity.unreadable("damaged: the reader stopped on it")
+                    _replace(workers, worker, selector)
+                    worker = workers[-1]
+                feed(worker)
+                if progress is not None:
+                    progress(len(found), len(pending))
+            now = time.monotonic()
+            for worker in list(workers):
+                if worker.job and now - worker.started > TIME_CAP:
+                    found[worker.job[0]] = Identity.unreadable(
+                        f"took longer than {TIME_CAP:g} s: not read"
+                    )
+                    _replace(workers, worker, selector)
+                    feed(workers[-1])
+    finally:
+        for worker in workers:
+            worker.stop()
+        selector.close()
+    return found
+
+
+def _replace(workers: list[_Worker], worker: _Worker, selector: Any) -> None:
+    """Kill a worker that failed or hung and start a fresh one in its place (at the end)."""
+    import selectors
+
+    assert worker.process.stdout is not None
+    selector.unregister(worker.process.stdout)
+    worker.stop()
+    workers.remove(worker)
+    fresh = _Worker()
+    assert fresh.process.stdout is not None
+    selector.register(fresh.process.stdout, selectors.EVENT_READ, fresh)
+    workers.append(fresh)
+
+
+# --- the cache --------------------------------------------------------------------------------
+
+
+def load_cache(path: Path, stamp: Any) -> dict[str, Identity]:
+    """Identities kept by an earlier run; anything malformed is dropped, never trusted."""
+    try:
+        with open(path, "rb") as stream:
+            size = int.from_bytes(stream.read(4), "big")
+            header = marshal.loads(stream.read(size))
+            if header != (CACHE_VERSION, stamp):
+                return {}
+            body = marshal.loads(stream.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(body, dict):
+        return {}
+    kept: dict[str, Identity] = {}
+    for sha, value in body.items():
+        identity = Identity.from_plain(value)
+        if isinstance(sha, str) and identity is not None:
+            kept[sha] = identity
+    return kept
+
+
+def save_cache(path: Path, stamp: Any, identities: Mapping[str, Identity]) -> None:
+    from papershelf import indexcache
+
+    header = marshal.dumps((CACHE_VERSION, stamp))
+    body = {sha: tuple(identity) for sha, identity in identities.items()}
+    indexcache.store(path, len(header).to_bytes(4, "big") + header, body)
+
+
+def identities(
+    root: Path,
+    blobs: Mapping[str, str],
+    cache_dir: Path | None,
+    progress: Progress | None = None,
+) -> dict[str, Identity]:
+    """``path -> Identity`` for ``blobs`` (``path -> blob id``), reading only new blobs."""
+    from papershelf.indexcache import code_stamp
+
+    stamp = code_stamp()
+    cache_file = cache_dir / CACHE_FILE if cache_dir is not None else None
+    known = load_cache(cache_file, stamp) if cache_file is not None else {}
+    pending: dict[str, str] = {}
+    for path, sha in blobs.items():
+        if sha not in known:
+            pending.setdefault(sha, path)
+    if pending:
+        known.update(read_all(root, pending, progress))
+    wanted = set(blobs.values())
+    if cache_file is not None and (pending or len(known) > len(wanted)):
+        save_cache(cache_file, stamp, {sha: known[sha] for sha in wanted if sha in known})
+    return {path: known[sha] for path, sha in blobs.items() if sha in known}
+
+
+if __name__ == "__main__":
+    worker()

@@ -1,0 +1,125 @@
+"""Titles compared the way a reader compares them.
+
+A title is reduced to its letters and digits (case, accents, punctuation,
+spacing, hyphenation and line breaks gone; ``π`` read as ``pi``, ``ﬁ`` as
+``fi``). A PDF's text is cut into *segments* — its lines, split again at a
+colon or dash that opens a subtitle — and a plan's title is found only as a
+run of whole segments: "Functional Programming" is not found in "Why
+Functional Programming Matters", and a title cited in an abstract is not the
+paper's title. Small spelling differences are tolerated through an edit-distance
+ratio (rapidfuzz), stricter the shorter the title.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+# How much of a first page is its title region: the lines before the abstract, at most.
+HEAD_LINES = 40
+HEAD_CHARACTERS = 2000
+MAX_SEGMENTS_PER_SPAN = 4
+_SEGMENT_BREAK = re.compile(r"\s*(?::|—|–|\s-\s)\s*")
+_NOT_WORD = re.compile(r"[\W_]+")
+_HEAD_END = re.compile(r"^\s*(?:abstract|summary|(?:1\.?\s*|i\.\s*)?introduction)\b", re.I)
+# Metadata titles that name the file or the tool, not the paper.
+_JUNK_TITLE = re.compile(
+    r"(?i)^(?:untitled|microsoft word|arxiv:|title|document|slide|paper|main|root)\b"
+    r"|\.(?:dvi|tex|pdf|ps|docx?|rtf|indd|qxd|fm)\s*$"
+)
+
+
+def _greek(character: str) -> str:
+    name = unicodedata.name(character, "")
+    return name.rsplit(" ", 1)[-1].lower() if name.startswith("GREEK") else character
+
+
+def fold(text: str) -> str:
+    """Lower case, ligatures and accents undone, Greek letters spelled out."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(_greek(c) if "\u0370" <= c <= "\u03ff" else c for c in text)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.casefold()
+
+
+def compact(text: str) -> str:
+    """A title's letters and digits only: what two spellings of it share."""
+    return _NOT_WORD.sub("", fold(text))
+
+
+def _lines(text: str) -> list[str]:
+    """PDFium ends lines with CRLF; a lone CR stands for a glyph it could not map."""
+    return text.replace("\r\n", "\n").replace("\r", "").split("\n")
+
+
+def segments(text: str) -> tuple[str, ...]:
+    """``text``'s lines and subtitles, each compacted; empty ones dropped."""
+    found = []
+    for line in _lines(text):
+        for part in _SEGMENT_BREAK.split(line):
+            part = compact(part)
+            if part:
+                found.append(part)
+    return tuple(found)
+
+
+def head_segments(first_page: str) -> tuple[str, ...]:
+    """The segments of a first page's title region: its lines up to the abstract."""
+    lines: list[str] = []
+    total = 0
+    for line in _lines(first_page):
+        if _HEAD_END.match(line) or len(lines) >= HEAD_LINES or total >= HEAD_CHARACTERS:
+            break
+        if line.strip():
+            lines.append(line)
+            total += len(line)
+    return segments("\n".join(lines))
+
+
+def good_metadata_title(title: str) -> str:
+    """The metadata title when it names the paper, else ``""`` (``fpca.dvi``, ``untitled``)."""
+    title = " ".join(title.split())
+    words = re.findall(r"\w+", title)
+    if len(words) < 2 or _JUNK_TITLE.search(title):
+        return ""
+    return title
+
+
+def spans(parts: Sequence[str]) -> dict[str, int]:
+    """Every run of up to four consecutive segments, joined: where a title may stand.
+    Maps each run to the index of its first segment (the earliest wins)."""
+    found: dict[str, int] = {}
+    for start in range(len(parts)):
+        joined = ""
+        for part in parts[start : start + MAX_SEGMENTS_PER_SPAN]:
+            joined += part
+            found.setdefault(joined, start)
+    return found
+
+
+def cutoff(title: str) -> float:
+    """The similarity (0-100) a spelling must reach to count as ``title``: one edit in a
+    short title, a few in a long one, none in a very short one."""
+    if len(title) < 12:
+        return 100.0
+    if len(title) < 24:
+        return 95.0
+    return 90.0
+
+
+def similarity(title: str, candidates: Iterable[str]) -> tuple[float, str]:
+    """The best ``(score, candidate)`` for ``title`` (both compacted) among ``candidates``;
+    ``(0, "")`` when none reaches the title's cutoff."""
+    from rapidfuzz import fuzz, process
+
+    pool = list(candidates)
+    if title in pool:
+        return 100.0, title
+    limit = cutoff(title)
+    if limit >= 100.0 or not pool:
+        return 0.0, ""
+    best = process.extractOne(title, pool, scorer=fuzz.ratio, score_cutoff=limit)
+    return (float(best[1]), str(best[0])) if best is not None else (0.0, "")
