@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ALL = ("check", "extract", "mkexp")
+ALL = ("check", "extract", "mkexp", "papers")
 
 
 def main() -> int:

@@ -20,7 +20,7 @@ _ARCHIVES = (
     "supr-con"
 )
 _OLD = rf"(?:{_ARCHIVES})(?:\.[A-Z]{{2}})?/(?:9[1-9]|0[0-7])(?:0[1-9]|1[0-2])\d{{3}}"
-ARXIV = re.compile(rf"(?<![\w.])({_NEW}|{_OLD})(?:v\d+)?(?![\w/])")
+ARXIV = re.compile(rf"(?<![A-Za-z0-9.])({_NEW}|{_OLD})(?:v\d+)?(?![A-Za-z0-9/])")
 # In a file name ``/`` cannot appear: ``cs_0112017`` or ``cs0112017`` stand for ``cs/0112017``.
 _OLD_IN_NAME = re.compile(
     rf"(?<![a-z])({_ARCHIVES})(?:\.[A-Z]{{2}})?[_-]?((?:9[1-9]|0[0-7])(?:0[1-9]|1[0-2])\d{{3}})"

@@ -1,0 +1,211 @@
+"""Papers found by what they are, measured on real PDFs (``../shared/papers-dev``).
+
+1. Identification: the labelled PDFs copied into a fresh git repository under
+   neutral names (``p001.pdf`` …), a plan naming their titles plus decoy titles
+   of papers that are not there; reports how many are found at the right file,
+   at a wrong file, and how many decoys are marked present.
+2. First scan: papershelf's reading of every PDF (metadata and first-page text,
+   cache off) beside poppler's ``pdftotext -l 1`` over the same files,
+   interleaved rounds, medians, as ms per PDF and a ratio.
+3. Memory: the scan's peak RSS (workers included) for 1× and 4× the PDFs.
+
+Skips (exit 0) when the labelled folder is absent: the project stands alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import tool  # noqa: E402
+
+# Titles of real papers that are not in the folder: some share many words with
+# ones that are ("Functional Reactive Programming", "Purely Functional …").
+DECOYS = (
+    "Purely Functional Random-Access Lists",
+    "Out of the Tar Pit",
+    "A Theory of Type Polymorphism in Programming",
+    "Functional Reactive Programming, Continued",
+    "Functional Programming",
+    "Programming Languages",
+    "Pattern Matching",
+    "Deforestation: Transforming Programs to Eliminate Trees",
+    "Can Programming Be Liberated from the von Neumann Style?",
+    "A Sparse Johnson-Lindenstrauss Transform Revisited",
+    "Monadic Parser Combinators",
+    "The Essence of Functional Programming",
+    "Why Functional Programming Matters Less",
+    "Compiling Pattern Matching",
+    "Making Reliable Distributed Systems in the Presence of Software Errors",
+    "Dynamo: Amazon's Highly Available Key-value Store",
+    "Time, Clocks, and the Ordering of Events in a Distributed System",
+    "Lazy Functional State Threads",
+    "Recursive Functions of Symbolic Expressions and Their Computation by Machine",
+    "The Next 700 Programming Languages",
+)
+
+
+def labelled_folder() -> Path | None:
+    """``shared/papers-dev`` beside the checkout (or beside a folder of worktrees)."""
+    for parent in HERE.parents[:3]:
+        candidate = parent.parent / "shared" / "papers-dev"
+        if (candidate / "labels.tsv").is_file():
+            return candidate
+    return None
+
+
+def neutral_repository(folder: Path, target: Path, copies: int = 1) -> dict[str, str]:
+    """Copy the PDFs as ``p001.pdf`` …; returns ``title -> file``. Extra copies get a
+    trailing comment so each is a distinct blob."""
+    truth: dict[str, str] = {}
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    (target / "papers").mkdir()
+    rows = (folder / "labels.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    for copy in range(copies):
+        for index, row in enumerate(rows, 1):
+            where, name, title = row.split("\t")
+            neutral = f"p{copy:01d}{index:03d}.pdf" if copies > 1 else f"p{index:03d}.pdf"
+            data = (folder / where / name).read_bytes()
+            (target / "papers" / neutral).write_bytes(data + b"\n%%copy %d\n" % copy)
+            truth.setdefault(title, f"papers/{neutral}")
+    subprocess.run(["git", "-C", str(target), "add", "-A"], check=True)
+    return truth
+
+
+def identify(repository: Path, use_cache: bool) -> dict[str, object]:
+    from papershelf import papers
+
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=repository, capture_output=True, check=True
+    ).stdout.decode()
+    blobs = papers.blob_ids(repository, True, [p for p in listed.split("\0") if papers.is_pdf(p)])
+    cache = repository / ".git" / "papershelf" if use_cache else None
+    return dict(papers.identities(repository, blobs, cache))
+
+
+def evaluate(folder: Path, scratch: Path) -> None:
+    from papershelf import papers
+
+    repository = scratch / "eval"
+    truth = neutral_repository(folder, repository)
+    found = identify(repository, use_cache=False)
+    wanted_titles = [*truth, *DECOYS]
+    matched = papers.match(
+        [papers.Wanted((title,)) for title in wanted_titles],
+        found,  # type: ignore[arg-type]
+    )
+    right = wrong = decoys = 0
+    how: dict[str, int] = {}
+    for index, title in enumerate(wanted_titles):
+        result = matched.get(index)
+        if title not in truth:
+            decoys += result is not None
+            continue
+        if result is None:
+            print(f"    not found: {title}")
+        elif result.path == truth[title]:
+            right += 1
+            how[result.how] = how.get(result.how, 0) + 1
+        else:
+            wrong += 1
+            print(f"    WRONG FILE: {title} -> {result.path}")
+    unreadable = sum(1 for identity in found.values() if identity.note)  # type: ignore[attr-defined]
+    total = len(truth)
+    print("| papers | found at the right file | at a wrong file | decoys marked present |")
+    print("|---:|---:|---:|---:|")
+    print(
+        f"| {total} | {right} ({100 * right / total:.0f}%) | {wrong} | {decoys} of {len(DECOYS)} |"
+    )
+    print(f"\nhow they were found: {how}; PDFs with no readable title text: {unreadable}\n")
+
+
+def first_scan(folder: Path, scratch: Path, rounds: int = 5) -> None:
+    repository = scratch / "scan"
+    truth = neutral_repository(folder, repository)
+    files = sorted(truth.values())
+    pdftotext = tool("pdftotext")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import bench_papers; "
+        "bench_papers.identify(bench_papers.Path(sys.argv[2]), use_cache=False)"
+    )
+
+    def papershelf_run() -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, str(HERE), str(repository)], check=True)
+        return time.perf_counter() - start
+
+    def poppler_run() -> float:
+        start = time.perf_counter()
+        for path in files:
+            subprocess.run(
+                [pdftotext, "-l", "1", path, "-"],
+                cwd=repository,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        return time.perf_counter() - start
+
+    samples: dict[str, list[float]] = {"papershelf": [], "pdftotext": []}
+    for _ in range(rounds):
+        samples["papershelf"].append(papershelf_run())
+        samples["pdftotext"].append(poppler_run())
+    ours, theirs = (statistics.median(samples[name]) for name in ("papershelf", "pdftotext"))
+    count = len(files)
+    print("| first scan of the PDFs | median wall time | ms per PDF | ratio |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| `pdftotext -l 1`, one file after another | {theirs * 1000:.0f} ms "
+        f"| {theirs * 1000 / count:.1f} | 1.0× |"
+    )
+    print(
+        f"| papershelf (ids, metadata, first page; 2 workers) | {ours * 1000:.0f} ms "
+        f"| {ours * 1000 / count:.1f} | {ours / theirs:.2f}× |"
+    )
+
+
+def memory(folder: Path, scratch: Path) -> None:
+    print("\n| PDFs scanned | peak RSS, papershelf | peak RSS, one worker |")
+    print("|---:|---:|---:|")
+    for copies in (1, 4):
+        repository = scratch / f"memory-{copies}"
+        neutral_repository(folder, repository, copies)
+        code = (
+            "import sys, resource; sys.path.insert(0, sys.argv[1]); import bench_papers; "
+            "bench_papers.identify(bench_papers.Path(sys.argv[2]), use_cache=False); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(HERE), str(repository)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        count = len(list((repository / "papers").iterdir()))
+        print(f"| {count} | {int(out[0]) / 1024:.0f} MB | {int(out[1]) / 1024:.0f} MB |")
+
+
+def main() -> int:
+    folder = labelled_folder()
+    if folder is None:
+        print("skipped: the labelled papers (../shared/papers-dev) are not here")
+        return 0
+    with tempfile.TemporaryDirectory() as name:
+        scratch = Path(name)
+        evaluate(folder, scratch)
+        first_scan(folder, scratch)
+        memory(folder, scratch)
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
