@@ -120,7 +120,7 @@ def _child(library: str, paths: list[str]) -> None:
     read = globals()[f"_read_{library}"]
     if library != "pdftotext":
         __import__({"pdfminer": "pdfminer.high_level"}.get(library, library))
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = _high_water_kb()
 
     def timeout(*_: object) -> None:
         raise TimeoutError("over the per-file time cap")
@@ -139,9 +139,20 @@ def _child(library: str, paths: list[str]) -> None:
         elapsed = time.perf_counter() - started
         print(json.dumps({"path": path, "ms": elapsed * 1000, "title": title, "text": text,
                           "error": error}), flush=True)  # fmt: skip
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"rss_mb": max(peak, children) / 1024, "base_mb": base / 1024}), flush=True)
+    # ru_maxrss survives exec (it would count the parent's size); a child tool's does too.
+    peak = _high_water_kb()
+    if library == "pdftotext":
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"rss_mb": peak / 1024, "base_mb": base / 1024}), flush=True)
+
+
+def _high_water_kb() -> int:
+    """This process's peak resident size (VmHWM), which starts afresh at exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def normalize(text: str) -> str:
