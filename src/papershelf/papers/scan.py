@@ -214,16 +214,12 @@ def _replace(workers: list[_Worker], worker: _Worker, selector: Any) -> None:
 
 
 def load_cache(path: Path, stamp: Any) -> dict[str, Identity]:
-    """Identities kept by an earlier run; anything malformed is dropped, never trusted."""
-    try:
-        with open(path, "rb") as stream:
-            size = int.from_bytes(stream.read(4), "big")
-            header = marshal.loads(stream.read(size))
-            if header != (CACHE_VERSION, stamp):
-                return {}
-            body = marshal.loads(stream.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    """Identities kept by an earlier run; a damaged file or a malformed entry is dropped,
+    never trusted."""
+    from papershelf import cachefile
+
+    loaded = cachefile.load(path, 2, expect_first=(CACHE_VERSION, stamp))
+    body = loaded[1] if loaded is not None else None
     if not isinstance(body, dict):
         return {}
     kept: dict[str, Identity] = {}
@@ -235,11 +231,10 @@ def load_cache(path: Path, stamp: Any) -> dict[str, Identity]:
 
 
 def save_cache(path: Path, stamp: Any, identities: Mapping[str, Identity]) -> None:
-    from papershelf import indexcache
+    from papershelf import cachefile
 
-    header = marshal.dumps((CACHE_VERSION, stamp))
     body = {sha: tuple(identity) for sha, identity in identities.items()}
-    indexcache.store(path, len(header).to_bytes(4, "big") + header, body)
+    cachefile.store(path, (CACHE_VERSION, stamp), body)
 
 
 def identities(
