@@ -270,7 +270,12 @@ def test_install_plan_reads_every_declaration_kind(tmp_path: Path) -> None:
     )
     experiment = Experiment(tmp_path, ("Pipfile", "environment.yml", "pyproject.toml"), False)
     plan = experiments.install_plan(experiment)
-    assert plan.args == ["alpha", "beta", "gamma==1.0", "oldonly==1.4.0"]
+    assert [req.text for req in plan.requirements] == [
+        "alpha",
+        "beta",
+        "gamma==1.0",
+        "oldonly==1.4.0",
+    ]
     assert [req.where for req in plan.requirements] == [
         f"{tmp_path / 'pyproject.toml'}:3",
         f"{tmp_path / 'Pipfile'}:2",

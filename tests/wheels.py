@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import os
 import sys
+import tarfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -46,8 +48,9 @@ def build_wheel(
     requires_python: str | None = None,
     requires: Sequence[str] = (),
     files: Mapping[str, bytes] | None = None,
+    tag: str = "py3-none-any",
 ) -> Path:
-    """Write NAME-VERSION-py3-none-any.whl into folder and return its path."""
+    """Write NAME-VERSION-TAG.whl into folder and return its path."""
     module = name.replace("-", "_")
     contents = dict(files or {f"{module}/__init__.py": f"VERSION = {version!r}\n".encode()})
     info = f"{module}-{version}.dist-info"
@@ -57,17 +60,49 @@ def build_wheel(
     metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
     contents[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
     contents[f"{info}/WHEEL"] = (
-        b"Wheel-Version: 1.0\nGenerator: papershelf-tests\nRoot-Is-Purelib: true\n"
-        b"Tag: py3-none-any\n"
-    )
+        f"Wheel-Version: 1.0\nGenerator: papershelf-tests\nRoot-Is-Purelib: true\nTag: {tag}\n"
+    ).encode()
     record = [f"{path},{_digest(data)},{len(data)}" for path, data in contents.items()]
     record.append(f"{info}/RECORD,,")
     contents[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
-    wheel = folder / f"{module}-{version}-py3-none-any.whl"
+    wheel = folder / f"{module}-{version}-{tag}.whl"
     with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, data in contents.items():
             archive.writestr(path, data)
     return wheel
+
+
+FAILING_BACKEND = """\
+def _fail(*args, **kwargs):
+    print("running build_ext")
+    raise RuntimeError({message!r})
+
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+prepare_metadata_for_build_wheel = build_wheel = _fail
+"""
+
+
+def build_failing_sdist(folder: Path, name: str, version: str, message: str) -> Path:
+    """An sdist whose build fails with ``message``; its backend is in-tree, so no setuptools."""
+    top = f"{name}-{version}"
+    members = {
+        f"{top}/pyproject.toml": (
+            '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
+        ),
+        f"{top}/backend.py": FAILING_BACKEND.format(message=message),
+        f"{top}/PKG-INFO": f"Metadata-Version: 2.2\nName: {name}\nVersion: {version}\n"
+        "Dynamic: Requires-Dist\n",
+    }
+    sdist = folder / f"{top}.tar.gz"
+    with tarfile.open(sdist, "w:gz") as archive:
+        for member, text in members.items():
+            data = text.encode()
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return sdist
 
 
 def build_index(folder: Path) -> Path:
@@ -77,9 +112,15 @@ def build_index(folder: Path) -> Path:
     build_wheel(folder, "beta", "1.0", requires=["alpha>=1.0"])
     build_wheel(folder, "gamma", "1.0")
     build_wheel(folder, "gamma", "2.0")
-    # like torch==1.4.0: only for old Pythons
-    build_wheel(folder, "oldonly", "1.4.0", requires_python=">=3.6,<3.9")
-    build_wheel(folder, "oldonly", "2.0", requires_python=">=3.6,<3.9")
+    # like torch==1.4.0: wheels for old CPythons only
+    for version in ("1.4.0", "2.0"):
+        for python in ("cp37", "cp38"):
+            build_wheel(folder, "oldonly", version, tag=f"{python}-none-any")
+    # like transformers==4.28.1 with tokenizers==0.20.0: pins that exclude each other
+    build_wheel(folder, "tfm", "4.28.1", requires=["tok>=0.11,<0.14"])
+    build_wheel(folder, "tok", "0.13.3")
+    build_wheel(folder, "tok", "0.20.0")
+    build_failing_sdist(folder, "cudaext", "0.2.1", "CUDA_HOME environment variable is not set")
     build_wheel(
         folder,
         "ipykernel",
@@ -105,7 +146,6 @@ def offline_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PIP_NO_CACHE_DIR": "1",
         "PIP_CONFIG_FILE": os.devnull,
-        "UV_OFFLINE": "1",
         "UV_NO_CONFIG": "1",
         "UV_FIND_LINKS": str(index),
         "UV_INDEX_URL": (base / "no-index").as_uri(),

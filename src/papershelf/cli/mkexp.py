@@ -8,6 +8,8 @@ is a folder. A folder literally named ``new`` or ``check`` is addressed as
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -40,6 +42,13 @@ def _say(message: str) -> None:
     default="auto",
     help="auto: uv when it is on PATH, else pip.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=experiments.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="check: give up after this many seconds, saying what it was doing.",
+)
 def mkexp(
     targets: tuple[str, ...],
     list_: bool,
@@ -50,6 +59,7 @@ def mkexp(
     install: bool,
     kernel: bool,
     installer: str,
+    timeout: float,
 ) -> int:
     """Make FOLDER/.venv for each experiment FOLDER.
 
@@ -70,7 +80,7 @@ def mkexp(
     if verb == "check":
         if len(targets) < 2 or list_ or all_:
             raise click.UsageError("usage: mkexp check FOLDER...")
-        return _check([Path(target) for target in targets[1:]], python)
+        return _check([Path(target) for target in targets[1:]], python, installer, timeout)
     if list_:
         if len(targets) > 1 or all_:
             raise click.UsageError("--list takes at most one folder")
@@ -126,23 +136,28 @@ def _new(name: str, options: MakeOptions) -> int:
     return EXIT_OK
 
 
-def _check(folders: list[Path], python: str | None) -> int:
+def _check(folders: list[Path], python: str | None, installer: str, timeout: float) -> int:
     failed = False
+    progress: Callable[[str], None] | None = None
+    if sys.stderr.isatty():
+        progress = _say
     for folder in folders:
         experiment = experiments.experiment_at(folder)
         state = experiments.state_of(experiment)
         if state in (experiments.State.READY, experiments.State.STALE) and not python:
-            interpreter = experiments.env_python(experiment.env)
+            interpreter = experiments.env_interpreter(experiment.env)
         else:
-            interpreter = experiments.select_interpreter(experiment, python).path
-        problems, resolved = experiments.check(experiment, interpreter)
-        for problem in problems:
-            click.echo(problem)
-        if problems:
+            interpreter = experiments.select_interpreter(experiment, python)
+        result = experiments.check(
+            experiment, interpreter, installer=installer, timeout=timeout, progress=progress
+        )
+        for line in (*result.notes, *result.problems):
+            click.echo(line)
+        if result.problems:
             failed = True
         else:
-            would = f": {', '.join(resolved)}" if resolved else ""
-            click.echo(f"{folder}: every requirement resolves for {interpreter}{would}")
+            would = f": {', '.join(result.resolved)}" if result.resolved else ""
+            click.echo(f"{folder}: every requirement resolves for {interpreter.path}{would}")
     return EXIT_FAILURE if failed else EXIT_OK
 
 

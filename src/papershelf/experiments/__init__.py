@@ -6,15 +6,17 @@ notebooks or scripts and no declaration above it. Its environment is
 ``FOLDER/.venv``, made in-process by virtualenv's ``cli_run`` so app-data
 seeding makes every environment after the first take a fraction of a second.
 
-Layers, one way: model <- _git <- finding <- declarations <- state <- checking <- creating.
+Layers, one way: model <- finding <- declarations <- state <- explaining <- indexes,
+resolving <- checking <- creating.
 """
 
 from __future__ import annotations
 
-from papershelf.experiments.checking import check
+from papershelf.experiments.checking import DEFAULT_TIMEOUT, CheckResult, check
 from papershelf.experiments.creating import (
     MakeOptions,
     ensure_ignored,
+    env_interpreter,
     kernel_name,
     make,
     new_experiment,
@@ -40,8 +42,10 @@ from papershelf.experiments.state import (
 )
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "ENV_DIR",
     "LOCK_NAME",
+    "CheckResult",
     "Experiment",
     "InstallPlan",
     "MakeOptions",
@@ -52,6 +56,7 @@ __all__ = [
     "declaration_digest",
     "discover",
     "ensure_ignored",
+    "env_interpreter",
     "env_python",
     "experiment_at",
     "experiments_in_files",

@@ -1,134 +1,177 @@
-"""Resolving requirements without installing.
+"""Resolving requirements without installing, and saying why one cannot be had.
 
-The answer is one line per requirement that cannot be had, with its file and
-line, instead of pip's traceback.
+The resolver (uv, else pip) runs over the whole set; its own explanation is
+read into a cause, blamed on a file and line, and the set resolved again
+without that line until the rest resolves: one line per problem, in seconds.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 from papershelf import interpreters
 from papershelf.errors import PapershelfError
-from papershelf.experiments.declarations import InstallPlan, install_plan
+from papershelf.experiments import indexes
+from papershelf.experiments.declarations import (
+    InstallPlan,
+    Requirement,
+    conda_entries,
+    install_plan,
+)
+from papershelf.experiments.explaining import Cause, explain, normalize
 from papershelf.experiments.model import Experiment
-from papershelf.interpreters import VersionSpec
+from papershelf.experiments.resolving import Timeout, find_resolver, resolver_lines
+from papershelf.interpreters import Interpreter, VersionSpec
 
-_NOT_FOUND = re.compile(r"Could not find a version that satisfies the requirement (\S+)")
-_VERSIONS = re.compile(r"\(from versions: ([^)]*)\)")
-_IGNORED = re.compile(r"require a different python version: (.*)")
-_IGNORED_ITEM = re.compile(r"(\S+) Requires-Python (\S+)")
-_WRONG_PYTHON = re.compile(r"requires a different Python: \S+ not in '([^']*)'")
+DEFAULT_TIMEOUT = 300.0
 
 
 class CheckResult(NamedTuple):
     problems: list[str]  # one line per requirement that cannot be had, with file and line
     resolved: list[str]  # 'name version' of what would be installed, when all resolve
+    notes: list[str]  # what check cannot judge (conda packages)
+    tool: str
 
 
-def check(experiment: Experiment, python: Path, plan: InstallPlan | None = None) -> CheckResult:
-    """One line per requirement the Python cannot get, instead of pip's traceback."""
+def check(
+    experiment: Experiment,
+    python: Interpreter,
+    plan: InstallPlan | None = None,
+    *,
+    installer: str = "auto",
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Callable[[str], None] | None = None,
+) -> CheckResult:
+    """One line per requirement the Python cannot get, instead of the resolver's traceback."""
     plan = install_plan(experiment) if plan is None else plan
-    if not plan.args:
-        return CheckResult([], [])
-    ok, message, resolved = _dry_run(python, plan.args)
-    if ok:
-        return CheckResult([], resolved)
-    if "No module named pip" in message:
-        raise PapershelfError(
-            f"{python}: has no pip to check with; make the environment first "
-            f"(mkexp {experiment.path}), then check again"
-        )
-    singles = list(plan.requirements)
-    if not singles:
-        return CheckResult([f"{experiment.path}: {_summary(message)}"], [])
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda req: _dry_run(python, [req.text]), singles))
-    problems = [
-        f"{req.where}: {req.text}: {_summary(alone)}"
-        for req, (good, alone, _) in zip(singles, results, strict=True)
-        if not good
+    notes = [
+        f"{path}:{line}: {text}: a conda package; pip cannot install it (conda env create)"
+        for path, text, line in conda_entries(experiment)
     ]
-    if not problems:
-        problems.append(f"{experiment.path}: together: {_summary(message)}")
-    return CheckResult(problems, [])
-
-
-def _dry_run(python: Path, args: Sequence[str]) -> tuple[bool, str, list[str]]:
-    """pip's own resolver for this interpreter, installing nothing; --report names the result."""
-    command = [
-        str(python),
-        "-m",
-        "pip",
-        "install",
-        "--dry-run",
-        "--ignore-installed",
-        "--quiet",
-        "--report",
-        "-",
-        "--disable-pip-version-check",
-        "--no-input",
-        *args,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        return False, result.stderr, []
-    try:
-        report = json.loads(result.stdout)
-        resolved = sorted(
-            f"{item['metadata']['name']} {item['metadata']['version']}"
-            for item in report.get("install", [])
-        )
-    except (ValueError, KeyError, TypeError):
-        resolved = []
-    return True, result.stderr, resolved
-
-
-def _summary(message: str) -> str:
-    ignored = _IGNORED.search(message)
-    found = _NOT_FOUND.search(message)
-    wrong = _WRONG_PYTHON.findall(message)
-    if ignored or wrong:
-        listed = _IGNORED_ITEM.findall(ignored.group(1)) if ignored else []
-        specs = sorted({spec.rstrip(";,") for _, spec in listed} | set(wrong))
-        works = _working_pythons(specs)
-        where = f"; installed Pythons that fit: {', '.join(works)}" if works else ""
-        return f"needs Python {' or '.join(specs)}{where}"
-    if found:
-        versions = _VERSIONS.search(message)
-        if versions and versions.group(1).strip() == "none":
-            return "no such package on the index"
-        available = f" (available: {versions.group(1)})" if versions else ""
-        return f"no matching version{available}"
-    if "conflict" in message.lower():
-        cause = [
-            line.strip()
-            for line in message.splitlines()
-            if " depends on " in line and not line.startswith(("ERROR", "INFO"))
-        ]
-        return "conflicting requirements: " + "; ".join(cause[:4])
-    errors = [line for line in message.splitlines() if line.startswith("ERROR:")]
-    if errors:
-        return errors[-1].removeprefix("ERROR:").strip()
-    lines = message.strip().splitlines()
-    return lines[-1] if lines else "pip failed"
-
-
-def _working_pythons(specs: Sequence[str]) -> list[str]:
-    fitting: list[str] = []
-    for interpreter in interpreters.find_interpreters():
-        for spec in specs:
+    resolver = find_resolver(installer)
+    if not plan.requirements:
+        return CheckResult([], [], notes, resolver.tool)
+    version = interpreters.format_version(python.version)
+    doing = f"resolving {', '.join(plan.files)} with {resolver.tool} for Python {version}"
+    if progress:
+        progress(f"{experiment.path}: {doing} ({len(plan.requirements)} requirements)")
+    deadline = time.monotonic() + timeout
+    problems: list[str] = []
+    remaining = list(plan.requirements)
+    with tempfile.TemporaryDirectory(prefix="mkexp-check-") as temporary:
+        workdir = Path(temporary)
+        copies: dict[Path, Path] = {}
+        while remaining:
+            lines = resolver_lines(remaining, plan.options, workdir / "projects", copies)
             try:
-                allowed = VersionSpec(spec, "Requires-Python").allows(interpreter.version)
-            except PapershelfError:
-                continue
-            if allowed:
-                fitting.append(interpreters.format_version(interpreter.version))
+                outcome = resolver.run(
+                    lines, workdir, python, max(deadline - time.monotonic(), 0.1)
+                )
+            except Timeout as stop:
+                last = f"; its last words: {stop.last}" if stop.last else ""
+                raise PapershelfError(
+                    f"{experiment.path}: check stopped after {timeout:g} s (--timeout) while "
+                    f"{doing}{last}"
+                ) from None
+            if outcome.ok:
+                return CheckResult(
+                    problems, [] if problems else outcome.resolved, notes, resolver.tool
+                )
+            cause = explain(resolver.tool, outcome.output)
+            blamed = _blamed(cause, remaining, outcome.output, copies)
+            if blamed is None:
+                problems.append(
+                    f"{experiment.path}: {_sentence(cause, None, remaining, python, plan)}"
+                )
                 break
-    return fitting
+            sentence = _sentence(cause, blamed, remaining, python, plan)
+            problems.append(f"{blamed.where}: {blamed.text}: {sentence}")
+            remaining.remove(blamed)
+    return CheckResult(problems, [], notes, resolver.tool)
+
+
+def requirement_name(requirement: Requirement) -> str:
+    match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)", requirement.text)
+    return normalize(match.group(1)) if match and not requirement.text.startswith("-") else ""
+
+
+def _blamed(
+    cause: Cause, remaining: list[Requirement], output: str, copies: dict[Path, Path]
+) -> Requirement | None:
+    by_name = {requirement_name(req): req for req in remaining if requirement_name(req)}
+    for name in cause.names:
+        if name in by_name:
+            return by_name[name]
+    for req in remaining:
+        local = req.local_path
+        if local is not None:
+            places = {str(local.absolute()), str(copies.get(local.absolute(), local))}
+            if any(place in output for place in places):
+                return req
+    if cause.kind in ("build", "network"):
+        projects = [req for req in remaining if req.local_path is not None]
+        if len(remaining) == 1:
+            return remaining[0]
+        if cause.kind == "build" and len(projects) == 1:
+            return projects[0]
+    return None
+
+
+def _sentence(
+    cause: Cause,
+    blamed: Requirement | None,
+    remaining: list[Requirement],
+    python: Interpreter,
+    plan: InstallPlan,
+) -> str:
+    if cause.kind == "conflict":
+        names = {requirement_name(req): req for req in remaining}
+        others = [names[name] for name in cause.names if name in names and names[name] != blamed]
+        with_whom = ", ".join(f"{req.text} ({req.where})" for req in others)
+        head = f"conflicts with {with_whom}" if with_whom else "conflicting requirements"
+        return f"{head}: {cause.detail}" if cause.detail else head
+    if cause.kind in ("python", "missing", "version") and blamed is not None:
+        return _no_release(cause, blamed, python, plan)
+    return cause.detail or cause.kind
+
+
+def _no_release(cause: Cause, blamed: Requirement, python: Interpreter, plan: InstallPlan) -> str:
+    """Which installed Pythons would work: from requires-python, else the index's files."""
+    name = requirement_name(blamed)
+    pinned = re.search(r"===?\s*([A-Za-z0-9.!+]+)(?![.*\w])", blamed.text)
+    others = [
+        item for item in interpreters.find_interpreters() if item.version[:2] != python.version[:2]
+    ]
+    if cause.kind == "python" and cause.detail:
+        fitting = [item for item in others if _allows(cause.detail, item)]
+        known = True
+    else:
+        links, urls = indexes.sources([option.text for option in plan.options])
+        files = indexes.files_for(name, links, urls)
+        fitting = indexes.fitting_pythons(files, pinned.group(1) if pinned else None, others)
+        known = bool(files)
+        if not known and cause.kind == "missing":
+            return "no such package on the index"
+    if cause.kind == "version" and not fitting:
+        return f"no matching version ({cause.detail})" if cause.detail else "no matching version"
+    version = interpreters.format_version(python.version)
+    needs = f" (it needs Python {cause.detail})" if cause.kind == "python" and cause.detail else ""
+    if fitting:
+        listed = ", ".join(interpreters.format_version(item.version) for item in fitting)
+        return f"no release for Python {version}{needs}; installed Pythons that have one: {listed}"
+    return f"no release for Python {version}{needs}, nor for any installed Python"
+
+
+def _allows(spec: str, python: Interpreter) -> bool:
+    try:
+        return any(
+            VersionSpec(part, "Requires-Python").allows(python.version)
+            for part in spec.split(" or ")
+        )
+    except PapershelfError:
+        return False

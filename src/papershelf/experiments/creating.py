@@ -10,6 +10,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from papershelf import interpreters
 from papershelf.errors import PapershelfError
 from papershelf.experiments.checking import check
 from papershelf.experiments.declarations import InstallPlan, _read, install_plan, requested_python
+from papershelf.experiments.explaining import explain
 from papershelf.experiments.model import (
     ENV_DIR,
     GITIGNORE_BLOCK,
@@ -31,6 +33,7 @@ from papershelf.experiments.model import (
     Say,
     State,
 )
+from papershelf.experiments.resolving import resolver_lines
 from papershelf.experiments.state import declaration_digest, env_python, state_of
 from papershelf.gitfiles import is_ignored, repository_root
 from papershelf.interpreters import Interpreter, VersionSpec
@@ -126,6 +129,7 @@ def use_uv(installer: str) -> str | None:
 
 
 def install_command(env: Path, uv: str | None, args: Sequence[str]) -> list[str]:
+    env = env.absolute()
     if uv:
         return [uv, "pip", "install", "--python", str(env_python(env)), *args]
     python = str(env_python(env))
@@ -274,7 +278,7 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
         plan = install_plan(experiment)
         for note in plan.notes:
             say(f"{experiment.path}: {note}")
-        if plan.args:
+        if plan.requirements:
             _install(experiment, plan, uv, say)
         lock = write_lock(experiment, uv)
         say(f"{experiment.path}: wrote {lock.name} (pip freeze)")
@@ -303,20 +307,25 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
 
 
 def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say) -> None:
-    """Resolve, then install; a failure is explained one line per requirement."""
+    """Install from the declaration's folder; a failure is explained one line per requirement."""
     env = experiment.env
-    if uv is None or _uv_resolves(env, uv, plan):
-        # pip resolves everything before it installs anything, so one run does both
-        say(f"{experiment.path}: installing {_describe(plan)} with {'uv' if uv else 'pip'}")
+    tool = "uv" if uv else "pip"
+    files = ", ".join(plan.files)
+    say(f"{experiment.path}: installing {files} with {tool}")
+    with tempfile.TemporaryDirectory(prefix="mkexp-install-") as temporary:
+        source = Path(temporary) / "requirements.in"
+        lines = resolver_lines(plan.requirements, plan.options)
+        source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         result = subprocess.run(
-            install_command(env, uv, plan.args), capture_output=True, text=True, check=False
+            install_command(env, uv, ["-r", str(source)]),
+            cwd=experiment.path,
+            capture_output=True,
+            text=True,
+            check=False,
         )
-        if result.returncode == 0:
-            return
-        failure = (result.stderr or result.stdout).strip().splitlines()
-    else:
-        failure = []
-    problems = check(experiment, env_python(env), plan).problems
+    if result.returncode == 0:
+        return
+    problems = check(experiment, env_interpreter(env), plan, installer=tool).problems
     for problem in problems:
         say(problem)
     if problems:
@@ -324,22 +333,15 @@ def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say
             f"{experiment.path}: {len(problems)} requirement(s) cannot be installed "
             "for this Python (listed above); nothing was installed"
         )
-    last = failure[-1] if failure else "the installer failed"
-    raise PapershelfError(f"{experiment.path}: installing {_describe(plan)} failed: {last}")
+    cause = explain(tool, result.stderr or result.stdout)
+    raise PapershelfError(f"{experiment.path}: installing {files} failed: {cause.detail}")
 
 
-def _uv_resolves(env: Path, uv: str | None, plan: InstallPlan) -> bool:
-    """uv resolves in milliseconds; pip's slower dry run is needed only to explain a failure."""
-    if uv is None:
-        return False
-    command = [uv, "pip", "install", "--dry-run", "--quiet", "--python", str(env_python(env))]
-    result = subprocess.run([*command, *plan.args], capture_output=True, check=False)
-    return result.returncode == 0
-
-
-def _describe(plan: InstallPlan) -> str:
-    files = sorted({req.path.name for req in plan.requirements})
-    return ", ".join(files) if files else " ".join(plan.args)
+def env_interpreter(env: Path) -> Interpreter:
+    """The environment's Python, as pyvenv.cfg describes it (no subprocess)."""
+    cfg = interpreters.pyvenv_cfg(env)
+    version = re.findall(r"\d+", cfg.get("version_info") or cfg.get("version") or "")
+    return Interpreter(env_python(env), tuple(int(part) for part in version[:3]), "CPython")
 
 
 def ensure_ignored(env: Path) -> Path | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -173,24 +174,49 @@ def _conda_dependencies(path: Path) -> tuple[CondaEntries, CondaEntries]:
 
 # --- what to install ---
 
+# requirements-file options that stay with the requirements (indexes, constraints)
+_KEPT_OPTIONS = re.compile(
+    r"(-c|--constraint|-f|--find-links|-i|--index-url|--extra-index-url|--no-index|--pre"
+    r"|--only-binary|--no-binary|--prefer-binary|--trusted-host)(?=[\s=]|$)\s*=?\s*(.*)"
+)
+# options whose value is a path relative to the file that names it
+_PATH_OPTIONS = ("-c", "--constraint", "-f", "--find-links")
+
 
 class Requirement(NamedTuple):
+    """One line of a declaration: a requirement, '-e PATH', or an index/constraint option."""
+
     text: str
     path: Path
     line: int | None
+    option: bool = False
 
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
+    @property
+    def local_path(self) -> Path | None:
+        """The folder or file a local requirement names, from the declaration's folder."""
+        target = self.text.removeprefix("-e").removeprefix("--editable").strip()
+        if self.option or "://" in target or "@" in target:
+            return None
+        if target == "." or target.startswith(("./", "../", "/", "~")) or os.sep in target:
+            return self.path.parent / Path(target).expanduser()
+        return None
+
 
 @dataclass
 class InstallPlan:
-    """Installer arguments plus the requirements they stand for, for error reports."""
+    """The requirements and options an experiment declares, each with its file and line."""
 
-    args: list[str] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
+    options: list[Requirement] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[str]:
+        return sorted({req.path.name for req in self.requirements})
 
 
 def install_plan(experiment: Experiment) -> InstallPlan:
@@ -201,10 +227,8 @@ def install_plan(experiment: Experiment) -> InstallPlan:
     if "requirements.txt" in requirement_files:
         requirement_files = ["requirements.txt"]
     for name in requirement_files:
-        path = experiment.path / name
-        plan.args += ["-r", str(path)]
-        plan.requirements += requirement_lines(path)
-    from_files = len(plan.requirements)
+        for entry in requirement_lines(experiment.path / name, options=True):
+            (plan.options if entry.option else plan.requirements).append(entry)
     if "pyproject.toml" in names:
         plan.requirements += _pyproject_requirements(experiment.path / "pyproject.toml")
         tool = (_toml(experiment.path / "pyproject.toml") or {}).get("tool")
@@ -216,20 +240,36 @@ def install_plan(experiment: Experiment) -> InstallPlan:
         if conda_name in names:
             conda, pip = _conda_dependencies(experiment.path / conda_name)
             plan.requirements += [Requirement(text, path, line) for path, text, line in pip]
-            skipped = [text for _, text, _ in conda if not re.match(r"(python|pip)\b", text)]
+            skipped = conda_only(conda)
             if skipped:
-                plan.notes.append(
-                    f"{conda_name}: conda packages not installed by pip: {', '.join(skipped)}"
-                )
-    plan.args += [req.text for req in plan.requirements[from_files:]]
+                listed = ", ".join(text for _, text, _ in skipped)
+                plan.notes.append(f"{conda_name}: conda packages not installed by pip: {listed}")
     has_project = "pyproject.toml" in names and _has_build_system(experiment.path)
     if (
         not plan.requirements
         and not requirement_files
         and (has_project or {"setup.py", "setup.cfg"} & set(names))
     ):
-        plan.args += ["-e", str(experiment.path)]
+        source = (
+            "setup.py"
+            if "setup.py" in names
+            else sorted({"setup.cfg", "pyproject.toml"} & set(names))[0]
+        )
+        plan.requirements.append(Requirement("-e .", experiment.path / source, None))
     return plan
+
+
+def conda_only(conda: CondaEntries) -> CondaEntries:
+    """Conda entries pip cannot install: all but python and pip themselves."""
+    return [entry for entry in conda if not re.match(r"(python|pip)\b", entry[1])]
+
+
+def conda_entries(experiment: Experiment) -> CondaEntries:
+    found: CondaEntries = []
+    for conda_name in ("environment.yml", "environment.yaml"):
+        if conda_name in experiment.declarations:
+            found += conda_only(_conda_dependencies(experiment.path / conda_name)[0])
+    return found
 
 
 def _has_build_system(folder: Path) -> bool:
@@ -237,8 +277,14 @@ def _has_build_system(folder: Path) -> bool:
     return "build-system" in data and "project" not in data
 
 
-def requirement_lines(path: Path, seen: set[Path] | None = None) -> list[Requirement]:
-    """Requirement lines of a pip requirements file, following -r includes."""
+def requirement_lines(
+    path: Path, seen: set[Path] | None = None, *, options: bool = False
+) -> list[Requirement]:
+    """Requirement lines of a pip requirements file, following -r includes.
+
+    With ``options``, index and constraint options come too (flagged), paths
+    made absolute from the file's folder, as pip reads them.
+    """
     seen = set() if seen is None else seen
     if path.resolve() in seen:
         return []
@@ -261,8 +307,17 @@ def requirement_lines(path: Path, seen: set[Path] | None = None) -> list[Require
         if not line:
             continue
         include = re.match(r"(?:-r|--requirement)\s*=?\s*(\S+)", line)
+        editable = re.match(r"(?:-e|--editable)\s*=?\s*(\S+)", line)
+        kept = _KEPT_OPTIONS.match(line)
         if include:
-            found += requirement_lines(path.parent / include.group(1), seen)
+            found += requirement_lines(path.parent / include.group(1), seen, options=options)
+        elif editable:
+            found.append(Requirement(f"-e {editable.group(1)}", path, start))
+        elif kept and options:
+            name, value = kept.groups()
+            if name in _PATH_OPTIONS and "://" not in value:
+                value = str((path.parent / value).absolute())
+            found.append(Requirement(f"{name} {value}".strip(), path, start, option=True))
         elif not line.startswith("-"):
             # per-requirement options (--hash=...) belong to the file, not the requirement
             found.append(Requirement(line.split(" --", 1)[0], path, start))
