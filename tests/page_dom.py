@@ -1,9 +1,30 @@
-"""Read back what the HTML plan page shows: its elements, counts and links (stdlib parser)."""
+"""The plan page's study repository, and reading back what the page shows (stdlib parser)."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import NamedTuple
+
+from organize_repo import PLAN_RU, ZIP_BYTES, make_repo
+
+PLAN_FILE = "00_The_Guidebook_&_Roadmap/README_Reading_Order.md"
+
+
+def study_repo(root: Path) -> Path:
+    """The plan, two papers, one misfiled, one only in an archive (a finding), one empty."""
+    return make_repo(
+        root,
+        {
+            PLAN_FILE: PLAN_RU.read_bytes(),
+            "02_Model_Backbones/01_Transformer_Evolution/Attention Is All You Need.pdf": b"%PDF",
+            "02_Model_Backbones/01_Transformer_Evolution/The Llama 3 Herd of Models.pdf": b"",
+            "xx_prompting/Chain-of-Thought Prompting.pdf": b"%PDF",
+            "06_Engineering_&_Tuning/LoRA.zip": ZIP_BYTES,
+            "01_Data_Centric_AI/04_Instruction_Tuning_Data/UltraChat/train.json": "{}",
+        },
+    )
+
 
 VOID = {"meta", "link", "br", "img", "input", "hr", "use", "rect", "path", "circle"}
 

@@ -10,29 +10,16 @@ from urllib.parse import unquote
 
 import pytest
 
-from organize_repo import PLAN_RU, ZIP_BYTES, git, make_repo
-from page_dom import elements, item_statuses, summary_counts
+from organize_repo import git
+from page_dom import PLAN_FILE, elements, item_statuses, study_repo, summary_counts
 from papershelf.cli import main
 from papershelf.findings import Finding, Severity
 from papershelf.report import badge, html
 
-PLAN_FILE = "00_The_Guidebook_&_Roadmap/README_Reading_Order.md"
-
 
 @pytest.fixture
 def study(tmp_path: Path) -> Path:
-    """The plan, two papers, one misfiled, one only in an archive (an error finding)."""
-    return make_repo(
-        tmp_path / "Учёба & код",
-        {
-            PLAN_FILE: PLAN_RU.read_bytes(),
-            "02_Model_Backbones/01_Transformer_Evolution/Attention Is All You Need.pdf": b"%PDF",
-            "02_Model_Backbones/01_Transformer_Evolution/The Llama 3 Herd of Models.pdf": b"",
-            "xx_prompting/Chain-of-Thought Prompting.pdf": b"%PDF",
-            "06_Engineering_&_Tuning/LoRA.zip": ZIP_BYTES,
-            "01_Data_Centric_AI/04_Instruction_Tuning_Data/UltraChat/train.json": "{}",
-        },
-    )
+    return study_repo(tmp_path / "Учёба & код")
 
 
 def plan_json(repo: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
@@ -240,3 +227,12 @@ def _luminance(color: str) -> float:
 @pytest.mark.parametrize("color", [c for _, c in badge.SHARE_COLORS] + ["#555555"])
 def test_badge_text_is_readable_on_every_colour(color: str) -> None:
     assert (1.05) / (_luminance(color) + 0.05) >= 4.5
+
+
+def test_readme_shows_a_small_screenshot_of_the_page() -> None:
+    project = Path(__file__).resolve().parents[1]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"!\[([^\]]{40,})\]\((docs/[\w-]+\.png)\)", readme)
+    assert found, "the README shows the page, with a text that says what the picture shows"
+    image = (project / found[2]).read_bytes()
+    assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) < 100_000

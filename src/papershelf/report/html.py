@@ -195,7 +195,7 @@ font-size:.925rem}
 .item,.finding{display:grid;grid-template-columns:8.5rem minmax(0,1fr);gap:.1rem 1rem;
 padding:.5rem 0;border-top:1px solid var(--line)}
 .item:first-child,.finding:first-child{border-top:0}
-.status{display:flex;align-items:center;gap:.35rem;font-weight:600}
+.status{display:flex;align-items:center;align-self:start;gap:.35rem;font-weight:600}
 .name{font-weight:600;overflow-wrap:anywhere}
 .detail{grid-column:2;color:var(--muted);font-size:.925rem;overflow-wrap:anywhere}
 .readmark{display:inline-flex;align-items:center;gap:.25rem;margin-left:.5rem;
@@ -205,7 +205,7 @@ font-size:.85rem;font-weight:400;color:var(--muted)}
 footer{margin-top:2.5rem;padding-bottom:2rem;color:var(--muted);font-size:.875rem;
 border-top:1px solid var(--line);padding-top:1rem}
 @media (max-width:40rem){h1{font-size:1.4rem}
-.item,.finding{grid-template-columns:auto minmax(0,1fr);gap:.1rem .6rem}
+.item,.finding{grid-template-columns:6.75rem minmax(0,1fr);gap:.1rem .5rem}
 .detail{grid-column:1/-1}}
 @media (forced-colors:active){.bar{border-color:CanvasText}.bar rect{fill:CanvasText}}
 """
