@@ -140,5 +140,6 @@ def test_configured_root_and_plan(tmp_path: Path) -> None:
     assert result.plan_root == "library"
     assert result.plan_file == "library/PLAN.md"
     assert [(f.rule, f.path, f.line) for f in result.findings] == [
-        ("plan-reference", "library/PLAN.md", 1)
+        ("missing-path", "library/07_Missing", None),
+        ("plan-reference", "library/PLAN.md", 1),
     ]

@@ -115,6 +115,8 @@ def test_json_for_tools(study: Path, capsys: pytest.CaptureFixture[str]) -> None
         "path": "01_Data_Centric_AI/02_Data_Filtering_Quality",
         "status": "empty",
         "where": None,
+        "step": "Phase 1, step 2.1",
+        "how": "path",
     }
     assert document["summary"] == {
         "present": 8,

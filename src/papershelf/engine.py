@@ -8,21 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from pathlib import Path
-from typing import NamedTuple
 
 from papershelf import workspace
-from papershelf.findings import Finding
+from papershelf.findings import CheckResult, Finding
 from papershelf.rules import RULES, Context
 
-
-class CheckResult(NamedTuple):
-    root: Path
-    in_git: bool
-    plan_root: str | None
-    plan_file: str | None
-    findings: list[Finding]
-    skipped: list[str]  # rules that need git, skipped outside git
-    config_file: str | None = None
+__all__ = ["CheckResult", "check_workspace", "run_check"]
 
 
 def _ignore_filter(patterns: Iterable[str]) -> object | None:

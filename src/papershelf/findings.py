@@ -1,8 +1,9 @@
-"""What every rule produces and every reporter consumes."""
+"""What every rule produces and every reporter consumes: findings and the check result."""
 
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -34,6 +35,18 @@ class Finding(NamedTuple):
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line or 0, self.code, self.message)
+
+
+class CheckResult(NamedTuple):
+    """One run of the rules over one repository, as the reporters see it."""
+
+    root: Path
+    in_git: bool
+    plan_root: str | None
+    plan_file: str | None
+    findings: list[Finding]
+    skipped: list[str]  # rules that need git, skipped outside git
+    config_file: str | None = None
 
 
 def summarize(findings: list[Finding]) -> dict[str, int]:

@@ -20,7 +20,6 @@ from papershelf import gitfiles
 from papershelf.findings import Finding
 from papershelf.gitfiles import MODE_GITLINK
 from papershelf.mojibake_repair import repair
-from papershelf.rules._paths import archive_standin
 from papershelf.rules.mojibake import broken_names
 from papershelf.scaffold import GITIGNORE, GITKEEP
 from papershelf.workspace import Workspace
@@ -121,7 +120,8 @@ def apply_fixes(workspace: Workspace, plan: FixPlan) -> list[str]:
 
 def _missing_plan_file(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
     """The file the plan opens with, written from the rule set's own plan text."""
-    from papershelf.scaffold import plan_file_path, shipped_plan_text
+    from papershelf.layout import shipped_plan_text
+    from papershelf.scaffold import plan_file_path
 
     relative = plan_file_path(workspace.config)
     text = shipped_plan_text(workspace.config)
@@ -143,24 +143,31 @@ def _missing_plan_file(workspace: Workspace, result: FixPlan, reported: _Reporte
 
 
 def _missing_folders(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
-    snap, config, where, root = (
-        workspace.snapshot,
-        workspace.config,
-        workspace.layout,
-        workspace.root,
-    )
-    plan_root = where.plan_root or ""
-    wanted = [section.path for section in config.sections if section.required]
-    wanted += [expected.path for expected in config.paths if expected.kind == "dir"]
+    """The plan's missing folders, read from the plan's status (as missing-path reads it)."""
+    from papershelf.readingplan.status import plan_status, planned_folders
+
+    snap, root, layout = workspace.snapshot, workspace.root, workspace.layout
+    if layout.plan_root is None:  # no plan folders yet: lay the plan out from the root
+        layout = layout._replace(plan_root="")
+    plans = plan_status(snap, workspace.config, layout)
+    status = {
+        (posixpath.join(plan.root, item.path) if plan.root else item.path): item
+        for plan in plans
+        for item in plan.all_items()
+        if item.path
+    }
     missing: list[str] = []
-    for relative in dict.fromkeys(folder.strip("/") for folder in wanted):
-        path = posixpath.join(plan_root, relative) if plan_root else relative
+    for path in planned_folders(plans):
+        item = status.get(path)
         if path in snap.dirs or not reported.within("missing-path", path):
             continue
-        archive = archive_standin(snap, path, plan_root)
-        if archive:
+        if item is not None and item.status == "archived" and item.where:
             result.advice.append(
-                Advice(path, f"exists only as `{archive}`: papershelf extract '{archive}'")
+                Advice(path, f"exists only as `{item.where}`: papershelf extract '{item.where}'")
+            )
+        elif item is not None and item.status == "misplaced" and item.where:
+            result.advice.append(
+                Advice(path, f"it is at `{item.where}`: git mv '{item.where}' '{path}'")
             )
         elif (root / path).is_dir() and any((root / path).iterdir()):
             result.advice.append(Advice(path, f"exists but is not tracked: git add '{path}'"))

@@ -1,8 +1,9 @@
-"""Where the plan lives inside a repository: its root folder and its plan file."""
+"""Where the plan lives inside a repository: its root folder and its plan file(s)."""
 
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 from typing import NamedTuple
 
 from papershelf.config import Config
@@ -14,15 +15,26 @@ COMMON_PLAN_NAMES = (
     "HOW_TO_READ.en.md",
     "README_Reading_Order.md",
     "READING_ORDER.md",
+    "READING_PLAN.md",
     "STUDY_PLAN.md",
     "PLAN.md",
 )
+
+
+class PlanSource(NamedTuple):
+    """One plan file's text and the folders its paths are read from."""
+
+    file: str | None  # repository-relative; None: a rule set's shipped plan text
+    text: str
+    root: str  # the plan root: where rooted paths (`01_Section/…`) start
+    folder: str  # the file's own folder: where its links start
 
 
 class Layout(NamedTuple):
     plan_root: str | None  # relative to the repository root; "" is the root itself
     plan_file: str | None
     plan_text: str | None
+    sources: tuple[PlanSource, ...] = ()
 
     def under_root(self, path: str) -> str:
         """A plan-relative path as a repository-relative one."""
@@ -66,10 +78,28 @@ def find_plan_file(snapshot: Snapshot, config: Config, plan_root: str | None) ->
     return None
 
 
+def shipped_plan_text(config: Config) -> str | None:
+    """The plan text a rule set ships beside itself (``<name>.plan.md``), when non-empty."""
+    for source in reversed(config.sources):
+        path = Path(source)
+        companion = path.with_name(path.stem + ".plan.md")
+        try:
+            text = companion.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if text.strip():
+            return text
+    return None
+
+
 def locate(snapshot: Snapshot, config: Config) -> Layout:
     plan_root = find_plan_root(snapshot, config)
     plan_file = find_plan_file(snapshot, config, plan_root)
     text = snapshot.read_text(plan_file) if plan_file else None
     if text is not None and not text.strip():
         text = None
-    return Layout(plan_root, plan_file, text)
+    sources: tuple[PlanSource, ...] = ()
+    if plan_file and text is not None:
+        root = plan_root if plan_root is not None else plan_file.rpartition("/")[0]
+        sources = (PlanSource(plan_file, text, root, plan_file.rpartition("/")[0]),)
+    return Layout(plan_root, plan_file, text, sources)

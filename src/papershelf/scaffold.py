@@ -14,6 +14,7 @@ from pathlib import Path
 from papershelf import gitfiles
 from papershelf.config import Config
 from papershelf.errors import PapershelfError
+from papershelf.layout import shipped_plan_text
 
 GITKEEP = ".gitkeep"
 GITIGNORE = """\
@@ -79,20 +80,6 @@ class ScaffoldResult:
     notes: list[str] = field(default_factory=list)
 
 
-def shipped_plan_text(config: Config) -> str | None:
-    """The plan text a rule set ships beside itself (``<name>.plan.md``), when non-empty."""
-    for source in reversed(config.sources):
-        path = Path(source)
-        companion = path.with_name(path.stem + ".plan.md")
-        try:
-            text = companion.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        if text.strip():
-            return text
-    return None
-
-
 def plan_file_path(config: Config) -> str | None:
     """Where the plan wants its own text: the file it tells the reader to open first."""
     for expected in config.paths:
@@ -101,10 +88,18 @@ def plan_file_path(config: Config) -> str | None:
     return next((name for name in config.plan_files if "/" in name), None)
 
 
-def planned_folders(config: Config) -> list[str]:
-    folders = [section.path for section in config.sections]
-    folders += [expected.path for expected in config.paths if expected.kind == "dir"]
-    return list(dict.fromkeys(folder.strip("/") for folder in folders if folder.strip("/")))
+def planned_folders(config: Config, text: str | None) -> list[str]:
+    """The folders the plan's text and its rule sets name, relative to the plan root."""
+    from papershelf.readingplan.model import ReadingPlan
+    from papershelf.readingplan.parse import parse
+    from papershelf.readingplan.status import planned_folders as folders_of
+    from papershelf.readingplan.status import ruleset_items
+
+    sections = {section.path.split("/")[0] for section in config.sections}
+    plan = parse(text, sections) if text else ReadingPlan("", [], False)
+    named = {item.path for item in plan.items() if item.path}
+    plan.sections = ruleset_items(config, named, set())
+    return folders_of([plan], optional=True)
 
 
 class _Writer:
@@ -148,7 +143,7 @@ def scaffold(target: Path, config: Config) -> ScaffoldResult:
         writer.file(under(plan_file), text)
     elif plan_file:
         result.notes.append(f"the rule set ships no plan text, so {plan_file} was not written")
-    folders = [under(folder) for folder in planned_folders(config)]
+    folders = [under(folder) for folder in planned_folders(config, text)]
     for folder in folders:
         (root / folder).mkdir(parents=True, exist_ok=True)
     for folder in sorted(folders):

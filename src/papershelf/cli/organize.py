@@ -119,6 +119,11 @@ def init(directory: Path, ruleset: str | None) -> int:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Configuration file (default: .papershelf.toml or pyproject).",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Print each line of the plan and what papershelf understood from it.",
+)
 def plan(
     path: Path,
     output_format: str,
@@ -126,40 +131,54 @@ def plan(
     badge_file: Path | None,
     plan_path: Path | None,
     config_file: Path | None,
+    explain: bool,
 ) -> int:
     """Show the plan's reading order: phases, steps, and each folder and paper marked
-    present, missing, misplaced, archived or empty."""
+    present, missing, misplaced, archived, empty or online."""
     import json
 
-    from papershelf import readingplan, workspace
-    from papershelf.mojibake_repair import repair
-    from papershelf.scaffold import shipped_plan_text
+    from papershelf import workspace
+    from papershelf.layout import PlanSource
+    from papershelf.readingplan import render
+    from papershelf.readingplan.status import plan_status
 
     here = workspace.load(path, config_file)
+    layout = here.layout
     notes: list[str] = []
-    plan_file = here.layout.plan_file
+    shown: str | None = None
     if plan_path is not None:
-        text: str | None = plan_path.read_text(encoding="utf-8", errors="replace")
-        plan_file = str(plan_path)
-    else:
-        text = here.layout.plan_text
-    if text is None:
-        text = shipped_plan_text(here.config)
-        plan_file = None
+        text = plan_path.read_text(encoding="utf-8", errors="replace")
+        root = layout.plan_root or ""
+        relative = _inside(here.root, plan_path)
+        folder = relative.rpartition("/")[0] if relative else root
+        layout = layout._replace(sources=(PlanSource(relative, text, root, folder),))
+        shown = str(plan_path)
+    plans = plan_status(here.snapshot, here.config, layout)
+    if not plans or (plans[0].plan_file is None and plan_path is None):
+        if not any(True for plan in plans for _ in plan.items()):
+            raise PapershelfError("no plan file found; pass one with --plan")
         notes.append("no plan file in the repository: showing the rule set's plan")
-    if text is None:
-        raise PapershelfError("no plan file found; pass one with --plan")
-    fixed = repair(text)
-    if fixed is not None:
-        text = fixed.text
-        notes.append(f"the plan file is mojibake ({fixed.description}); read it repaired")
-    sections = {section.path.split("/")[0] for section in here.config.sections}
-    parsed = readingplan.parse(text, sections)
-    marked = readingplan.mark(parsed, here.snapshot, here.layout.plan_root or "", here.config)
+    source = layout.sources[0] if layout.sources else None
+    if source is not None and plans and plans[0].plan_file == source.file:
+        repaired = _mojibake(source.text)
+        if repaired:
+            notes.append(f"the plan file is mojibake ({repaired}); read it repaired")
     for note in notes:
         click.echo(f"note: {note}", err=True)
+    if explain:
+        from papershelf.layout import shipped_plan_text
+        from papershelf.readingplan import explain as explain_lines
+
+        sections = {section.path.split("/")[0] for section in here.config.sections}
+        for plan in plans:
+            texts = [s.text for s in layout.sources if s.file == plan.plan_file]
+            known = texts[0] if texts else shipped_plan_text(here.config) or ""
+            lines = explain_lines(known, sections)
+            click.echo(render.render_explain(lines, shown or plan.plan_file), nl=False)
+        return EXIT_OK
     from papershelf.cli import planviews
 
+    marked = plans[0]
     if badge_file is not None:
         svg, done, total = planviews.badge(marked)
         planviews.write_atomically(badge_file, svg.encode("utf-8"))
@@ -167,19 +186,35 @@ def plan(
         if output is None:
             return EXIT_OK
     if output_format == "json":
-        document = readingplan.to_json(marked, plan_file)
+        document = render.to_json(plans, shown)
         view = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     elif output_format == "markdown":
-        view = readingplan.render_markdown(marked, plan_file)
+        view = render.render_markdown(plans, shown)
     elif output_format == "html":
         page_plan = (
-            plan_file if plan_path is None else planviews.repository_relative(here.root, plan_path)
+            marked.plan_file
+            if plan_path is None
+            else planviews.repository_relative(here.root, plan_path)
         )
         view = planviews.html_page(here, marked, page_plan, output)
     else:
-        view = readingplan.render_text(marked, plan_file)
+        view = render.render_text(plans, shown)
     if output is not None:
         planviews.write_atomically(output, view.encode("utf-8"))
     else:
         click.echo(view, nl=False)
     return EXIT_OK
+
+
+def _inside(root: Path, path: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def _mojibake(text: str) -> str | None:
+    from papershelf.mojibake_repair import SUSPECT, repair
+
+    fixed = repair(text) if SUSPECT.search(text) else None
+    return fixed.description if fixed is not None else None

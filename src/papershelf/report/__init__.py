@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Protocol
 
-from papershelf.engine import CheckResult
+from papershelf.findings import CheckResult
 
 FORMATS = {"text": "text", "json": "json", "sarif": "sarif", "github": "github"}
 

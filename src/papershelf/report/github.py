@@ -7,8 +7,7 @@ early, so they are escaped the way the runner unescapes them.
 
 from __future__ import annotations
 
-from papershelf.engine import CheckResult
-from papershelf.findings import Severity, summarize
+from papershelf.findings import CheckResult, Severity, summarize
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

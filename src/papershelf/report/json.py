@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from papershelf.engine import CheckResult
-from papershelf.findings import summarize
+from papershelf.findings import CheckResult, summarize
 
 VERSION = 1
 

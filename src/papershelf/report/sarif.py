@@ -14,8 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from papershelf import __version__
-from papershelf.engine import CheckResult
-from papershelf.findings import Finding, Severity
+from papershelf.findings import CheckResult, Finding, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/papershelf/"

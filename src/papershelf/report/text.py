@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from papershelf.engine import CheckResult
-from papershelf.findings import Severity, summarize
+from papershelf.findings import CheckResult, Severity, summarize
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"

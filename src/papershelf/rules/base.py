@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from papershelf.config import Config
 from papershelf.findings import Finding, Severity
 from papershelf.layout import Layout
 from papershelf.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from papershelf.readingplan.model import ReadingPlan
 
 
 class Context(NamedTuple):
@@ -19,6 +22,13 @@ class Context(NamedTuple):
     config: Config
     layout: Layout
     options: Mapping[str, Any]
+
+    @property
+    def plans(self) -> list[ReadingPlan]:
+        """The plans' status, computed once per run for every rule that asks."""
+        from papershelf.readingplan.status import plan_status
+
+        return plan_status(self.snapshot, self.config, self.layout)
 
 
 class Rule(NamedTuple):

@@ -6,23 +6,26 @@ and still leaves the reader with nothing.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
 from papershelf.rules.base import Context, Rule
-from papershelf.rules.missing_paper import located_papers
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    layout, snapshot = ctx.layout, ctx.snapshot
-    if layout.plan_root is None:
+    if ctx.layout.plan_root is None:
         return
-    to_open = [layout.under_root(p.path) for p in ctx.config.paths if p.open and p.kind == "file"]
-    for found in located_papers(ctx).values():
-        to_open.extend(found)
-    for path in dict.fromkeys(to_open):
-        if snapshot.is_empty(path):
-            yield RULE.finding(path, "the plan tells you to open this file, but it is empty")
+    empty: dict[str, None] = {}
+    for plan in ctx.plans:
+        for item in plan.all_items():
+            if item.kind in ("file", "paper") and item.status == "empty":
+                expected = posixpath.join(plan.root, item.path or "") if plan.root else item.path
+                path = item.where or expected
+                if path:
+                    empty[path] = None
+    for path in empty:
+        yield RULE.finding(path, "the plan tells you to open this file, but it is empty")
 
 
 RULE = Rule(

@@ -1,22 +1,25 @@
-"""A folder or file the plan expects is absent.
+"""A folder or file the plan names is absent.
 
 The plan sends the reader to these paths in order; when one is missing the
 reading order breaks. When a sibling has a close name the finding says so, and
 when the folder exists only as an archive it points to ``papershelf extract``.
-A repository with no plan folders at all gets one finding, not one per folder.
+A missing folder is reported once, not once more for every folder inside it;
+a repository with no plan folders at all gets one finding.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
-from papershelf.rules._paths import archive_standin, near_match
+from papershelf.readingplan.model import Item
+from papershelf.readingplan.names import near_match
 from papershelf.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    layout, snapshot, config = ctx.layout, ctx.snapshot, ctx.config
+    layout, config = ctx.layout, ctx.config
     if layout.plan_root is None:
         first = config.sections[0].path if config.sections else "?"
         yield RULE.finding(
@@ -26,35 +29,46 @@ def check(ctx: Context) -> Iterator[Finding]:
             hint="run `papershelf init` to create them, or set `root` in the configuration",
         )
         return
-    expected = [(s.path, "dir") for s in config.sections if s.required]
-    expected += [(p.path, p.kind) for p in config.paths]
+    wanted: dict[str, Item] = {}
+    for plan in ctx.plans:
+        for item in plan.all_items():
+            if item.kind == "paper" or not item.path or not item.required:
+                continue
+            path = posixpath.join(plan.root, item.path) if plan.root else item.path
+            wanted.setdefault(path, item)
     reported: list[str] = []
-    for relative, kind in dict.fromkeys(expected):
-        path = layout.under_root(relative)
-        present = snapshot.has_file(path) if kind == "file" else path in snapshot.dirs
-        if present or any(path.startswith(gone + "/") for gone in reported):
+    for path in sorted(wanted):
+        item = wanted[path]
+        if item.status not in ("missing", "archived", "misplaced"):
+            continue
+        if any(path.startswith(gone + "/") for gone in reported):
             continue
         reported.append(path)
-        what = "file" if kind == "file" else "folder"
-        archive = archive_standin(snapshot, path, layout.plan_root)
-        if archive:
+        what = "file" if item.kind == "file" else "folder"
+        if item.status == "archived":
             yield RULE.finding(
                 path,
-                f"the plan's {what} `{relative}` exists only as the archive `{archive}`",
+                f"the plan's {what} `{item.path}` exists only as the archive `{item.where}`",
                 severity=Severity.WARNING,
-                hint=f"extract it outside git: papershelf extract '{archive}'",
+                hint=f"extract it outside git: papershelf extract '{item.where}'",
             )
-            continue
-        near = near_match(snapshot, path, is_file=kind == "file")
-        suggestion = f" (did you mean `{near}`?)" if near else ""
-        yield RULE.finding(path, f"the plan's {what} `{relative}` is missing{suggestion}")
+        elif item.status == "misplaced":
+            yield RULE.finding(
+                path,
+                f"the plan's {what} `{item.path}` is missing here: it is at `{item.where}`",
+                hint="move it where the plan expects it, or correct the path in the plan",
+            )
+        else:
+            near = near_match(ctx.snapshot, path, is_file=item.kind == "file")
+            suggestion = f" (did you mean `{near}`?)" if near else ""
+            yield RULE.finding(path, f"the plan's {what} `{item.path}` is missing{suggestion}")
 
 
 RULE = Rule(
     slug="missing-path",
     code="PS101",
     severity=Severity.ERROR,
-    description="A folder or file the plan expects is absent.",
+    description="A folder or file the plan names is absent.",
     hint="create it where the plan expects it, or rename the folder that holds it",
     check=check,
     doc=__doc__ or "",

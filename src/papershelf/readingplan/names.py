@@ -1,4 +1,4 @@
-"""Helpers several plan rules share: near matches, archived stand-ins, paper titles."""
+"""Names: document suffixes, near matches, archived stand-ins, titles as file names match them."""
 
 from __future__ import annotations
 

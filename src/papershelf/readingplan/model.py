@@ -1,0 +1,92 @@
+"""The reading plan as data: phases, steps and the items each step names.
+
+One plan model serves every view: ``repo-check``'s plan rules, ``papershelf
+plan`` and ``--fix`` all read the same items and the status computed for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+KINDS = ("section", "folder", "file", "paper")
+STATUSES = ("present", "missing", "misplaced", "archived", "empty", "online")
+# How an item was found: at the path the plan gives (``path``), or by its name elsewhere
+# (``file-name``). Matching a paper by its contents adds more ways, named here too.
+HOW = ("path", "file-name")
+
+
+@dataclass
+class Item:
+    """One section, folder, file or paper the plan names, with its status once computed."""
+
+    kind: str  # one of KINDS
+    name: str  # as the plan writes it (a paper's title, a folder's path)
+    line: int  # 1-based line in ``plan_file``; 0 when it comes from a rule set
+    path: str | None = None  # where the plan expects it, relative to the plan root
+    step: str = ""  # the step that reads it: "Phase 1, step 3.1"
+    phase: str = ""  # the phase heading it sits under
+    plan_file: str | None = None  # repository-relative, or the rule set that named it
+    end_line: int = 0  # the last line of its source span (== line for one-line items)
+    written: str = ""  # the path reference exactly as written, when it was one
+    identifiers: tuple[str, ...] = ()  # arXiv ids, DOIs and URLs written beside a paper
+    remote: bool = False  # a paper linked only to a remote URL: ``online`` when not here
+    read: bool | None = None  # a task-list box: ``[x]`` True, ``[ ]`` False, else None
+    required: bool = True  # False: an optional section (named by a rule set)
+    aliases: tuple[str, ...] = ()  # other titles a rule set knows the paper by
+    anywhere: bool = False  # a bare name: wherever the repository has it
+    placed: bool = True  # False: ``path`` is a guess (no section, link or step folder)
+    status: str = "missing"
+    where: str | None = None  # repository-relative: where it was found, or the archive
+    how: str | None = None  # one of HOW, when found
+    resolves: bool = True  # the written reference resolves as written (plan-reference)
+
+    @property
+    def label(self) -> str:
+        return f'"{self.name}"' if self.kind == "paper" else self.name
+
+
+@dataclass
+class Step:
+    title: str
+    line: int
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Phase:
+    title: str
+    line: int
+    steps: list[Step] = field(default_factory=list)
+
+
+@dataclass
+class ReadingPlan:
+    title: str
+    phases: list[Phase]
+    structured: bool  # False: the plan had no phase or step headings, this is a flat list
+    plan_file: str | None = None  # None: a rule set's own plan text stands in
+    root: str = ""  # the plan root its paths are read from, repository-relative
+    sections: list[Item] = field(default_factory=list)  # what a rule set adds; not shown
+
+    def items(self) -> Iterator[Item]:
+        for phase in self.phases:
+            for step in phase.steps:
+                yield from step.items
+
+    def all_items(self) -> Iterator[Item]:
+        """Every item, the rule set's sections included: what the plan rules look at."""
+        yield from self.sections
+        yield from self.items()
+
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES[:5], 0)
+        for item in self.items():
+            counts[item.status] = counts.get(item.status, 0) + 1
+        return counts
+
+    def prune(self) -> None:
+        """Drop steps and phases left without items."""
+        for phase in self.phases:
+            phase.steps = [step for step in phase.steps if step.items]
+        self.phases = [phase for phase in self.phases if phase.steps]

@@ -1,0 +1,387 @@
+"""Read a plan's markdown into phases, steps and items; nothing in a plan makes it fail.
+
+What is understood (the README's "Writing a plan papershelf understands"):
+headings that name a phase or a step in English or Russian, and numbered
+headings (``## 3. Detection``); backticked paths, with a plain ``/rest`` after
+the closing backtick (`` `06_Engineering_&_Tuning`/Разработка LLM с нуля ``);
+markdown links to local files and folders; papers as bold quoted titles
+(``**"LoRA"**``), as links to a paper (arXiv, doi.org, OpenReview, ACL
+Anthology, any ``.pdf``) and as list items carrying an arXiv id. A path is read
+from the plan root when it starts with a section, else from the folder the
+step last sent the reader to. A plan with no headings is one flat list.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
+
+from papershelf.readingplan.model import Item, Phase, ReadingPlan, Step
+from papershelf.readingplan.names import DOCUMENT_SUFFIXES
+
+# Heading words, each with the label papershelf uses for it in messages.
+PHASE_WORDS: dict[str, str] = {
+    "phase": "Phase",
+    "stage": "Stage",
+    "part": "Part",
+    "module": "Module",
+    "week": "Week",
+    "фаза": "Phase",
+    "этап": "Stage",
+    "часть": "Part",
+    "модуль": "Module",
+    "неделя": "Week",
+}
+STEP_WORDS: dict[str, str] = {
+    "step": "step",
+    "lesson": "lesson",
+    "branch": "branch",
+    "track": "track",
+    "day": "day",
+    "шаг": "step",
+    "урок": "lesson",
+    "ветка": "branch",
+    "трек": "track",
+    "день": "day",
+}
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_NUMBERED = re.compile(r"^\W*(\d+(?:\.\d+)*)[.):]?\s+\S")
+_LABEL_NUMBER = re.compile(r"\s*[-–—:]?\s*(\d+(?:\.\d+)*|[A-ZА-ЯЁ]\b)")
+# A backticked path, and a plain "/rest" glued after the closing backtick (up to a
+# sentence's end: a dot followed by a space or the line's end stops it).
+_PATH = re.compile(r"`([^`\n]+)`(/(?:[^`*\n.]|\.(?!\s|$))*[^`*\s.,;:)])?")
+_TITLE = re.compile(r"\*\*\s*[\"“«]([^\"”»\n]+)[\"”»]\s*\*\*")
+_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?([^()<>\s]+(?:\([^()\s]*\)[^()<>\s]*)?)>?\s*\)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LIST_NUMBER = re.compile(r"^\s*(\d+)[.)]\s")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_CHECKBOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s")
+_SECTIONISH = re.compile(r"^(\d\d|xx)_", re.IGNORECASE)
+_FILE_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,5}$")
+ARXIV_ID = re.compile(r"(?<![\w./])(?:arXiv:\s*)?(\d{4}\.\d{4,5})(?:v\d+)?(?![\w/])", re.I)
+DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\])>\"'`]+[^\s\])>\"'`.,;])")
+_PAPER_URL = re.compile(
+    r"(?i)^https?://(?:[\w-]+\.)*(?:arxiv\.org/(?:abs|pdf)/|doi\.org/|openreview\.net/"
+    r"(?:forum|pdf)|aclanthology\.org/|www\.aclweb\.org/anthology/)|\.pdf(?:[?#].*)?$"
+)
+
+
+class Words(NamedTuple):
+    """Heading words that open a phase or a step, each mapped to its message label."""
+
+    phase: Mapping[str, str]
+    step: Mapping[str, str]
+
+    def find(self, table: Mapping[str, str], title: str) -> tuple[str, str] | None:
+        """``(label, number)`` of the first heading word of ``table`` in ``title``."""
+        for match in re.finditer(r"\w+", title):
+            label = table.get(match[0].casefold())
+            if label is not None:
+                number = _LABEL_NUMBER.match(title, match.end())
+                return label, number[1] if number else ""
+        return None
+
+
+DEFAULT_WORDS = Words(PHASE_WORDS, STEP_WORDS)
+
+
+def looks_like_path(text: str) -> bool:
+    """Backticks also hold terms (``venv``) and suffix lists (``.rar/.zip``): skip those."""
+    text = text.strip()
+    if not text or text.startswith((".", "-", "$", "#")) or "://" in text:
+        return False
+    if " " in text and "/" not in text and not _SECTIONISH.match(text):
+        return False
+    return "/" in text or bool(_SECTIONISH.match(text)) or bool(_FILE_SUFFIX.search(text))
+
+
+def _clean_heading(text: str) -> str:
+    return re.sub(r"[*_`]", "", text).strip().rstrip(":").strip()
+
+
+def _is_document(path: str) -> bool:
+    return path.lower().endswith(DOCUMENT_SUFFIXES) and not path.lower().endswith(".md")
+
+
+class _Parser:
+    def __init__(self, sections: set[str], words: Words, base: str, plan_file: str | None) -> None:
+        self.sections = sections
+        self.words = words
+        self.base = base  # the plan file's folder, relative to the plan root
+        self.plan_file = plan_file
+        self.title = ""
+        self.phases: list[Phase] = []
+        self.structured = False
+        self.context = ""  # the folder the current step sent the reader to
+        self.phase_level = 0
+        self.phase_label = ""
+        self.step_label = ""
+        self.step_numbered = False
+
+    @property
+    def step(self) -> Step:
+        if not self.phases:
+            self.phases.append(Phase("", 0))
+        phase = self.phases[-1]
+        if not phase.steps:
+            phase.steps.append(Step("", phase.line))
+        return phase.steps[-1]
+
+    def heading(self, level: int, text: str, number: int) -> str:
+        """Open a phase or a step; returns what the heading was taken for."""
+        title = _clean_heading(text)
+        if level == 1 and not self.title:
+            self.title = title
+            return "title"
+        phase_word = self.words.find(self.words.phase, title)
+        step_word = self.words.find(self.words.step, title)
+        numbered = _NUMBERED.match(title)
+        under_phase = 0 < self.phase_level < level
+        if phase_word or (not step_word and not under_phase and (level <= 2 or numbered)):
+            self.structured = self.structured or bool(phase_word or numbered)
+            self.phases.append(Phase(title, number))
+            self.phase_level = level
+            self.phase_label = f"{phase_word[0]} {phase_word[1]}".strip() if phase_word else title
+            self.step_label, self.step_numbered = "", False
+            self.context = ""
+            return "phase"
+        if step_word or numbered:
+            self.structured = True
+            if not self.phases:
+                self.phases.append(Phase("", 0))
+            self.phases[-1].steps.append(Step(title, number))
+            if step_word:
+                self.step_label = f"{step_word[0]} {step_word[1]}".strip()
+            else:
+                self.step_label = title
+            self.step_numbered = bool(step_word and step_word[1])
+            self.context = ""
+            return "step"
+        return "note"  # headings inside a step neither open a step nor change context
+
+    def step_name(self, raw: str) -> str:
+        listed = _LIST_NUMBER.match(raw)
+        phase, step = self.phase_label, self.step_label
+        if listed:
+            if step and self.step_numbered:
+                step = f"{step}.{listed[1]}"
+            elif not step and phase:
+                step = f"step {listed[1]}"
+        return ", ".join(part for part in (phase, step) if part)
+
+    def is_rooted(self, path: str) -> bool:
+        first = path.split("/")[0]
+        if self.sections:
+            return first in self.sections
+        return bool(_SECTIONISH.match(first))
+
+    def _item(self, kind: str, name: str, number: int, **extra: object) -> Item:
+        item = Item(kind, name, number, plan_file=self.plan_file, end_line=number)
+        for key, value in extra.items():
+            setattr(item, key, value)
+        return item
+
+    def _place(self, item: Item, token: str, linked: bool) -> None:
+        """Set where a path reference points: from the root, the link's file or the step."""
+        if self.is_rooted(token):
+            item.path = token
+            if item.kind == "folder":
+                self.context = token
+        elif linked:
+            item.path = posixpath.normpath(posixpath.join(self.base, token)) if self.base else token
+        elif looks_like_path(token) and ("/" in token or "_" in token or item.kind == "file"):
+            item.path = posixpath.join(self.context, token) if self.context else token
+            item.placed = bool(self.context)
+        else:
+            item.path, item.anywhere = None, True  # a bare word: a folder only if one exists
+
+    def line(self, raw: str, number: int) -> list[Item]:
+        found: list[tuple[int, Item]] = []
+        papers: list[tuple[int, Item]] = []
+        taken: list[tuple[int, int]] = []  # spans already read as links
+        local_paper: Item | None = None
+        for match in _LINK.finditer(raw):
+            text, target = match[1].strip(), match[2]
+            taken.append(match.span())
+            if "://" in target or target.startswith(("mailto:", "#")):
+                if _PAPER_URL.search(target) and _has_words(text):
+                    paper = self._item("paper", _clean_title(text), number, remote=True)
+                    paper.identifiers = (target, *_identifiers(target))
+                    papers.append((match.start(), paper))
+                continue
+            token = target.split("#")[0].strip("/")
+            token = re.sub(r"%20", " ", token)
+            if not token or token.startswith("."):
+                continue
+            if _is_document(token):
+                name = _clean_title(text) if _has_words(text) else _stem(token)
+                paper = self._item("paper", name, number, written=token)
+                self._place(paper, token, linked=True)
+                local_paper = local_paper or paper
+                papers.append((match.start(), paper))
+                continue
+            kind = "file" if _FILE_SUFFIX.search(token) else "folder"
+            item = self._item(kind, token, number, written=token)
+            self._place(item, token, linked=True)
+            found.append((match.start(), item))
+        for match in _PATH.finditer(raw):
+            if any(start <= match.start() < end for start, end in taken):
+                continue
+            token = (match[1] + (match[2] or "")).strip().strip("/")
+            if not token or token.startswith((".", "-", "$", "#")) or "://" in token:
+                continue
+            if token.lower().endswith(DOCUMENT_SUFFIXES) and "/" not in token:
+                if token.lower().endswith(".md"):
+                    item = self._item("file", token, number, anywhere=True)
+                    found.append((match.start(), item))
+                else:
+                    paper = self._item("paper", _stem(token), number, written=token)
+                    papers.append((match.start(), paper))
+                continue
+            if " " in token and "/" not in token and not _SECTIONISH.match(token):
+                continue  # a term, not a path
+            kind = "file" if token.lower().endswith(DOCUMENT_SUFFIXES) else "folder"
+            item = self._item(kind, token, number)
+            self._place(item, token, linked=False)
+            if looks_like_path(token):
+                item.written = token
+            found.append((match.start(), item))
+        for match in _TITLE.finditer(raw):
+            papers.append((match.start(), self._item("paper", match[1].strip(), number)))
+        ids = _identifiers(raw)
+        if not papers and ids and _LIST_ITEM.match(raw) and ARXIV_ID.search(raw):
+            papers.append((0, self._item("paper", _title_beside_id(raw), number)))
+        papers = _one_paper_per_local_link(papers, local_paper)
+        same_line = next((i.path for _, i in found if i.kind == "folder" and i.path), None)
+        for _, paper in papers:
+            if paper.path is None:
+                paper.path = same_line or self.context or None
+            if len(papers) == 1:
+                paper.identifiers = tuple(dict.fromkeys((*paper.identifiers, *ids)))
+        items = [item for _, item in sorted([*found, *papers], key=lambda pair: pair[0])]
+        checkbox = _CHECKBOX.match(raw)
+        for item in items:
+            item.step = self.step_name(raw)
+            item.phase = self.phases[-1].title if self.phases else ""
+            if checkbox:
+                item.read = checkbox[1] != " "
+        self.step.items.extend(items)
+        return items
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"[^\W\d_]{2,}", text))
+
+
+def _clean_title(text: str) -> str:
+    return re.sub(r"[*_`]", "", text).strip().strip("\"“”«»'").strip()
+
+
+def _stem(path: str) -> str:
+    name = path.rpartition("/")[2]
+    return name.rpartition(".")[0] or name
+
+
+def _identifiers(text: str) -> tuple[str, ...]:
+    found = [f"arXiv:{match[1]}" for match in ARXIV_ID.finditer(text)]
+    found += [f"doi:{match[1]}" for match in DOI.finditer(text)]
+    return tuple(dict.fromkeys(found))
+
+
+def _title_beside_id(raw: str) -> str:
+    text = _LIST_ITEM.sub("", raw, count=1)
+    text = _CHECKBOX.sub("", text)
+    title = ARXIV_ID.sub("", text)
+    title = re.sub(r"[\[\]()*_`]", " ", title)
+    title = re.sub(r"\s+", " ", title).strip(" -–—:,.")
+    match = ARXIV_ID.search(text)
+    return title if _has_words(title) else (match[1] if match else text.strip())
+
+
+def _one_paper_per_local_link(
+    papers: list[tuple[int, Item]], local: Item | None
+) -> list[tuple[int, Item]]:
+    """``* [📄](local.pdf) [Title](https://…)``: one paper, titled, at the local file."""
+    if local is None or len(papers) < 2:
+        return papers
+    titled = [item for _, item in papers if item is not local and item.remote]
+    if len(titled) != 1 or (_has_words(local.name) and local.name != _stem(local.written)):
+        return papers
+    other = titled[0]
+    local.name = other.name
+    local.identifiers = tuple(dict.fromkeys((*local.identifiers, *other.identifiers)))
+    return [(position, item) for position, item in papers if item is not other]
+
+
+def parse(
+    text: str,
+    sections: set[str] | None = None,
+    *,
+    words: Words = DEFAULT_WORDS,
+    base: str = "",
+    plan_file: str | None = None,
+) -> ReadingPlan:
+    """The plan's phases, steps and items; ``sections`` are top-level folder names and
+    ``base`` the plan file's folder (relative to the plan root), where its links start."""
+    plan, _ = _parse(text, sections, words, base, plan_file)
+    return plan
+
+
+def explain(
+    text: str, sections: set[str] | None = None, *, words: Words = DEFAULT_WORDS, base: str = ""
+) -> Iterator[tuple[int, str, str]]:
+    """``(line, raw text, what it was taken for)`` for every non-blank line of the plan."""
+    _, notes = _parse(text, sections, words, base, None)
+    yield from notes
+
+
+def _parse(
+    text: str, sections: set[str] | None, words: Words, base: str, plan_file: str | None
+) -> tuple[ReadingPlan, list[tuple[int, str, str]]]:
+    parser = _Parser(sections or set(), words, base, plan_file)
+    notes: list[tuple[int, str, str]] = []
+    fenced = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        if _FENCE.match(raw):
+            fenced = not fenced
+            notes.append((number, raw, "ignored: code fence"))
+            continue
+        if fenced:
+            notes.append((number, raw, "ignored: inside a code block"))
+            continue
+        if not raw.strip():
+            continue
+        heading = _HEADING.match(raw)
+        if heading:
+            taken = parser.heading(len(heading[1]), heading[2], number)
+            notes.append((number, raw, taken))
+            continue
+        items = parser.line(raw, number)
+        if items:
+            described = "; ".join(_describe(item) for item in items)
+            notes.append((number, raw, described))
+        else:
+            notes.append((number, raw, "ignored: names no folder, file or paper"))
+    phases = parser.phases
+    if not parser.structured:
+        items = [item for phase in phases for step in phase.steps for item in step.items]
+        for item in items:
+            item.step = ""
+            item.phase = ""
+        phases = [Phase("", 0, [Step("", 0, items)])]
+    plan = ReadingPlan(parser.title, phases, parser.structured, plan_file)
+    if parser.structured:
+        plan.prune()
+    return plan, notes
+
+
+def _describe(item: Item) -> str:
+    where = f" at {item.path}" if item.path else (" anywhere" if item.anywhere else "")
+    step = f" ({item.step})" if item.step else ""
+    extra = ", online" if item.remote else ""
+    if item.identifiers:
+        extra += ", " + ", ".join(item.identifiers)
+    return f"{item.kind} {item.label}{where}{step}{extra}"

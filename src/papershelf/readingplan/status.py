@@ -1,0 +1,375 @@
+"""The plan's status over one snapshot: for every item, present, missing, misplaced,
+archived, empty or online — where, and how it was found. Computed once per run.
+
+Everything that asks "is this folder or paper here?" reads the answer from
+here: the plan rules, ``papershelf plan`` and ``repo-check --fix``. A paper is
+matched by :func:`locate_paper`, the one place that decides which files are a
+paper; folders and files by their path, else by their name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from papershelf.config import Config
+from papershelf.layout import Layout, PlanSource, shipped_plan_text
+from papershelf.readingplan.model import Item, ReadingPlan
+from papershelf.readingplan.names import (
+    DOCUMENT_SUFFIXES,
+    archive_standin,
+    archive_stem,
+    normalize_title,
+    strip_suffix,
+    title_pattern,
+)
+from papershelf.readingplan.parse import Words, parse
+from papershelf.snapshot import Snapshot
+
+STATUS_CACHE = "plan-status.v1"
+
+
+class Match(NamedTuple):
+    """A file, folder or archive that is the paper, and how it was recognised."""
+
+    path: str  # repository-relative
+    how: str  # "file-name" today; "arxiv-id", "doi", "metadata", "first-page" may follow
+
+
+class PaperIndex:
+    """Document, folder and archive names under the plan root, searched by title words."""
+
+    def __init__(self, snapshot: Snapshot, root: str) -> None:
+        self.snap = snapshot
+        self.prefix = root + "/" if root else ""
+
+    def named(self, word: str) -> list[str]:
+        """Documents, folders and archives under the root whose own name holds ``word``."""
+        snap, prefix = self.snap, self.prefix
+        if word.isascii():
+            files = snap.paths_holding(word, in_name=True)
+        else:
+            files = [p for p in snap.files if word in p.rpartition("/")[2].lower()]
+        found = [
+            p
+            for p in files
+            if p.startswith(prefix)
+            and (p.lower().endswith(DOCUMENT_SUFFIXES) or p in self.archives)
+        ]
+        found += [
+            d
+            for d in snap.dirs
+            if d and d.startswith(prefix) and word in d.rpartition("/")[2].lower()
+        ]
+        return found
+
+    @property
+    def archives(self) -> set[str]:
+        return self.snap.memo("archive-named-set", lambda: set(self.snap.archive_named))
+
+
+def _name_of(path: str, archives: set[str]) -> str:
+    name = path.rpartition("/")[2]
+    return archive_stem(name) if path in archives else strip_suffix(name)
+
+
+def locate_paper(
+    index: PaperIndex, titles: Sequence[str], identifiers: Sequence[str] = ()
+) -> list[Match]:
+    """Every file, folder or archive under the plan root that is the paper with one of
+    ``titles`` (its title and aliases): file names hold the title as whole words, with
+    case, punctuation and spacing ignored ("LoRA" is not ``QLoRA.pdf``).
+
+    ``identifiers`` (arXiv ids, DOIs, URLs written beside the paper in the plan) are
+    passed for matchers that read a paper's contents; file names do not use them.
+    """
+    found: dict[str, str] = {}
+    archives = index.archives
+    for title in titles:
+        normalized = normalize_title(title)
+        if not normalized:
+            continue
+        pattern = title_pattern(normalized)
+        longest = max(normalized.split(" "), key=len)
+        for path in index.named(longest):
+            name = f" {normalize_title(_name_of(path, archives))} "
+            if pattern.search(name):
+                found.setdefault(path, "file-name")
+    return [Match(path, how) for path, how in found.items()]
+
+
+class _Marker:
+    """Marks one plan's items against the snapshot."""
+
+    def __init__(self, snapshot: Snapshot, root: str, plan_file: str | None) -> None:
+        self.snap = snapshot
+        self.root = root
+        self.prefix = root + "/" if root else ""
+        self.plan_dir = (plan_file or "").rpartition("/")[0]
+        self.index = PaperIndex(snapshot, root)
+
+    def under(self, path: str) -> str:
+        return posixpath.join(self.root, path) if self.root else path
+
+    def has_content(self, folder: str) -> bool:
+        text, needle, start = self.snap.text, "\0" + folder + "/", 0
+        while (start := text.find(needle, start)) != -1:
+            end = text.index("\0", start + 1)
+            path = text[start + 1 : end]
+            if path.rpartition("/")[2] != ".gitkeep" and not self.snap.is_empty(path):
+                return True
+            start = end
+        return False
+
+    def _found(self, item: Item, path: str, how: str, expected: str | None) -> None:
+        item.where, item.how = path, how
+        if path in self.snap.dirs:
+            item.status = "present" if self.has_content(path) else "empty"
+        else:
+            item.status = "empty" if self.snap.is_empty(path) else "present"
+        if path == expected:
+            item.where = None
+
+    def resolve(self, reference: str) -> str | None:
+        """A written path, read from the plan root, beside the plan file, or as the unique
+        end of an existing path (``02_Data_Filtering_Quality`` finds ``01_…/02_…``)."""
+        snap = self.snap
+        for base in dict.fromkeys((self.root, self.plan_dir)):
+            candidate = posixpath.normpath(posixpath.join(base, reference)) if base else reference
+            if snap.exists(candidate):
+                return candidate
+        tail = "/" + reference
+        matches = [path for path in snap.dirs if path.endswith(tail)]
+        text, needle = snap.text, tail + "\0"
+        start = 0
+        while len(matches) < 2 and (start := text.find(needle, start)) != -1:
+            end = start + len(needle) - 1
+            matches.append(text[text.rindex("\0", 0, start) + 1 : end])
+            start = end
+        return matches[0] if len(matches) == 1 else None
+
+    def mark_path(self, item: Item) -> None:
+        snap = self.snap
+        is_folder = item.kind in ("folder", "section")
+        expected = self.under(item.path) if item.path else None
+        here = expected is not None and (
+            expected in snap.dirs if is_folder else snap.has_file(expected)
+        )
+        if expected is not None and here:
+            self._found(item, expected, "path", expected)
+            return
+        pool = snap.dirs if is_folder else snap.file_set
+        found = self._by_tail(item.name, is_folder)
+        if expected is not None:
+            archive = archive_standin(snap, expected, self.root)
+            if archive:
+                item.status, item.where = "archived", archive
+                return
+            extended = None if item.placed else self._extended(expected, pool)
+            if extended:  # `06_Engineering` for `06_Engineering_&_Tuning`
+                self._found(item, extended, "file-name", expected)
+                return
+            if not found:
+                found = self._by_tail(item.name.rpartition("/")[2], is_folder)
+            if found:
+                item.status, item.where, item.how = "misplaced", found[0], "file-name"
+                return
+            item.status = "missing"
+            return
+        if found:  # a bare name the plan gives no place for: anywhere will do
+            self._found(item, found[0], "file-name", None)
+            return
+        item.status = "skip"
+
+    def _by_tail(self, tail: str, is_folder: bool) -> list[str]:
+        """Paths under the plan root ending in ``tail`` (ASCII case ignored), at C speed."""
+        end = "/" if is_folder else "\0"
+        found: set[str] = set()
+        for lead in ("/", "\0"):
+            needle = (lead + tail + end).lower()
+            for path in self.snap.paths_holding(needle):
+                full = "\0" + path + "\0"
+                at = full.lower().find(needle)
+                if at != -1:
+                    match = full[1 : at + len(needle) - 1]
+                    if match.startswith(self.prefix):
+                        found.add(match)
+        return sorted(found)
+
+    def _extended(self, path: str, pool: set[str]) -> str | None:
+        """A sibling whose name is ``path``'s name plus a suffix after ``_``, ``-`` or a space."""
+        parent, _, name = path.rpartition("/")
+        for sibling in sorted(self.snap.children(parent, with_files=False)):
+            if sibling[len(name) : len(name) + 1] in ("_", "-", " ") and sibling.startswith(name):
+                full = posixpath.join(parent, sibling) if parent else sibling
+                if full in pool:
+                    return full
+        return None
+
+    def mark_paper(self, item: Item) -> None:
+        snap = self.snap
+        folder = self.under(item.path) if item.path else None
+        if folder is not None and folder.lower().endswith(DOCUMENT_SUFFIXES):
+            if snap.has_file(folder):  # linked to a local file: expected exactly there
+                self._found(item, folder, "path", folder)
+                return
+            folder = folder.rpartition("/")[0]
+        if item.written and not item.remote:
+            written = self.resolve(item.written)
+            if written is not None and snap.has_file(written):
+                self._found(item, written, "path", None)
+                return
+        matches = locate_paper(self.index, (item.name, *item.aliases), item.identifiers)
+        archives = self.index.archives
+        real = [match for match in matches if match.path not in archives]
+        stored = [match for match in matches if match.path in archives]
+        if folder is not None:
+            here = [m for m in real if m.path.startswith(folder + "/")]
+            if here:
+                self._found(item, here[0].path, here[0].how, None)
+                return
+            if real:
+                item.status, item.where, item.how = "misplaced", real[0].path, real[0].how
+                return
+        elif real:
+            self._found(item, real[0].path, real[0].how, None)
+            return
+        if stored:
+            item.status, item.where, item.how = "archived", stored[0].path, stored[0].how
+            return
+        item.status = "online" if item.remote else "missing"
+
+    def mark(self, items: Iterable[Item]) -> None:
+        for item in items:
+            if item.kind == "paper":
+                self.mark_paper(item)
+            else:
+                self.mark_path(item)
+            if item.written and item.plan_file and not item.remote:
+                item.resolves = self.resolve(item.written) is not None
+
+
+def ruleset_items(config: Config, named: set[str], titles: set[str]) -> list[Item]:
+    """What the rule sets list that the plan's markdown does not name."""
+    items: list[Item] = []
+    for section in config.sections:
+        if section.path not in named:
+            items.append(
+                Item("section", section.path, 0, path=section.path, required=section.required)
+            )
+    for expected in config.paths:
+        if expected.path not in named:
+            kind = "file" if expected.kind == "file" else "folder"
+            items.append(Item(kind, expected.path, 0, path=expected.path, step=expected.step))
+    for paper in config.papers:
+        if paper.section and normalize_title(paper.title) not in titles:
+            items.append(
+                Item(
+                    "paper",
+                    paper.title,
+                    0,
+                    path=paper.section,
+                    step=paper.step,
+                    aliases=paper.aliases,
+                )
+            )
+    return items
+
+
+def _apply_aliases(plan: ReadingPlan, config: Config) -> None:
+    known = {normalize_title(t): p for p in config.papers for t in (p.title, *p.aliases)}
+    for item in plan.items():
+        paper = known.get(normalize_title(item.name)) if item.kind == "paper" else None
+        if paper is not None:
+            item.aliases = tuple(t for t in (paper.title, *paper.aliases) if t != item.name)
+
+
+def words_of(config: Config) -> Words:
+    from papershelf.readingplan.parse import DEFAULT_WORDS
+
+    return DEFAULT_WORDS
+
+
+def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPlan]:
+    """Every plan source parsed and marked: the first is the repository's own plan."""
+    plans: list[ReadingPlan] = []
+    sections = {section.path.split("/")[0] for section in config.sections}
+    for source in layout.sources:
+        plan = _parse_source(source, sections, config)
+        plans.append(plan)
+    if layout.plan_root is not None and not any(True for plan in plans for _ in plan.items()):
+        shipped = shipped_plan_text(config)  # the repository's plan is the rule set's plan
+        if shipped is not None:
+            source = PlanSource(None, shipped, layout.plan_root, layout.plan_root)
+            plans = [_parse_source(source, sections, config)]
+    if not plans:
+        plans.append(ReadingPlan("", [], False, None, root=layout.plan_root or ""))
+    first = plans[0]
+    named = {item.path for item in first.items() if item.path}
+    titles = {normalize_title(item.name) for item in first.items() if item.kind == "paper"}
+    if layout.plan_root is not None:
+        first.sections = ruleset_items(config, named, titles)
+    for plan in plans:
+        _apply_aliases(plan, config)
+        marker = _Marker(snapshot, plan.root, plan.plan_file)
+        marker.mark(plan.all_items())
+        for phase in plan.phases:
+            for step in phase.steps:
+                step.items = [item for item in step.items if item.status != "skip"]
+        plan.sections = [item for item in plan.sections if item.status != "skip"]
+        plan.prune()
+    return plans
+
+
+def _parse_source(source: PlanSource, sections: set[str], config: Config) -> ReadingPlan:
+    text = source.text
+    from papershelf.mojibake_repair import SUSPECT
+
+    if SUSPECT.search(text):
+        from papershelf.mojibake_repair import repair
+
+        fixed = repair(text)
+        if fixed is not None:
+            text = fixed.text
+    base = posixpath.relpath(source.folder or ".", source.root or ".") if source.file else ""
+    base = "" if base == "." else base
+    plan = parse(text, sections, words=words_of(config), base=base, plan_file=source.file)
+    plan.root = source.root
+    return plan
+
+
+def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPlan]:
+    """The plans' status for this run, computed once however many views ask."""
+    key = f"plan-status:{layout.plan_root}:" + "|".join(
+        f"{s.file}:{s.root}:{len(s.text)}:{zlib.crc32(s.text.encode('utf-8', 'surrogateescape'))}"
+        for s in layout.sources
+    )
+    return snapshot.memo(key, lambda: build(snapshot, config, layout))
+
+
+def planned_folders(plans: Iterable[ReadingPlan], optional: bool = False) -> list[str]:
+    """Repository-relative folders the plans lay out: what ``init`` and ``--fix`` create.
+
+    With ``optional``, optional sections too. A name the plan abbreviates
+    (``06_Engineering`` beside ``06_Engineering_&_Tuning``) is the same folder.
+    """
+    folders: dict[str, None] = {}
+    for plan in plans:
+        for item in plan.all_items():
+            if item.kind in ("section", "folder") and item.path and (item.required or optional):
+                path = posixpath.join(plan.root, item.path) if plan.root else item.path
+                folders[path.strip("/")] = None
+    names = set(folders)
+
+    def abbreviates(path: str) -> bool:
+        parent, _, name = path.rpartition("/")
+        prefix = f"{parent}/{name}" if parent else name
+        return any(
+            other != path and other.startswith(prefix) and other[len(prefix)] in "_- "
+            for other in names
+            if other.rpartition("/")[0] == parent and len(other) > len(prefix)
+        )
+
+    return [path for path in folders if path and not abbreviates(path)]
