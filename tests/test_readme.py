@@ -38,3 +38,16 @@ def test_dogfood_the_project_passes_its_own_check() -> None:
     result = run_check(PROJECT)
     assert result.config_file == ".papershelf.toml"
     assert [f for f in result.findings if f.severity.label == "error"] == []
+
+
+def test_refusals_name_tests_that_exist() -> None:
+    """Each family in "What papershelf refuses, and what it survives" names real tests."""
+    import re
+
+    section = README.split("## What papershelf refuses, and what it survives", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    named = re.findall(r"`(test_\w+\.py)::(test_\w+)`", section)
+    assert named
+    for file_name, test in named:
+        source = (PROJECT / "tests" / file_name).read_text(encoding="utf-8")
+        assert f"def {test}(" in source, f"{file_name}::{test} is named in the README"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from papershelf import schema
+from papershelf import repopaths, schema
 from papershelf.errors import ConfigError
 from papershelf.findings import Severity
 
@@ -191,6 +191,14 @@ class _Source:
         except schema.Mismatch as mismatch:
             line = schema.line_of_key_path(self._text(), mismatch.where)
             raise ConfigError(self.display, mismatch.message, line) from None
+
+    def path_inside(self, table: Mapping[str, Any], key: str, root: Path) -> str | None:
+        """A repository-relative path (``root``, ``plan``) that must stay inside it."""
+        value = self.string(table, key)
+        if value and repopaths.inside(root, value) is None:
+            message = f"'{key}' must name a path inside the repository, not {value!r}"
+            raise self.error(key, message)
+        return value.strip("/") or None
 
     def string_list(self, table: Mapping[str, Any], key: str) -> list[str]:
         value = table.get(key, [])
@@ -396,9 +404,8 @@ def _load(
     config = loader.config
     config.ignore = source.string_list(table, "ignore")
     source.check_patterns(config.ignore, "ignore")
-    root_value = source.string(table, "root") or None
-    config.root = root_value.strip("/") if root_value else None
-    config.plan = source.string(table, "plan") or None
+    config.root = source.path_inside(table, "root", root)
+    config.plan = source.path_inside(table, "plan", root)
     return config
 
 

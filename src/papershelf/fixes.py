@@ -4,7 +4,9 @@ A fix only creates (a plan folder with its ``.gitkeep``, a ``.gitignore``
 line, a ``.gitmodules`` entry) or renames/rewrites a mojibake name or plan
 whose repair round-trips exactly. It never deletes, moves or untracks a
 file: for those it prints the exact commands and leaves the choice to the
-user. What it writes is staged, since ``repo-check`` reads the index.
+user. What it writes is staged, since ``repo-check`` reads the index. Every
+write goes through :func:`papershelf.repopaths.writable`: nothing, whatever the
+configuration or a symbolic link says, is written outside the repository.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from papershelf import gitfiles
 from papershelf.findings import Finding
 from papershelf.gitfiles import MODE_GITLINK
 from papershelf.mojibake_repair import repair
+from papershelf.repopaths import writable
 from papershelf.rules.mojibake import broken_names
 from papershelf.scaffold import GITIGNORE, GITKEEP
 from papershelf.workspace import Workspace
@@ -111,10 +114,12 @@ class _Reported:
 def apply_fixes(workspace: Workspace, plan: FixPlan) -> list[str]:
     """Apply every fix in order; stage what they wrote. Returns the lines to print."""
     staged: list[str] = []
-    for fix in plan.fixes:
-        staged.extend(fix.apply())
-    if workspace.snapshot.in_git and staged:
-        gitfiles.stage(workspace.root, list(dict.fromkeys(staged)))
+    try:
+        for fix in plan.fixes:
+            staged.extend(fix.apply())
+    finally:  # a refused write stops the rest; what was written is staged all the same
+        if workspace.snapshot.in_git and staged:
+            gitfiles.stage(workspace.root, list(dict.fromkeys(staged)))
     return plan.lines(dry_run=False)
 
 
@@ -182,7 +187,7 @@ def _missing_folders(workspace: Workspace, result: FixPlan, reported: _Reported)
 
 def _creator(root: Path, relative: str, text: str) -> Callable[[], list[str]]:
     def create() -> list[str]:
-        path = root / relative
+        path = writable(root, relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -238,6 +243,7 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixP
 
 def _appender(gitignore: Path, patterns: list[str]) -> Callable[[], list[str]]:
     def append() -> list[str]:
+        writable(gitignore.parent, gitignore.name)  # a .gitignore linked elsewhere is not ours
         text = gitignore.read_text("utf-8") if gitignore.exists() else ""
         if text and not text.endswith("\n"):
             text += "\n"
@@ -284,6 +290,7 @@ def _gitmodules(workspace: Workspace, result: FixPlan, reported: _Reported) -> N
             url = urls[0]
 
             def add(path: str = path, url: str = url) -> list[str]:
+                writable(root, ".gitmodules")
                 gitfiles.add_gitmodules_entry(root, path, path, url)
                 return [".gitmodules"]
 
@@ -317,6 +324,8 @@ def _mojibake(workspace: Workspace, result: FixPlan, reported: _Reported) -> Non
             continue
 
         def rename(path: str = path, new_path: str = new_path) -> list[str]:
+            writable(root, path)
+            writable(root, new_path)
             if snap.in_git:
                 gitfiles.move(root, path, new_path)
                 return []
@@ -344,7 +353,7 @@ def _mojibake(workspace: Workspace, result: FixPlan, reported: _Reported) -> Non
     data = repaired.text.encode("utf-8")
 
     def rewrite(plan_file: str = plan_file) -> list[str]:
-        (root / plan_file).write_bytes(data)
+        writable(root, plan_file).write_bytes(data)
         return [plan_file]
 
     result.fixes.append(
