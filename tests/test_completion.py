@@ -55,7 +55,7 @@ def test_readme_workflow_runs_both_ci_formats() -> None:
     text = README.read_text("utf-8")
     section = text[text.index("<!-- section: organize -->") : text.index("<!-- end: organize -->")]
     blocks = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
-    workflow = yaml.safe_load(blocks[0])
+    workflow = yaml.safe_load(next(b for b in blocks if "jobs:" in b))
     steps = workflow["jobs"]["repo-check"]["steps"]
     runs = [step.get("run", "") for step in steps]
     assert "repo-check --format github" in runs

@@ -55,3 +55,23 @@ def test_hooks_fail_on_a_committed_archive_and_pass_once_it_is_gone(tmp_path: Pa
         passed = try_repo(repo, hook, home)
         assert passed.returncode == 0, passed.stdout + passed.stderr
         assert "Passed" in passed.stdout
+
+
+@pytest.mark.slow
+def test_plan_readme_rewrites_a_stale_block_and_fails_then_passes(tmp_path: Path) -> None:
+    stale = "# Учёба\r\n\r\n<!-- papershelf:plan -->\r\nold\r\n<!-- /papershelf:plan -->"
+    repo = make_repo(tmp_path / "study", {**COMPLETE_PLAN, "README.md": stale.encode()})
+    home = tmp_path / "pre-commit-home"
+
+    failed = try_repo(repo, "plan-readme", home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "files were modified by this hook" in failed.stdout
+    rewritten = (repo / "README.md").read_bytes()
+    assert rewritten.startswith(b"# \xd0\xa3\xd1\x87\xd1\x91\xd0\xb1\xd0\xb0\r\n\r\n")
+    assert rewritten.endswith(b"\r\n<!-- /papershelf:plan -->")
+    assert b"old" not in rewritten
+
+    git(repo, "add", "README.md")
+    passed = try_repo(repo, "plan-readme", home)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert (repo / "README.md").read_bytes() == rewritten

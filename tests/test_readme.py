@@ -18,7 +18,7 @@ def test_rule_reference_is_generated_from_the_registry() -> None:
 def test_every_hook_is_documented() -> None:
     hooks = (PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     ids = [line.split(":", 1)[1].strip() for line in hooks.splitlines() if line.startswith("- id:")]
-    assert ids == ["repo-check", "no-archives"]
+    assert ids == ["repo-check", "no-archives", "plan-readme"]
     for hook in ids:
         assert f"- id: {hook}" in README
 

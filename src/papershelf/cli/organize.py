@@ -108,6 +108,14 @@ def init(directory: Path, ruleset: str | None) -> int:
     help="Write an SVG badge `reading plan | present/total` (the view is then not printed).",
 )
 @click.option(
+    "--update",
+    "update_file",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rewrite the checklist between <!-- papershelf:plan --> and <!-- /papershelf:plan --> "
+    "in FILE (a README); nothing else in it changes.",
+)
+@click.option(
     "--plan",
     "plan_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -129,6 +137,7 @@ def plan(
     output_format: str,
     output: Path | None,
     badge_file: Path | None,
+    update_file: Path | None,
     plan_path: Path | None,
     config_file: Path | None,
     explain: bool,
@@ -183,8 +192,12 @@ def plan(
         svg, done, total = planviews.badge(marked)
         planviews.write_atomically(badge_file, svg.encode("utf-8"))
         click.echo(f"wrote {badge_file}: reading plan {done}/{total}")
-        if output is None:
-            return EXIT_OK
+    if update_file is not None:
+        location = plan_path or (here.root / marked.plan_file if marked.plan_file else None)
+        changed = planviews.update_block(marked, location, update_file)
+        click.echo(f"updated {update_file}" if changed else f"{update_file} is up to date")
+    if output is None and (badge_file or update_file):
+        return EXIT_OK
     if output_format == "json":
         document = render.to_json(plans, shown)
         view = json.dumps(document, ensure_ascii=False, indent=2) + "\n"

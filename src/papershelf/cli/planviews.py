@@ -91,3 +91,25 @@ def badge(plan: ReadingPlan) -> tuple[str, int, int]:
     summary = plan.summary()
     done, total = summary.get("present", 0), sum(summary.values())
     return badge_report.render(done, total), done, total
+
+
+def update_block(plan: ReadingPlan, plan_location: Path | None, target: Path) -> bool:
+    """Rewrite the plan block in ``target``; False when it was already current."""
+    from papershelf import planblock
+
+    try:
+        data = target.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as error:
+        raise PapershelfError(f"{target}: cannot read: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise PapershelfError(f"{target}: not UTF-8 text (byte {error.start})") from error
+    link = None
+    if plan_location is not None:
+        link = Path(os.path.relpath(plan_location.resolve(), target.resolve().parent)).as_posix()
+    lines = planblock.block_lines(plan, link)
+    updated = planblock.replace_block(text, lines, str(target)).encode("utf-8")
+    if updated == data:
+        return False
+    write_atomically(target, updated)
+    return True

@@ -1,0 +1,112 @@
+"""The reading plan's checklist kept current inside a README, between two marker comments.
+
+Only the text between ``<!-- papershelf:plan -->`` and ``<!-- /papershelf:plan -->``
+changes; every byte outside it (line endings, a missing final newline, a BOM)
+stays as it was, and the block uses the line ending of the line that opens it.
+The block holds nothing that changes from run to run but the plan's status, so
+a second update of an up-to-date file writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from papershelf.errors import PapershelfError
+from papershelf.readingplan import Item, ReadingPlan
+
+BEGIN = "<!-- papershelf:plan -->"
+END = "<!-- /papershelf:plan -->"
+_BEGIN = re.compile(r"<!--\s*papershelf:plan\s*-->")
+_END = re.compile(r"<!--\s*/papershelf:plan\s*-->")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
+# the order of the progress line: what is there first, what is not last
+ORDER = ("present", "empty", "archived", "misplaced", "online", "missing")
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def progress_line(plan: ReadingPlan) -> str:
+    counts = plan.summary()
+    total = sum(counts.values())
+    present = counts.get("present", 0)
+    share = f" ({round(100 * present / total)}%)" if total else ""
+    statuses = [*ORDER, *(status for status in counts if status not in ORDER)]
+    others = [f"{counts[s]} {s}" for s in statuses if s != "present" and counts.get(s)]
+    return f"**Progress: {present}/{total} present**{share}" + "".join(f" · {o}" for o in others)
+
+
+def _item_line(item: Item) -> str:
+    tick = "x" if item.status == "present" else " "
+    label = f"**{_escape(item.name)}**" if item.kind == "paper" else _code(item.name)
+    if item.status == "present":
+        detail = f" — at {_code(item.where)}" if item.where else ""
+    elif item.status == "archived" and item.where:
+        detail = f" — archived: only inside {_code(item.where)}"
+    elif item.status == "misplaced" and item.where:
+        detail = f" — misplaced: found in {_code(item.where)}"
+    elif item.status == "empty" and item.where:
+        detail = f" — empty: {_code(item.where)}"
+    else:
+        detail = f" — {item.status}"
+    return f"- [{tick}] {label}{detail}"
+
+
+def block_lines(plan: ReadingPlan, plan_link: str | None) -> list[str]:
+    """The block's lines; ``plan_link`` leads from the README's folder to the plan file."""
+    title = _escape(plan.title or "Reading plan")
+    lines = [f"{title}: [{_code(plan_link)}]({quote(plan_link)})" if plan_link else title]
+    lines += ["", progress_line(plan)]
+    for phase in plan.phases:
+        if phase.title:
+            lines += ["", f"**{_escape(phase.title)}**"]
+        for step in phase.steps:
+            lines.append("")
+            if step.title:
+                lines += [f"*{_escape(step.title)}*", ""]
+            lines += [_item_line(item) for item in step.items]
+    return lines
+
+
+def _line_ending(text: str, after: int) -> str:
+    """The ending of the line that opens the block, else the file's first one, else LF."""
+    for start in (after, 0):
+        at = text.find("\n", start)
+        if at != -1:
+            return "\r\n" if text[at - 1 : at] == "\r" else "\n"
+    return "\n"
+
+
+def _line_number(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def replace_block(text: str, lines: list[str], name: str) -> str:
+    """``text`` with its one marked block replaced by ``lines``; ``name`` is for errors."""
+    begins, ends = list(_BEGIN.finditer(text)), list(_END.finditer(text))
+    if not begins:
+        raise PapershelfError(
+            f"{name}: no {BEGIN} block; add a line {BEGIN} and a line {END} where the plan "
+            "should go"
+        )
+    if len(begins) > 1:
+        raise PapershelfError(
+            f"{name}:{_line_number(text, begins[1].start())}: a second {BEGIN}; keep one block"
+        )
+    begin = begins[0]
+    end = next((match for match in ends if match.start() >= begin.end()), None)
+    if end is None:
+        raise PapershelfError(
+            f"{name}:{_line_number(text, begin.start())}: {BEGIN} is never closed by {END}"
+        )
+    newline = _line_ending(text, begin.end())
+    body = newline + "".join(line + newline for line in lines)
+    return text[: begin.end()] + body + text[end.start() :]
