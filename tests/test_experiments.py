@@ -306,3 +306,15 @@ def test_a_folder_without_code_is_not_an_experiment(tmp_path: Path) -> None:
     with pytest.raises(PapershelfError, match="not an experiment"):
         experiments.experiment_at(tmp_path)
     assert os.listdir(tmp_path) == ["README.md"]
+
+
+def test_a_clone_committed_with_git_add_all_is_searched_with_its_own_git(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"notes.md": ""})
+    clone = root / "clones" / "UltraChat"
+    (clone / "train").mkdir(parents=True)
+    (clone / "train" / "requirements.txt").write_text("alpha\n", encoding="utf-8")
+    git(clone, "init", "-q")
+    git(clone, "add", "-A")
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "c")
+    git(root, "add", "-A")  # a gitlink, and no .gitmodules
+    assert found(root) == {"clones/UltraChat/train": ("requirements.txt",)}

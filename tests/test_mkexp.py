@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from papershelf import interpreters
+from papershelf import experiments, interpreters
 from papershelf.cli import mkexp_main
 from papershelf.cli.mkexp import mkexp
 from papershelf.experiments import State
-from wheels import offline_index, offline_settings
+from wheels import offline_index, offline_settings, write_local_project
 
 __all__ = ["offline_index", "offline_settings"]
 
@@ -223,21 +225,6 @@ def test_check_passes_when_everything_resolves(
         f"{interpreters.current_interpreter().path}: alpha 1.0, beta 1.0, gamma 1.0\n"
     )
     assert not (study / EXPERIMENT / ".venv").exists()
-
-
-def test_check_needs_no_pip_in_the_environment_it_checks_for(
-    study: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    folder = study / EXPERIMENT
-    assert mkexp_main([EXPERIMENT]) == 0
-    python = folder / ".venv" / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "pip"], check=True)
-    capsys.readouterr()
-    assert mkexp_main(["check", EXPERIMENT, "--installer", "pip"]) == 0
-    assert capsys.readouterr().out == (
-        f"{EXPERIMENT}: every requirement resolves for {EXPERIMENT}/.venv/bin/python: "
-        "alpha 1.0, beta 1.0, gamma 1.0\n"
-    )
 
 
 def test_existing_environment_is_kept_unless_clear(
@@ -480,7 +467,7 @@ def test_readme_documents_every_option_and_state() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section: mkexp -->")[1].split("<!-- end: mkexp -->")[0]
     options = [opt for param in mkexp.params for opt in param.opts if opt.startswith("--")]
-    assert len(options) == 9
+    assert len(options) == 10
     assert [opt for opt in options if opt not in section] == []
     assert [state.value for state in State if f"| `{state.value}` |" not in section] == []
 
@@ -572,3 +559,330 @@ def test_declarations_with_values_of_the_wrong_type_are_config_errors(
     assert mkexp_main(["check", EXPERIMENT]) == 2
     assert capsys.readouterr().err == f"mkexp: error: {EXPERIMENT}/{message}\n"
     assert os.listdir(folder) == [name]
+
+
+# --- mkexp check: the resolver's own explanation, one line per problem (uv and pip) ---
+
+
+def check_lines(capsys: pytest.CaptureFixture[str], *args: str, code: int = 1) -> list[str]:
+    capsys.readouterr()
+    assert mkexp_main(["check", *args]) == code
+    return capsys.readouterr().out.splitlines()
+
+
+@pytest.fixture(params=["uv", "pip"])
+def installer(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_check_names_the_pins_that_conflict(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ntfm==4.28.1\ntok==0.20.0\n", encoding="utf-8")
+    needs = {"uv": "tfm needs tok>=0.11,<0.14", "pip": "tfm==4.28.1 needs tok<0.14,>=0.11"}
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
+        f"{requirements}:3: tok==0.20.0: conflicts with tfm==4.28.1 ({requirements}:2): "
+        f"{needs[installer]}"
+    ]
+
+
+def test_check_names_the_sdist_that_fails_to_build_and_its_error_never_a_footer(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ncudaext==0.2.1\n", encoding="utf-8")
+    out = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert out == [
+        f"{requirements}:2: cudaext==0.2.1: its source fails to build: "
+        "RuntimeError: CUDA_HOME environment variable is not set"
+    ]
+
+
+def test_check_names_the_line_that_needs_the_network_and_the_host(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text(
+        "alpha\nthing @ git+https://github.invalid/someone/thing.git\n", encoding="utf-8"
+    )
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
+        f"{requirements}:2: thing @ git+https://github.invalid/someone/thing.git: needs the "
+        "network: cannot reach github.invalid (could not resolve host)"
+    ]
+
+
+def test_check_and_install_say_which_index_host_cannot_be_reached(
+    study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("UV_FIND_LINKS", "PIP_FIND_LINKS", "PIP_NO_INDEX", "UV_INDEX_URL"):
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text(
+        "--extra-index-url https://pypi.example.invalid/simple\nalpha\n", encoding="utf-8"
+    )
+    expected = (
+        f"{requirements}:2: alpha: needs the network: cannot reach pypi.example.invalid (dns error)"
+    )
+    assert check_lines(capsys, EXPERIMENT) == [expected]
+    assert mkexp_main([EXPERIMENT, "--install"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2:] == [
+        f"mkexp: {expected}",
+        f"mkexp: error: {EXPERIMENT}: 1 requirement(s) cannot be installed (listed above); "
+        "nothing was installed",
+    ]
+
+
+def test_check_says_which_installed_pythons_have_a_release(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\noldonly==1.4.0\n", encoding="utf-8")
+    ours = interpreters.current_interpreter().version
+    fitting = [
+        interpreters.format_version(item.version)
+        for item in interpreters.find_interpreters()
+        if item.version[:2] in ((3, 7), (3, 8)) and item.version[:2] != ours[:2]
+    ]
+    where = (
+        f"; installed Pythons that have one: {', '.join(fitting)}"
+        if fitting
+        else ", nor for any installed Python"
+    )
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
+        f"{requirements}:2: oldonly==1.4.0: no release for Python "
+        f"{interpreters.format_version(ours)}{where}"
+    ]
+
+
+def test_check_stops_at_its_timeout_and_says_what_it_was_doing(
+    study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()  # accepts connections, never answers
+    port = silent.getsockname()[1]
+    monkeypatch.delenv("UV_FIND_LINKS")
+    monkeypatch.setenv("UV_INDEX_URL", f"http://127.0.0.1:{port}/simple")
+    try:
+        started = time.monotonic()
+        capsys.readouterr()
+        assert mkexp_main(["check", EXPERIMENT, "--timeout", "1"]) == 1
+        assert time.monotonic() - started < 30
+    finally:
+        silent.close()
+    version = interpreters.format_version(interpreters.current_interpreter().version)
+    assert capsys.readouterr().err == (
+        f"mkexp: error: {EXPERIMENT}: check stopped after 1 s (--timeout) while resolving "
+        f"requirements.txt with uv for Python {version}\n"
+    )
+
+
+def test_check_shows_a_progress_line_per_experiment_on_a_terminal(study: Path) -> None:
+    (study / "second").mkdir()
+    (study / "second" / "requirements.txt").write_text("gamma\n", encoding="utf-8")
+    code = "import sys; from papershelf.cli import mkexp_main; sys.exit(mkexp_main())"
+    main, secondary = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code, "check", EXPERIMENT, "second"],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            text=True,
+            check=False,
+        )
+        os.close(secondary)
+        terminal = b""
+        while chunk := _read_pty(main):
+            terminal += chunk
+    finally:
+        os.close(main)
+    assert result.returncode == 0
+    version = interpreters.format_version(interpreters.current_interpreter().version)
+    assert terminal.decode().splitlines() == [
+        f"mkexp: {EXPERIMENT}: resolving requirements.txt with uv for Python {version} "
+        "(2 requirements)",
+        f"mkexp: second: resolving requirements.txt with uv for Python {version} (1 requirements)",
+    ]
+
+
+def _read_pty(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except OSError:  # EIO: the other end is closed
+        return b""
+
+
+def test_editable_paths_come_from_the_declarations_folder_and_check_writes_nothing(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    folder = study / "09_Edge" / "e_dot"
+    write_local_project(folder, "edot")
+    (folder / "requirements.txt").write_text("-e .\n-r extra.txt\n", encoding="utf-8")
+    (folder / "extra.txt").write_text("-c constraints.txt\ngamma\n", encoding="utf-8")
+    (folder / "constraints.txt").write_text("gamma<2\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=study, check=True)
+    assert check_lines(capsys, "09_Edge/e_dot", "--installer", installer, code=0)[-1].endswith(
+        f"{'e_dot (local)' if installer == 'uv' else 'edot 0.1'}, gamma 1.0"
+    )
+    untracked = subprocess.run(
+        ["git", "ls-files", "-z", "-o", "--exclude-standard"], cwd=study, capture_output=True
+    ).stdout
+    assert untracked == b""  # no edot.egg-info: the build ran in a copy
+    assert mkexp_main(["09_Edge/e_dot", "--install", "--installer", installer]) == 0
+    lock = (folder / "requirements.lock.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lock if not line.startswith("#")] == ["-e .", "gamma==1.0"]
+    assert run_in(folder / ".venv", "import sys; print(sys.path[-1])") == str(folder)
+
+
+def test_make_says_stale_when_the_declaration_changed(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    assert mkexp_main([EXPERIMENT, "--install"]) == 0
+    (folder / "requirements.txt").write_text("alpha\n", encoding="utf-8")
+    capsys.readouterr()
+    assert mkexp_main([EXPERIMENT]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{EXPERIMENT}: stale (the declaration changed since the environment was made: "
+        "--install updates it, --clear remakes it)"
+    )
+    assert listing(capsys)[EXPERIMENT]["state"] == "stale"
+    assert mkexp_main([EXPERIMENT, "--install"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"{EXPERIMENT}: ready"
+
+
+def test_kernel_names_never_re_point_another_experiments_kernel(
+    study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(study.parent / "jupyter"))
+    for parent in ("a", "b"):
+        (study / parent / "UltraChat").mkdir(parents=True)
+        (study / parent / "UltraChat" / "analysis.ipynb").write_text("{}")
+    kernels = Path(os.environ["JUPYTER_DATA_DIR"]) / "kernels"
+
+    def points_to(name: str) -> str:
+        spec = json.loads((kernels / name / "kernel.json").read_text(encoding="utf-8"))
+        return str(spec["argv"][0])
+
+    assert mkexp_main(["a/UltraChat", "--kernel"]) == 0
+    assert mkexp_main(["b/UltraChat", "--kernel"]) == 0
+    err = capsys.readouterr().err
+    assert "registered Jupyter kernel 'ultrachat' (UltraChat)" in err
+    assert "registered Jupyter kernel 'b--ultrachat' (b/UltraChat)" in err
+    assert points_to("ultrachat") == str(study / "a" / "UltraChat" / ".venv" / "bin" / "python")
+    assert points_to("b--ultrachat") == str(study / "b" / "UltraChat" / ".venv" / "bin" / "python")
+    assert mkexp_main(["b/UltraChat", "--kernel"]) == 0  # the name pointing here is kept
+    assert "registered Jupyter kernel 'b--ultrachat'" in capsys.readouterr().err
+    assert sorted(os.listdir(kernels)) == ["b--ultrachat", "ultrachat"]
+
+
+def test_a_folder_that_is_not_an_experiment_is_refused_unless_force(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = study / "peft" / "src" / "peft"
+    package.mkdir(parents=True)
+    (package / "tuners.py").write_text("X = 1\n")
+    (study / "peft" / "setup.py").write_text("")
+    (study / "run.py").write_text("print(1)\n")
+    capsys.readouterr()
+    assert mkexp_main(["peft/src/peft"]) == 1
+    assert capsys.readouterr().err == (
+        "mkexp: error: peft/src/peft: not an experiment: its code belongs to the experiment "
+        "peft (mkexp peft); --force makes an environment here anyway\n"
+    )
+    assert mkexp_main(["."]) == 1
+    assert capsys.readouterr().err == (
+        "mkexp: error: .: not an experiment: the repository root holds the study; its scripts "
+        "make no experiment; --force makes an environment here anyway\n"
+    )
+    assert sorted(os.listdir(package)) == ["tuners.py"]
+    assert not (study / ".venv").exists()
+    assert mkexp_main([".", "--force"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{study.name}: ready"
+    assert interpreters.pyvenv_cfg(study / ".venv")["prompt"] in (study.name, f'"{study.name}"')
+
+
+def test_pipfile_requires_python_version(study: Path) -> None:
+    ours = interpreters.current_interpreter().version[:2]
+    older = [item for item in interpreters.find_interpreters() if item.version[:2] != ours]
+    assert older, "this test needs a second Python (pyenv, uv python or a Debian python3.x)"
+    wanted = interpreters.format_version(older[0].version[:2])
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").unlink()
+    (folder / "Pipfile").write_text(
+        f'[packages]\nalpha = "*"\n\n[requires]\npython_version = "{wanted}"\n', encoding="utf-8"
+    )
+    assert experiments.requested_python(folder).text == wanted  # type: ignore[union-attr]
+    assert mkexp_main([EXPERIMENT]) == 0
+    assert env_version(folder / ".venv").startswith(wanted + ".")
+
+
+def test_runtime_txt_patch_pin_takes_the_closest_installed_patch(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = interpreters.current_interpreter().version
+    closest = max(
+        (item for item in interpreters.find_interpreters() if item.version[:2] == ours[:2]),
+        key=lambda item: item.version,
+    )
+    asked = f"{ours[0]}.{ours[1]}.{closest.version[2] + 40}"
+    (study / EXPERIMENT / "runtime.txt").write_text(f"python-{asked}\n", encoding="utf-8")
+    assert mkexp_main([EXPERIMENT]) == 0
+    assert (
+        f"mkexp: {EXPERIMENT}/runtime.txt asks for Python {asked}, which is not installed; using "
+        f"{interpreters.format_version(closest.version)}, the closest installed patch release\n"
+    ) in capsys.readouterr().err
+    assert env_version(study / EXPERIMENT / ".venv").startswith(
+        interpreters.format_version(closest.version)
+    )
+
+
+def test_python_2_is_named_unsupported(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert mkexp_main([EXPERIMENT, "--python", "2.7"]) == 1
+    assert capsys.readouterr().err == (
+        "mkexp: error: --python asks for Python 2.7: Python 2 is not supported; mkexp makes "
+        "Python 3 environments (pass --python 3.x)\n"
+    )
+    (study / EXPERIMENT / "runtime.txt").write_text("python-2.7.18\n", encoding="utf-8")
+    assert mkexp_main([EXPERIMENT]) == 1
+    assert capsys.readouterr().err == (
+        f"mkexp: error: {EXPERIMENT}/runtime.txt asks for Python 2.7.18: Python 2 is not "
+        "supported; mkexp makes Python 3 environments (pass --python 3.x)\n"
+    )
+    assert not (study / EXPERIMENT / ".venv").exists()
+
+
+def test_check_names_conda_only_packages(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").unlink()
+    (folder / "environment.yml").write_text(
+        "name: ultrachat\ndependencies:\n  - python\n  - cudatoolkit=11.3\n  - pip:\n    - alpha\n",
+        encoding="utf-8",
+    )
+    assert check_lines(capsys, EXPERIMENT, code=0)[:1] == [
+        f"{EXPERIMENT}/environment.yml:4: cudatoolkit=11.3: a conda package; pip cannot "
+        "install it (conda env create)"
+    ]
+
+
+def test_check_never_uses_the_environments_old_pip(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = study / EXPERIMENT
+    assert mkexp_main([EXPERIMENT]) == 0
+    python = folder / ".venv" / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "pip"], check=True)
+    site = Path(run_in(folder / ".venv", "import sysconfig; print(sysconfig.get_path('purelib'))"))
+    (site / "pip").mkdir()
+    (site / "pip" / "__init__.py").write_text("")
+    (site / "pip" / "__main__.py").write_text(  # pip 22.0, as ensurepip gives Python 3.7
+        "import sys\nsys.exit('Usage: pip install [options]\\n\\nno such option: --dry-run')\n"
+    )
+    assert check_lines(capsys, EXPERIMENT, "--installer", "pip", code=0) == [
+        f"{EXPERIMENT}: every requirement resolves for {EXPERIMENT}/.venv/bin/python: "
+        "alpha 1.0, beta 1.0, gamma 1.0"
+    ]

@@ -165,3 +165,62 @@ def offline_index(
     for key, value in offline_settings.items():
         monkeypatch.setenv(key, value)
     yield Path(offline_settings["PIP_FIND_LINKS"])
+
+
+LOCAL_BACKEND = '''\
+"""A build backend that, like setuptools, leaves NAME.egg-info beside the sources."""
+import os, zipfile
+
+NAME, VERSION = {name!r}, "0.1"
+META = "Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n" % (NAME, VERSION)
+INFO = "%s-%s.dist-info" % (NAME, VERSION)
+
+
+def _egg_info():
+    os.makedirs(NAME + ".egg-info", exist_ok=True)
+    with open(os.path.join(NAME + ".egg-info", "PKG-INFO"), "w") as stream:
+        stream.write(META)
+
+
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+
+def prepare_metadata_for_build_wheel(directory, config_settings=None):
+    _egg_info()
+    os.makedirs(os.path.join(directory, INFO))
+    with open(os.path.join(directory, INFO, "METADATA"), "w") as stream:
+        stream.write(META)
+    return INFO
+
+
+def build_wheel(directory, config_settings=None, metadata_directory=None):
+    _egg_info()
+    name = "%s-%s-py3-none-any.whl" % (NAME, VERSION)
+    files = {{
+        NAME + ".pth": os.getcwd() + "\\n",
+        INFO + "/METADATA": META,
+        INFO + "/WHEEL": "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
+    }}
+    files[INFO + "/RECORD"] = "".join(path + ",,\\n" for path in files) + INFO + "/RECORD,,\\n"
+    with zipfile.ZipFile(os.path.join(directory, name), "w") as archive:
+        for path, text in files.items():
+            archive.writestr(path, text)
+    return name
+
+
+get_requires_for_build_editable = get_requires_for_build_wheel
+prepare_metadata_for_build_editable = prepare_metadata_for_build_wheel
+build_editable = build_wheel
+'''
+
+
+def write_local_project(folder: Path, name: str) -> Path:
+    """A project installable with '-e .' offline: its backend is in-tree, no setuptools."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text(
+        '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n',
+        encoding="utf-8",
+    )
+    (folder / "backend.py").write_text(LOCAL_BACKEND.format(name=name), encoding="utf-8")
+    return folder

@@ -43,6 +43,9 @@ def _say(message: str) -> None:
     help="auto: uv when it is on PATH, else pip.",
 )
 @click.option(
+    "--force", is_flag=True, help="Make an environment in a folder that is not an experiment."
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=experiments.DEFAULT_TIMEOUT,
@@ -59,6 +62,7 @@ def mkexp(
     install: bool,
     kernel: bool,
     installer: str,
+    force: bool,
     timeout: float,
 ) -> int:
     """Make FOLDER/.venv for each experiment FOLDER.
@@ -94,7 +98,7 @@ def mkexp(
         return _make_each(found, options)
     if not targets:
         raise click.UsageError("give experiment folders, --all, --list, 'new NAME' or 'check DIR'")
-    found = [experiments.experiment_at(Path(target), kernel) for target in targets]
+    found = [experiments.experiment_at(Path(target), kernel, force=force) for target in targets]
     return _make_each(found, options)
 
 
@@ -110,11 +114,11 @@ def _make_each(found: list[Experiment], options: MakeOptions) -> int:
             click.echo(f"mkexp: error: {error}", err=True)
             failures += 1
             continue
-        _finish(env)
+        _finish(experiment, env)
     return EXIT_FAILURE if failures else EXIT_OK
 
 
-def _finish(env: Path) -> None:
+def _finish(experiment: Experiment, env: Path) -> None:
     try:
         gitignore = experiments.ensure_ignored(env)
     except OSError as error:
@@ -122,7 +126,14 @@ def _finish(env: Path) -> None:
         gitignore = None
     if gitignore is not None:
         _say(f"added .venv/ to {gitignore}")
-    click.echo(f"{env.parent}: ready")
+    state = experiments.state_of(experiment)
+    if state is experiments.State.STALE:
+        click.echo(
+            f"{experiment.label}: stale (the declaration changed since the environment was "
+            "made: --install updates it, --clear remakes it)"
+        )
+    else:
+        click.echo(f"{experiment.label}: {state.value}")
     for line in experiments.usage_lines(env):
         click.echo(line)
 
@@ -132,7 +143,7 @@ def _new(name: str, options: MakeOptions) -> int:
     experiment = experiments.new_experiment(Path.cwd(), name)
     with experiments.removed_on_failure(folder):
         env = experiments.make(experiment, options, _say)
-    _finish(env)
+    _finish(experiment, env)
     return EXIT_OK
 
 

@@ -59,7 +59,7 @@ def check(
     version = interpreters.format_version(python.version)
     doing = f"resolving {', '.join(plan.files)} with {resolver.tool} for Python {version}"
     if progress:
-        progress(f"{experiment.path}: {doing} ({len(plan.requirements)} requirements)")
+        progress(f"{experiment.label}: {doing} ({len(plan.requirements)} requirements)")
     deadline = time.monotonic() + timeout
     problems: list[str] = []
     remaining = list(plan.requirements)
@@ -75,7 +75,7 @@ def check(
             except Timeout as stop:
                 last = f"; its last words: {stop.last}" if stop.last else ""
                 raise PapershelfError(
-                    f"{experiment.path}: check stopped after {timeout:g} s (--timeout) while "
+                    f"{experiment.label}: check stopped after {timeout:g} s (--timeout) while "
                     f"{doing}{last}"
                 ) from None
             if outcome.ok:
@@ -86,7 +86,7 @@ def check(
             blamed = _blamed(cause, remaining, outcome.output, copies)
             if blamed is None:
                 problems.append(
-                    f"{experiment.path}: {_sentence(cause, None, remaining, python, plan)}"
+                    f"{experiment.label}: {_sentence(cause, None, remaining, python, plan)}"
                 )
                 break
             sentence = _sentence(cause, blamed, remaining, python, plan)
@@ -107,6 +107,10 @@ def _blamed(
     for name in cause.names:
         if name in by_name:
             return by_name[name]
+    host = re.search(r"cannot reach (\S+)", cause.detail) if cause.kind == "network" else None
+    for req in remaining:
+        if host and f"://{host.group(1)}" in req.text:
+            return req
     for req in remaining:
         local = req.local_path
         if local is not None:

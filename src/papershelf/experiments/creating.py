@@ -10,6 +10,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from urllib.parse import unquote, urlparse
 
 from papershelf import interpreters
 from papershelf.errors import PapershelfError
@@ -50,18 +52,56 @@ class MakeOptions:
     installer: str = "auto"
 
 
-def select_interpreter(experiment: Experiment, python: str | None) -> Interpreter:
+def select_interpreter(
+    experiment: Experiment, python: str | None, say: Say | None = None
+) -> Interpreter:
     """--python (a path or a version) wins; then what the experiment asks for; else ours."""
     if python:
         if os.sep in python or python.startswith("."):
             return interpreters.query_interpreter(Path(python).absolute())
-        wanted = VersionSpec(python.removeprefix("python"), "--python")
-        return interpreters.choose(wanted, interpreters.find_interpreters())
-    spec = requested_python(experiment.path)
-    current = interpreters.current_interpreter()
+        spec: VersionSpec | None = VersionSpec(python.removeprefix("python"), "--python")
+    else:
+        spec = requested_python(experiment.path)
     if spec is None:
-        return current
-    return interpreters.choose(spec, interpreters.find_interpreters())
+        return interpreters.current_interpreter()
+    if _python2_only(spec):
+        raise PapershelfError(
+            f"{spec.source} asks for Python {spec.text}: Python 2 is not supported; "
+            "mkexp makes Python 3 environments (pass --python 3.x)"
+        )
+    found = interpreters.find_interpreters()
+    try:
+        return interpreters.choose(spec, found)
+    except PapershelfError:
+        closest = _closest_patch(spec, found)
+        if closest is None:
+            raise
+    if say is not None:
+        say(
+            f"{spec.source} asks for Python {spec.text}, which is not installed; using "
+            f"{interpreters.format_version(closest.version)}, the closest installed patch release"
+        )
+    return closest
+
+
+def _python2_only(spec: VersionSpec) -> bool:
+    return bool(spec.clauses) and all(
+        operator in ("==", "===", "<", "<=", "~=") and number[0] <= 2
+        for operator, number, _ in spec.clauses
+    )
+
+
+def _closest_patch(spec: VersionSpec, found: Sequence[Interpreter]) -> Interpreter | None:
+    """For an exact X.Y.Z pin (runtime.txt 'python-3.7.9'): the installed X.Y nearest to Z."""
+    if len(spec.clauses) != 1:
+        return None
+    operator, number, wildcard = spec.clauses[0]
+    if operator not in ("==", "===") or wildcard or len(number) != 3:
+        return None
+    same_minor = [item for item in found if item.version[:2] == number[:2]]
+    if not same_minor:
+        return None
+    return min(same_minor, key=lambda item: (abs(item.version[2] - number[2]), -item.version[2]))
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -142,8 +182,8 @@ import importlib.metadata as metadata, json
 lines = {}
 for dist in metadata.distributions():
     name = dist.metadata["Name"]
-    if not name or name.lower() in ("pip", "setuptools", "wheel", "distribute"):
-        continue
+    if not name or name.lower() in ("pip", "setuptools", "wheel", "distribute", *lines):
+        continue  # the first on sys.path is installed; later ones are egg-info in sources
     direct = json.loads(dist.read_text("direct_url.json") or "null")
     if direct and direct.get("dir_info", {}).get("editable"):
         lines[name.lower()] = "-e " + direct["url"]
@@ -174,14 +214,27 @@ def frozen_requirements(env: Path, uv: str | None) -> str:
 def write_lock(experiment: Experiment, uv: str | None) -> Path:
     env = experiment.env
     frozen = frozen_requirements(env, uv)
+    lines = [_portable(line, experiment.path.absolute()) for line in frozen.splitlines()]
     version = interpreters.pyvenv_cfg(env).get("version_info", "?")
     lock = experiment.path / LOCK_NAME
     lock.write_text(
         f"# written by mkexp: the packages of .venv (Python {version});\n"
-        f"# rebuild with: pip install -r {LOCK_NAME}\n{frozen}",
+        f"# rebuild, in this folder, with: pip install -r {LOCK_NAME}\n"
+        + "".join(line + "\n" for line in lines),
         encoding="utf-8",
     )
     return lock
+
+
+def _portable(line: str, folder: Path) -> str:
+    """Local installs as paths relative to the experiment, so the lock works elsewhere."""
+    match = re.match(r"(-e |[A-Za-z0-9._-]+ @ )(file://\S+)$", line)
+    if not match:
+        return line
+    path = Path(unquote(urlparse(match.group(2)).path))
+    relative = Path(os.path.relpath(path, folder)).as_posix()
+    relative = relative if relative.startswith(".") else f"./{relative}"
+    return f"-e {relative}" if match.group(1) == "-e " else relative
 
 
 def kernel_name(name: str) -> str:
@@ -192,6 +245,47 @@ def kernel_name(name: str) -> str:
     return safe
 
 
+def jupyter_data_dir() -> Path:
+    """Where 'ipykernel install --user' writes kernels (jupyter --data-dir)."""
+    if os.environ.get("JUPYTER_DATA_DIR"):
+        return Path(os.environ["JUPYTER_DATA_DIR"])
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / "Jupyter"
+    if os.name == "nt":
+        return Path(os.environ.get("APPDATA") or home) / "jupyter"
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "jupyter"
+
+
+def unique_kernel(experiment: Experiment) -> tuple[str, str]:
+    """(kernel name, display name): the name already pointing here, else the folder's name,
+    else one made from the folder's path in the repository, so no kernel is re-pointed."""
+    kernels = jupyter_data_dir() / "kernels"
+    python = str(env_python(experiment.env.absolute()))
+    owners: dict[str, tuple[str, str]] = {}
+    for spec in sorted(kernels.glob("*/kernel.json")):
+        try:
+            data = json.loads(spec.read_text(encoding="utf-8"))
+            owners[spec.parent.name] = (str(data["argv"][0]), str(data.get("display_name", "")))
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            owners[spec.parent.name] = ("", "")
+    for name, (argv0, display) in owners.items():
+        if argv0 == python:
+            return name, display or experiment.name
+    top = repository_root(experiment.path)
+    relative = os.path.relpath(experiment.path.absolute(), top) if top else ""
+    relative = "" if relative == "." else relative.replace(os.sep, "/")
+    digest = hashlib.sha256(str(experiment.path.absolute()).encode()).hexdigest()[:8]
+    candidates = [(kernel_name(experiment.name), experiment.name)]
+    if relative:
+        candidates.append((kernel_name(relative.replace("/", "--")), relative))
+    candidates.append((f"{kernel_name(experiment.name)}-{digest}", relative or experiment.name))
+    for name, display in candidates:
+        if not (kernels / name).exists():
+            return name, display
+    return candidates[-1]
+
+
 def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     """Create (or keep) the experiment's environment, then install and register as asked."""
     try:
@@ -199,7 +293,7 @@ def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     except OSError as error:
         where = error.filename or experiment.path
         raise PapershelfError(
-            f"{experiment.path}: cannot write its environment ({where}: {error.strerror}); "
+            f"{experiment.label}: cannot write its environment ({where}: {error.strerror}); "
             "make the folder writable, or copy the experiment somewhere writable"
         ) from error
 
@@ -225,13 +319,13 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
         )
     fresh = state is State.NONE or options.clear
     if not fresh:
-        say(f"{experiment.path}: keeping its environment ({state.value}; --clear remakes it)")
+        say(f"{experiment.label}: keeping its environment ({state.value}; --clear remakes it)")
         if options.install or options.kernel:
             _populate(experiment, options, say)
             if options.install and state is State.STALE:
                 _write_stamp(experiment, interpreters.pyvenv_cfg(env).get("executable", ""))
         return env
-    interpreter = select_interpreter(experiment, options.python)
+    interpreter = select_interpreter(experiment, options.python, say)
     old = None
     if state is not State.NONE:
         # --clear: the old environment waits aside until the new one is complete
@@ -246,7 +340,7 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     try:
         with removed_on_failure(*undo):
             say(
-                f"{experiment.path}: creating .venv with Python "
+                f"{experiment.label}: creating .venv with Python "
                 f"{interpreters.format_version(interpreter.version)} ({interpreter.path})"
             )
             create_env(env, interpreter, experiment.name)
@@ -256,11 +350,11 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     except BaseException:
         if old is not None:
             old.rename(env)
-            say(f"{experiment.path}: kept the old environment")
+            say(f"{experiment.label}: kept the old environment")
         raise
     if old is not None:
         shutil.rmtree(old)
-        say(f"{experiment.path}: removed the old environment (--clear)")
+        say(f"{experiment.label}: removed the old environment (--clear)")
     return env
 
 
@@ -277,18 +371,18 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
     if options.install:
         plan = install_plan(experiment)
         for note in plan.notes:
-            say(f"{experiment.path}: {note}")
+            say(f"{experiment.label}: {note}")
         if plan.requirements:
             _install(experiment, plan, uv, say)
         lock = write_lock(experiment, uv)
-        say(f"{experiment.path}: wrote {lock.name} (pip freeze)")
+        say(f"{experiment.label}: wrote {lock.name} (pip freeze)")
     if options.kernel:
         if not experiment.notebooks:
-            say(f"{experiment.path}: no notebooks, so no Jupyter kernel registered")
+            say(f"{experiment.label}: no notebooks, so no Jupyter kernel registered")
             return
-        say(f"{experiment.path}: installing ipykernel with {tool}")
+        say(f"{experiment.label}: installing ipykernel with {tool}")
         _run_step(install_command(env, uv, ["ipykernel"]), experiment.path)
-        name = kernel_name(experiment.name)
+        name, display = unique_kernel(experiment)
         _run_step(
             [
                 str(env_python(env)),
@@ -299,11 +393,11 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
                 "--name",
                 name,
                 "--display-name",
-                experiment.name,
+                display,
             ],
             experiment.path,
         )
-        say(f"{experiment.path}: registered Jupyter kernel {name!r} ({experiment.name})")
+        say(f"{experiment.label}: registered Jupyter kernel {name!r} ({display})")
 
 
 def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say) -> None:
@@ -311,7 +405,7 @@ def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say
     env = experiment.env
     tool = "uv" if uv else "pip"
     files = ", ".join(plan.files)
-    say(f"{experiment.path}: installing {files} with {tool}")
+    say(f"{experiment.label}: installing {files} with {tool}")
     with tempfile.TemporaryDirectory(prefix="mkexp-install-") as temporary:
         source = Path(temporary) / "requirements.in"
         lines = resolver_lines(plan.requirements, plan.options)
@@ -330,11 +424,11 @@ def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say
         say(problem)
     if problems:
         raise PapershelfError(
-            f"{experiment.path}: {len(problems)} requirement(s) cannot be installed "
-            "for this Python (listed above); nothing was installed"
+            f"{experiment.label}: {len(problems)} requirement(s) cannot be installed "
+            "(listed above); nothing was installed"
         )
     cause = explain(tool, result.stderr or result.stdout)
-    raise PapershelfError(f"{experiment.path}: installing {files} failed: {cause.detail}")
+    raise PapershelfError(f"{experiment.label}: installing {files} failed: {cause.detail}")
 
 
 def env_interpreter(env: Path) -> Interpreter:

@@ -23,8 +23,16 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 
 def requested_python(folder: Path) -> VersionSpec | None:
-    """From .python-version, requires-python, runtime.txt or environment.yml, in that order."""
-    for reader in (_from_python_version, _from_pyproject, _from_setup, _from_runtime, _from_conda):
+    """From .python-version, requires-python, Pipfile, runtime.txt or environment.yml, in order."""
+    readers = (
+        _from_python_version,
+        _from_pyproject,
+        _from_setup,
+        _from_pipfile,
+        _from_runtime,
+        _from_conda,
+    )
+    for reader in readers:
         spec = reader(folder)
         if spec is not None:
             return spec
@@ -106,6 +114,22 @@ def _from_setup(folder: Path) -> VersionSpec | None:
             match = re.search(r"python_requires\s*=\s*['\"]?([^'\"\n]+)", text)
             if match:
                 return VersionSpec(match.group(1).strip(), str(folder / name))
+    return None
+
+
+def _from_pipfile(folder: Path) -> VersionSpec | None:
+    """[requires] python_full_version (exact) or python_version (that minor)."""
+    path = folder / "Pipfile"
+    data = _toml(path)
+    requires = data.get("requires") if data else None
+    if not isinstance(requires, dict):
+        return None
+    for key in ("python_full_version", "python_version"):
+        if key in requires:
+            value = requires[key]
+            if not isinstance(value, str):
+                raise _bad_value(path, key, value, 'a version string like "3.8"')
+            return VersionSpec(value.strip(), str(path))
     return None
 
 
@@ -316,7 +340,7 @@ def requirement_lines(
         elif kept and options:
             name, value = kept.groups()
             if name in _PATH_OPTIONS and "://" not in value:
-                value = str((path.parent / value).absolute())
+                value = (path.parent / value).absolute().as_uri()  # no quoting needed
             found.append(Requirement(f"{name} {value}".strip(), path, start, option=True))
         elif not line.startswith("-"):
             # per-requirement options (--hash=...) belong to the file, not the requirement

@@ -101,7 +101,8 @@ def discover(start: Path) -> tuple[Path, list[Experiment]]:
     top = repository_root(start)
     if top is None:
         return start, experiments_in_files(start, _walk_files(start))
-    experiments = experiments_in_files(top, work_tree_files(top, EXCLUDED_PARTS))
+    files = work_tree_files(top, EXCLUDED_PARTS)
+    experiments = experiments_in_files(top, files + _embedded_clone_files(top, files))
     start_resolved = start.resolve()
     if start_resolved != top.resolve():
         experiments = [
@@ -110,9 +111,36 @@ def discover(start: Path) -> tuple[Path, list[Experiment]]:
     return top, experiments
 
 
-def experiment_at(folder: Path, look_deep_for_notebooks: bool = False) -> Experiment:
+def _embedded_clone_files(top: Path, files: list[str]) -> list[str]:
+    """Files of clones committed with ``git add -A``: a gitlink with no .gitmodules entry.
+
+    git lists such a clone as one path with nothing under it; only dot-less
+    names can be one, so few paths are looked at.
+    """
+    candidates = [path for path in files if "." not in path.rpartition("/")[2]]
+    if not candidates:
+        return []
+    prefixes = set()
+    for folder in {path.rpartition("/")[0] for path in files}:
+        while folder and folder not in prefixes:
+            prefixes.add(folder)
+            folder = folder.rpartition("/")[0]
+    found: list[str] = []
+    for path in candidates:
+        if path in prefixes or not EXCLUDED_PARTS.isdisjoint(path.split("/")):
+            continue  # listed already (a .gitmodules submodule), or never searched
+        if (top / path / ".git").exists() and (top / path).is_dir():
+            found += [f"{path}/{inner}" for inner in work_tree_files(top / path, EXCLUDED_PARTS)]
+    return found
+
+
+def experiment_at(
+    folder: Path, look_deep_for_notebooks: bool = False, *, force: bool = False
+) -> Experiment:
     """The experiment a folder named on the command line is, or a one-line error.
 
+    Inside git the folder must be one that --list shows (not the package folder
+    of an experiment above it, not a root holding only scripts) unless ``force``.
     Notebooks in sub-folders are searched for only when asked (--kernel): a big
     clone is otherwise never walked.
     """
@@ -121,7 +149,9 @@ def experiment_at(folder: Path, look_deep_for_notebooks: bool = False) -> Experi
     names = sorted(os.listdir(folder))
     declarations = tuple(name for name in names if is_declaration(name))
     code = [name for name in names if is_code(name)]
-    if not declarations and not code:
+    if not force:
+        _refuse_unlisted(folder, bool(declarations or code))
+    if not declarations and not code and not force:
         raise PapershelfError(
             f"{folder}: not an experiment (no requirements*.txt, pyproject.toml, setup.py, "
             "setup.cfg, Pipfile, environment.yml, notebook or script); add a requirements.txt "
@@ -131,6 +161,28 @@ def experiment_at(folder: Path, look_deep_for_notebooks: bool = False) -> Experi
     if not notebooks and look_deep_for_notebooks:
         notebooks = _deep(folder)
     return Experiment(folder, declarations, notebooks)
+
+
+def _refuse_unlisted(folder: Path, has_code: bool) -> None:
+    top = repository_root(folder)
+    if top is None or not has_code:
+        return  # outside git there is no study to judge by; no code is said below
+    _, found = discover(top)
+    here = folder.resolve()
+    if any(item.path.resolve() == here for item in found):
+        return
+    owners = [item for item in found if here.is_relative_to(item.path.resolve())]
+    if owners:
+        owner = max(owners, key=lambda item: len(item.path.resolve().parts))
+        relative = os.path.relpath(owner.path, Path.cwd())
+        why = f"its code belongs to the experiment {relative} (mkexp {relative})"
+    elif here == top.resolve():
+        why = "the repository root holds the study; its scripts make no experiment"
+    else:
+        why = "--list does not show it"
+    raise PapershelfError(
+        f"{folder}: not an experiment: {why}; --force makes an environment here anyway"
+    )
 
 
 def _deep(folder: Path) -> bool:

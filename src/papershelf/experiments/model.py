@@ -17,7 +17,7 @@ DECLARATION_NAMES = frozenset(
 VERSION_FILES = (".python-version", "runtime.txt")
 # declarations that may name a Python version (requires-python, python_requires, python=)
 VERSION_DECLARATIONS = frozenset(
-    {"pyproject.toml", "setup.py", "setup.cfg", "environment.yml", "environment.yaml"}
+    {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "environment.yaml"}
 )
 EXCLUDED_PARTS = frozenset(
     {ENV_DIR, "site-packages", "node_modules", ".git", "__pycache__", ".ipynb_checkpoints"}
@@ -62,7 +62,13 @@ class Experiment:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        """The folder's name; for '.' or '..', the name of the folder it stands for."""
+        return self.path.name or self.path.absolute().resolve().name
+
+    @property
+    def label(self) -> str:
+        """How messages name the experiment: its path as given, or its name for '.'."""
+        return self.name if self.path.name in ("", "..") else str(self.path)
 
     @property
     def env(self) -> Path:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
+from urllib.parse import unquote
 
 from papershelf import interpreters
 from papershelf.errors import PapershelfError
@@ -116,11 +117,12 @@ def _resolved(tool: str, out: str) -> list[str]:
         found = []
         for line in out.splitlines():
             pinned = re.match(r"([A-Za-z0-9._-]+)==(\S+)", line)
-            local = re.match(r"(?:-e )?([A-Za-z0-9._-]+) @ ", line)
+            local = re.match(r"(?:-e )?(?:([A-Za-z0-9._-]+) @ )?file://(\S+)", line)
             if pinned:
                 found.append(f"{pinned.group(1)} {pinned.group(2)}")
             elif local:
-                found.append(f"{local.group(1)} (local)")
+                folder = unquote(local.group(2)).rstrip("/").rsplit("/", 1)[-1]
+                found.append(f"{local.group(1) or folder} (local)")
         return sorted(found)
     try:
         report = json.loads(out)
@@ -216,10 +218,13 @@ def resolver_lines(
         target = local.absolute()
         if copies is not None and target.is_dir():
             if target not in copied:
-                copied[target] = _copy_project(target, copies / str(len(copied)))
+                copied[target] = _copy_project(
+                    target, copies / str(len(copied)) / (target.name or "project")
+                )
             target = copied[target]
         editable = requirement.text.startswith(("-e", "--editable"))
-        lines.append(f"-e {target}" if editable else str(target))
+        # file: URLs: pip and uv read paths with spaces in them alike
+        lines.append(f"-e {target.as_uri()}" if editable else target.as_uri())
     return lines
 
 
