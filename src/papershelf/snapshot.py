@@ -41,6 +41,8 @@ class Snapshot:
     gitmodules: dict[str, str] = field(default_factory=dict)  # path -> submodule name
     walked_sizes: dict[str, int] | None = None  # outside git, every file's size
     facts: IndexFacts | None = None  # where results derived from the paths persist
+    # Told how a long first read of the PDFs goes (done, total): the CLI draws a bar.
+    progress: Callable[[int, int], None] | None = None
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], T], persist: bool = False) -> T:

@@ -73,6 +73,9 @@ def check(
     if dry_run and not fix:
         raise click.UsageError("--dry-run only goes with --fix")
     here = workspace.load(path, config_file, use_cache=not no_cache)
+    from papershelf.cli.progress import bar
+
+    here.snapshot.progress = bar(sys.stderr)
     result = check_workspace(here, set(only) or None)
     if fix:
         from papershelf import fixes

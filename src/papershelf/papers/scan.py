@@ -158,6 +158,8 @@ def read_all(
         else:
             worker.job = None
 
+    if progress is not None:
+        progress(0, len(pending))
     try:
         for worker in workers:
             assert worker.process.stdout is not None
