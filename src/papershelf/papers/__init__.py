@@ -22,10 +22,12 @@ __all__ = [
     "Wanted",
     "blob_ids",
     "duplicates",
+    "file_name_for",
     "identities",
     "is_pdf",
     "match",
     "nearest_title",
+    "rename_command",
 ]
 
 
@@ -64,3 +66,20 @@ def identities(
     from papershelf.papers import scan
 
     return scan.identities(root, blobs, cache_dir, progress)
+
+
+def file_name_for(title: str) -> str:
+    """A portable PDF file name that carries ``title`` (what ``file-name`` matching finds)."""
+    import re
+
+    name = " ".join(re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).split()).strip(". ")
+    return f"{name[:150]}.pdf"
+
+
+def rename_command(path: str, title: str) -> str:
+    """The exact ``git mv`` that gives the paper at ``path`` its title as its name."""
+    import shlex
+
+    folder = path.rpartition("/")[0]
+    target = f"{folder}/{file_name_for(title)}" if folder else file_name_for(title)
+    return f"git mv {shlex.quote(path)} {shlex.quote(target)}"
