@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papershelf.papers.facts import PaperFacts
 
 KINDS = ("section", "folder", "file", "paper")
 STATUSES = ("present", "missing", "misplaced", "archived", "empty", "online")
-# How an item was found: at the path the plan gives (``path``), or by its name elsewhere
-# (``file-name``). Matching a paper by its contents adds more ways, named here too.
-HOW = ("path", "file-name")
+# How an item was found: at the path the plan gives (``path``), by a paper's arXiv id or
+# DOI, its PDF's metadata title or first page (see papershelf.papers), or by its name.
+HOW = ("path", "arxiv-id", "doi", "metadata", "first-page", "file-name")
 
 
 @dataclass
@@ -68,6 +72,7 @@ class ReadingPlan:
     plan_file: str | None = None  # None: a rule set's own plan text stands in
     root: str = ""  # the plan root its paths are read from, repository-relative
     sections: list[Item] = field(default_factory=list)  # what a rule set adds; not shown
+    papers: PaperFacts | None = None  # the PDFs under its root, read for its papers
 
     def items(self) -> Iterator[Item]:
         for phase in self.phases:

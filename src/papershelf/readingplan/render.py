@@ -15,7 +15,8 @@ def _note(item: Item) -> str:
     if item.status == "online" and item.identifiers:
         return f"online: {item.identifiers[0]}"
     if item.where and item.status in ("present", "empty"):
-        return f"at {item.where}"
+        found_by = f", by {item.how}" if item.how not in (None, "path", "file-name") else ""
+        return f"at {item.where}{found_by}"
     return ""
 
 
@@ -121,6 +122,9 @@ def to_json(plans: list[ReadingPlan], shown_file: str | None = None) -> dict[str
 
 
 def _plan_json(plan: ReadingPlan) -> dict[str, object]:
+    unreadable: dict[str, object] = {"count": 0, "examples": {}}
+    if plan.papers is not None:
+        unreadable = {"count": plan.papers.unreadable, "examples": plan.papers.notes}
     return {
         "plan": plan.plan_file,
         "title": plan.title,
@@ -140,6 +144,7 @@ def _plan_json(plan: ReadingPlan) -> dict[str, object]:
             }
             for phase in plan.phases
         ],
+        "unreadable_pdfs": unreadable,
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import zlib
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from papershelf.config import Config
 from papershelf.layout import Layout, PlanSource, shipped_plan_text
@@ -28,6 +28,9 @@ from papershelf.readingplan.names import (
 from papershelf.readingplan.parse import Words, parse
 from papershelf.snapshot import Snapshot
 
+if TYPE_CHECKING:
+    from papershelf.papers.facts import PaperFacts
+
 STATUS_CACHE = "plan-status.v1"
 
 
@@ -35,7 +38,7 @@ class Match(NamedTuple):
     """A file, folder or archive that is the paper, and how it was recognised."""
 
     path: str  # repository-relative
-    how: str  # "file-name" today; "arxiv-id", "doi", "metadata", "first-page" may follow
+    how: str  # one of model.HOW
 
 
 class PaperIndex:
@@ -44,6 +47,8 @@ class PaperIndex:
     def __init__(self, snapshot: Snapshot, root: str) -> None:
         self.snap = snapshot
         self.prefix = root + "/" if root else ""
+        # (titles, identifiers) -> the PDF its content names (papershelf.papers)
+        self.by_content: dict[tuple[tuple[str, ...], tuple[str, ...]], Match] = {}
 
     def named(self, word: str) -> list[str]:
         """Documents, folders and archives under the root whose own name holds ``word``."""
@@ -82,10 +87,14 @@ def locate_paper(
     ``titles`` (its title and aliases): file names hold the title as whole words, with
     case, punctuation and spacing ignored ("LoRA" is not ``QLoRA.pdf``).
 
-    ``identifiers`` (arXiv ids, DOIs, URLs written beside the paper in the plan) are
-    passed for matchers that read a paper's contents; file names do not use them.
+    A PDF whose content names the paper (``identifiers`` — arXiv ids, DOIs written
+    beside it — or its title in the PDF's metadata or first page, see
+    :mod:`papershelf.papers`) comes first, as the stronger evidence.
     """
     found: dict[str, str] = {}
+    by_content = index.by_content.get((tuple(titles), tuple(identifiers)))
+    if by_content is not None:
+        found[by_content.path] = by_content.how
     archives = index.archives
     for title in titles:
         normalized = normalize_title(title)
@@ -109,6 +118,27 @@ class _Marker:
         self.prefix = root + "/" if root else ""
         self.plan_dir = (plan_file or "").rpartition("/")[0]
         self.index = PaperIndex(snapshot, root)
+
+    def read_papers(self, items: list[Item]) -> PaperFacts:
+        """Match the papers by what their PDFs say, once for the whole plan."""
+        from papershelf.papers import Wanted, ids
+        from papershelf.papers.facts import paper_facts
+
+        papers = [item for item in items if item.kind == "paper"]
+        wanted = []
+        folders: set[str] = set()
+        for item in papers:
+            arxiv, dois = ids.parse_written(item.identifiers)
+            wanted.append(Wanted((item.name, *item.aliases), arxiv, dois))
+            if item.path:
+                folder = self.under(item.path)
+                is_file = folder.lower().endswith(DOCUMENT_SUFFIXES)
+                folders.add(folder.rpartition("/")[0] if is_file else folder)
+        facts = paper_facts(self.snap, self.root, wanted, sorted(folders))
+        for index, (path, how) in facts.matches.items():
+            item = papers[index]
+            self.index.by_content[((item.name, *item.aliases), item.identifiers)] = Match(path, how)
+        return facts
 
     def under(self, path: str) -> str:
         return posixpath.join(self.root, path) if self.root else path
@@ -314,6 +344,8 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
     for plan in plans:
         _apply_aliases(plan, config)
         marker = _Marker(snapshot, plan.root, plan.plan_file)
+        if layout.plan_root is not None:
+            plan.papers = marker.read_papers(list(plan.all_items()))
         marker.mark(plan.all_items())
         for phase in plan.phases:
             for step in phase.steps:

@@ -6,6 +6,7 @@ from papershelf.rules import (
     archive_in_git,
     broken_submodule,
     committed_artifact,
+    duplicate_paper,
     empty_file,
     large_file,
     missing_paper,
@@ -14,6 +15,7 @@ from papershelf.rules import (
     plan_reference,
     portable_name,
     section_numbering,
+    unlisted_paper,
 )
 from papershelf.rules.base import Context, Rule
 
@@ -25,6 +27,8 @@ RULES: dict[str, Rule] = {
         plan_reference.RULE,
         empty_file.RULE,
         section_numbering.RULE,
+        duplicate_paper.RULE,
+        unlisted_paper.RULE,
         archive_in_git.RULE,
         large_file.RULE,
         broken_submodule.RULE,

@@ -1,6 +1,8 @@
-"""A paper the plan names has no file whose name matches its title.
+"""A paper the plan names is not in the repository.
 
-Titles match file and folder names with case, punctuation and spacing
+A paper is found by what its PDF says first — the arXiv id or DOI the plan
+writes beside it, its title in the PDF's metadata or on its first page — then
+by its title in a file or folder name, with case, punctuation and spacing
 ignored, as whole words: "Llama 3 Herd of Models" matches
 ``The Llama 3 Herd of Models.pdf``; "LoRA" does not match ``QLoRA.pdf``. A
 paper filed in another folder than the step that reads it is reported as
@@ -40,7 +42,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                     f'"{item.name}" is filed under `{item.where.rpartition("/")[0]}`, where the '
                     f"plan's step{step} reads it from `{expected}`",
                     severity=Severity.INFO,
-                    hint=f"move it to `{folder}`, or leave it if you prefer it there",
+                    hint=f"move it: {_move_command(item.where, folder, item.name, item.how)}, "
+                    "or leave it if you prefer it there",
                 )
             elif item.status == "archived" and item.where:
                 yield RULE.finding(
@@ -59,11 +62,24 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield RULE.finding(folder or ".", message)  # a missing folder: missing-path
 
 
+def _move_command(where: str, folder: str, title: str, how: str | None) -> str:
+    """The exact ``git mv``; a file found by its content also gets its title as its name."""
+    import shlex
+
+    from papershelf.papers import file_name_for
+
+    name = where.rpartition("/")[2]
+    if how not in (None, "path", "file-name") and name.lower().endswith(".pdf"):
+        name = file_name_for(title)
+    target = f"{folder}/{name}" if folder else name
+    return f"git mv {shlex.quote(where)} {shlex.quote(target)}"
+
+
 RULE = Rule(
     slug="missing-paper",
     code="PS102",
     severity=Severity.WARNING,
-    description="A paper the plan names has no file whose name matches its title.",
+    description="A paper the plan names is not in the repository (by id, PDF title or name).",
     hint="add the paper's PDF with its title in the file name",
     check=check,
     options={"online": False},
