@@ -176,8 +176,8 @@ def test_duplicates_by_content_id_and_title() -> None:
     found = {"c.pdf": reading.read(LORA), "a.pdf": reading.read(ATTENTION)}
     found["b.pdf"] = found["a.pdf"]
     assert duplicates(blobs, found) == [
-        ("the same content", ["a.pdf", "b.pdf"]),
         ("arXiv:2106.09685", ["2106.09685.pdf", "c.pdf"]),
+        ("the same content", ["a.pdf", "b.pdf"]),
     ]
 
 

@@ -36,7 +36,8 @@ def code_stamp() -> tuple[str, int]:
 
     package = Path(__file__).parent
     newest = 0
-    for folder in (package, package / "rules"):
+    # The rules and the models whose results are cached (the plan, the papers).
+    for folder in (package, *(package / name for name in ("rules", "readingplan", "papers"))):
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.name.endswith(".py"):

@@ -184,6 +184,7 @@ def plan(
             known = texts[0] if texts else shipped_plan_text(here.config) or ""
             lines = explain_lines(known, sections)
             click.echo(render.render_explain(lines, shown or plan.plan_file), nl=False)
+            click.echo(render.render_unreadable(plan), nl=False)
         return EXIT_OK
     from papershelf.cli import planviews
 

@@ -34,6 +34,7 @@ def _is_pdf(path: str) -> bool:
 
 
 def pdfs_under(snapshot: Snapshot, root: str) -> list[str]:
+    root = root.strip("/") if root not in (".", "./") else ""
     prefix = root + "/" if root else ""
     found = snapshot.paths_holding(".pdf\0") if snapshot.files else []
     return [path for path in found if path.startswith(prefix) and _is_pdf(path)]
@@ -87,7 +88,7 @@ def _compute(
     claimed = {result.path for result in matched.values()}
     titles = [title for paper in wanted for title in paper.titles[:1]]
     nearest: dict[str, str] = {}
-    for folder in folders:
+    for folder in {*folders, *(path.rpartition("/")[0] for path in claimed)}:
         prefix = folder + "/" if folder else ""
         for path in files:
             if path.startswith(prefix) and "/" not in path[len(prefix) :] and path not in claimed:

@@ -137,25 +137,44 @@ def nearest_title(path: str, identity: Identity | None, plan_titles: Sequence[st
 def duplicates(
     blobs: Mapping[str, str], papers: Mapping[str, Identity]
 ) -> list[tuple[str, list[str]]]:
-    """Groups of files that are one paper: ``(why, paths)``, each group once, the strongest
-    reason first (same content, arXiv id, DOI, metadata title)."""
-    groups: dict[tuple[int, str, str], list[str]] = {}
+    """Sets of files that are one paper: ``(why, paths)``, each file in one set at most;
+    the reasons strongest first (same content, arXiv id, DOI, metadata title)."""
+    groups: dict[tuple[int, str], list[str]] = {}
+    why: dict[tuple[int, str], str] = {}
+
+    def add(rank: int, key: str, reason: str, path: str) -> None:
+        groups.setdefault((rank, key), []).append(path)
+        why.setdefault((rank, key), reason)
+
     for path in sorted(blobs):
         identity = papers.get(path)
-        groups.setdefault((0, "the same content", blobs[path]), []).append(path)
+        add(0, blobs[path], "the same content", path)
         arxiv, found_dois = file_ids(path, identity)
         for key in sorted(arxiv):
-            groups.setdefault((1, f"arXiv:{key}", key), []).append(path)
+            add(1, key, f"arXiv:{key}", path)
         for key in sorted(found_dois):
-            groups.setdefault((2, f"doi:{key}", key), []).append(path)
+            add(2, key, f"doi:{key}", path)
         if identity is not None and identity.title:
-            key = titles.compact(identity.title)
-            groups.setdefault((3, f'the title "{identity.title}"', key), []).append(path)
-    reported: list[tuple[str, list[str]]] = []
-    seen: list[frozenset[str]] = []
-    for (_, why, _), paths in sorted(groups.items()):
-        together = frozenset(paths)
-        if len(paths) > 1 and not any(together <= earlier for earlier in seen):
-            seen.append(together)
-            reported.append((why, paths))
-    return reported
+            add(3, titles.compact(identity.title), f'the title "{identity.title}"', path)
+    # Groups that share a file are one paper: merged, their reasons kept in order.
+    owner: dict[str, str] = {}
+
+    def find(path: str) -> str:
+        while owner.get(path, path) != path:
+            path = owner[path]
+        return path
+
+    shared = [(group, paths) for group, paths in sorted(groups.items()) if len(paths) > 1]
+    for _, paths in shared:
+        for path in paths[1:]:
+            owner[find(path)] = find(paths[0])
+    clusters: dict[str, tuple[list[str], list[str], list[set[str]]]] = {}
+    for group, paths in shared:
+        members, reasons, explained = clusters.setdefault(find(paths[0]), ([], [], []))
+        members.extend(path for path in paths if path not in members)
+        if not any(set(paths) <= earlier for earlier in explained):  # nothing new to say
+            reasons.append(why[group])
+            explained.append(set(paths))
+    return sorted(
+        (", ".join(reasons), sorted(members)) for members, reasons, _ in clusters.values()
+    )

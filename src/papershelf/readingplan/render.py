@@ -155,3 +155,15 @@ def render_explain(notes: Iterable[tuple[int, str, str]], plan_file: str | None)
         lines.append(f"{number:>4}  {raw.strip()}")
         lines.append(f"      -> {taken}")
     return "\n".join(lines) + "\n"
+
+
+def render_unreadable(plan: ReadingPlan) -> str:
+    """The PDFs whose content could not be read (found by their names only, if at all)."""
+    if plan.papers is None or not plan.papers.unreadable:
+        return ""
+    count = plan.papers.unreadable
+    lines = [f"{count} PDF{'s' if count != 1 else ''} could not be read (matched by name only):"]
+    lines += [f"  {path}: {note}" for path, note in sorted(plan.papers.notes.items())]
+    if count > len(plan.papers.notes):
+        lines.append(f"  … and {count - len(plan.papers.notes)} more")
+    return "\n".join(lines) + "\n"

@@ -27,10 +27,10 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             seen.add(tuple(paths))
             first, others = paths[0], paths[1:]
-            named = ", ".join(f"`{path}`" for path in others)
+            named = ", ".join(f"`{path}`" for path in paths[:-1]) + f" and `{paths[-1]}`"
             yield RULE.finding(
                 first,
-                f"`{first}` and {named} are one paper: {why}",
+                f"{named} are one paper: {why}",
                 hint="keep one copy: git rm " + " ".join(shlex.quote(path) for path in others),
             )
 

@@ -1,7 +1,8 @@
 """A PDF in a folder of the plan's papers that no item of the plan names.
 
 Someone dropped a paper in and never added it to the plan, or named it so
-that it does not match. When the file resembles one of the plan's titles (by
+that it does not match (another copy of a paper the plan names is
+``duplicate-paper``'s finding). When the file resembles one of the plan's titles (by
 its name, metadata title or first lines), the finding names that title and
 the exact ``git mv`` that gives the file that title; ``--fix`` never renames.
 """
@@ -37,6 +38,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             if item.where:
                 claimed.add(item.where)
                 folders.add(item.where.rpartition("/")[0])
+        for _, copies in plan.papers.duplicates:  # another copy of a listed paper is listed
+            if claimed.intersection(copies):
+                claimed.update(copies)
         for folder in sorted(folders):
             for name in sorted(ctx.snapshot.children(folder)):
                 path = f"{folder}/{name}" if folder else name
