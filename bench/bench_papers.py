@@ -92,14 +92,14 @@ def identify(repository: Path, use_cache: bool) -> dict[str, object]:
 
 
 def evaluate(folder: Path, scratch: Path) -> None:
-    from papershelf import papers
+    from papershelf.papers import matching
 
     repository = scratch / "eval"
     truth = neutral_repository(folder, repository)
     found = identify(repository, use_cache=False)
     wanted_titles = [*truth, *DECOYS]
-    matched = papers.match(
-        [papers.Wanted((title,)) for title in wanted_titles],
+    matched = matching.match(
+        [matching.Wanted((title,)) for title in wanted_titles],
         found,  # type: ignore[arg-type]
     )
     right = wrong = decoys = 0

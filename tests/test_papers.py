@@ -22,7 +22,7 @@ ENCRYPTED = pdf(["Secret Paper Title"], password="secret")
 DAMAGED = damaged(TWO_LINES)
 
 
-def read_repo(root: Path, cache: bool = True) -> dict[str, papers.Identity]:
+def read_repo(root: Path, cache: bool = True) -> dict[str, reading.Identity]:
     files = [path for path in git(root, "ls-files", "-z").split("\0") if papers.is_pdf(path)]
     blobs = papers.blob_ids(root, True, files)
     return papers.identities(root, blobs, root / ".git" / "papershelf" if cache else None)

@@ -9,26 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from papershelf.papers.matching import HOW, Match, Wanted, duplicates, match, nearest_title
-from papershelf.papers.reading import Identity
-from papershelf.papers.scan import Progress
+if TYPE_CHECKING:  # the submodules load on first use: a warm check needs none of them
+    from papershelf.papers.reading import Identity
+    from papershelf.papers.scan import Progress
 
-__all__ = [
-    "HOW",
-    "Identity",
-    "Match",
-    "Progress",
-    "Wanted",
-    "blob_ids",
-    "duplicates",
-    "file_name_for",
-    "identities",
-    "is_pdf",
-    "match",
-    "nearest_title",
-    "rename_command",
-]
+__all__ = ["blob_ids", "file_name_for", "identities", "is_pdf", "rename_command"]
 
 
 def is_pdf(path: str) -> bool:

@@ -13,8 +13,6 @@ import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from papershelf.papers.matching import Wanted, duplicates, match, nearest_title
-
 if TYPE_CHECKING:
     from papershelf.snapshot import Snapshot
 
@@ -40,19 +38,25 @@ def pdfs_under(snapshot: Snapshot, root: str) -> list[str]:
     return [path for path in found if path.startswith(prefix) and _is_pdf(path)]
 
 
+# A paper as the plan writes it: its titles (title first, then aliases) and the ids,
+# DOIs and links written beside it.
+Written = tuple[tuple[str, ...], tuple[str, ...]]
+
+
 def paper_facts(
-    snapshot: Snapshot, root: str, wanted: Sequence[Wanted], folders: Sequence[str]
+    snapshot: Snapshot, root: str, written: Sequence[Written], folders: Sequence[str]
 ) -> PaperFacts:
-    """Match ``wanted`` against the PDFs under ``root``; ``folders`` are where the plan's
-    papers live (their unclaimed PDFs get a nearest title)."""
-    key = repr((root, list(wanted), sorted(folders))).encode("utf-8", "surrogateescape")
+    """Match the papers the plan writes against the PDFs under ``root``; ``folders`` are
+    where the plan's papers live (their unclaimed PDFs get a nearest title). Keyed by
+    what the plan writes, so a warm run parses no identifier and imports no matcher."""
+    key = repr((root, list(written), sorted(folders))).encode("utf-8", "surrogateescape")
     computed: object = snapshot.memo(
         f"paper-facts:{zlib.crc32(key)}:{len(key)}",
-        lambda: tuple(_compute(snapshot, root, wanted, folders)),
+        lambda: tuple(_compute(snapshot, root, written, folders)),
         persist=True,
     )
     kept = _from_plain(computed)
-    return kept if kept is not None else _compute(snapshot, root, wanted, folders)
+    return kept if kept is not None else _compute(snapshot, root, written, folders)
 
 
 def _from_plain(value: object) -> PaperFacts | None:
@@ -75,9 +79,13 @@ def _from_plain(value: object) -> PaperFacts | None:
 
 
 def _compute(
-    snapshot: Snapshot, root: str, wanted: Sequence[Wanted], folders: Sequence[str]
+    snapshot: Snapshot, root: str, written: Sequence[Written], folders: Sequence[str]
 ) -> PaperFacts:
     from papershelf import papers
+    from papershelf.papers.ids import parse_written
+    from papershelf.papers.matching import Wanted, duplicates, match, nearest_title
+
+    wanted = [Wanted(titles, *parse_written(identifiers)) for titles, identifiers in written]
 
     files = pdfs_under(snapshot, root)
     blobs = papers.blob_ids(snapshot.root, snapshot.in_git, files)

@@ -121,20 +121,17 @@ class _Marker:
 
     def read_papers(self, items: list[Item]) -> PaperFacts:
         """Match the papers by what their PDFs say, once for the whole plan."""
-        from papershelf.papers import Wanted, ids
         from papershelf.papers.facts import paper_facts
 
         papers = [item for item in items if item.kind == "paper"]
-        wanted = []
+        written = [((item.name, *item.aliases), item.identifiers) for item in papers]
         folders: set[str] = set()
         for item in papers:
-            arxiv, dois = ids.parse_written(item.identifiers)
-            wanted.append(Wanted((item.name, *item.aliases), arxiv, dois))
             if item.path:
                 folder = self.under(item.path)
                 is_file = folder.lower().endswith(DOCUMENT_SUFFIXES)
                 folders.add(folder.rpartition("/")[0] if is_file else folder)
-        facts = paper_facts(self.snap, self.root, wanted, sorted(folders))
+        facts = paper_facts(self.snap, self.root, written, sorted(folders))
         for index, (path, how) in facts.matches.items():
             item = papers[index]
             self.index.by_content[((item.name, *item.aliases), item.identifiers)] = Match(path, how)
