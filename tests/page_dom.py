@@ -11,12 +11,20 @@ from organize_repo import PLAN_RU, ZIP_BYTES, make_repo
 PLAN_FILE = "00_The_Guidebook_&_Roadmap/README_Reading_Order.md"
 
 
+# Two of the plan's list items made task-list items: one read, one not.
+TASK_PLAN = (
+    PLAN_RU.read_text(encoding="utf-8")
+    .replace('1. Прочитать **"Attention', '1. [x] Прочитать **"Attention')
+    .replace('2. Прочитать **"Llama', '2. [ ] Прочитать **"Llama')
+)
+
+
 def study_repo(root: Path) -> Path:
-    """The plan, two papers, one misfiled, one only in an archive (a finding), one empty."""
+    """The plan, two papers (one read), one misfiled, one only in an archive, one empty."""
     return make_repo(
         root,
         {
-            PLAN_FILE: PLAN_RU.read_bytes(),
+            PLAN_FILE: TASK_PLAN,
             "02_Model_Backbones/01_Transformer_Evolution/Attention Is All You Need.pdf": b"%PDF",
             "02_Model_Backbones/01_Transformer_Evolution/The Llama 3 Herd of Models.pdf": b"",
             "xx_prompting/Chain-of-Thought Prompting.pdf": b"%PDF",

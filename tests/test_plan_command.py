@@ -117,6 +117,7 @@ def test_json_for_tools(study: Path, capsys: pytest.CaptureFixture[str]) -> None
         "where": None,
         "step": "Phase 1, step 2.1",
         "how": "path",
+        "read": None,
     }
     assert document["summary"] == {
         "present": 8,
@@ -125,6 +126,7 @@ def test_json_for_tools(study: Path, capsys: pytest.CaptureFixture[str]) -> None
         "archived": 2,
         "empty": 2,
     }
+    assert document["reading"] == {"read": 0, "unread": 0}
 
 
 def test_markdown_checklist(study: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,7 +22,7 @@ DESKTOP, PHONE, README_SHOT = (1280, 800), (390, 844), (960, 720)
 
 SUMMARY = """[...document.querySelectorAll('#summary [data-count]')]
   .map(e => [e.dataset.status, Number(e.dataset.count), e.innerText.trim()])"""
-STATUS_COLOURS = """[...document.querySelectorAll('.item .status, .finding .status')]
+STATUS_COLOURS = """[...document.querySelectorAll('.item .status, .finding .status, .readmark')]
   .map(e => [e.innerText.trim(), getComputedStyle(e).color])"""
 
 
@@ -65,7 +65,8 @@ def test_the_harness_sees_console_errors_and_failed_loads(tmp_path: Path) -> Non
 def test_page_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = study_repo(tmp_path / "Учёба & код")
     assert main(["plan", "--format", "json", str(repo)]) == 0
-    summary = json.loads(capsys.readouterr().out)["summary"]
+    document = json.loads(capsys.readouterr().out)
+    summary, reading = document["summary"], document["reading"]
     page = repo / "site" / "index.html"
     assert main(["plan", "--format", "html", "--output", str(page), str(repo)]) == 0
 
@@ -80,7 +81,16 @@ def test_page_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
             assert " ".join(text.split()) == f"{count} {status}"  # as rendered
         total, present = sum(summary.values()), summary["present"]
         share = browser.evaluate("document.querySelector('#summary .share').innerText")
-        assert share == f"{present} of {total} present ({round(100 * present / total)}%)"
+        read, marked = reading["read"], reading["read"] + reading["unread"]
+        assert marked, "the study plan has task-list items"
+        assert share == (
+            f"{present} of {total} present ({round(100 * present / total)}%)"
+            f" · {read} of {marked} read"
+        )
+        shown_marks = browser.evaluate(
+            "[...document.querySelectorAll('.readmark')].map(e => e.innerText.trim())"
+        )
+        assert sorted(shown_marks) == sorted(["read"] * read + ["unread"] * (marked - read))
         assert check_colours(browser) == "rgb(255, 255, 255)"
         browser.screenshot(SCREENSHOTS / "plan-desktop.png")
         browser.set_viewport(*README_SHOT)

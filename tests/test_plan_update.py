@@ -41,7 +41,8 @@ def test_the_block_holds_a_progress_line_and_the_checklist(
         "⚡ Алгоритм изучения (Action Plan): [`00_The_Guidebook_&_Roadmap/README_Reading_Order.md`]"
         "(00_The_Guidebook_%26_Roadmap/README_Reading_Order.md)",
         "",
-        "**Progress: 8/24 present** (33%) · 1 empty · 1 archived · 1 misplaced · 13 missing",
+        "**Progress: 8/24 present** (33%) · 1 empty · 1 archived · 1 misplaced · 13 missing"
+        " · 1/2 read",
         "",
         "**🚦 Фаза 0: Инициализация**",
         "",
@@ -51,7 +52,11 @@ def test_the_block_holds_a_progress_line_and_the_checklist(
     ]
     assert (
         "- [x] **Attention is all you need** — at "
-        "`02_Model_Backbones/01_Transformer_Evolution/Attention Is All You Need.pdf`"
+        "`02_Model_Backbones/01_Transformer_Evolution/Attention Is All You Need.pdf` · read"
+    ) in lines
+    assert (
+        "- [ ] **Llama 3 Herd of Models** — empty: "
+        "`02_Model_Backbones/01_Transformer_Evolution/The Llama 3 Herd of Models.pdf` · unread"
     ) in lines
     assert "- [ ] **LoRA** — archived: only inside `06_Engineering_&_Tuning/LoRA.zip`" in lines
     assert lines[-1] == ""

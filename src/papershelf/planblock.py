@@ -34,13 +34,21 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def progress_line(plan: ReadingPlan) -> str:
-    counts = plan.summary()
+def progress_line(plans: list[ReadingPlan]) -> str:
+    counts: dict[str, int] = {}
+    read = {"read": 0, "unread": 0}
+    for plan in plans:
+        for status, number in plan.summary().items():
+            counts[status] = counts.get(status, 0) + number
+        for key, number in plan.reading().items():
+            read[key] += number
     total = sum(counts.values())
     present = counts.get("present", 0)
     share = f" ({round(100 * present / total)}%)" if total else ""
     statuses = [*ORDER, *(status for status in counts if status not in ORDER)]
     others = [f"{counts[s]} {s}" for s in statuses if s != "present" and counts.get(s)]
+    if read["read"] or read["unread"]:
+        others.append(f"{read['read']}/{read['read'] + read['unread']} read")
     return f"**Progress: {present}/{total} present**{share}" + "".join(f" · {o}" for o in others)
 
 
@@ -57,22 +65,26 @@ def _item_line(item: Item) -> str:
         detail = f" — empty: {_code(item.where)}"
     else:
         detail = f" — {item.status}"
-    return f"- [{tick}] {label}{detail}"
+    reading = "" if item.read is None else f" · {'read' if item.read else 'unread'}"
+    return f"- [{tick}] {label}{detail}{reading}"
 
 
-def block_lines(plan: ReadingPlan, plan_link: str | None) -> list[str]:
-    """The block's lines; ``plan_link`` leads from the README's folder to the plan file."""
-    title = _escape(plan.title or "Reading plan")
+def block_lines(plans: list[ReadingPlan], plan_link: str | None) -> list[str]:
+    """The block's lines; ``plan_link`` leads from the README's folder to the first plan."""
+    title = _escape(plans[0].title if plans and plans[0].title else "Reading plan")
     lines = [f"{title}: [{_code(plan_link)}]({quote(plan_link)})" if plan_link else title]
-    lines += ["", progress_line(plan)]
-    for phase in plan.phases:
-        if phase.title:
-            lines += ["", f"**{_escape(phase.title)}**"]
-        for step in phase.steps:
-            lines.append("")
-            if step.title:
-                lines += [f"*{_escape(step.title)}*", ""]
-            lines += [_item_line(item) for item in step.items]
+    lines += ["", progress_line(plans)]
+    for number, plan in enumerate(plans):
+        if number and plan.plan_file:
+            lines += ["", f"**{_code(plan.plan_file)}**"]
+        for phase in plan.phases:
+            if phase.title:
+                lines += ["", f"**{_escape(phase.title)}**"]
+            for step in phase.steps:
+                lines.append("")
+                if step.title:
+                    lines += [f"*{_escape(step.title)}*", ""]
+                lines += [_item_line(item) for item in step.items]
     return lines
 
 

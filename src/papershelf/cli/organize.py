@@ -116,6 +116,13 @@ def init(directory: Path, ruleset: str | None) -> int:
     "in FILE (a README); nothing else in it changes.",
 )
 @click.option(
+    "--mark-read",
+    "mark_read",
+    metavar="TITLE",
+    help="Tick the task-list box (`- [ ]` -> `- [x]`) of the item named TITLE in the plan "
+    "file; only that character changes.",
+)
+@click.option(
     "--plan",
     "plan_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -138,6 +145,7 @@ def plan(
     output: Path | None,
     badge_file: Path | None,
     update_file: Path | None,
+    mark_read: str | None,
     plan_path: Path | None,
     config_file: Path | None,
     explain: bool,
@@ -189,13 +197,17 @@ def plan(
     from papershelf.cli import planviews
 
     marked = plans[0]
+    if mark_read is not None:
+        for line in planviews.mark_read(plans, here.root, mark_read, plan_path):
+            click.echo(line)
+        return EXIT_OK
     if badge_file is not None:
-        svg, done, total = planviews.badge(marked)
+        svg, done, total = planviews.badge(plans)
         planviews.write_atomically(badge_file, svg.encode("utf-8"))
         click.echo(f"wrote {badge_file}: reading plan {done}/{total}")
     if update_file is not None:
         location = plan_path or (here.root / marked.plan_file if marked.plan_file else None)
-        changed = planviews.update_block(marked, location, update_file)
+        changed = planviews.update_block(plans, location, update_file)
         click.echo(f"updated {update_file}" if changed else f"{update_file} is up to date")
     if output is None and (badge_file or update_file):
         return EXIT_OK
@@ -210,7 +222,7 @@ def plan(
             if plan_path is None
             else planviews.repository_relative(here.root, plan_path)
         )
-        view = planviews.html_page(here, marked, page_plan, output)
+        view = planviews.html_page(here, plans, page_plan, output)
     else:
         view = render.render_text(plans, shown)
     if output is not None:

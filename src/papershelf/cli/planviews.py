@@ -42,6 +42,17 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def read_text(path: Path, shown: str) -> tuple[bytes, str]:
+    """A file to edit: its bytes and their UTF-8 text (decoding and encoding again is exact)."""
+    try:
+        data = path.read_bytes()
+        return data, data.decode("utf-8")
+    except OSError as error:
+        raise PapershelfError(f"{shown}: cannot read: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise PapershelfError(f"{shown}: not UTF-8 text (byte {error.start})") from error
+
+
 def link_prefix(root: Path, output: Path | None) -> str:
     """What leads from the page's folder back to the repository root, as a URL path."""
     if output is None:
@@ -58,9 +69,9 @@ def repository_relative(root: Path, path: Path) -> str | None:
 
 
 def html_page(
-    here: Workspace, plan: ReadingPlan, plan_file: str | None, output: Path | None
+    here: Workspace, plans: list[ReadingPlan], plan_file: str | None, output: Path | None
 ) -> str:
-    """The page for ``plan`` with the repository's open findings, commit and date."""
+    """The page for ``plans`` with the repository's open findings, commit and date."""
     from papershelf import gitfiles
     from papershelf.engine import check_workspace
     from papershelf.report import html
@@ -72,10 +83,9 @@ def html_page(
         return "file" if path in snap.file_set else "folder" if path in snap.dirs else None
 
     commit, date = head or (None, datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    page = html.page_from_plan(
-        plan,
+    page = html.page_from_plans(
+        plans,
         plan_file=plan_file,
-        plan_root=here.layout.plan_root or "",
         findings=check_workspace(here).findings,
         kind_of=kind_of,
         commit=commit,
@@ -84,32 +94,71 @@ def html_page(
     return html.render(page, link_prefix=link_prefix(here.root, output))
 
 
-def badge(plan: ReadingPlan) -> tuple[str, int, int]:
+def badge(plans: list[ReadingPlan]) -> tuple[str, int, int]:
     """The badge's SVG, and the present and total counts it shows."""
     from papershelf.report import badge as badge_report
 
-    summary = plan.summary()
-    done, total = summary.get("present", 0), sum(summary.values())
+    done = total = 0
+    for plan in plans:
+        summary = plan.summary()
+        done, total = done + summary.get("present", 0), total + sum(summary.values())
     return badge_report.render(done, total), done, total
 
 
-def update_block(plan: ReadingPlan, plan_location: Path | None, target: Path) -> bool:
+def update_block(plans: list[ReadingPlan], plan_location: Path | None, target: Path) -> bool:
     """Rewrite the plan block in ``target``; False when it was already current."""
     from papershelf import planblock
 
-    try:
-        data = target.read_bytes()
-        text = data.decode("utf-8")
-    except OSError as error:
-        raise PapershelfError(f"{target}: cannot read: {error.strerror or error}") from error
-    except UnicodeDecodeError as error:
-        raise PapershelfError(f"{target}: not UTF-8 text (byte {error.start})") from error
+    data, text = read_text(target, str(target))
     link = None
     if plan_location is not None:
         link = Path(os.path.relpath(plan_location.resolve(), target.resolve().parent)).as_posix()
-    lines = planblock.block_lines(plan, link)
+    lines = planblock.block_lines(plans, link)
     updated = planblock.replace_block(text, lines, str(target)).encode("utf-8")
     if updated == data:
         return False
     write_atomically(target, updated)
     return True
+
+
+def mark_read(
+    plans: list[ReadingPlan], root: Path, title: str, plan_path: Path | None
+) -> list[str]:
+    """Tick the task-list box of each line naming ``title``; what was done, line by line."""
+    import difflib
+
+    from papershelf import planedit
+    from papershelf.readingplan.names import normalize_title
+
+    wanted = normalize_title(title)
+    found: dict[tuple[Path, str], dict[int, str]] = {}
+    names: list[str] = []
+    for number, plan in enumerate(plans):
+        if plan_path is not None and number == 0:
+            file, shown = plan_path, str(plan_path)
+        elif plan.plan_file is not None:
+            file, shown = root / plan.plan_file, plan.plan_file
+        else:
+            continue  # a rule set's plan: no file of the repository's to edit
+        for item in plan.items():
+            names.append(item.name)
+            if item.name == title or (wanted and normalize_title(item.name) == wanted):
+                found.setdefault((file, shown), {}).setdefault(item.line, item.label)
+    if not found:
+        folded = {name.casefold(): name for name in names}
+        close = difflib.get_close_matches(title.casefold(), list(folded), n=1)
+        hint = f"; did you mean {folded[close[0]]!r}?" if close else ""
+        where = "the plan file" if names else "a plan file of the repository"
+        raise PapershelfError(f"nothing named {title!r} in {where}{hint}")
+    done: list[str] = []
+    for (file, shown), lines in found.items():
+        _, text = read_text(file, shown)
+        changed = text
+        for line, label in sorted(lines.items()):
+            ticked = planedit.tick(changed, line, shown, label)
+            state = "already read" if ticked is None else "marked read"
+            changed = ticked if ticked is not None else changed
+            done.append(f"{state}: {label} ({shown}:{line})")
+        if changed != text:
+            write_atomically(file, changed.encode("utf-8"))
+    return done

@@ -90,6 +90,14 @@ class ReadingPlan:
             counts[item.status] = counts.get(item.status, 0) + 1
         return counts
 
+    def reading(self) -> dict[str, int]:
+        """Items a task list marks: ``[x]`` read, ``[ ]`` unread; other items are not counted."""
+        counts = {"read": 0, "unread": 0}
+        for item in self.items():
+            if item.read is not None:
+                counts["read" if item.read else "unread"] += 1
+        return counts
+
     def prune(self) -> None:
         """Drop steps and phases left without items."""
         for phase in self.phases:

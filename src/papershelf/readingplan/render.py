@@ -20,6 +20,19 @@ def _note(item: Item) -> str:
     return ""
 
 
+def _reading(item: Item, gap: str = "  ") -> str:
+    return "" if item.read is None else f"{gap}· {'read' if item.read else 'unread'}"
+
+
+def reading(plans: list[ReadingPlan]) -> dict[str, int]:
+    """Read and unread items of every plan (a task list's ticked and open boxes)."""
+    counts = {"read": 0, "unread": 0}
+    for plan in plans:
+        for key, number in plan.reading().items():
+            counts[key] += number
+    return counts
+
+
 def summary_line(plans: list[ReadingPlan]) -> str:
     counts: dict[str, int] = {}
     for plan in plans:
@@ -27,7 +40,11 @@ def summary_line(plans: list[ReadingPlan]) -> str:
             counts[status] = counts.get(status, 0) + number
     total = sum(counts.values())
     parts = [f"{n} {status}" for status, n in counts.items() if n]
-    return f"{total} item{'s' if total != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
+    line = f"{total} item{'s' if total != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
+    read = reading(plans)
+    if read["read"] or read["unread"]:
+        line += f"; {read['read']} read, {read['unread']} unread"
+    return line
 
 
 def render_text(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
@@ -57,6 +74,7 @@ def render_text(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
                         f"{inner}[{item.status}]".ljust(len(inner) + 12)
                         + item.label
                         + (f"  ({note})" if note else "")
+                        + _reading(item)
                     )
     lines.append("")
     lines.append(summary_line(plans))
@@ -85,7 +103,7 @@ def render_markdown(plans: list[ReadingPlan], shown_file: str | None = None) -> 
                     status = "" if item.status == "present" else f" — {item.status}"
                     where = item.where or ""
                     detail = f" ({note.replace(where, f'`{where}`')})" if note else ""
-                    lines.append(f"- [{tick}] {label}{status}{detail}")
+                    lines.append(f"- [{tick}] {label}{status}{detail}{_reading(item, ' ')}")
     lines += ["", summary_line(plans)]
     return "\n".join(lines) + "\n"
 
@@ -100,6 +118,7 @@ def item_json(item: Item) -> dict[str, object]:
         "where": item.where,
         "step": item.step,
         "how": item.how,
+        "read": item.read,
     }
 
 
@@ -118,6 +137,7 @@ def to_json(plans: list[ReadingPlan], shown_file: str | None = None) -> dict[str
         for status, number in plan.summary().items():
             total[status] = total.get(status, 0) + number
     document["summary"] = total
+    document["reading"] = reading(plans)
     return document
 
 

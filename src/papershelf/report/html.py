@@ -74,44 +74,74 @@ def counts(items: Iterable[PlanItem]) -> dict[str, int]:
 # --- the adapter from the reading plan model ---
 
 
+_HOW = {
+    "path": "at the path the plan gives",
+    "file-name": "found by its file name",
+    "arxiv-id": "found by its arXiv id",
+    "doi": "found by its DOI",
+    "metadata": "found by the PDF's title",
+    "first-page": "found by the title on its first page",
+}
+
+
 def _how(item: Item) -> str:
-    if item.status == "missing":
-        return "not found"
-    if item.status == "archived":
-        return "only inside an archive"
-    if item.status == "misplaced":
-        return "found by name in another folder"
-    if item.where is None:
-        return "at the path the plan names"
-    return "found by title" if item.kind == "paper" else "found by name"
+    """How the item was found, in words (the model's ``how``), or why it was not."""
+    if item.how is not None:
+        found = _HOW.get(item.how, f"found by {item.how.replace('-', ' ')}")
+        return f"inside an archive, {found}" if item.status == "archived" else found
+    return {
+        "archived": "only inside an archive",
+        "online": "online only",
+        "missing": "not found",
+    }.get(item.status, item.status)
 
 
-def page_from_plan(
-    plan: ReadingPlan,
+def _link(item: Item, root: str) -> str | None:
+    """Where the item's link leads, repository-relative; None when there is nothing to open."""
+    if item.status == "online":
+        url = next((i for i in item.identifiers if i.startswith("https://")), None)
+        return url
+    link = item.where
+    if link is None and item.path and item.status in ("present", "empty"):
+        link = posixpath.join(root, item.path) if root else item.path
+    if link and item.kind in ("folder", "section") and item.status != "archived":
+        link += "/"  # a folder: a browser opened on a file lists it
+    return link
+
+
+def page_from_plans(
+    plans: Sequence[ReadingPlan],
     *,
     plan_file: str | None,
-    plan_root: str,
     findings: Sequence[Finding],
     kind_of: Callable[[str], str | None],
     commit: str | None,
     date: str,
 ) -> PlanPage:
-    """The page's view of a marked reading plan (paths made repository-relative);
+    """The page's view of the marked reading plans (the repository's own first);
     ``kind_of(path)`` says whether a repository path is a "file", a "folder" or neither."""
 
-    def view(item: Item) -> PlanItem:
-        link = item.where
-        if link is None and item.path and item.status in ("present", "empty"):
-            link = posixpath.join(plan_root, item.path) if plan_root else item.path
-        if link and item.kind == "folder" and item.status != "archived":
-            link += "/"  # a folder: a browser opened on a file lists it
-        return PlanItem(item.kind, item.name, item.status, item.where, _how(item), link, item.line)
+    def view(item: Item, root: str) -> PlanItem:
+        return PlanItem(
+            item.kind,
+            item.name,
+            item.status,
+            item.where,
+            _how(item),
+            _link(item, root),
+            item.line,
+            item.read,
+        )
 
     phases = [
         PlanPhase(
-            phase.title,
-            [PlanStep(step.title, [view(item) for item in step.items]) for step in phase.steps],
+            phase.title or (plan.plan_file or "" if len(plans) > 1 else ""),
+            [
+                PlanStep(step.title, [view(item, plan.root) for item in step.items])
+                for step in phase.steps
+            ],
         )
+        for plan in plans
         for phase in plan.phases
     ]
     shown = []
@@ -119,7 +149,8 @@ def page_from_plan(
         kind = kind_of(finding.path)
         link = None if kind is None else finding.path + ("/" if kind == "folder" else "")
         shown.append(PlanFinding(finding, link))
-    return PlanPage(plan.title, plan_file, phases, shown, commit, date)
+    title = plans[0].title if plans else ""
+    return PlanPage(title, plan_file, phases, shown, commit, date)
 
 
 # --- rendering ---
@@ -258,10 +289,18 @@ def _progress(items: list[PlanItem], label: str) -> str:
         for status, n in tally.items()
         if n
     )
+    marked = [item.read for item in items if item.read is not None]
+    read = sum(marked)
+    reading = (
+        f' · <span class="reading" data-read="{read}" data-unread="{len(marked) - read}">'
+        f"<strong>{read} of {len(marked)}</strong> read</span>"
+        if marked
+        else ""
+    )
     share = (
         f'<p class="share" data-present="{present}" data-total="{total}">'
         f"<strong>{present} of {total}</strong> present"
-        f"{f' ({round(100 * present / total)}%)' if total else ''}</p>"
+        f"{f' ({round(100 * present / total)}%)' if total else ''}{reading}</p>"
     )
     return (
         f'<div class="progress" role="group" aria-label="{escape(label)}">{share}{bar}'
@@ -361,13 +400,6 @@ def render(page: PlanPage, *, link_prefix: str = "") -> str:
         if page.plan_file
         else "Plan: the rule set's own plan (the repository has no plan file)"
     )
-    read = [item.read for item in items if item.read is not None]
-    read_line = (
-        f'<p class="meta" data-read="{sum(read)}" data-unread="{len(read) - sum(read)}">'
-        f"{sum(read)} of {len(read)} marked read in the plan</p>"
-        if read
-        else ""
-    )
     finding_counts = ", ".join(f"{n} {label}" for label, n in by_severity.items() if n)
     statuses = [*STATUS_ORDER, *(s for s in counts(items) if s not in STATUS_ORDER)]
     icons = [*(s for s in statuses if s in _ICONS), "other", *by_severity, "read"]
@@ -382,7 +414,7 @@ def render(page: PlanPage, *, link_prefix: str = "") -> str:
         f"<style>{_CSS}</style>\n</head>\n<body>\n{sprite}\n"
         '<a class="skip" href="#main">Skip to the reading plan</a>\n'
         f"<header>\n<h1{_lang(title)}>{escape(title)}</h1>\n"
-        f'<p class="meta">{plan_link}</p>\n{read_line}</header>\n'
+        f'<p class="meta">{plan_link}</p>\n</header>\n'
         '<main id="main">\n'
         '<section aria-labelledby="progress">\n<h2 id="progress">Progress</h2>\n'
         f'<div id="summary">{_progress(items, "Progress of the whole plan")}</div>\n'
