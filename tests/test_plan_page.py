@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from organize_repo import git
+from organize_repo import git, make_repo
 from page_dom import PLAN_FILE, elements, item_statuses, study_repo, summary_counts
 from papershelf.cli import main
 from papershelf.findings import Finding, Severity
@@ -250,3 +250,27 @@ def test_readme_shows_a_small_screenshot_of_the_page() -> None:
     assert found, "the README shows the page, with a text that says what the picture shows"
     image = (project / found[2]).read_bytes()
     assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) < 100_000
+
+
+def test_an_online_paper_links_to_its_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            ".papershelf.toml": 'plan = "papers/README.md"\n',
+            "papers/README.md": "# Papers\n\n"
+            "- [x] [Attention is all you need](https://arxiv.org/abs/1706.03762)\n"
+            "- [ ] [LoRA](lora.pdf)\n",
+            "papers/lora.pdf": b"%PDF",
+        },
+    )
+    assert (
+        main(["plan", "--format", "html", "--output", str(repo / "site/plan.html"), str(repo)]) == 0
+    )
+    page = (repo / "site/plan.html").read_text(encoding="utf-8")
+    assert summary_counts(page) == {"present": 1, "online": 1}
+    links = [e.attrs["href"] for e in elements(page) if e.tag == "a"]
+    assert "https://arxiv.org/abs/1706.03762" in links
+    assert "../papers/lora.pdf" in links
+    assert "online only" in page

@@ -264,6 +264,9 @@ def _status_class(status: str) -> str:
 
 
 def _href(prefix: str, path: str) -> str:
+    """A repository path from the page's folder; an online paper's URL as it is."""
+    if path.startswith("https://"):
+        return escape(path)
     return escape(prefix + quote(path, safe="/"))
 
 
