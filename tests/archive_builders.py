@@ -150,3 +150,55 @@ def mixed_payload(index: int, size: int) -> bytes:
         line = f"{index} Пример строки текста для сжатия & more words\n".encode()
         return (line * (size // len(line) + 1))[:size]
     return random.Random(index).randbytes(size)
+
+
+def make_zip_by_hand(path: Path, members: Iterable[tuple[bytes, bytes, bytes]]) -> Path:
+    """A stored zip written field by field: (central name, local name, data) per member.
+
+    zipfile always writes one name twice; a disguised entry needs two.
+    """
+    body, central = bytearray(), bytearray()
+    count = 0
+    for central_name, local_name, data in members:
+        crc = zlib.crc32(data)
+        offset = len(body)
+        body += struct.pack(
+            "<4s5HIIIHH",
+            b"PK\x03\x04",
+            20,
+            0,
+            0,
+            0,
+            0,
+            crc,
+            len(data),
+            len(data),
+            len(local_name),
+            0,
+        )
+        body += local_name + data
+        central += struct.pack(
+            "<4s6HIIIHHHHHII",
+            b"PK\x01\x02",
+            20,
+            20,
+            0,
+            0,
+            0,
+            0,
+            crc,
+            len(data),
+            len(data),
+            len(central_name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
+        )
+        central += central_name
+        count += 1
+    end = struct.pack("<4s4HIIH", b"PK\x05\x06", 0, 0, count, count, len(central), len(body), 0)
+    path.write_bytes(bytes(body + central + end))
+    return path

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_builders import make_zip
+from archive_builders import make_zip, make_zip_by_hand
 from papershelf.archive.manifest import MANIFEST
 from papershelf.cli import main
 
@@ -172,3 +172,27 @@ def test_recursive_limits_bound_the_whole_extraction(
     assert sorted(os.listdir(tmp_path)) == ["nest.zip"]
     code, _out, _err = extract(capsys, str(archive), "--dest", str(dest), *args)
     assert code == 0  # without --recursive the outer archive alone is fine
+
+
+def test_list_runs_the_checks_extraction_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A local header naming ``../../x`` behind a benign central directory name."""
+    archive = make_zip_by_hand(
+        tmp_path / "a.zip", [(b"top/ok", b"top/ok", b"ok"), (b"top/benign", b"../../x", b"evil")]
+    )
+    code, out, err = extract(capsys, "--list", str(archive))
+    assert (code, err) == (1, "")
+    assert out == (
+        f"{archive}:\n"
+        "             2  top/ok\n"
+        "             4  'top/benign'  UNSAFE: its local header names '../../x' instead "
+        "(a disguised entry, or a damaged archive)\n"
+    )
+    code, out, err = extract(capsys, str(archive), "--dest", str(tmp_path / "dest"))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"papershelf: error: {archive}: refused: entry 'top/benign': its local header names "
+        "'../../x' instead (a disguised entry, or a damaged archive)\n"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["a.zip"]

@@ -32,6 +32,7 @@ class Entry:
     link: str | None = None
     encrypted: bool = False
     handle: object = field(default=None, compare=False, repr=False)
+    damage: str | None = None  # what the backend found wrong with it while listing
 
 
 @dataclass(frozen=True)

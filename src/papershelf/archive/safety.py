@@ -136,6 +136,9 @@ def check_entries(
     kinds: dict[str, EntryKind] = {}
     symlinks: set[str] = set()
     for entry in entries:
+        if entry.damage is not None:
+            problems.append(Problem(entry.name, entry.damage))
+            continue
         parts, reason = split_name(entry.name)
         if reason is not None:
             problems.append(Problem(entry.name, reason))

@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 from papershelf.archive.model import ArchiveError, Entry, EntryKind, Planned, Sink
-from papershelf.archive.names import decode_names
+from papershelf.archive.names import decode_names, raw_name
 
 _LOCAL_HEADER = struct.Struct("<4s5HIIIHH")
 _ENCRYPTED = 0x1
@@ -36,8 +36,13 @@ class ZipReader:
             raise
 
     def _check_overlap(self) -> None:
-        """Refuse entries whose data overlap: Python before 3.11.8/3.12.2 accepts them."""
+        """Refuse entries whose data overlap: Python before 3.11.8/3.12.2 accepts them.
+
+        Also notes each entry whose local header names something else than the
+        central directory: a streaming extractor would write that other name.
+        """
         spans: list[tuple[int, int, str]] = []
+        self.damage: dict[str, str] = {}
         with open(self.path, "rb") as stream:
             for info, name in zip(self.infos, self.names, strict=True):
                 stream.seek(info.header_offset)
@@ -48,6 +53,13 @@ class ZipReader:
                         "(truncated or damaged archive)"
                     )
                 fields = _LOCAL_HEADER.unpack(header)
+                local = stream.read(fields[9])
+                if local != raw_name(info):
+                    shown = local.decode("utf-8", "replace")
+                    self.damage[info.filename] = (
+                        f"its local header names {shown!r} instead "
+                        "(a disguised entry, or a damaged archive)"
+                    )
                 start = info.header_offset
                 end = start + _LOCAL_HEADER.size + fields[9] + fields[10] + info.compress_size
                 spans.append((start, end, name))
@@ -78,7 +90,7 @@ class ZipReader:
             else:
                 kind = EntryKind.FILE
             link = None
-            if kind is EntryKind.SYMLINK:
+            if kind is EntryKind.SYMLINK and info.filename not in self.damage:
                 if info.file_size > 4096:
                     raise ArchiveError(f"{self.path}: entry {name!r}: symlink target too long")
                 link = self.zf.read(info, pwd=self.password).decode("utf-8", "replace")
@@ -93,6 +105,7 @@ class ZipReader:
                     link=link,
                     encrypted=bool(info.flag_bits & _ENCRYPTED),
                     handle=info,
+                    damage=self.damage.get(info.filename),
                 )
             )
         return result
