@@ -152,12 +152,15 @@ def mixed_payload(index: int, size: int) -> bytes:
     return random.Random(index).randbytes(size)
 
 
-def make_zip_by_hand(path: Path, members: Iterable[tuple[bytes, bytes, bytes]]) -> Path:
+def make_zip_by_hand(
+    path: Path, members: Iterable[tuple[bytes, bytes, bytes]], prefix: bytes = b""
+) -> Path:
     """A stored zip written field by field: (central name, local name, data) per member.
 
-    zipfile always writes one name twice; a disguised entry needs two.
+    zipfile always writes one name twice; a disguised entry needs two. ``prefix``
+    goes before the first entry, the offsets counting it (as ``zip -A`` adjusts them).
     """
-    body, central = bytearray(), bytearray()
+    body, central = bytearray(prefix), bytearray()
     count = 0
     for central_name, local_name, data in members:
         crc = zlib.crc32(data)

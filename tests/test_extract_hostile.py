@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,47 @@ def test_list_runs_the_checks_extraction_runs(
         "'../../x' instead (a disguised entry, or a damaged archive)\n"
     )
     assert sorted(os.listdir(tmp_path)) == ["a.zip"]
+
+
+def test_truncated_zip_holding_a_zip_is_refused_as_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """zipfile would find the inner zip's end record and list the inner zip's files."""
+    inner = make_zip(tmp_path / "inner.zip", {"inner/planted.txt": b"planted"}).read_bytes()
+    (tmp_path / "inner.zip").unlink()
+    archive = tmp_path / "outer.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as out:
+        out.writestr("top/inner.zip", inner)
+        out.writestr("top/a.txt", b"a")
+        start_dir = out.fp.tell() if out.fp is not None else 0
+    archive.write_bytes(archive.read_bytes()[:start_dir])
+    for args in (["--list"], ["--dest", str(tmp_path / "dest")]):
+        code, out_text, err = extract(capsys, *args, str(archive))
+        assert (code, out_text) == (1, ""), err
+        assert err == (
+            f"papershelf: error: {archive}: damaged zip: its central directory is not where its "
+            f"end record says (+{len('top/inner.zip') + 30} bytes; truncated, or a zip stored "
+            "in another?)\n"
+        )
+    assert sorted(os.listdir(tmp_path)) == ["outer.zip"]
+
+
+def test_zip_after_another_zip_is_refused_as_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bytes before the first entry that are a zip: two archives glued, one hidden."""
+    first = make_zip(tmp_path / "first.zip", {"hidden/x": b"x"}).read_bytes()
+    (tmp_path / "first.zip").unlink()
+    glued = tmp_path / "glued.zip"
+    glued.write_bytes(first + make_zip(tmp_path / "second.zip", {"top/a": b"a"}).read_bytes())
+    code, _out, err = extract(capsys, str(glued), "--dest", str(tmp_path / "dest"))
+    assert code == 1
+    assert "damaged zip: its central directory is not where its end record says" in err
+    adjusted = make_zip_by_hand(tmp_path / "adjusted.zip", [(b"top/a", b"top/a", b"a")], first)
+    code, _out, err = extract(capsys, str(adjusted), "--dest", str(tmp_path / "dest"))
+    assert code == 1
+    assert err == (
+        f"papershelf: error: {adjusted}: damaged zip: the {len(first)} bytes before its first "
+        "entry are themselves a zip (truncated, or a zip stored in another?)\n"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["adjusted.zip", "glued.zip", "second.zip"]

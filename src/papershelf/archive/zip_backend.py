@@ -8,11 +8,15 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 from papershelf.archive.model import ArchiveError, Entry, EntryKind, Planned, Sink
 from papershelf.archive.names import decode_names, raw_name
 
 _LOCAL_HEADER = struct.Struct("<4s5HIIIHH")
+_END = struct.Struct("<4s4HIIH")  # end of central directory record
+_END64 = struct.Struct("<4sQ2H2I4Q")  # zip64 end of central directory record
+_LOCATOR64_SIZE = 20
 _ENCRYPTED = 0x1
 _CHUNK = 1024 * 1024
 
@@ -28,12 +32,37 @@ class ZipReader:
         try:
             self.infos = self.zf.infolist()
             self.names = decode_names(self.infos, encoding)
+            self._check_framing()
             self._check_overlap()
             if self.password is None and any(i.flag_bits & _ENCRYPTED for i in self.infos):
                 raise ArchiveError(f"{path}: encrypted; give --password or set PAPERSHELF_PASSWORD")
         except BaseException:
             self.zf.close()
             raise
+
+    def _check_framing(self) -> None:
+        """The central directory must start where the end record says, after no other zip.
+
+        zipfile tolerates bytes before the archive (a self-extractor's stub) by
+        shifting every offset; a zip truncated before its central directory that
+        stores another zip then reads as that inner zip. ``unzip`` warns; we refuse.
+        """
+        with open(self.path, "rb") as stream:
+            declared = _declared_directory_offset(stream)
+            start_dir = getattr(self.zf, "start_dir", None)
+            if declared is not None and start_dir is not None and start_dir != declared:
+                raise ArchiveError(
+                    f"{self.path}: damaged zip: its central directory is not where its end "
+                    f"record says ({start_dir - declared:+} bytes; truncated, or a zip "
+                    "stored in another?)"
+                )
+            first = min((info.header_offset for info in self.infos), default=0)
+            stream.seek(0)
+            if first > 0 and stream.read(4) in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x01\x02"):
+                raise ArchiveError(
+                    f"{self.path}: damaged zip: the {first} bytes before its first entry "
+                    "are themselves a zip (truncated, or a zip stored in another?)"
+                )
 
     def _check_overlap(self) -> None:
         """Refuse entries whose data overlap: Python before 3.11.8/3.12.2 accepts them.
@@ -137,6 +166,32 @@ class ZipReader:
 
     def close(self) -> None:
         self.zf.close()
+
+
+def _declared_directory_offset(stream: IO[bytes]) -> int | None:
+    """Where the end record (found as zipfile finds it) says the central directory starts."""
+    size = stream.seek(0, 2)
+    tail_size = min(size, _END.size + 0xFFFF)
+    stream.seek(size - tail_size)
+    tail = stream.read(tail_size)
+    if tail[-_END.size :][:4] == b"PK\x05\x06" and tail[-2:] == b"\0\0":
+        at = len(tail) - _END.size
+    else:
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or at + _END.size > len(tail):
+            return None
+    offset: int = _END.unpack_from(tail, at)[6]
+    if offset != 0xFFFFFFFF:
+        return offset
+    at64 = size - tail_size + at - _LOCATOR64_SIZE - _END64.size
+    if at64 < 0:
+        return None
+    stream.seek(at64)
+    record = stream.read(_END64.size)
+    if len(record) < _END64.size or record[:4] != b"PK\x06\x06":
+        return None
+    offset64: int = _END64.unpack(record)[9]
+    return offset64
 
 
 class ZipBackend:
