@@ -176,3 +176,19 @@ def test_pyproject_tool_table_of_the_wrong_type(
     assert line == (
         "repo-check: error: pyproject.toml:5: 'papershelf' must be a table, not '[tool.papershelf]'"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x" + ".x" * 3_000 + " = 1\n", "[" + ".".join(["x"] * 3_000) + "]\n"],
+    ids=["dotted-key", "table-header"],
+)
+def test_dotted_keys_nested_deeper_than_a_cache_can_hold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """TOML reads these without recursing, but marshal cannot write 3,000 levels: the
+    parse goes uncached, and the configuration is refused for what it says."""
+    _, line = config_error(tmp_path, capsys, {".papershelf.toml": f"\n{text}"})
+    assert line.startswith(
+        "repo-check: error: .papershelf.toml:2: unknown key 'x' in the papershelf configuration"
+    )

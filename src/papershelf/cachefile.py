@@ -28,7 +28,12 @@ def frame(value: Any) -> bytes:
 
 
 def store(path: Path, *values: Any) -> None:
-    """Write ``values`` as frames, atomically; a read-only repository goes without."""
+    """Write ``values`` as frames, atomically; a read-only repository goes without, and
+    so does a value marshal cannot write (a TOML table nested thousands deep)."""
+    try:
+        data = b"".join(frame(value) for value in values)
+    except ValueError:
+        return
     try:
         path.parent.mkdir(exist_ok=True)
         import tempfile
@@ -36,7 +41,7 @@ def store(path: Path, *values: Any) -> None:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as stream:
-                stream.write(b"".join(frame(value) for value in values))
+                stream.write(data)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)

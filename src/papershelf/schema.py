@@ -170,8 +170,10 @@ def _check_value(value: Any, shape: Any, where: KeyPath) -> None:
 
 def line_of(text: str, key: str) -> int | None:
     """The first line that mentions ``key`` as a key or table name, for error messages."""
-    pattern = re.compile(rf"^\s*(\[[^\]]*{re.escape(key)}[^\]]*\]|\"?{re.escape(key)}\"?\s*=)")
-    quoted = re.compile(rf"[\"']{re.escape(key)}[\"']")
+    name = re.escape(key)
+    dotted = r"(?:[\w\"'-]+\s*\.\s*)*"  # the key may be any part of a dotted key: a.KEY.b =
+    pattern = re.compile(rf"^\s*(\[[^\]]*{name}[^\]]*\]|{dotted}[\"']?{name}[\"']?\s*[=.])")
+    quoted = re.compile(rf"[\"']{name}[\"']")
     for wanted in (pattern, quoted):  # a key or table first, then a quoted value
         for number, line in enumerate(text.splitlines(), 1):
             if wanted.search(line):
