@@ -91,40 +91,66 @@ def identify(repository: Path, use_cache: bool) -> dict[str, object]:
     return dict(papers.identities(repository, blobs, cache))
 
 
-def evaluate(folder: Path, scratch: Path) -> None:
-    from papershelf.papers import matching
+def typo(title: str) -> str:
+    """The title with two letters of its longest word swapped: a small misspelling."""
+    import re
 
-    repository = scratch / "eval"
+    word = max(re.findall(r"[A-Za-z]+", title), key=len)
+    middle = len(word) // 2
+    wrong = word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
+    return title.replace(word, wrong, 1)
+
+
+def evaluate(folder: Path, scratch: Path, misspelt: bool = False) -> str:
+    """Through ``papershelf plan --format json``: the plan model as users see it.
+    Returns the table row."""
+    import json
+
+    repository = scratch / ("eval-typo" if misspelt else "eval")
     truth = neutral_repository(folder, repository)
-    found = identify(repository, use_cache=False)
+    if misspelt:
+        truth = {typo(title): path for title, path in truth.items()}
     wanted_titles = [*truth, *DECOYS]
-    matched = matching.match(
-        [matching.Wanted((title,)) for title in wanted_titles],
-        found,  # type: ignore[arg-type]
+    plan = "# Reading plan\n\n## Phase 1: papers\n\n### Step 1: read them\n\n"
+    plan += "".join(f'- **"{title}"**\n' for title in wanted_titles)
+    (repository / "papers" / "READING.md").write_text(plan, encoding="utf-8")
+    (repository / ".papershelf.toml").write_text(
+        'root = "papers"\nplan = "papers/READING.md"\nextends = ["hygiene"]\n', encoding="utf-8"
     )
+    subprocess.run(["git", "-C", str(repository), "add", "-A"], check=True)
+    shown = subprocess.run(
+        [tool("papershelf"), "plan", "--format", "json", str(repository)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    document = json.loads(shown)
+    items = {item["name"]: item for item in document["phases"][0]["steps"][0]["items"]}
     right = wrong = decoys = 0
     how: dict[str, int] = {}
-    for index, title in enumerate(wanted_titles):
-        result = matched.get(index)
+    for title in wanted_titles:
+        item = items[title]
+        where = item["where"] if item["status"] in ("present", "empty", "misplaced") else None
         if title not in truth:
-            decoys += result is not None
+            decoys += where is not None
+            if where is not None:
+                print(f"    DECOY PRESENT: {title} -> {where} ({item['how']})")
             continue
-        if result is None:
+        if where is None:
             print(f"    not found: {title}")
-        elif result.path == truth[title]:
+        elif where == truth[title]:
             right += 1
-            how[result.how] = how.get(result.how, 0) + 1
+            how[item["how"]] = how.get(item["how"], 0) + 1
         else:
             wrong += 1
-            print(f"    WRONG FILE: {title} -> {result.path}")
-    unreadable = sum(1 for identity in found.values() if identity.note)  # type: ignore[attr-defined]
+            print(f"    WRONG FILE: {title} -> {where} ({item['how']})")
     total = len(truth)
-    print("| papers | found at the right file | at a wrong file | decoys marked present |")
-    print("|---:|---:|---:|---:|")
-    print(
-        f"| {total} | {right} ({100 * right / total:.0f}%) | {wrong} | {decoys} of {len(DECOYS)} |"
+    label = "plan titles with one typo each" if misspelt else "plan titles as labelled"
+    print(f"    {label}: found {how}; unreadable PDFs: {document['unreadable_pdfs']['count']}")
+    return (
+        f"| {label} | {total} | {right} ({100 * right / total:.0f}%) | {wrong} "
+        f"| {decoys} of {len(DECOYS)} |"
     )
-    print(f"\nhow they were found: {how}; PDFs with no readable title text: {unreadable}\n")
 
 
 def first_scan(folder: Path, scratch: Path, rounds: int = 5) -> None:
@@ -200,7 +226,10 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as name:
         scratch = Path(name)
-        evaluate(folder, scratch)
+        rows = [evaluate(folder, scratch), evaluate(folder, scratch, misspelt=True)]
+        print("\n| plan | papers | found at the right file | at a wrong file | decoys present |")
+        print("|---|---:|---:|---:|---:|")
+        print("\n".join(rows) + "\n")
         first_scan(folder, scratch)
         memory(folder, scratch)
         shutil.rmtree(scratch, ignore_errors=True)

@@ -48,7 +48,7 @@ def test_titles_ignore_case_accents_hyphenation_and_greek() -> None:
     assert titles.compact("Ĉe la ﬁrst-order") == "celafirstorder"
     assert titles.segments("Representing Game Dialogue as Expres-\r\nsions: a study") == (
         "representinggamedialogueasexpres",
-        "sions",
+        "sions:",
         "astudy",
     )
 
@@ -185,3 +185,25 @@ def test_nearest_title() -> None:
     plan = ["Attention Is All You Need", "Deep Residual Learning"]
     assert nearest_title("x/attention-is-all.pdf", None, plan) == "Attention Is All You Need"
     assert nearest_title("x/p1.pdf", reading.read(LORA), plan) is None
+
+
+def test_a_main_title_alone_names_a_paper_only_when_it_is_distinctive() -> None:
+    book = reading.read(pdf(["Programming Languages: Application and", "Interpretation"]))
+    found = {"book.pdf": book, "lora.pdf": reading.read(LORA)}
+    assert match([Wanted(("Programming Languages",))], found) == {}
+    assert match([Wanted(("LoRA",))], found) == {0: ("lora.pdf", "first-page", 100.0)}
+    both = [
+        Wanted(("Programming Languages",)),
+        Wanted(("Programming Languages: Application and Interpretaiton",)),
+    ]
+    assert match(both, found)[1].path == "book.pdf"
+
+
+def test_a_title_with_a_word_more_or_less_is_another_paper() -> None:
+    found = {
+        "why.pdf": reading.read(pdf(["Why Functional Programming Matters", "John Hughes"])),
+        "attention.pdf": reading.read(pdf(["Attention Is Not All You Need"])),
+    }
+    assert match([Wanted(("Why Functional Programming Matters Less",))], found) == {}
+    assert match([Wanted(("Attention Is All You Need",))], found) == {}
+    assert match([Wanted(("Why Funtcional Programming Matters",))], found)[0].path == "why.pdf"

@@ -45,29 +45,41 @@ def file_ids(path: str, identity: Identity | None) -> tuple[set[str], set[str]]:
     return set(arxiv) | set(identity.arxiv), set(found_dois) | set(identity.dois)
 
 
-def _pool(values: Iterable[tuple[str, Iterable[str]]]) -> dict[str, list[str]]:
-    pool: dict[str, list[str]] = {}
+Pool = dict[str, list[tuple[str, bool]]]  # span -> (path, whether it is a main title only)
+
+
+def _pool(values: Iterable[tuple[str, Mapping[str, bool]]]) -> Pool:
+    pool: Pool = {}
     for path, spans in values:
-        for span in spans:
-            pool.setdefault(span, []).append(path)
+        for span, main_only in spans.items():
+            pool.setdefault(span, []).append((path, main_only))
     return pool
 
 
-def _title_candidates(
-    title: str, pool: Mapping[str, list[str]], limit: int = 5
-) -> list[tuple[float, str]]:
-    """``(score, path)`` of files whose spans spell ``title`` closely enough."""
+def _title_candidates(title: str, key: str, pool: Pool, limit: int = 5) -> list[tuple[float, str]]:
+    """``(score, path)`` of files whose spans spell ``title`` (``key`` compacted) closely
+    enough."""
     from rapidfuzz import fuzz, process
 
-    if not title:
+    if not key:
         return []
-    if title in pool:
-        return [(100.0, path) for path in pool[title]]
-    cutoff = titles.cutoff(title)
+    whole = titles.stands_for_its_subtitle(title)
+    if key in pool:
+        return [(100.0, path) for path, main_only in pool[key] if whole or not main_only]
+    cutoff = titles.cutoff(key)
     if cutoff >= 100.0:
         return []
-    found = process.extract(title, pool.keys(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
-    return [(float(score), path) for span, score, _ in found for path in pool[span]]
+    from rapidfuzz.distance import LCSseq
+
+    found = process.extract(key, pool.keys(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+    missing = titles.missing_allowed(key)
+    return [
+        (float(score), path)
+        for span, score, _ in found
+        if len(key) - LCSseq.similarity(key, span) <= missing
+        for path, main_only in pool[span]
+        if whole or not main_only
+    ]
 
 
 def match(wanted: Sequence[Wanted], papers: Mapping[str, Identity]) -> dict[int, Match]:
@@ -92,17 +104,19 @@ def match(wanted: Sequence[Wanted], papers: Mapping[str, Identity]) -> dict[int,
         if identity.title
     )
     heads = _pool((path, titles.spans(identity.head)) for path, identity in papers.items())
-    claims: list[tuple[int, float, str, int, str]] = []  # (rank, -score, path, index, title)
+    # (rank, -score, -length, path, index, title): the closest spelling claims a file
+    # first, the longer title on a tie.
+    claims: list[tuple[int, float, int, str, int, str]] = []
     for index, paper in enumerate(wanted):
         if index in found:
             continue
         for title in paper.titles:
             key = titles.compact(title)
             for rank, pool in ((2, metadata), (3, heads)):
-                for score, path in _title_candidates(key, pool):
-                    claims.append((rank, -score, path, index, key))
+                for score, path in _title_candidates(title, key, pool):
+                    claims.append((rank, -score, -len(key), path, index, key))
     taken: dict[str, str] = {}  # path -> the title that claimed it
-    for rank, negative, path, index, key in sorted(claims):
+    for rank, negative, _, path, index, key in sorted(claims):
         if index in found or taken.get(path, key) != key:
             continue
         taken[path] = key
@@ -120,7 +134,10 @@ def nearest_title(path: str, identity: Identity | None, plan_titles: Sequence[st
     stem = path.rpartition("/")[2].rpartition(".")[0]
     guesses = [titles.compact(stem)]
     if identity is not None:
-        guesses += [titles.compact(identity.title), *identity.head[:3]]
+        guesses += [
+            titles.compact(identity.title),
+            *(part.rstrip(":") for part in identity.head[:3]),
+        ]
     choices = {titles.compact(title): title for title in plan_titles}
     best: tuple[float, str] | None = None
     for guess in guesses:

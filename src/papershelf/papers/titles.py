@@ -56,13 +56,13 @@ def _lines(text: str) -> list[str]:
 
 
 def segments(text: str) -> tuple[str, ...]:
-    """``text``'s lines and subtitles, each compacted; empty ones dropped."""
+    """``text``'s lines and subtitles, each compacted; empty ones dropped. A part that a
+    subtitle follows on its line ends with ``:`` (a main title, see :func:`spans`)."""
     found = []
     for line in _lines(text):
-        for part in _SEGMENT_BREAK.split(line):
-            part = compact(part)
-            if part:
-                found.append(part)
+        parts = [compact(part) for part in _SEGMENT_BREAK.split(line)]
+        parts = [part for part in parts if part]
+        found += [part + ":" for part in parts[:-1]] + parts[-1:]
     return tuple(found)
 
 
@@ -88,16 +88,24 @@ def good_metadata_title(title: str) -> str:
     return title
 
 
-def spans(parts: Sequence[str]) -> dict[str, int]:
+def spans(parts: Sequence[str]) -> dict[str, bool]:
     """Every run of up to four consecutive segments, joined: where a title may stand.
-    Maps each run to the index of its first segment (the earliest wins)."""
-    found: dict[str, int] = {}
+    Maps each run to whether it stops before a subtitle on the same line (a main title:
+    "Programming Languages" of "Programming Languages: Application and Interpretation")."""
+    found: dict[str, bool] = {}
     for start in range(len(parts)):
         joined = ""
         for part in parts[start : start + MAX_SEGMENTS_PER_SPAN]:
-            joined += part
-            found.setdefault(joined, start)
+            joined += part.rstrip(":")
+            found[joined] = found.get(joined, True) and part.endswith(":")
     return found
+
+
+def stands_for_its_subtitle(title: str) -> bool:
+    """Whether ``title`` may name a paper by its main title alone: a name ("LoRA",
+    "FrTime") or a phrase of three words or more ("Tackling the Awkward Squad"); two
+    words ("Programming Languages") are too generic to claim a paper with a subtitle."""
+    return len(re.findall(r"\w+", fold(title))) != 2
 
 
 def cutoff(title: str) -> float:
@@ -108,6 +116,12 @@ def cutoff(title: str) -> float:
     if len(title) < 24:
         return 95.0
     return 90.0
+
+
+def missing_allowed(title: str) -> int:
+    """How many of the plan title's letters may be absent from the PDF's spelling: a typo,
+    a ligature or glyph PDFium lost — never a word ("… Matters Less" is not "… Matters")."""
+    return 0 if len(title) < 12 else 1 if len(title) < 24 else 2 if len(title) < 40 else 3
 
 
 def similarity(title: str, candidates: Iterable[str]) -> tuple[float, str]:
