@@ -89,23 +89,39 @@ def test_empty_repository_gets_one_clear_finding(
 ) -> None:
     repo = make_repo(tmp_path / "empty", {})
     code, out, _ = run(capsys, str(repo))
-    assert code == 1
+    assert code == 0
     assert out == (
-        ".: error missing-path: no plan folders found: expected `00_The_Guidebook_&_Roadmap` "
-        "and the other 6 sections of the plan\n"
-        "  hint: run `papershelf init` to create them, or set `root` in the configuration\n"
-        "1 finding: 1 error\n"
+        ".: info missing-path: no reading plan found, so only the hygiene rules ran\n"
+        "  hint: write the plan as STUDY_PLAN.md (or READING_PLAN.md, HOW_TO_READ.md), name it "
+        "with `plan` in .papershelf.toml, or run `papershelf init`\n"
+        "1 finding: 1 info\n"
     )
 
 
-def test_repository_without_plan_folders(
+def test_repository_without_a_plan_gets_the_hygiene_rules(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = make_repo(tmp_path / "other", {"notes/todo.md": "- read\n", "src/main.py": "pass\n"})
+    repo = make_repo(
+        tmp_path / "other",
+        {"notes/todo.md": "- read\n", "src/main.py": "pass\n", "src/build.zip": ZIP_BYTES},
+    )
+    code, out, _ = run(capsys, str(repo))
+    assert code == 0
+    assert out.count("missing-path") == 1
+    assert ".: info missing-path: no reading plan found" in out
+    assert "src/build.zip: warning archive-in-git" in out
+
+
+def test_a_configured_plan_that_names_no_file_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "r", {".papershelf.toml": 'plan = ["STUDY_PLAN.md"]\n'})
     code, out, _ = run(capsys, str(repo))
     assert code == 1
-    assert out.count("error missing-path") == 1
-    assert "no plan folders found" in out
+    assert out.startswith(
+        ".: error missing-path: the configured plan `STUDY_PLAN.md` names no tracked, "
+        "non-empty file\n"
+    )
 
 
 def test_outside_git_walks_the_tree_and_skips_git_rules(

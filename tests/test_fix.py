@@ -182,10 +182,24 @@ def test_ignored_findings_are_not_fixed(untidy: Path, capsys: pytest.CaptureFixt
     ]
 
 
-def test_fix_lays_out_a_repository_with_no_plan_folders(
+def test_fix_imposes_no_plan_on_a_repository_without_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = make_repo(tmp_path / "repo", {"notes.md": "x"})
+    assert repo_check_main(["--fix", "--rule", "missing-path", str(repo)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "nothing to fix"
+    assert out[-1] == "1 finding: 1 info"
+    assert tracked(repo) == ["notes.md"]
+
+
+def test_fix_lays_out_the_shipped_plan_when_the_repository_extends_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {"notes.md": "x", ".papershelf.toml": 'extends = ["ai-papers-plan", "hygiene"]\n'},
+    )
     assert repo_check_main(["--rule", "missing-path", str(repo)]) == 1
     capsys.readouterr()
     assert repo_check_main(["--fix", "--rule", "missing-path", str(repo)]) == 0

@@ -7,6 +7,7 @@ extends rule sets and tunes severity, options and ignores.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from collections.abc import Mapping
@@ -18,10 +19,15 @@ from papershelf import repopaths, schema
 from papershelf.errors import ConfigError
 from papershelf.findings import Severity
 
-DEFAULT_EXTENDS = ("ai-papers-plan", "hygiene")
+DEFAULT_EXTENDS = ("hygiene",)
+# The shipped plan's overlay: applied when a configuration extends it, or (with no
+# ``extends``) when the repository's plan is that plan — see ``workspace``.
+SHIPPED_PLAN = "ai-papers-plan"
+# Rules that read the repository's own plan: on wherever there is one, unless turned off.
+PLAN_RULES = ("missing-path", "missing-paper", "plan-reference", "empty-file", "section-numbering")
 PARSED_CACHE = "toml.v1"
 SEVERITIES = ("error", "warning", "info", "off")
-CONFIG_KEYS = {"extends", "root", "plan", "ignore", "rules"}
+CONFIG_KEYS = {"extends", "root", "plan", "phase-words", "step-words", "ignore", "rules"}
 RULESET_KEYS = {"ruleset", "section", "path", "paper", "rules"}
 RULE_KEYS = {"severity", "ignore"}
 
@@ -66,8 +72,11 @@ class Config:
     rules: dict[str, RuleSettings] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)
     root: str | None = None
-    plan: str | None = None
+    plan: list[str] = field(default_factory=list)  # plan files and gitignore-style globs
+    phase_words: list[str] = field(default_factory=list)  # heading words besides the usual
+    step_words: list[str] = field(default_factory=list)
     config_file: str | None = None
+    extends_default: bool = True  # no ``extends`` given: the shipped plan may be added
 
 
 def rulesets_dir() -> Path:
@@ -199,6 +208,17 @@ class _Source:
             message = f"'{key}' must name a path inside the repository, not {value!r}"
             raise self.error(key, message)
         return value.strip("/") or None
+
+    def paths_inside(self, table: Mapping[str, Any], key: str, root: Path) -> list[str]:
+        """Repository-relative paths or globs (``plan``), each inside the repository."""
+        values = []
+        for value in self.string_list(table, key):
+            if value.strip() and repopaths.inside(root, value) is None:
+                message = f"'{key}' must name paths inside the repository, not {value!r}"
+                raise self.error(key, message)
+            if value.strip("/").strip():
+                values.append(value.strip("/"))
+        return values
 
     def string_list(self, table: Mapping[str, Any], key: str) -> list[str]:
         value = table.get(key, [])
@@ -398,15 +418,49 @@ def _load(
         source.check_keys(table, CONFIG_KEYS, "the papershelf configuration")
         source.check_schema(table, schema.CONFIG)
         loader.config.config_file = display
-    for name in source.string_list(table, "extends") or list(DEFAULT_EXTENDS):
+    extends = source.string_list(table, "extends")
+    for name in extends or list(DEFAULT_EXTENDS):
         loader.load_ruleset(name, source)
     loader._read_rules(table.get("rules", {}), source)
     config = loader.config
+    config.extends_default = not extends
+    for slug in PLAN_RULES:
+        if slug in known_rules and slug not in config.rules:
+            loader._read_rules({slug: {}}, source)
     config.ignore = source.string_list(table, "ignore")
     source.check_patterns(config.ignore, "ignore")
     config.root = source.path_inside(table, "root", root)
-    config.plan = source.path_inside(table, "plan", root)
+    config.plan = source.paths_inside(table, "plan", root)
+    config.phase_words = source.string_list(table, "phase-words")
+    config.step_words = source.string_list(table, "step-words")
     return config
+
+
+def add_ruleset(
+    config: Config,
+    name: str,
+    known_rules: Mapping[str, Mapping[str, Any]],
+    cache_dir: Path | None = None,
+) -> Config:
+    """``config`` with a shipped rule set added under it (the configuration's own rule
+    settings keep precedence: a rule set only adds what is not set)."""
+    cache = ParsedCache(cache_dir / PARSED_CACHE if cache_dir is not None else None)
+    loader = _Loader(known_rules, cache)
+    try:
+        loader.load_ruleset(name, _Source("<defaults>", "", rulesets_dir()))
+    finally:
+        cache.save()
+    added = loader.config
+    merged = dataclasses.replace(
+        config,
+        sources=[*added.sources, *config.sources],
+        sections=[*added.sections, *config.sections],
+        paths=[*added.paths, *config.paths],
+        papers=[*added.papers, *config.papers],
+        plan_files=[*added.plan_files, *config.plan_files],
+        rules={**added.rules, **config.rules},
+    )
+    return merged
 
 
 def _display(path: Path, root: Path) -> str:

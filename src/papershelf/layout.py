@@ -61,9 +61,7 @@ def find_plan_root(snapshot: Snapshot, config: Config) -> str | None:
 
 
 def find_plan_file(snapshot: Snapshot, config: Config, plan_root: str | None) -> str | None:
-    """The configured plan file, else a non-empty one with a usual name at or above the root."""
-    if config.plan is not None:
-        return config.plan.strip("/")
+    """A non-empty file with a usual plan name in the plan root or a folder above it."""
     if plan_root is None:
         return None
     candidates: list[str] = []
@@ -76,6 +74,24 @@ def find_plan_file(snapshot: Snapshot, config: Config, plan_root: str | None) ->
         if snapshot.has_file(candidate) and not snapshot.is_empty(candidate):
             return candidate
     return None
+
+
+_GLOB = frozenset("*?[")
+
+
+def configured_plan_files(snapshot: Snapshot, patterns: list[str]) -> list[str]:
+    """Tracked files the configured ``plan`` names: paths, and gitignore-style globs."""
+    if not any(_GLOB & set(pattern) for pattern in patterns):
+        return [p for p in dict.fromkeys(patterns) if snapshot.has_file(p)]
+
+    def matching() -> list[str]:
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        markdown = [path for path in snapshot.files if path.lower().endswith((".md", ".txt"))]
+        return [path for path in markdown if spec.match_file(path)]
+
+    return snapshot.memo("plan-files:" + "\0".join(patterns), matching, persist=True)
 
 
 def shipped_plan_text(config: Config) -> str | None:
@@ -93,13 +109,26 @@ def shipped_plan_text(config: Config) -> str | None:
 
 
 def locate(snapshot: Snapshot, config: Config) -> Layout:
+    """The plan root and every plan source: the configured ``plan`` files (each read from
+    its own folder unless a root or the shipped plan's sections place it), else the first
+    file with a usual plan name in the plan root or above it."""
     plan_root = find_plan_root(snapshot, config)
-    plan_file = find_plan_file(snapshot, config, plan_root)
-    text = snapshot.read_text(plan_file) if plan_file else None
-    if text is not None and not text.strip():
-        text = None
-    sources: tuple[PlanSource, ...] = ()
-    if plan_file and text is not None:
-        root = plan_root if plan_root is not None else plan_file.rpartition("/")[0]
-        sources = (PlanSource(plan_file, text, root, plan_file.rpartition("/")[0]),)
-    return Layout(plan_root, plan_file, text, sources)
+    if config.plan:
+        files = configured_plan_files(snapshot, config.plan)
+    else:
+        found = find_plan_file(snapshot, config, plan_root)
+        files = [found] if found else []
+    sources: list[PlanSource] = []
+    for name in files:
+        text = snapshot.read_text(name)
+        if text is None or not text.strip():
+            continue
+        folder = name.rpartition("/")[0]
+        placed = config.root is not None or (config.sections and len(files) == 1)
+        root = plan_root if placed and plan_root is not None else folder
+        sources.append(PlanSource(name, text, root, folder))
+    first = sources[0] if sources else None
+    plan_file = first.file if first else (files[0] if files else None)
+    if plan_root is not None and first is not None and not config.sections:
+        plan_root = first.root if config.root is None else plan_root
+    return Layout(plan_root, plan_file, first.text if first else None, tuple(sources))

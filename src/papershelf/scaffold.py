@@ -93,10 +93,11 @@ def planned_folders(config: Config, text: str | None) -> list[str]:
     from papershelf.readingplan.model import ReadingPlan
     from papershelf.readingplan.parse import parse
     from papershelf.readingplan.status import planned_folders as folders_of
-    from papershelf.readingplan.status import ruleset_items
+    from papershelf.readingplan.status import ruleset_items, words_of
 
     sections = {section.path.split("/")[0] for section in config.sections}
-    plan = parse(text, sections) if text else ReadingPlan("", [], False)
+    words = words_of(config)
+    plan = parse(text, sections, words=words) if text else ReadingPlan("", [], False)
     named = {item.path for item in plan.items() if item.path}
     plan.sections = ruleset_items(config, named, set())
     return folders_of([plan], optional=True)
@@ -119,8 +120,12 @@ class _Writer:
         self.result.created.append(relative)
 
 
-def scaffold(target: Path, config: Config) -> ScaffoldResult:
-    """Create what the plan in ``config`` names under ``target``; see the module docstring."""
+def scaffold(target: Path, config: Config, plan: tuple[str, str] | None = None) -> ScaffoldResult:
+    """Create what the plan names under ``target``; see the module docstring.
+
+    ``plan`` is ``(file name, text)`` of a plan to lay out and copy in; without it, the
+    plan text the rule sets in ``config`` ship.
+    """
     target.mkdir(parents=True, exist_ok=True)
     if not target.is_dir():
         raise PapershelfError(f"{target} is not a folder")
@@ -137,8 +142,9 @@ def scaffold(target: Path, config: Config) -> ScaffoldResult:
     def under(relative: str) -> str:
         return posixpath.join(plan_root, relative) if plan_root else relative
 
-    plan_file = plan_file_path(config)
-    text = shipped_plan_text(config)
+    plan_file, text = plan if plan is not None else (None, None)
+    if plan is None:
+        plan_file, text = plan_file_path(config), shipped_plan_text(config)
     if plan_file and text:
         writer.file(under(plan_file), text)
     elif plan_file:

@@ -128,7 +128,15 @@ RULESET = Table(
     "a rule set",
 )
 CONFIG = Table(
-    {"extends": STRINGS, "root": STRING, "plan": STRING, "ignore": STRINGS, "rules": TABLE},
+    {
+        "extends": STRINGS,
+        "root": STRING,
+        "plan": STRINGS,
+        "phase-words": STRINGS,
+        "step-words": STRINGS,
+        "ignore": STRINGS,
+        "rules": TABLE,
+    },
     "the papershelf configuration",
 )
 PYPROJECT = Table({"tool": Table({"papershelf": TABLE}, "[tool]")}, "pyproject.toml")

@@ -1,11 +1,14 @@
 """The repository as the organizer sees it: snapshot, configuration and plan layout.
 
 ``repo-check --fix`` and ``papershelf plan`` need what the engine builds but
-does not return; this loads it the same way, once.
+does not return; this loads it the same way, once. A configuration that names
+no rule sets gets the shipped plan's overlay only when the repository holds
+that plan (one of its sections is a folder here).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,4 +33,11 @@ def load(start: Path, config_file: Path | None = None, use_cache: bool = True) -
         snap = snapshot.from_git(repository, use_cache=use_cache)
     else:
         snap = snapshot.from_walk(root)
+    if config.extends_default and not config.plan and not config.sections:
+        shipped = config_module.add_ruleset(
+            config, config_module.SHIPPED_PLAN, known_options(), cache_dir
+        )
+        holder = layout.find_plan_root(snap, dataclasses.replace(shipped, root=None))
+        if holder is not None and config.root in (None, holder):
+            config = shipped  # the repository's plan is the shipped plan: its overlay applies
     return Workspace(root, snap, config, layout.locate(snap, config))

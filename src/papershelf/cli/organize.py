@@ -18,11 +18,20 @@ from papershelf.errors import EXIT_OK, PapershelfError
     metavar="NAME",
     help="Rule set to lay out (shipped name or path); written to .papershelf.toml.",
 )
-def init(directory: Path, ruleset: str | None) -> int:
+@click.option(
+    "--plan",
+    "plan_path",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Lay the repository out from this plan file: its folders, the plan copied in, "
+    "and .papershelf.toml pointing at it.",
+)
+def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     """Scaffold a study repository: git, the plan's folders, plan file, ignores, hooks.
 
-    Never overwrites a file: in an existing repository it only adds what is
-    missing, lists what it added, and stages it.
+    The shipped plan is laid out unless --plan or --ruleset names another. Never
+    overwrites a file: in an existing repository it only adds what is missing,
+    lists what it added, and stages it.
     """
     import json
 
@@ -31,15 +40,29 @@ def init(directory: Path, ruleset: str | None) -> int:
     from papershelf.rules import known_options
     from papershelf.scaffold import scaffold
 
+    if ruleset is not None and plan_path is not None:
+        raise click.UsageError("--plan and --ruleset do not go together")
+    plan_text = _read_plan(plan_path) if plan_path is not None else None
     directory.mkdir(parents=True, exist_ok=True)
     root = gitfiles.repository_root(directory) or directory.resolve()
     written_config = None
-    if ruleset is not None:
+    if ruleset is not None or plan_path is not None:
         existing = config_module.find_config_file(root)
         if existing is not None:
+            key = "plan" if plan_path is not None else "extends"
             raise PapershelfError(
-                f"{existing} already configures papershelf; set `extends` there instead"
+                f"{existing} already configures papershelf; set `{key}` there instead"
             )
+    plan: tuple[str, str] | None = None
+    if plan_path is not None and plan_text is not None:
+        name = plan_path.name
+        relative = (directory.resolve() / name).relative_to(root.resolve()).as_posix()
+        plan = (name, plan_text)
+        written_config = root / ".papershelf.toml"
+        written_config.write_text(
+            f"plan = {json.dumps(relative, ensure_ascii=False)}\n", encoding="utf-8"
+        )
+    if ruleset is not None:
         if "/" in ruleset or ruleset.endswith(".toml"):  # a local file: from the config's folder
             local = Path(ruleset).resolve()
             try:
@@ -58,7 +81,9 @@ def init(directory: Path, ruleset: str | None) -> int:
         if written_config is not None:
             written_config.unlink()
         raise
-    result = scaffold(directory, config)
+    if written_config is None and config.extends_default and not config.plan:
+        config = config_module.add_ruleset(config, config_module.SHIPPED_PLAN, known_options())
+    result = scaffold(directory, config, plan)
     if written_config is not None:
         gitfiles.stage(result.root, [".papershelf.toml"])
         result.created.insert(0, ".papershelf.toml")
@@ -77,6 +102,18 @@ def init(directory: Path, ruleset: str | None) -> int:
     else:
         click.echo("nothing to add: everything the plan names is already here")
     return EXIT_OK
+
+
+def _read_plan(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PapershelfError(f"{path}: cannot read: {error.strerror or error}") from error
+    except UnicodeDecodeError:
+        raise PapershelfError(f"{path}: not UTF-8 text") from None
+    if not text.strip():
+        raise PapershelfError(f"{path}: the plan file is empty")
+    return text
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -185,12 +222,13 @@ def plan(
     if explain:
         from papershelf.layout import shipped_plan_text
         from papershelf.readingplan import explain as explain_lines
+        from papershelf.readingplan.status import words_of
 
         sections = {section.path.split("/")[0] for section in here.config.sections}
         for plan in plans:
             texts = [s.text for s in layout.sources if s.file == plan.plan_file]
             known = texts[0] if texts else shipped_plan_text(here.config) or ""
-            lines = explain_lines(known, sections)
+            lines = explain_lines(known, sections, words=words_of(here.config))
             click.echo(render.render_explain(lines, shown or plan.plan_file), nl=False)
             click.echo(render.render_unreadable(plan), nl=False)
         return EXIT_OK

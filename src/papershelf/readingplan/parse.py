@@ -184,71 +184,87 @@ class _Parser:
             setattr(item, key, value)
         return item
 
-    def _place(self, item: Item, token: str, linked: bool) -> None:
+    def _place(self, item: Item, token: str, linked: bool, slashed: bool = False) -> None:
         """Set where a path reference points: from the root, the link's file or the step."""
         if self.is_rooted(token):
             item.path = token
             if item.kind == "folder":
                 self.context = token
-        elif linked:
+        elif linked:  # a markdown link starts at the plan file's own folder
             item.path = posixpath.normpath(posixpath.join(self.base, token)) if self.base else token
-        elif looks_like_path(token) and ("/" in token or "_" in token or item.kind == "file"):
-            item.path = posixpath.join(self.context, token) if self.context else token
-            item.placed = bool(self.context)
+            if item.kind == "folder":
+                self.context = item.path
+        elif slashed or (
+            looks_like_path(token) and ("/" in token or "_" in token or item.kind == "file")
+        ):
+            inside = (
+                not self.context or token == self.context or token.startswith(self.context + "/")
+            )
+            item.path = token if inside else posixpath.join(self.context, token)
+            # without the shipped sections, the first folder a step names is where it goes
+            item.placed = bool(self.context) or not self.sections
+            if not self.context and not self.sections and item.kind == "folder":
+                self.context = token
         else:
             item.path, item.anywhere = None, True  # a bare word: a folder only if one exists
+
+    def _link(self, match: re.Match[str], number: int) -> Item | None:
+        """``[text](target)``: a paper by its URL or local file, else a local path."""
+        text, target = match[1].strip(), match[2]
+        if "://" in target or target.startswith(("mailto:", "#")):
+            if _PAPER_URL.search(target) and _has_words(text):
+                paper = self._item("paper", _clean_title(text), number, remote=True)
+                paper.identifiers = (target, *_url_identifiers(target))
+                return paper
+            return None
+        token = target.split("#")[0].strip("/").replace("%20", " ")
+        if not token or (token.startswith(".") and not token.startswith(("./", "../"))):
+            return None
+        if _is_document(token):
+            name = _clean_title(text) if _has_words(text) else _stem(token)
+            paper = self._item("paper", name, number, written=token)
+            self._place(paper, token, linked=True)
+            return paper
+        kind = "file" if _FILE_SUFFIX.search(token) else "folder"
+        item = self._item(kind, token, number, written=token)
+        self._place(item, token, linked=True)
+        return item
+
+    def _path(self, match: re.Match[str], number: int) -> Item | None:
+        """A backticked path (with a plain ``/rest`` glued after it)."""
+        token = (match[1] + (match[2] or "")).strip()
+        slashed = token.endswith("/")  # `evaluation/`: a folder, however short its name
+        token = token.strip("/")
+        if not token or token.startswith((".", "-", "$", "#")) or "://" in token:
+            return None
+        if token.lower().endswith(DOCUMENT_SUFFIXES) and "/" not in token:
+            if token.lower().endswith(".md"):
+                return self._item("file", token, number, anywhere=True)
+            return self._item("paper", _stem(token), number, written=token)
+        if " " in token and "/" not in token and not _SECTIONISH.match(token):
+            return None  # a term, not a path
+        kind = "file" if token.lower().endswith(DOCUMENT_SUFFIXES) else "folder"
+        item = self._item(kind, token, number)
+        self._place(item, token, linked=False, slashed=slashed)
+        if looks_like_path(token) or slashed:
+            item.written = token
+        return item
 
     def line(self, raw: str, number: int) -> list[Item]:
         found: list[tuple[int, Item]] = []
         papers: list[tuple[int, Item]] = []
-        taken: list[tuple[int, int]] = []  # spans already read as links
-        local_paper: Item | None = None
-        for match in _LINK.finditer(raw):
-            text, target = match[1].strip(), match[2]
-            taken.append(match.span())
-            if "://" in target or target.startswith(("mailto:", "#")):
-                if _PAPER_URL.search(target) and _has_words(text):
-                    paper = self._item("paper", _clean_title(text), number, remote=True)
-                    paper.identifiers = (target, *_identifiers(target))
-                    papers.append((match.start(), paper))
-                continue
-            token = target.split("#")[0].strip("/")
-            token = re.sub(r"%20", " ", token)
-            if not token or token.startswith("."):
-                continue
-            if _is_document(token):
-                name = _clean_title(text) if _has_words(text) else _stem(token)
-                paper = self._item("paper", name, number, written=token)
-                self._place(paper, token, linked=True)
-                local_paper = local_paper or paper
-                papers.append((match.start(), paper))
-                continue
-            kind = "file" if _FILE_SUFFIX.search(token) else "folder"
-            item = self._item(kind, token, number, written=token)
-            self._place(item, token, linked=True)
-            found.append((match.start(), item))
-        for match in _PATH.finditer(raw):
-            if any(start <= match.start() < end for start, end in taken):
-                continue
-            token = (match[1] + (match[2] or "")).strip().strip("/")
-            if not token or token.startswith((".", "-", "$", "#")) or "://" in token:
-                continue
-            if token.lower().endswith(DOCUMENT_SUFFIXES) and "/" not in token:
-                if token.lower().endswith(".md"):
-                    item = self._item("file", token, number, anywhere=True)
-                    found.append((match.start(), item))
-                else:
-                    paper = self._item("paper", _stem(token), number, written=token)
-                    papers.append((match.start(), paper))
-                continue
-            if " " in token and "/" not in token and not _SECTIONISH.match(token):
-                continue  # a term, not a path
-            kind = "file" if token.lower().endswith(DOCUMENT_SUFFIXES) else "folder"
-            item = self._item(kind, token, number)
-            self._place(item, token, linked=False)
-            if looks_like_path(token):
-                item.written = token
-            found.append((match.start(), item))
+        links = list(_LINK.finditer(raw))
+        paths = [
+            match
+            for match in _PATH.finditer(raw)
+            if not any(link.start() <= match.start() < link.end() for link in links)
+        ]
+        # In the order written: a folder named first is where the later ones are read from.
+        for match in sorted([*links, *paths], key=lambda match: match.start()):
+            read = self._link(match, number) if match.re is _LINK else self._path(match, number)
+            if read is not None:
+                (papers if read.kind == "paper" else found).append((match.start(), read))
+        local_paper = next((p for _, p in papers if p.kind == "paper" and p.written), None)
         for match in _TITLE.finditer(raw):
             papers.append((match.start(), self._item("paper", match[1].strip(), number)))
         ids = _identifiers(raw)
@@ -289,6 +305,16 @@ def _identifiers(text: str) -> tuple[str, ...]:
     found = [f"arXiv:{match[1]}" for match in ARXIV_ID.finditer(text)]
     found += [f"doi:{match[1]}" for match in DOI.finditer(text)]
     return tuple(dict.fromkeys(found))
+
+
+_ARXIV_URL = re.compile(r"(?i)arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
+_DOI_URL = re.compile(r"(?i)doi\.org/(10\.\d{4,9}/\S+)")
+
+
+def _url_identifiers(url: str) -> tuple[str, ...]:
+    found = [f"arXiv:{match[1]}" for match in _ARXIV_URL.finditer(url)]
+    found += [f"doi:{match[1]}" for match in _DOI_URL.finditer(url)]
+    return tuple(found)
 
 
 def _title_beside_id(raw: str) -> str:
@@ -357,7 +383,9 @@ def _parse(
         heading = _HEADING.match(raw)
         if heading:
             taken = parser.heading(len(heading[1]), heading[2], number)
-            notes.append((number, raw, taken))
+            label = parser.phase_label if taken == "phase" else parser.step_label
+            named = f" ({label})" if taken in ("phase", "step") and label else ""
+            notes.append((number, raw, f"{taken}{named}" if taken != "note" else _NOTE))
             continue
         items = parser.line(raw, number)
         if items:
@@ -378,10 +406,15 @@ def _parse(
     return plan, notes
 
 
+_NOTE = "a heading inside a step: neither a phase nor a step (no phase or step word, no number)"
+
+
 def _describe(item: Item) -> str:
     where = f" at {item.path}" if item.path else (" anywhere" if item.anywhere else "")
     step = f" ({item.step})" if item.step else ""
     extra = ", online" if item.remote else ""
     if item.identifiers:
         extra += ", " + ", ".join(item.identifiers)
+    if item.read is not None:
+        extra += ", read" if item.read else ", not read yet"
     return f"{item.kind} {item.label}{where}{step}{extra}"

@@ -47,8 +47,15 @@ def summary_line(plans: list[ReadingPlan]) -> str:
     return line
 
 
+def _shown(plans: list[ReadingPlan]) -> list[ReadingPlan]:
+    """Plans that name something; of several plan files, those that name nothing are left out."""
+    named = [plan for plan in plans if any(True for _ in plan.items())]
+    return named if len(plans) > 1 and named else plans
+
+
 def render_text(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
     lines: list[str] = []
+    plans = _shown(plans)
     for number, plan in enumerate(plans):
         if number:
             lines.append("")
@@ -83,6 +90,7 @@ def render_text(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
 
 def render_markdown(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
     """A checklist to paste into an issue: ticked when present."""
+    plans = _shown(plans)
     first = plans[0] if plans else ReadingPlan("", [], False)
     lines = [f"# {first.title or 'Reading plan'}"]
     for number, plan in enumerate(plans):

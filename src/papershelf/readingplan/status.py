@@ -96,7 +96,7 @@ def locate_paper(
     if by_content is not None:
         found[by_content.path] = by_content.how
     archives = index.archives
-    for title in titles:
+    for title in _variants(titles):
         normalized = normalize_title(title)
         if not normalized:
             continue
@@ -107,6 +107,16 @@ def locate_paper(
             if pattern.search(name):
                 found.setdefault(path, "file-name")
     return [Match(path, how) for path, how in found.items()]
+
+
+def _variants(titles: Sequence[str]) -> list[str]:
+    """The titles, and the short title before a colon (``Faster R-CNN: Towards …``)."""
+    variants = list(titles)
+    for title in titles:
+        head = title.partition(":")[0].strip()
+        if head != title.strip() and len(normalize_title(head)) >= 4:
+            variants.append(head)
+    return list(dict.fromkeys(variants))
 
 
 class _Marker:
@@ -159,7 +169,7 @@ class _Marker:
         if path == expected:
             item.where = None
 
-    def resolve(self, reference: str) -> str | None:
+    def resolve(self, reference: str, by_tail: bool = True) -> str | None:
         """A written path, read from the plan root, beside the plan file, or as the unique
         end of an existing path (``02_Data_Filtering_Quality`` finds ``01_…/02_…``)."""
         snap = self.snap
@@ -167,6 +177,8 @@ class _Marker:
             candidate = posixpath.normpath(posixpath.join(base, reference)) if base else reference
             if snap.exists(candidate):
                 return candidate
+        if not by_tail:
+            return None
         tail = "/" + reference
         matches = [path for path in snap.dirs if path.endswith(tail)]
         text, needle = snap.text, tail + "\0"
@@ -186,6 +198,10 @@ class _Marker:
         )
         if expected is not None and here:
             self._found(item, expected, "path", expected)
+            return
+        written = self.resolve(item.written, by_tail=False) if item.written else None
+        if written is not None and (written in snap.dirs) == is_folder:
+            self._found(item, written, "path", None)  # written from the root, not the step
             return
         pool = snap.dirs if is_folder else snap.file_set
         found = self._by_tail(item.name, is_folder)
@@ -314,9 +330,15 @@ def _apply_aliases(plan: ReadingPlan, config: Config) -> None:
 
 
 def words_of(config: Config) -> Words:
+    """The usual heading words, and those the configuration adds (``phase-words``,
+    ``step-words``): each labels its items as it is written."""
     from papershelf.readingplan.parse import DEFAULT_WORDS
 
-    return DEFAULT_WORDS
+    if not config.phase_words and not config.step_words:
+        return DEFAULT_WORDS
+    phase = {**DEFAULT_WORDS.phase, **{w.casefold(): w for w in config.phase_words}}
+    step = {**DEFAULT_WORDS.step, **{w.casefold(): w for w in config.step_words}}
+    return Words(phase, step)
 
 
 def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPlan]:

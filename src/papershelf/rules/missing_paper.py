@@ -33,7 +33,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             expected = item.path or ""
             if expected.lower().endswith(DOCUMENT_SUFFIXES):  # linked to a file: its folder
                 expected = expected.rpartition("/")[0]
-            folder = posixpath.join(plan.root, expected) if plan.root else expected
+            folder = posixpath.join(plan.root, expected).strip("/") if plan.root else expected
             if not item.path:
                 folder = home
             if item.status == "misplaced" and item.where:

@@ -29,6 +29,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             hint="run `papershelf init` to create them, or set `root` in the configuration",
         )
         return
+    if not any(True for plan in ctx.plans for _ in plan.all_items()):
+        yield _no_plan(ctx)
+        return
     wanted: dict[str, Item] = {}
     for plan in ctx.plans:
         for item in plan.all_items():
@@ -73,3 +76,29 @@ RULE = Rule(
     check=check,
     doc=__doc__ or "",
 )
+
+
+def _no_plan(ctx: Context) -> Finding:
+    """One finding for a repository whose plan names nothing papershelf can check."""
+    config, plan_file = ctx.config, ctx.layout.plan_file
+    if config.plan and not ctx.layout.sources:
+        named = ", ".join(f"`{name}`" for name in config.plan)
+        return RULE.finding(
+            ".",
+            f"the configured plan {named} names no tracked, non-empty file",
+            hint=f"correct `plan` in {config.config_file or 'the configuration'}",
+        )
+    if plan_file is not None:
+        return RULE.finding(
+            plan_file,
+            "the plan names no folder, file or paper papershelf understands",
+            severity=Severity.INFO,
+            hint="see what each line was taken for: papershelf plan --explain",
+        )
+    return RULE.finding(
+        ".",
+        "no reading plan found, so only the hygiene rules ran",
+        severity=Severity.INFO,
+        hint="write the plan as STUDY_PLAN.md (or READING_PLAN.md, HOW_TO_READ.md), name it "
+        "with `plan` in .papershelf.toml, or run `papershelf init`",
+    )

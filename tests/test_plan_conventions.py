@@ -1,0 +1,226 @@
+"""Each markdown convention of "Writing a plan papershelf understands", one test apiece."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checking import summary
+from gitrepo import make_repo
+from organize_repo import tracked
+from papershelf.cli import main, repo_check_main
+from papershelf.readingplan import Item, parse
+from papershelf.readingplan.parse import DEFAULT_WORDS, Words
+
+
+def items(text: str, **options: object) -> list[Item]:
+    return list(parse(text, **options).items())  # type: ignore[arg-type]
+
+
+def test_phase_and_step_words_in_english_and_russian() -> None:
+    plan = parse(
+        '# Plan\n## Stage 1\n### Lesson 2\n1. **"A"**\n## Неделя 3\n### Урок 4\n2. **"Б"**\n'
+    )
+    assert plan.structured
+    assert [(phase.title, [step.title for step in phase.steps]) for phase in plan.phases] == [
+        ("Stage 1", ["Lesson 2"]),
+        ("Неделя 3", ["Урок 4"]),
+    ]
+    assert [item.step for item in plan.items()] == ["Stage 1, lesson 2.1", "Week 3, lesson 4.2"]
+
+
+def test_numbered_headings_are_phases_and_steps() -> None:
+    plan = parse('# Plan\n## 1. Basics\n### 1.1 Algebra\n- **"Matrices"**\n## 2. Detection\n')
+    assert plan.structured
+    assert plan.phases[0].title == "1. Basics"
+    assert plan.phases[0].steps[0].title == "1.1 Algebra"
+
+
+def test_heading_words_are_configurable(tmp_path: Path) -> None:
+    words = Words({**DEFAULT_WORDS.phase, "раздел": "Раздел"}, DEFAULT_WORDS.step)
+    plan = parse('## Раздел 2\n1. **"X"**\n', words=words)
+    assert plan.phases[0].title == "Раздел 2"
+    assert next(plan.items()).step == "Раздел 2, step 1"
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            ".papershelf.toml": 'plan = "PLAN.md"\nphase-words = ["Раздел"]\n',
+            "PLAN.md": '## Раздел 1\n1. `topics/a` — **"Alpha"**\n',
+            "topics/a/notes.md": "x",
+        },
+    )
+    assert summary(repo, "missing-paper") == [
+        ("topics/a", "warning", '"Alpha" is missing: the plan reads it here (Раздел 1, step 1)')
+    ]
+
+
+def test_backticked_paths_and_local_links_are_expected_where_they_point() -> None:
+    found = items(
+        "Go to `courses/ml`, then `week1/` and [the notes](docs/notes.md) and "
+        "[slides](../slides/) and [paper](papers/x.pdf).\n",
+        base="plans",
+    )
+    assert [(item.kind, item.path) for item in found] == [
+        ("folder", "courses/ml"),
+        ("folder", "courses/ml/week1"),
+        ("file", "plans/docs/notes.md"),
+        ("folder", "slides"),
+        ("paper", "plans/papers/x.pdf"),
+    ]
+
+
+def test_bold_quoted_titles_are_expected_in_the_step_folder() -> None:
+    found = items('### Step 1\nOpen `nlp/transformers`.\n1. **"Attention Is All You Need"**\n')
+    assert [(item.kind, item.name, item.path) for item in found] == [
+        ("folder", "nlp/transformers", "nlp/transformers"),
+        ("paper", "Attention Is All You Need", "nlp/transformers"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://arxiv.org/abs/1706.03762",
+        "https://arxiv.org/pdf/1706.03762v7",
+        "https://doi.org/10.48550/arXiv.1706.03762",
+        "https://openreview.net/forum?id=abc",
+        "https://aclanthology.org/N19-1423/",
+        "https://example.org/papers/attention.pdf",
+    ],
+)
+def test_links_to_papers_are_papers_titled_by_their_text(url: str) -> None:
+    (paper,) = items(f"- [Attention Is All You Need]({url})\n")
+    assert (paper.kind, paper.name, paper.remote) == ("paper", "Attention Is All You Need", True)
+    assert paper.identifiers[0] == url
+
+
+def test_links_elsewhere_are_not_papers() -> None:
+    assert items("- [nanochat](https://github.com/karpathy/nanochat)\n") == []
+
+
+def test_list_items_carrying_an_arxiv_id_are_papers() -> None:
+    (paper,) = items("- arXiv:2106.09685 LoRA: Low-Rank Adaptation of Large Language Models\n")
+    assert paper.name == "LoRA: Low-Rank Adaptation of Large Language Models"
+    assert paper.identifiers == ("arXiv:2106.09685",)
+
+
+def test_identifiers_beside_a_paper_are_kept() -> None:
+    (paper,) = items('1. **"Adam"** (arXiv:1412.6980, doi 10.1000/xyz123)\n')
+    assert paper.identifiers == ("arXiv:1412.6980", "doi:10.1000/xyz123")
+
+
+def test_a_local_file_and_a_titled_link_on_one_line_are_one_paper() -> None:
+    (paper,) = items("* [📄](bert.pdf) [BERT](https://arxiv.org/abs/1810.04805)\n")
+    assert (paper.name, paper.path, paper.remote) == ("BERT", "bert.pdf", False)
+    assert paper.identifiers == ("https://arxiv.org/abs/1810.04805", "arXiv:1810.04805")
+
+
+def test_task_list_boxes_say_what_was_read_and_spans_are_kept() -> None:
+    found = items('intro\n- [x] **"LoRA"**\n- [ ] **"QLoRA"**\n- **"DoRA"**\n')
+    assert [(item.name, item.read, item.line, item.end_line) for item in found] == [
+        ("LoRA", True, 2, 2),
+        ("QLoRA", False, 3, 3),
+        ("DoRA", None, 4, 4),
+    ]
+
+
+def test_code_blocks_and_terms_are_not_paths() -> None:
+    assert items("```\n`not/a/path`\n```\nUse `pip install x` and `.rar/.zip`.\n") == []
+
+
+def test_a_remote_paper_is_online_not_missing_unless_asked(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "PLAN.md": "- [Vision Transformer](https://arxiv.org/abs/2010.11929)\n"
+        "- [ResNet](https://arxiv.org/abs/1512.03385)\n",
+        "papers/resnet.pdf": b"%PDF",
+        ".papershelf.toml": 'plan = "PLAN.md"\n',
+    }
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "missing-paper") == []
+    files[".papershelf.toml"] = 'plan = "PLAN.md"\n[rules.missing-paper]\nonline = true\n'
+    repo = make_repo(tmp_path / "asked", files)
+    assert summary(repo, "missing-paper") == [
+        (".", "warning", '"Vision Transformer" is only online: the plan links it')
+    ]
+
+
+def test_the_usual_plan_names_are_found(tmp_path: Path) -> None:
+    for name in ("STUDY_PLAN.md", "READING_PLAN.md"):
+        repo = make_repo(tmp_path / name, {name: "1. `lectures/01`\n"})
+        assert summary(repo, "missing-path") == [
+            ("lectures/01", "error", "the plan's folder `lectures/01` is missing")
+        ]
+
+
+def test_plan_may_be_a_list_of_files_and_globs(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            ".papershelf.toml": 'plan = ["PLAN.md", "topics/*/README.md"]\n',
+            "PLAN.md": "1. `topics/a`\n",
+            "topics/a/README.md": '- **"Alpha"**\n',
+            "topics/b/README.md": '- **"Beta"**\n',
+            "topics/b/Beta.pdf": b"%PDF",
+        },
+    )
+    assert summary(repo, "missing-paper") == [
+        ("topics/a", "warning", '"Alpha" is missing: the plan reads it here')
+    ]
+
+
+def test_plan_explain_says_what_each_line_was_taken_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "r",
+        {"STUDY_PLAN.md": "# Plan\n## Phase 1\nRead `notes/a`.\nJust prose.\n", "notes/a/x": "x"},
+    )
+    assert main(["plan", "--explain", str(repo)]) == 0
+    assert capsys.readouterr().out == (
+        "plan: STUDY_PLAN.md\n"
+        "   1  # Plan\n      -> title\n"
+        "   2  ## Phase 1\n      -> phase (Phase 1)\n"
+        "   3  Read `notes/a`.\n      -> folder notes/a at notes/a (Phase 1)\n"
+        "   4  Just prose.\n      -> ignored: names no folder, file or paper\n"
+    )
+
+
+def test_init_lays_out_a_repository_from_any_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "STUDY_PLAN.md"
+    plan.write_text(
+        "# Course\n## Phase 1\n### Step 1\nGo to `basics/algebra`.\n"
+        '1. **"Linear Algebra Done Right"**\n### Step 2\nThen `basics/calculus/`.\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "study"
+    assert main(["init", "--plan", str(plan), str(target)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:5] == [
+        "created .papershelf.toml",
+        "created STUDY_PLAN.md",
+        "created basics/algebra/.gitkeep",
+        "created basics/calculus/.gitkeep",
+    ]
+    assert (target / ".papershelf.toml").read_text() == 'plan = "STUDY_PLAN.md"\n'
+    assert (target / "STUDY_PLAN.md").read_text() == plan.read_text()
+    assert "STUDY_PLAN.md" in tracked(target)
+    assert repo_check_main([str(target)]) == 0
+    assert capsys.readouterr().out == (
+        'basics/algebra: warning missing-paper: "Linear Algebra Done Right" is missing: the '
+        "plan reads it here (Phase 1, step 1.1)\n"
+        "  hint: add the paper's PDF with its title in the file name\n"
+        "1 finding: 1 warning\n"
+    )
+
+
+def test_init_with_a_plan_refuses_an_existing_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "PLAN.md"
+    plan.write_text("1. `a/b`\n", encoding="utf-8")
+    repo = make_repo(tmp_path / "r", {".papershelf.toml": 'extends = ["hygiene"]\n'})
+    assert main(["init", "--plan", str(plan), str(repo)]) == 1
+    assert "already configures papershelf; set `plan` there instead" in capsys.readouterr().err
