@@ -214,7 +214,7 @@ class _Source:
         values = []
         for value in self.string_list(table, key):
             if value.strip() and repopaths.inside(root, value) is None:
-                message = f"'{key}' must name paths inside the repository, not {value!r}"
+                message = f"'{key}' must name a path inside the repository, not {value!r}"
                 raise self.error(key, message)
             if value.strip("/").strip():
                 values.append(value.strip("/"))
