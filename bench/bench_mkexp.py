@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 from common import tool  # noqa: E402
 
-from wheels import build_wheel  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
+from wheels import build_index, build_wheel  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
 
 
 def offline_env(wheels: Path, path_has_uv: bool) -> dict[str, str]:
@@ -288,6 +288,76 @@ def list_cases(files: int) -> dict[str, Case]:
     }
 
 
+CHECK_SETS = {
+    "resolving": "alpha\nbeta\ngamma==1.0\ntfm==4.28.1\n",
+    "conflict": "alpha\ntfm==4.28.1\ntok==0.20.0\n",
+    "pin impossible on this Python": "alpha\noldonly==1.4.0\n",
+}
+
+
+def run_any(command: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> None:
+    """A resolver that says 'no' exits 1: time it all the same."""
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"bench_mkexp: {' '.join(command)} failed:\n{result.stderr[-2000:]}")
+
+
+def check_cases(index: Path, label: str, requirements: str) -> dict[str, Case]:
+    """mkexp check beside the resolvers it runs, on one requirement set."""
+    folder = WORK / "check" / label.replace(" ", "-")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "requirements.txt").write_text(requirements, encoding="utf-8")
+    with_uv = offline_env(index, path_has_uv=True)
+    without_uv = offline_env(index, path_has_uv=False)
+    for env in (with_uv, without_uv):
+        env.pop("UV_OFFLINE", None)  # a missing package must read 'not found', not 'offline'
+    base = sys.base_prefix + f"/bin/python{sys.version_info[0]}.{sys.version_info[1]}"
+    requirements_file = str(folder / "requirements.txt")
+
+    def mkexp_uv() -> None:
+        run_any([tool("mkexp"), "check", str(folder)], with_uv)
+
+    def uv_compile() -> None:
+        run_any(
+            [tool("uv"), "pip", "compile", requirements_file, "--python", base, "--no-header"],
+            with_uv,
+        )
+
+    def mkexp_pip() -> None:
+        run_any([tool("mkexp"), "check", str(folder)], without_uv)
+
+    def pip_dry_run() -> None:
+        pip = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
+        run_any([*pip, "--report", "-", "-r", requirements_file], without_uv)
+
+    def start_up() -> None:
+        run_any([tool("mkexp"), "--help"], with_uv)
+
+    return {
+        f"mkexp check, uv on PATH ({label})": mkexp_uv,
+        f"uv pip compile ({label})": uv_compile,
+        f"mkexp check, no uv ({label})": mkexp_pip,
+        f"pip install --dry-run --report ({label})": pip_dry_run,
+        f"mkexp --help, its start-up alone ({label})": start_up,
+    }
+
+
+def check_table(index: Path, rounds: int) -> list[str]:
+    lines = [
+        "| requirement set | mkexp check (uv) s | uv pip compile s | × | "
+        "mkexp check (no uv) s | pip --dry-run s | × | mkexp start-up s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, requirements in CHECK_SETS.items():
+        medians = list(measure(check_cases(index, label, requirements), rounds).values())
+        mkexp_uv, uv, mkexp_pip, pip, start_up = medians
+        lines.append(
+            f"| {label} | {mkexp_uv:.3f} | {uv:.3f} | {mkexp_uv / uv:.2f} | "
+            f"{mkexp_pip:.3f} | {pip:.3f} | {mkexp_pip / pip:.2f} | {start_up:.3f} |"
+        )
+    return lines
+
+
 SLOW = ("python -m venv",)  # 30 s a run: no warm-up, it has no cache to fill
 
 
@@ -318,8 +388,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--files", type=int, default=100_000)
+    parser.add_argument("--only-check", action="store_true", help="only the mkexp check table")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
+    index = build_index(WORK / "index") if not (WORK / "index").exists() else WORK / "index"
+    if args.only_check:
+        print("\n".join(check_table(index, max(args.rounds, 5))))
+        return 0
     wheels = prepare_wheels()
     started = time.perf_counter()
     out: list[str] = [
@@ -333,6 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out += [*table("create + install 3 packages", install, "mkexp --install (uv on PATH)"), ""]
     listing = measure(list_cases(args.files), max(args.rounds, 5))
     out += [*table("list experiments", listing, f"mkexp --list ({args.files:,} files)"), ""]
+    out += [*check_table(index, max(args.rounds, 5)), ""]
     out.append(f"total benchmark time {time.perf_counter() - started:.0f} s")
     print("\n".join(out))
     shutil.rmtree(WORK / "runs", ignore_errors=True)

@@ -234,6 +234,17 @@ def test_interpreters_include_ours_and_pyenv_versions(tmp_path: Path) -> None:
     assert tuple(sys.version_info[:3]) in [item.version for item in found_here]
 
 
+def test_pyenv_versions_can_be_named_from_their_folders_without_running(tmp_path: Path) -> None:
+    fake = tmp_path / "pyenv" / "versions" / "3.7.16" / "bin" / "python3.7"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("#!/bin/sh\nexit 1\n")  # never run: the folder names the version
+    fake.chmod(0o755)
+    env = {"PATH": "/nonexistent", "PYENV_ROOT": str(tmp_path / "pyenv"), "HOME": str(tmp_path)}
+    named = interpreters.find_interpreters(env, trust_names=True)
+    assert (fake, (3, 7, 16)) in [(item.path, item.version) for item in named]
+    assert fake not in [item.path for item in interpreters.find_interpreters(env)]
+
+
 def test_choosing_an_impossible_python_lists_what_was_found() -> None:
     spec = VersionSpec(">=4.0", "exp/pyproject.toml")
     found_here = [interpreters.current_interpreter()]

@@ -156,8 +156,25 @@ def _query(path: Path) -> Interpreter | None:
     return Interpreter(path, tuple(int(part) for part in fields[1:]), fields[0])
 
 
-def find_interpreters(env: Mapping[str, str] | None = None) -> list[Interpreter]:
-    """Every working Python 3 found, newest first, one entry per real executable."""
+_VERSION_FOLDER = re.compile(r"^(?:cpython-)?(\d+)\.(\d+)\.(\d+)(?:-|$)")
+
+
+def _named(path: Path) -> Interpreter | None:
+    """pyenv's versions/3.8.18/bin/python3.8, uv's cpython-3.8.18-…/bin/python3.8, unrun."""
+    match = _VERSION_FOLDER.match(path.parent.parent.name)
+    if match is None or path.name not in (f"python{match[1]}.{match[2]}", f"python{match[1]}"):
+        return None
+    return Interpreter(path, tuple(int(part) for part in match.groups()), "CPython")
+
+
+def find_interpreters(
+    env: Mapping[str, str] | None = None, *, trust_names: bool = False
+) -> list[Interpreter]:
+    """Every working Python 3 found, newest first, one entry per real executable.
+
+    ``trust_names`` reads the version of pyenv and uv installs from their folder
+    names instead of running them: enough to name Pythons in a message.
+    """
     seen: set[str] = set()
     unique: list[Path] = []
     for path in _candidate_paths(os.environ if env is None else env):
@@ -165,8 +182,11 @@ def find_interpreters(env: Mapping[str, str] | None = None) -> list[Interpreter]
         if real not in seen:
             seen.add(real)
             unique.append(path)
+    named = [_named(path) if trust_names else None for path in unique]
+    found = [item for item in named if item is not None]
+    unnamed = [path for path, item in zip(unique, named, strict=True) if item is None]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        found = [found for found in pool.map(_query, unique) if found is not None]
+        found += [found for found in pool.map(_query, unnamed) if found is not None]
     by_version: dict[Version, Interpreter] = {}
     for interpreter in found:
         by_version.setdefault(interpreter.version, interpreter)

@@ -162,7 +162,7 @@ def _check(folders: list[Path], python: str | None, installer: str, timeout: flo
         result = experiments.check(
             experiment, interpreter, installer=installer, timeout=timeout, progress=progress
         )
-        for line in (*result.notes, *result.problems):
+        for line in (*result.problems, *result.notes):
             click.echo(line)
         if result.problems:
             failed = True

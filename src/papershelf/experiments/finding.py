@@ -139,8 +139,9 @@ def experiment_at(
 ) -> Experiment:
     """The experiment a folder named on the command line is, or a one-line error.
 
-    Inside git the folder must be one that --list shows (not the package folder
-    of an experiment above it, not a root holding only scripts) unless ``force``.
+    Inside git a folder of loose code must be one that --list shows (not the
+    package folder of an experiment above it, not a root holding only scripts)
+    unless ``force``.
     Notebooks in sub-folders are searched for only when asked (--kernel): a big
     clone is otherwise never walked.
     """
@@ -149,8 +150,8 @@ def experiment_at(
     names = sorted(os.listdir(folder))
     declarations = tuple(name for name in names if is_declaration(name))
     code = [name for name in names if is_code(name)]
-    if not force:
-        _refuse_unlisted(folder, bool(declarations or code))
+    if not force and not declarations and code:
+        _refuse_unlisted(folder)  # a declaration always makes an experiment; loose code may not
     if not declarations and not code and not force:
         raise PapershelfError(
             f"{folder}: not an experiment (no requirements*.txt, pyproject.toml, setup.py, "
@@ -163,10 +164,10 @@ def experiment_at(
     return Experiment(folder, declarations, notebooks)
 
 
-def _refuse_unlisted(folder: Path, has_code: bool) -> None:
+def _refuse_unlisted(folder: Path) -> None:
     top = repository_root(folder)
-    if top is None or not has_code:
-        return  # outside git there is no study to judge by; no code is said below
+    if top is None:
+        return  # outside git there is no study to judge by
     _, found = discover(top)
     here = folder.resolve()
     if any(item.path.resolve() == here for item in found):

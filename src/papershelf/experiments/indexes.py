@@ -11,7 +11,6 @@ import html
 import os
 import re
 import sys
-import urllib.request
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -94,6 +93,8 @@ def _index_page(url: str) -> list[tuple[str, str]]:
             path = Path(unquote(urlparse(url).path))
             page = (path / "index.html").read_text(encoding="utf-8", errors="replace")
         else:
+            import urllib.request  # only when a release is missing: check's start stays quick
+
             request = urllib.request.Request(url, headers={"Accept": "text/html"})
             with urllib.request.urlopen(request, timeout=5) as response:
                 page = response.read(8_000_000).decode("utf-8", "replace")
