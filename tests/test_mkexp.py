@@ -593,8 +593,9 @@ def test_check_names_the_pins_that_conflict(
     needs = {"uv": "tfm needs tok>=0.11,<0.14", "pip": "tfm==4.28.1 needs tok<0.14,>=0.11"}
     assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
         f"{requirements}:3: tok==0.20.0: conflicts with tfm==4.28.1 ({requirements}:2): "
-        f"{needs[installer]}"
-    ] + pip_note(installer)
+        f"{needs[installer]}",
+        *pip_note(installer),
+    ]
 
 
 def test_check_names_the_sdist_that_fails_to_build_and_its_error_never_a_footer(
@@ -605,8 +606,9 @@ def test_check_names_the_sdist_that_fails_to_build_and_its_error_never_a_footer(
     out = check_lines(capsys, EXPERIMENT, "--installer", installer)
     assert out == [
         f"{requirements}:2: cudaext==0.2.1: its source fails to build: "
-        "RuntimeError: CUDA_HOME environment variable is not set"
-    ] + pip_note(installer)
+        "RuntimeError: CUDA_HOME environment variable is not set",
+        *pip_note(installer),
+    ]
 
 
 def test_check_names_the_line_that_needs_the_network_and_the_host(
@@ -618,8 +620,9 @@ def test_check_names_the_line_that_needs_the_network_and_the_host(
     )
     assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
         f"{requirements}:2: thing @ git+https://github.invalid/someone/thing.git: needs the "
-        "network: cannot reach github.invalid (could not resolve host)"
-    ] + pip_note(installer)
+        "network: cannot reach github.invalid (could not resolve host)",
+        *pip_note(installer),
+    ]
 
 
 def test_check_and_install_say_which_index_host_cannot_be_reached(
@@ -663,8 +666,9 @@ def test_check_says_which_installed_pythons_have_a_release(
     )
     assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
         f"{requirements}:2: oldonly==1.4.0: no release for Python "
-        f"{interpreters.format_version(ours)}{where}"
-    ] + pip_note(installer)
+        f"{interpreters.format_version(ours)}{where}",
+        *pip_note(installer),
+    ]
 
 
 def test_check_stops_at_its_timeout_and_says_what_it_was_doing(
