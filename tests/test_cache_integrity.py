@@ -78,3 +78,23 @@ def test_a_stale_header_skips_the_body(tmp_path: Path) -> None:
     cachefile.store(path, "stamp 1", "body")
     assert cachefile.load(path, 2, expect_first="stamp 2") is None
     assert cachefile.load(path, 2, expect_first="stamp 1") == ["stamp 1", "body"]
+
+
+def test_a_commit_hook_is_checked_against_the_index_being_committed(tmp_path: Path) -> None:
+    """``git commit -a`` runs hooks with ``GIT_INDEX_FILE=.git/index.lock``: the cache of
+    ``.git/index`` (unchanged) must not answer for it."""
+    import sys
+
+    repo = make_repo(tmp_path / "study", {"data.bin": "plain\n", "notes.md": "# notes\n"})
+    assert repo_check_main(["--rule", "archive-in-git", str(repo)]) == 0  # a warm cache
+    report = tmp_path / "hook.txt"
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        f"#!/bin/sh\n'{sys.executable}' -m papershelf check --rule archive-in-git . > '{report}'\n"
+    )
+    hook.chmod(0o755)
+    (repo / "data.bin").write_bytes(ZIP_BYTES)
+    git(repo, "commit", "-qam", "data.bin is a zip now")
+    assert report.read_text(encoding="utf-8").startswith(
+        "data.bin: warning archive-in-git: zip archive tracked by git under a name that hides it"
+    )

@@ -111,6 +111,13 @@ def find_repository(start: Path) -> Repository | None:
     return Repository(Path(lines[0]), Path(lines[1]))
 
 
+def index_file(repository: Repository) -> Path:
+    """The index git reads: ``GIT_INDEX_FILE`` when set (a ``git commit -a`` hook runs with
+    ``index.lock``), else the repository's own."""
+    override = os.environ.get("GIT_INDEX_FILE")
+    return repository.root / override if override else repository.git_dir / "index"
+
+
 def repository_root(start: Path) -> Path | None:
     repository = find_repository(start)
     return repository.root if repository else None

@@ -77,9 +77,9 @@ class IndexFacts:
             self.changed = False
 
 
-def _stamp(git_dir: Path) -> tuple[int, ...] | None:
+def _stamp(index: Path) -> tuple[int, ...] | None:
     try:
-        info = os.stat(git_dir / "index")
+        info = os.stat(index)
     except OSError:
         return None
     return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
@@ -189,7 +189,7 @@ def _pending(
 
 def _list_checked_stage(repository: gitfiles.Repository) -> str:
     """``git ls-files -s`` of an index checked whole first (git does not verify its checksum)."""
-    index = repository.git_dir / "index"
+    index = gitfiles.index_file(repository)
     gitindex.check(index)
     try:
         return gitfiles.list_stage(repository.root)
@@ -202,7 +202,7 @@ def _list_checked_stage(repository: gitfiles.Repository) -> str:
 def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     """Every tracked path, and the facts about them that rules need."""
     root, cache_dir = repository.root, repository.git_dir / "papershelf"
-    stamp = _stamp(repository.git_dir)
+    stamp = _stamp(gitfiles.index_file(repository))
     facts_file = cache_dir / FACTS_FILE if use_cache else None
     if facts_file is not None and stamp is not None:
         cached = _load_facts(facts_file, (VERSION, code_stamp(), stamp))
