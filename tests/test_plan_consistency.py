@@ -75,3 +75,27 @@ def test_every_flagged_item_has_its_finding_and_back(
             f"no item for {finding}"
         )
     assert flagged if files is not COMPLETE_PLAN else len(findings) == 1
+
+
+def test_a_warm_run_reads_the_status_back_and_a_changed_plan_is_read_again(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    repo = make_repo(tmp_path / "r", {"STUDY_PLAN.md": "1. `notes/a`\n", "notes/a/x.md": "x"})
+    probe = (
+        "import sys, pathlib; from papershelf.engine import run_check; "
+        "found = run_check(pathlib.Path(sys.argv[1])).findings; "
+        "print(sorted(f.rule for f in found), 'papershelf.readingplan.markdown' in sys.modules)"
+    )
+
+    def run() -> str:
+        return subprocess.run(
+            [sys.executable, "-c", probe, str(repo)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    assert run() == "[] True"  # the first run reads the plan
+    assert run() == "[] False"  # the next one takes its status from the cache
+    (repo / "STUDY_PLAN.md").write_text("1. `notes/b`\n", encoding="utf-8")
+    assert run() == "['missing-path', 'plan-reference'] True"

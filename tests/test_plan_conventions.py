@@ -11,7 +11,7 @@ from gitrepo import make_repo
 from organize_repo import tracked
 from papershelf.cli import main, repo_check_main
 from papershelf.readingplan import Item, parse
-from papershelf.readingplan.parse import DEFAULT_WORDS, Words
+from papershelf.readingplan.markdown import DEFAULT_WORDS, Words
 
 
 def items(text: str, **options: object) -> list[Item]:
@@ -224,3 +224,48 @@ def test_init_with_a_plan_refuses_an_existing_configuration(
     repo = make_repo(tmp_path / "r", {".papershelf.toml": 'extends = ["hygiene"]\n'})
     assert main(["init", "--plan", str(plan), str(repo)]) == 1
     assert "already configures papershelf; set `plan` there instead" in capsys.readouterr().err
+
+
+def test_a_compressed_document_is_the_paper_it_holds(tmp_path: Path) -> None:
+    import gzip
+
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "STUDY_PLAN.md": '### Step 1\nGo to `papers`.\n1. **"Attention Is All You Need"**\n',
+            "papers/Attention Is All You Need.ps.gz": gzip.compress(b"%!PS"),
+        },
+    )
+    assert summary(repo, "missing-paper") == []
+    assert summary(repo, "archive-in-git") == []
+
+
+def test_the_readme_example_plan_reads_as_described() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Writing a plan papershelf understands\n", 1)[1]
+    example = section.split("```markdown\n", 1)[1].split("```", 1)[0]
+    found = [(i.kind, i.name, i.path, i.step, i.read) for i in parse(example).items()]
+    assert found == [
+        (
+            "folder",
+            "foundations/linear-algebra",
+            "foundations/linear-algebra",
+            "Phase 1, step 1",
+            None,
+        ),
+        (
+            "paper",
+            "Matrix Calculus for Deep Learning",
+            "foundations/linear-algebra",
+            "Phase 1, step 1.1",
+            None,
+        ),
+        ("folder", "foundations/optimisation", "foundations/optimisation", "Phase 1, step 2", None),
+        (
+            "paper",
+            "Adam: A Method for Stochastic Optimization",
+            "foundations/optimisation",
+            "Phase 1, step 2.1",
+            True,
+        ),
+    ]

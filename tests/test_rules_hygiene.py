@@ -50,6 +50,26 @@ def test_archive_in_git_by_name_and_by_bytes(tmp_path: Path) -> None:
     ]
 
 
+def test_a_single_compressed_document_is_a_paper_not_an_archive(tmp_path: Path) -> None:
+    import gzip
+
+    compressed = gzip.compress(b"%!PS-Adobe-3.0\n")
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "papers/Attention Is All You Need.ps.gz": compressed,
+            "papers/scan.djvu.gz": gzip.compress(b"AT&TFORM"),
+            "papers/slides.pdf.gz": gzip.compress(b"%PDF-1.4"),
+            "papers/code.tar.gz": compressed,
+            "papers/notes.gz": compressed,
+        },
+    )
+    assert summary(repo, "archive-in-git") == [
+        ("papers/code.tar.gz", "warning", "gzip archive tracked by git"),
+        ("papers/notes.gz", "warning", "gzip archive tracked by git"),
+    ]
+
+
 def test_archive_in_git_quiet_without_archives(tmp_path: Path) -> None:
     assert summary(make_repo(tmp_path / "r", COMPLETE_PLAN), "archive-in-git") == []
 

@@ -1,9 +1,32 @@
-"""The reading plan: parse its markdown, compute its status over a snapshot, render it."""
+"""The reading plan: parse its markdown, compute its status over a snapshot, render it.
+
+The markdown reader is imported only when a plan is read: a warm ``repo-check``
+takes the plan's status from the cache and never needs it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from papershelf.readingplan.model import HOW, KINDS, STATUSES, Item, Phase, ReadingPlan, Step
-from papershelf.readingplan.parse import explain, parse
+
+
+def parse(text: str, sections: set[str] | None = None, **options: Any) -> ReadingPlan:
+    """The plan's phases, steps and items (see :func:`papershelf.readingplan.markdown.parse`)."""
+    from papershelf.readingplan.markdown import parse as parse_markdown
+
+    return parse_markdown(text, sections, **options)
+
+
+def explain(
+    text: str, sections: set[str] | None = None, **options: Any
+) -> Iterator[tuple[int, str, str]]:
+    """Each line of the plan and what it was taken for (``papershelf plan --explain``)."""
+    from papershelf.readingplan.markdown import explain as explain_markdown
+
+    return explain_markdown(text, sections, **options)
+
 
 __all__ = [
     "HOW",

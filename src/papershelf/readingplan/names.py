@@ -7,7 +7,20 @@ import re
 from papershelf.magic import ARCHIVE_SUFFIXES
 from papershelf.snapshot import Snapshot
 
+# One document compressed on its own: a paper to read, not an archive to extract.
+COMPRESSED_DOCUMENT_SUFFIXES = (
+    ".pdf.gz",
+    ".ps.gz",
+    ".eps.gz",
+    ".djvu.gz",
+    ".pdf.bz2",
+    ".ps.bz2",
+    ".pdf.xz",
+    ".ps.xz",
+    ".ps.z",
+)
 DOCUMENT_SUFFIXES = (
+    *COMPRESSED_DOCUMENT_SUFFIXES,
     ".pdf",
     ".djvu",
     ".epub",
@@ -92,6 +105,13 @@ def title_pattern(title: str) -> re.Pattern[str]:
     return re.compile(" " + " ?".join(words) + " ")
 
 
+def is_compressed_document(name: str) -> bool:
+    """``paper.ps.gz``: a single compressed document, not an archive of files."""
+    return name.lower().endswith(COMPRESSED_DOCUMENT_SUFFIXES)
+
+
 def strip_suffix(name: str) -> str:
+    if is_compressed_document(name):
+        name = name.rpartition(".")[0]
     stem, dot, _ = name.rpartition(".")
     return stem if dot and stem else name

@@ -21,15 +21,16 @@ from papershelf.readingplan.names import (
     DOCUMENT_SUFFIXES,
     archive_standin,
     archive_stem,
+    is_compressed_document,
     normalize_title,
     strip_suffix,
     title_pattern,
 )
-from papershelf.readingplan.parse import Words, parse
 from papershelf.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from papershelf.papers.facts import PaperFacts
+    from papershelf.readingplan.markdown import Words
 
 STATUS_CACHE = "plan-status.v1"
 
@@ -72,7 +73,10 @@ class PaperIndex:
 
     @property
     def archives(self) -> set[str]:
-        return self.snap.memo("archive-named-set", lambda: set(self.snap.archive_named))
+        return self.snap.memo(
+            "archive-named-set",
+            lambda: {p for p in self.snap.archive_named if not is_compressed_document(p)},
+        )
 
 
 def _name_of(path: str, archives: set[str]) -> str:
@@ -332,7 +336,7 @@ def _apply_aliases(plan: ReadingPlan, config: Config) -> None:
 def words_of(config: Config) -> Words:
     """The usual heading words, and those the configuration adds (``phase-words``,
     ``step-words``): each labels its items as it is written."""
-    from papershelf.readingplan.parse import DEFAULT_WORDS
+    from papershelf.readingplan.markdown import DEFAULT_WORDS, Words
 
     if not config.phase_words and not config.step_words:
         return DEFAULT_WORDS
@@ -375,6 +379,8 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
 
 
 def _parse_source(source: PlanSource, sections: set[str], config: Config) -> ReadingPlan:
+    from papershelf.readingplan.markdown import parse
+
     text = source.text
     from papershelf.mojibake_repair import SUSPECT
 
@@ -392,12 +398,39 @@ def _parse_source(source: PlanSource, sections: set[str], config: Config) -> Rea
 
 
 def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPlan]:
-    """The plans' status for this run, computed once however many views ask."""
-    key = f"plan-status:{layout.plan_root}:" + "|".join(
-        f"{s.file}:{s.root}:{len(s.text)}:{zlib.crc32(s.text.encode('utf-8', 'surrogateescape'))}"
-        for s in layout.sources
+    """The plans' status for this run, computed once however many views ask, and kept
+    with the index facts for the next run (see :mod:`papershelf.readingplan.stored`)."""
+    shape = repr(
+        (
+            layout.plan_root,
+            [(s.file, s.root, s.folder) for s in layout.sources],
+            config.sections,
+            config.paths,
+            config.papers,
+            config.sources,
+            config.phase_words,
+            config.step_words,
+        )
     )
-    return snapshot.memo(key, lambda: build(snapshot, config, layout))
+    texts = "".join(s.text for s in layout.sources)
+    key = (
+        "plan-status:"
+        + ":".join(
+            str(zlib.crc32(part.encode("utf-8", "surrogateescape"))) for part in (shape, texts)
+        )
+        + f":{len(texts)}"
+    )
+
+    def compute() -> list[ReadingPlan]:
+        from papershelf.readingplan import stored
+
+        plain = snapshot.memo(
+            key, lambda: stored.to_plain(build(snapshot, config, layout)), persist=True
+        )
+        plans = stored.from_plain(plain)
+        return plans if plans is not None else build(snapshot, config, layout)
+
+    return snapshot.memo(key + ":plans", compute)
 
 
 def planned_folders(plans: Iterable[ReadingPlan], optional: bool = False) -> list[str]:

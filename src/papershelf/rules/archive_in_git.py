@@ -4,7 +4,9 @@ The plan's house rule: archives are extracted into a separate temporary folder
 and never litter git. Archives are found by name (``.zip``, ``.rar``, ``.7z``,
 ``.tar.*``, ``.gz``, ``.bz2``, ``.xz``, ``.zst``, RAR volumes) and by their
 first bytes, so a renamed archive is still found; a Git LFS pointer is not
-reported, since the archive itself then lives outside git.
+reported, since the archive itself then lives outside git, and neither is a
+single compressed document (``paper.ps.gz``, ``.pdf.gz``, ``.djvu.gz``): it is
+a paper to read, not files to extract.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
 from papershelf.magic import LFS_POINTER_KIND, has_archive_suffix
+from papershelf.readingplan.names import is_compressed_document
 from papershelf.rules.base import Context, Rule
 
 
@@ -25,6 +28,9 @@ def archives(ctx: Context) -> Iterator[tuple[str, str | None]]:
     for path, (_, kind) in snapshot.notable.items():
         if kind is not None:
             found[path] = kind
+    for path in [path for path in found if is_compressed_document(path)]:
+        if found[path] in (None, "gzip", "bzip2", "xz", "compress"):
+            del found[path]  # `paper.ps.gz` is one document to read, not files to extract
     for path in sorted(found):
         if found[path] != LFS_POINTER_KIND:
             yield path, found[path]

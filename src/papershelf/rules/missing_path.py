@@ -3,8 +3,9 @@
 The plan sends the reader to these paths in order; when one is missing the
 reading order breaks. When a sibling has a close name the finding says so, and
 when the folder exists only as an archive it points to ``papershelf extract``.
-A missing folder is reported once, not once more for every folder inside it;
-a repository with no plan folders at all gets one finding.
+A missing folder is reported once, not once more for every folder inside it.
+A repository with none of its rule set's sections gets one error; one with no
+plan at all gets one info finding saying how to add a plan.
 """
 
 from __future__ import annotations

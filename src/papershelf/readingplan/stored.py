@@ -1,0 +1,89 @@
+"""The plans' status as plain data, kept with the index facts between runs.
+
+A warm ``repo-check`` reads the status back instead of parsing the plan and
+matching every item again: it is valid while the index (paths, emptiness), the
+plan files' text and the configuration that shapes the plan are unchanged —
+all three are in the key, and the index facts drop what they keep when the
+index changes. Anything malformed is ignored and the status computed afresh.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from papershelf.readingplan.model import Item, Phase, ReadingPlan, Step
+
+_FIELDS = tuple(field.name for field in dataclasses.fields(Item))
+
+
+def _item(item: Item) -> tuple[Any, ...]:
+    return tuple(getattr(item, name) for name in _FIELDS)
+
+
+def to_plain(plans: list[ReadingPlan]) -> tuple[Any, ...]:
+    return tuple(
+        (
+            plan.title,
+            plan.structured,
+            plan.plan_file,
+            plan.root,
+            tuple(
+                (
+                    phase.title,
+                    phase.line,
+                    tuple(
+                        (step.title, step.line, tuple(_item(item) for item in step.items))
+                        for step in phase.steps
+                    ),
+                )
+                for phase in plan.phases
+            ),
+            tuple(_item(item) for item in plan.sections),
+            None if plan.papers is None else tuple(plan.papers),
+        )
+        for plan in plans
+    )
+
+
+def _read_item(values: Any) -> Item:
+    values = tuple(values)
+    if len(values) != len(_FIELDS):
+        raise ValueError("an item of another shape")
+    item = Item(*values)
+    if not isinstance(item.kind, str) or not isinstance(item.line, int):
+        raise ValueError("an item of another shape")
+    return item
+
+
+def from_plain(value: object) -> list[ReadingPlan] | None:
+    """The plans read back, or None when the stored value is not what ``to_plain`` wrote."""
+    try:
+        plans = []
+        for title, structured, plan_file, root, phases, sections, papers in value:  # type: ignore[attr-defined]
+            plan = ReadingPlan(
+                str(title),
+                [
+                    Phase(
+                        str(phase_title),
+                        int(phase_line),
+                        [
+                            Step(str(step_title), int(step_line), [_read_item(i) for i in items])
+                            for step_title, step_line, items in steps
+                        ],
+                    )
+                    for phase_title, phase_line, steps in phases
+                ],
+                bool(structured),
+                None if plan_file is None else str(plan_file),
+                str(root),
+                [_read_item(values) for values in sections],
+            )
+            if papers is not None:
+                from papershelf.papers.facts import PaperFacts
+
+                plan.papers = PaperFacts(*papers)
+            plans.append(plan)
+    except (TypeError, ValueError):
+        return None
+    return plans
