@@ -9,14 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from archive_builders import make_zip, make_zip_by_hand
+from archive_builders import make_tar, make_zip, make_zip_by_hand
 from papershelf.archive.manifest import MANIFEST
 from papershelf.cli import main
+from rar_writer import file, write_rar5
 
 
 def extract(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -241,3 +245,76 @@ def test_zip_after_another_zip_is_refused_as_damaged(
         "entry are themselves a zip (truncated, or a zip stored in another?)\n"
     )
     assert sorted(os.listdir(tmp_path)) == ["adjusted.zip", "glued.zip", "second.zip"]
+
+
+@pytest.mark.parametrize("kind", ["tar", "zip"])
+def test_symlink_target_longer_than_the_system_allows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    target = "a/" * 2500
+    if kind == "tar":
+        archive = make_tar(tmp_path / "a.tar", {"top/a/f": b"f"}, symlinks={"top/l": target})
+    else:
+        archive = make_zip(tmp_path / "a.zip", {"top/a/f": b"f"}, symlinks={"top/l": target})
+    code, out, err = extract(capsys, "--list", str(archive))
+    assert (code, err) == (1, "")
+    assert "'top/l' -> a/a/" in out
+    assert out.endswith("  UNSAFE: symlink target longer than 4095 bytes\n")
+    code, out, err = extract(capsys, str(archive), "--dest", str(tmp_path / "dest"))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"papershelf: error: {archive}: refused: entry 'top/l': "
+        "symlink target longer than 4095 bytes\n"
+    )
+    assert not (tmp_path / "dest").exists()
+
+
+def test_tar_of_a_folder_with_its_dot_entry_extracts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tar -C dir -cf x.tar .` writes "./", "./a", "./sub/b": the commonest tar there is."""
+    source = tmp_path / "src"
+    (source / "sub").mkdir(parents=True)
+    (source / "a").write_bytes(b"a")
+    (source / "sub/b").write_bytes(b"b")
+    archive = tmp_path / "x.tar"
+    subprocess.run(["tar", "-C", str(source), "-cf", str(archive), "."], check=True)
+    with tarfile.open(archive) as listing:
+        assert listing.getnames()[0] == "."
+    code, out, err = extract(capsys, str(archive), "--dest", str(tmp_path / "dest"))
+    assert (code, err) == (0, "")
+    assert out == f"{archive} -> {tmp_path / 'dest/x'} (3 entries, 2 bytes)\n"
+    assert (tmp_path / "dest/x/a").read_bytes() == b"a"
+    assert (tmp_path / "dest/x/sub/b").read_bytes() == b"b"
+    dot_file = make_tar(tmp_path / "dot.tar", {"./": b"not a folder", "a": b"a"})
+    code, _out, err = extract(capsys, str(dot_file), "--dest", str(tmp_path / "d2"))
+    assert code == 1
+    assert "entry './': name has no path" in err
+
+
+def test_encrypted_rar_headers_list_without_cryptography(tmp_path: Path) -> None:
+    """The default install lists them: rarfile gets pycryptodomex's AES (py7zr's own)."""
+    archive = write_rar5(
+        tmp_path / "a.rar",
+        [file("top/secret.txt", b"secret")],
+        password="верный",
+        encrypt_headers=True,
+    )[0]
+    blocked = (
+        "import sys; sys.modules['cryptography'] = None; sys.modules['Crypto'] = None; "
+        "from papershelf.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    for argv, expected in (
+        (["--list"], "top/secret.txt"),
+        (["--dest", str(tmp_path / "dest")], f"{archive} -> {tmp_path / 'dest/top'}"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", blocked, "extract", *argv, str(archive)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PAPERSHELF_PASSWORD": "верный"},
+            check=False,
+        )
+        assert (result.returncode, result.stderr) == (0, ""), result.stderr
+        assert expected in result.stdout
+    assert (tmp_path / "dest/top/secret.txt").read_bytes() == b"secret"

@@ -20,15 +20,44 @@ _REDIR_HARDLINK = 4
 _REDIR_COPY = 5
 
 
+def _lend_rarfile_aes() -> bool:
+    """Give rarfile AES from pycryptodomex when it found neither of the packages it tries.
+
+    rarfile decrypts RAR5 headers with ``cryptography`` or ``pycryptodome`` (module
+    ``Crypto``); py7zr already brings the same library as ``pycryptodomex`` (module
+    ``Cryptodome``), whose ``AES.new(key, MODE_CBC, iv)`` rarfile's second path calls.
+    Imported only for an archive with encrypted headers.
+    """
+    if getattr(rarfile, "_have_crypto", None) != 0:
+        return False
+    try:
+        from Cryptodome.Cipher import AES
+    except ImportError:
+        return False
+    rarfile.AES = AES
+    rarfile._have_crypto = 2
+    return True
+
+
+def _open_rarfile(path: Path, password: str | None, retry: bool = True) -> rarfile.RarFile:
+    try:
+        rf = rarfile.RarFile(str(path))
+        if password:
+            rf.setpassword(password)  # encrypted headers are read here
+    except rarfile.NoCrypto:
+        if not retry or not _lend_rarfile_aes():
+            raise
+        return _open_rarfile(path, password, retry=False)
+    return rf
+
+
 class RarReader:
     def __init__(self, path: Path, password: str | None, tool: str) -> None:
         self.path = path
         self.password = password
         self.tool_name = tool
         try:
-            self.rf = rarfile.RarFile(str(path))
-            if password:
-                self.rf.setpassword(password)
+            self.rf = _open_rarfile(path, password)
         except rarfile.NeedFirstVolume:
             raise ArchiveError(
                 f"{path}: this is not the first volume of a multi-volume "
@@ -38,8 +67,8 @@ class RarReader:
             raise ArchiveError(f"{path}: wrong password") from None
         except rarfile.NoCrypto:
             raise ArchiveError(
-                f"{path}: its headers are encrypted; listing it needs the "
-                "'cryptography' package (pip install 'papershelf[rar-crypto]')"
+                f"{path}: its headers are encrypted and no AES library is installed "
+                "(pip install pycryptodomex)"
             ) from None
         except (rarfile.Error, OSError, EOFError) as error:
             raise ArchiveError(f"{path}: not a readable RAR archive ({error})") from None

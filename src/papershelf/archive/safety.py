@@ -14,12 +14,14 @@ from papershelf.archive.model import Budget, Entry, EntryKind, Limits, Planned
 
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 4096
+MAX_LINK_BYTES = MAX_PATH_BYTES - 1  # Linux's symlink(2): PATH_MAX with its NUL
 _SUSPECT = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.I)
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_NO_PATH = "name has no path"
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def split_name(name: str) -> tuple[tuple[str, ...], str | None]:
         return (), f"path longer than {MAX_PATH_BYTES} bytes"
     parts = tuple(p for p in re.split(r"[/\\]", name) if p not in ("", "."))
     if not parts:
-        return (), "name has no path"
+        return (), _NO_PATH
     for part in parts:
         if part == "..":
             return (), "path traversal ('..')"
@@ -83,6 +85,8 @@ def _resolve_link(
         return f"symlink to an absolute path {target!r}"
     if not target or "\x00" in target:
         return "symlink with an empty or NUL target"
+    if len(target.encode("utf-8", "surrogateescape")) > MAX_LINK_BYTES:
+        return f"symlink target longer than {MAX_LINK_BYTES} bytes"
     stack = list(link_parts[:-1])
     for part in re.split(r"[/\\]", target):
         if part in ("", "."):
@@ -140,6 +144,8 @@ def check_entries(
             problems.append(Problem(entry.name, entry.damage))
             continue
         parts, reason = split_name(entry.name)
+        if not parts and entry.kind is EntryKind.DIR and reason == _NO_PATH:
+            continue  # "." or "./": the folder itself, as `tar -C dir -cf x.tar .` writes it
         if reason is not None:
             problems.append(Problem(entry.name, reason))
             continue
