@@ -13,7 +13,6 @@ import stat
 import subprocess
 import sys
 import tarfile
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from archive_builders import make_7z, make_tar, make_zip, patch, tar_file, tar_special, zip_entry
+from interrupting import freeze_once_staging, start_extract
 from papershelf.cli import main
 from rar_writer import Member, directory, file, hardlink, symlink, write_rar5
 
@@ -557,29 +557,11 @@ def test_22_interrupted(tmp_path: Path, signum: int) -> None:
             out.writestr(f"big/{index}", os.urandom(1024) * 4096)
     dest = tmp_path / "out"
     before = tree(tmp_path)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "papershelf",
-            "extract",
-            str(archive),
-            "--dest",
-            str(dest),
-            "--max-ratio",
-            "100000",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(
-        n.startswith(".papershelf-staging") for n in (os.listdir(dest) if dest.exists() else [])
-    ):
-        time.sleep(0.002)
-    time.sleep(0.05)
+    process = start_extract(str(archive), "--dest", str(dest), "--max-ratio", "100000")
+    freeze_once_staging(process, dest)
     process.send_signal(signum)
-    _out, err = process.communicate(timeout=30)
+    process.send_signal(signal.SIGCONT)
+    _out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert tree(tmp_path) == before
 

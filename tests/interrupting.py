@@ -1,0 +1,38 @@
+"""Stopping a ``papershelf extract`` process mid-way, deterministically, for fault tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def start_extract(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "papershelf", "extract", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def freeze_once_staging(process: subprocess.Popen[str], dest: Path, timeout: float = 60) -> None:
+    """SIGSTOP ``process`` as soon as its staging folder exists in ``dest``.
+
+    A signal sent to a frozen process lands mid-extraction however loaded the
+    machine is; polling then sleeping let a fast run finish first.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"finished before staging was seen: {process.communicate()}")
+        names = os.listdir(dest) if dest.is_dir() else []
+        if any(n.startswith(".papershelf-staging") for n in names):
+            process.send_signal(signal.SIGSTOP)
+            return
+        time.sleep(0.001)
+    process.kill()
+    raise AssertionError("no staging folder appeared")
