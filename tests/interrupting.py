@@ -10,12 +10,19 @@ import time
 from pathlib import Path
 
 
+def _default_sigint() -> None:
+    # A background job of a non-interactive shell starts with SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler: give the child the default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_extract(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "papershelf", "extract", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
 
 
