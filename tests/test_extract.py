@@ -140,7 +140,7 @@ def test_tarbomb_gets_a_folder_and_collisions_get_numbers(
     third = make_zip(tmp_path / "россыпь файлов.tar.zip", {"a.txt": b"3", "y": b"y"})
     assert run(capsys, str(third), "--dest", str(dest))[0] == 0
     assert (dest / "россыпь файлов-1/a.txt").read_bytes() == b"A"
-    assert (dest / "россыпь файлов.tar/a.txt").read_bytes() == b"3"
+    assert (dest / "россыпь файлов-2/a.txt").read_bytes() == b"3"  # .tar.zip: one stem
 
 
 def test_default_destination_is_a_fresh_temporary_folder(
@@ -661,7 +661,7 @@ def test_readme_documents_the_limits_and_options() -> None:
 
     limits = Limits()
     for row in (
-        f"| `--max-total-size` | {limits.max_total // 1024**3}G |",
+        f"| `--max-total-size` | {limits.max_total // 1024**3}GiB |",
         f"| `--max-ratio` | {limits.max_ratio:.0f} |",
         f"| `--max-entries` | {limits.max_entries} |",
         f"| `--max-depth` | {limits.max_depth} |",

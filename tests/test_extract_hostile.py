@@ -20,6 +20,10 @@ import pytest
 from archive_builders import make_tar, make_zip, make_zip_by_hand
 from papershelf.archive.manifest import MANIFEST
 from papershelf.cli import main
+from papershelf.names import archive_stem, is_windows_reserved
+from papershelf.readingplan.names import archive_stem as plan_archive_stem
+from papershelf.rules import portable_name
+from papershelf.sizes import parse_size
 from rar_writer import file, write_rar5
 
 
@@ -318,3 +322,50 @@ def test_encrypted_rar_headers_list_without_cryptography(tmp_path: Path) -> None
         assert (result.returncode, result.stderr) == (0, ""), result.stderr
         assert expected in result.stdout
     assert (tmp_path / "dest/top/secret.txt").read_bytes() == b"secret"
+
+
+def test_a_size_means_the_same_in_extract_and_the_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "1kB" is 1,000 bytes everywhere (as "50MB" is for max-size); "1KiB" is 1,024."""
+    assert parse_size("50MB") == 50_000_000
+    archive = make_zip(tmp_path / "a.zip", {"top/a": bytes(1001)})
+    code, _out, err = extract(
+        capsys, str(archive), "--dest", str(tmp_path / "d1"), "--max-total-size", "1kB"
+    )
+    assert code == 1
+    assert "1001 bytes uncompressed, over the limit of 1000" in err
+    code, _out, err = extract(
+        capsys, str(archive), "--dest", str(tmp_path / "d2"), "--max-total-size", "1KiB"
+    )
+    assert (code, err) == (0, "")
+    code, _out, err = extract(capsys, str(archive), "--max-total-size", "5ib")
+    assert code == 2
+    assert "not a size" in err
+
+
+def test_an_archive_stem_is_the_same_for_the_rules_and_the_extractor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert archive_stem("Курс.part2.rar") == "Курс"
+    assert plan_archive_stem is archive_stem
+    archive = make_zip(tmp_path / "Курс.part2.zip", {"a": b"a", "b": b"b"})
+    code, out, _err = extract(capsys, str(archive), "--dest", str(tmp_path / "dest"))
+    assert (code, out) == (0, f"{archive} -> {tmp_path / 'dest/Курс'} (2 entries, 2 bytes)\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "reserved"),
+    [("COM0.txt", False), ("LPT0", False), ("com1.txt", True), ("COM¹", True), ("aux .", True)],
+)
+def test_windows_reserved_names_are_one_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, reserved: bool
+) -> None:
+    """Windows refuses COM1-9, not COM0 (Git for Windows checks out com0.c)."""
+    assert is_windows_reserved(name) is reserved
+    rule_says = any(kind == "reserved" for _, kind in portable_name.bad_names(f"\0top/{name}\0"))
+    assert rule_says is reserved or name == "aux ."  # the rule reports "aux ." as trailing too
+    archive = make_zip(tmp_path / "a.zip", {f"top/{name}": b"x", "top/ok": b"ok"})
+    code, _out, err = extract(capsys, str(archive), "--dest", str(tmp_path / "dest"))
+    assert (code == 1) is reserved, err
+    assert ("Windows-reserved name" in err) is reserved

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import stat
 import tempfile
 import threading
@@ -27,10 +26,7 @@ from papershelf.archive.model import ArchiveError, Budget, Entry, EntryKind, Lim
 from papershelf.archive.registry import open_reader
 from papershelf.archive.safety import Problem, check_entries, top_folder
 from papershelf.archive.staging import StagingSink, interrupts_raise, remove_tree
-
-_ARCHIVE_SUFFIX = re.compile(
-    r"(\.part0*1)?\.(tar\.gz|tar\.bz2|tar\.xz|tgz|tbz2?|txz|zip|rar|7z|tar)$", re.I
-)
+from papershelf.names import archive_stem
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Progress | None]]
 
@@ -136,7 +132,7 @@ class BackgroundHash:
 
 def folder_name(archive: Path) -> str:
     """The folder a tarbomb gets: the archive's name without its archive suffixes."""
-    stem = _ARCHIVE_SUFFIX.sub("", archive.name)
+    stem = archive_stem(archive.name)
     return stem if stem and stem != archive.name else f"{archive.name}.d"
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from papershelf.archive.model import Budget, Entry, EntryKind, Limits, Planned
+from papershelf.names import is_windows_reserved
 
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 4096
@@ -19,7 +20,6 @@ _SUSPECT = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.I)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _NO_PATH = "name has no path"
 
@@ -63,7 +63,7 @@ def split_name(name: str) -> tuple[tuple[str, ...], str | None]:
             return (), "path traversal ('..')"
         if len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
             return (), f"a path component is longer than {MAX_NAME_BYTES} bytes"
-        if _WINDOWS_RESERVED.match(part.rstrip(" .")):
+        if is_windows_reserved(part):
             return (), f"Windows-reserved name {part!r}"
     return parts, None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 import click
 
+from papershelf import sizes
 from papershelf.archive import tools
 from papershelf.archive.extractor import (
     Options,
@@ -26,17 +26,15 @@ from papershelf.archive.staging import remove_tree
 from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
 
 _DEFAULTS = Limits()
-_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$", re.I)
 PROGRESS_THRESHOLD = 64 * 1024**2
 
 
-def parse_size(value: str) -> int:
-    """``500M``, ``8G``, ``1024`` → bytes (powers of 1024)."""
-    match = _SIZE.match(value.strip())
-    if not match:
-        raise click.BadParameter(f"{value!r} is not a size like 500M or 8G")
-    power = " kmgt".index(match.group(2).lower() or " ")
-    return int(float(match.group(1)) * 1024**power)
+def _size(value: str) -> int:
+    """``500MB`` (decimal), ``8GiB`` (binary), ``1024``: as in the configuration."""
+    try:
+        return sizes.parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--max-total-size") from None
 
 
 def _ask_password(archive: str) -> str | None:
@@ -140,9 +138,9 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
 )
 @click.option(
     "--max-total-size",
-    default=f"{_DEFAULTS.max_total // 1024**3}G",
+    default=f"{_DEFAULTS.max_total // 1024**3}GiB",
     show_default=True,
-    help="Refuse archives that unpack to more than this.",
+    help="Refuse archives that unpack to more than this (500MB decimal, 500MiB binary).",
 )
 @click.option(
     "--max-ratio",
@@ -187,7 +185,7 @@ def extract(
                 f"unknown encoding {encoding!r}", param_hint="--encoding"
             ) from None
     limits = Limits(
-        max_total=parse_size(max_total_size),
+        max_total=_size(max_total_size),
         max_ratio=max_ratio,
         max_entries=max_entries,
         max_depth=max_depth,

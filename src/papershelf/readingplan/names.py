@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from papershelf.magic import ARCHIVE_SUFFIXES
+from papershelf.names import archive_stem as archive_stem  # the one definition, re-exported
 from papershelf.snapshot import Snapshot
 
 # One document compressed on its own: a paper to read, not an archive to extract.
@@ -33,7 +33,6 @@ DOCUMENT_SUFFIXES = (
     ".htm",
     ".tex",
 )
-_VOLUME = re.compile(r"\.(part\d+|r\d\d)$", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -59,20 +58,6 @@ def _near_match(snapshot: Snapshot, path: str, is_file: bool) -> str | None:
 
     close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
     return close[0] if close else None
-
-
-def archive_stem(name: str) -> str:
-    """``Разработка LLM с нуля.part1.rar`` -> ``Разработка LLM с нуля``."""
-    lowered = name.lower()
-    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
-        if lowered.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    else:
-        name = name.rpartition(".")[0] or name
-    if name.lower().endswith(".tar"):
-        name = name[:-4]
-    return _VOLUME.sub("", name)
 
 
 def archive_standin(snapshot: Snapshot, path: str, within: str = "") -> str | None:

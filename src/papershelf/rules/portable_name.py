@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
+from papershelf.names import WINDOWS_RESERVED, WINDOWS_RESERVED_STEMS
 from papershelf.rules.base import Context, Rule
 from papershelf.snapshot import Snapshot
 
@@ -26,7 +27,7 @@ MAX_PATH = 260
 _BAD_NAME = {
     "forbidden": re.compile(r'[<>:"|?*\x01-\x1f]'),
     "reserved": re.compile(
-        r"(?<=[\0/])(?:CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])(?:\.[^\0/]*)?(?=[\0/])",
+        rf"(?<=[\0/]){WINDOWS_RESERVED}(?:\.[^\0/]*)?(?=[\0/])",
         re.IGNORECASE,
     ),
     "trailing": re.compile(r"[. ](?=[\0/])"),
@@ -55,7 +56,7 @@ def _component_at(text: str, position: int) -> str:
 
 
 _FORBIDDEN_BYTES = b'<>:"|?*' + bytes(range(1, 32))
-_RESERVED_STEMS = (b"con", b"prn", b"aux", b"nul", b"com", b"lpt")
+_RESERVED_STEMS = tuple(stem.encode() for stem in WINDOWS_RESERVED_STEMS)
 _TRAILING_ENDS = (b".\0", b"./", b" \0", b" /")
 
 
