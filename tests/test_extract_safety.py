@@ -271,7 +271,7 @@ def test_11_ratio_bomb(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind:
 
 def test_11_limits_are_configurable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     archive = make_zip(tmp_path / "a.zip", {"top/a": os.urandom(300_000), "top/b": b"b"})
-    refused(capsys, archive, "over the limit of 102400", "--max-total-size", "100K")
+    refused(capsys, archive, "over the limit of 102400", "--max-total-size", "100KiB")
     refused(capsys, archive, "2 entries, over the limit of 1", "--max-entries", "1")
     assert (
         main(["extract", str(archive), "--dest", str(tmp_path / "ok"), "--max-total-size", "1M"])
