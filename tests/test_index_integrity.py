@@ -136,3 +136,25 @@ def test_an_index_git_refuses_is_the_same_error(
         "away and rebuild it from the last commit with `git reset` (changes staged since are "
         "lost)\n"
     )
+
+
+def test_a_split_index_is_checked_with_its_shared_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ``core.splitIndex`` most entries live in ``sharedindex.<id>``, which git reads
+    without verifying either: one flipped bit there is refused too."""
+    repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
+    git(repo, "update-index", "--split-index")
+    write_files(repo, {"05_Alignment/more notes.md": "# more\n"})
+    git(repo, "add", "-A")
+    expected = run(capsys, repo)
+    assert expected[0] == 0
+    shared_parts = sorted((repo / ".git").glob("sharedindex.*"))
+    assert shared_parts
+    for shared in shared_parts:
+        shared.write_bytes(flipped_path_bit(shared.read_bytes()))
+    (repo / ".git" / "index").touch()  # a changed index: the cache does not answer
+    code, out, err = run(capsys, repo)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"repo-check: error: {repo / '.git'}/sharedindex.")
+    assert "the git index is damaged (its checksum does not match" in err

@@ -4,12 +4,14 @@ git reads the index without verifying its trailing checksum (only ``git fsck``
 does), so a flipped bit in a path gives wrong paths, and a truncated file can
 list fewer entries. papershelf checks the file itself: the header, that every
 entry and extension lies inside the file, and the trailing SHA-1 (or SHA-256)
-checksum. Format: git's Documentation/gitformat-index.txt.
+checksum — of a split index's shared part too. Format: git's
+Documentation/gitformat-index.txt.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from papershelf.errors import EXIT_USAGE, PapershelfError
@@ -33,47 +35,95 @@ class IndexDamaged(PapershelfError):
 
 
 def check(path: Path) -> None:
-    """Raise :class:`IndexDamaged` unless ``path`` is a whole index (absent is fine)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    """Raise :class:`IndexDamaged` unless ``path`` is a whole index (absent is fine), and,
+    for a split index, unless the shared index it links to is whole and the one named."""
+    data = _read(path)
+    if data is None:
         return
-    except OSError as error:
-        raise IndexDamaged(path, f"cannot read it: {error.strerror}") from error
-    why = problem(data)
+    why, oid_size = _verify(data)
     if why is not None:
         raise IndexDamaged(path, why)
+    link = _shared_index(path, data, oid_size)
+    if link is not None:
+        shared, oid = link
+        shared_data = _read(shared)
+        if shared_data is None:
+            raise IndexDamaged(shared, "the split index's shared part is missing")
+        why = _verify(shared_data)[0]
+        if why is None and shared_data[-oid_size:] != oid:
+            why = "not the shared part the index names"
+        if why is not None:
+            raise IndexDamaged(shared, why)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise IndexDamaged(path, f"cannot read it: {error.strerror}") from error
 
 
 def problem(data: bytes) -> str | None:
-    """What is wrong with an index file's bytes, or None when it is whole.
+    """What is wrong with an index file's bytes, or None when it is whole."""
+    return _verify(data)[0]
+
+
+def _verify(data: bytes) -> tuple[str | None, int]:
+    """What is wrong, and the object id size (20 for SHA-1, 32 for SHA-256).
 
     A matching checksum means git wrote these bytes, entries included; with no
     checksum (``index.skipHash``) every entry's bounds are walked instead.
     """
     if len(data) < _HEADER or data[:4] != b"DIRC":
-        return "no index signature"
+        return "no index signature", 20
     version = int.from_bytes(data[4:8], "big")
     if version not in (2, 3, 4):
-        return f"unknown index version {version}"
+        return f"unknown index version {version}", 20
     count = int.from_bytes(data[8:12], "big")
     for size, digest in ((20, hashlib.sha1), (32, hashlib.sha256)):
         if (
             len(data) >= _HEADER + size
             and digest(memoryview(data)[:-size]).digest() == data[-size:]
         ):
-            return None
+            return None, size
     zero_trailers = [
         size for size in (20, 32) if len(data) >= _HEADER + size and not any(data[-size:])
     ]
     if not zero_trailers:
-        return "its checksum does not match: truncated or changed"
-    reasons = [_layout_problem(data, version, count, size) for size in zero_trailers]
-    return None if None in reasons else reasons[0]
+        return "its checksum does not match: truncated or changed", 20
+    reasons = [(_layout_problem(data, version, count, size), size) for size in zero_trailers]
+    return next((reason for reason in reasons if reason[0] is None), reasons[0])
 
 
-def _layout_problem(data: bytes, version: int, count: int, oid_size: int) -> str | None:
-    """Every entry and extension must end inside the file, before its checksum."""
+def _shared_index(path: Path, data: bytes, oid_size: int) -> tuple[Path, bytes] | None:
+    """The shared index a split index names in its ``link`` extension, and its id.
+
+    Only looked for when a ``sharedindex.*`` file exists beside the index: a split
+    index's own file holds few entries, so walking it to its extensions is quick.
+    """
+    try:
+        if not any(name.startswith("sharedindex.") for name in os.listdir(path.parent)):
+            return None
+    except OSError:
+        return None
+    version, count = int.from_bytes(data[4:8], "big"), int.from_bytes(data[8:12], "big")
+    extensions: dict[bytes, int] = {}
+    if _layout_problem(data, version, count, oid_size, extensions) is not None:
+        return None
+    start = extensions.get(b"link")
+    if start is None:
+        return None
+    oid = data[start : start + oid_size]
+    return path.parent / f"sharedindex.{oid.hex()}", oid
+
+
+def _layout_problem(
+    data: bytes, version: int, count: int, oid_size: int, extensions: dict[bytes, int] | None = None
+) -> str | None:
+    """Every entry and extension must end inside the file, before its checksum; where each
+    extension's data starts goes into ``extensions``."""
     end = len(data) - oid_size
     flags_at = _STAT + oid_size
     fixed = flags_at + 2
@@ -109,6 +159,8 @@ def _layout_problem(data: bytes, version: int, count: int, oid_size: int) -> str
         if position + 8 > end:
             return "an extension runs past the end"
         size = int.from_bytes(data[position + 4 : position + 8], "big")
+        if extensions is not None:
+            extensions[data[position : position + 4]] = position + 8
         position += 8 + size
     if position != end:
         return "an extension runs past the end"
