@@ -900,3 +900,23 @@ def test_check_never_uses_the_environments_old_pip(
         f"{EXPERIMENT}: every requirement resolves for {EXPERIMENT}/.venv/bin/python: "
         "alpha 1.0, beta 1.0, gamma 1.0"
     ]
+
+
+def test_check_with_pip_for_a_python_pip_cannot_run_on_says_sdists_need_uv(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from papershelf.experiments.resolving import pip_runs_on
+
+    old = [item for item in interpreters.find_interpreters() if not pip_runs_on(item)]
+    assert old, "this machine needs a Python older than papershelf's pip supports (pyenv)"
+    version = interpreters.format_version(old[0].version[:2])
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ncudaext==0.2.1\n", encoding="utf-8")
+    out = check_lines(capsys, EXPERIMENT, "--installer", "pip", "--python", version)
+    assert out == [
+        f"{requirements}:2: cudaext==0.2.1: only a source distribution "
+        "(cudaext-0.2.1.tar.gz), and papershelf's pip, which does not run on Python "
+        f"{interpreters.format_version(old[0].version)}, checks it with wheels only: "
+        "put uv on PATH",
+        *pip_note("pip"),
+    ]

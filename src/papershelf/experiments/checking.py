@@ -27,7 +27,7 @@ from papershelf.experiments.declarations import (
 )
 from papershelf.experiments.explaining import Cause, explain, normalize
 from papershelf.experiments.model import Experiment
-from papershelf.experiments.resolving import Timeout, find_resolver, resolver_lines
+from papershelf.experiments.resolving import Timeout, find_resolver, pip_runs_on, resolver_lines
 from papershelf.interpreters import Interpreter, VersionSpec
 
 DEFAULT_TIMEOUT = 300.0
@@ -91,7 +91,8 @@ def check(
                     f"{experiment.label}: {_sentence(cause, None, remaining, python, plan)}"
                 )
                 break
-            sentence = _sentence(cause, blamed, remaining, python, plan)
+            wheels_only = resolver.tool == "pip" and not pip_runs_on(python)
+            sentence = _sentence(cause, blamed, remaining, python, plan, wheels_only)
             problems.append(f"{blamed.where}: {blamed.text}: {sentence}")
             remaining.remove(blamed)
             if resolver.tool == "pip" and remaining:
@@ -141,6 +142,7 @@ def _sentence(
     remaining: list[Requirement],
     python: Interpreter,
     plan: InstallPlan,
+    wheels_only: bool = False,
 ) -> str:
     if cause.kind == "conflict":
         names = {requirement_name(req): req for req in remaining}
@@ -149,11 +151,13 @@ def _sentence(
         head = f"conflicts with {with_whom}" if with_whom else "conflicting requirements"
         return f"{head}: {cause.detail}" if cause.detail else head
     if cause.kind in ("python", "missing", "version") and blamed is not None:
-        return _no_release(cause, blamed, python, plan)
+        return _no_release(cause, blamed, python, plan, wheels_only)
     return cause.detail or cause.kind
 
 
-def _no_release(cause: Cause, blamed: Requirement, python: Interpreter, plan: InstallPlan) -> str:
+def _no_release(
+    cause: Cause, blamed: Requirement, python: Interpreter, plan: InstallPlan, wheels_only: bool
+) -> str:
     """Which installed Pythons would work: from requires-python, else the index's files."""
     name = requirement_name(blamed)
     pinned = re.search(r"===?\s*([A-Za-z0-9.!+]+)(?![.*\w])", blamed.text)
@@ -161,14 +165,22 @@ def _no_release(cause: Cause, blamed: Requirement, python: Interpreter, plan: In
     others = [item for item in found if item.version[:2] != python.version[:2]]
     if cause.kind == "python" and cause.detail:
         fitting = [item for item in others if _allows(cause.detail, item)]
-        known = True
     else:
         links, urls = indexes.sources([option.text for option in plan.options])
         files = indexes.files_for(name, links, urls)
+        version_files = [
+            file for file, _ in files if pinned is None or indexes.version_of(file) == pinned[1]
+        ]
         fitting = indexes.fitting_pythons(files, pinned.group(1) if pinned else None, others)
-        known = bool(files)
-        if not known and cause.kind == "missing":
+        if not files and cause.kind == "missing":
             return "no such package on the index"
+        sdists = [file for file in version_files if not file.endswith(".whl")]
+        if wheels_only and sdists and not fitting:
+            shown = interpreters.format_version(python.version)
+            return (
+                f"only a source distribution ({sdists[0]}), and papershelf's pip, which does "
+                f"not run on Python {shown}, checks it with wheels only: put uv on PATH"
+            )
     if cause.kind == "version" and not fitting:
         return f"no matching version ({cause.detail})" if cause.detail else "no matching version"
     version = interpreters.format_version(python.version)

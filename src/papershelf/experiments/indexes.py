@@ -114,7 +114,7 @@ def fitting_pythons(
     chosen = [
         (name, requires)
         for name, requires in files
-        if version is None or _version_of(name) == version
+        if version is None or version_of(name) == version
     ]
     return [
         python
@@ -123,7 +123,7 @@ def fitting_pythons(
     ]
 
 
-def _version_of(filename: str) -> str:
+def version_of(filename: str) -> str:
     stem = re.sub(r"(\.tar\.gz|\.zip|\.whl|\.tar\.bz2)$", "", filename)
     parts = stem.split("-")
     return parts[1] if len(parts) > 1 else ""

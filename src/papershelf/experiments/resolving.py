@@ -67,7 +67,7 @@ class Resolver(NamedTuple):
             report = workdir / "report.json"
             args += ["--ignore-installed", "--report", str(report), "--disable-pip-version-check"]
             args += ["--no-input", "--retries", "1", "-r", str(source)]
-            if not _pip_runs_on(python):
+            if not pip_runs_on(python):
                 version = interpreters.format_version(python.version)
                 args += ["--python-version", version, "--only-binary=:all:"]
         code, out, err = run_bounded(args, workdir, timeout)
@@ -95,12 +95,12 @@ def find_resolver(installer: str) -> Resolver:
 
 def _pip_target(python: Interpreter) -> list[str]:
     """pip's --python runs this pip for the target; the same Python needs nothing."""
-    if python.version[:2] == tuple(sys.version_info[:2]) or not _pip_runs_on(python):
+    if python.version[:2] == tuple(sys.version_info[:2]) or not pip_runs_on(python):
         return []
     return ["--python", str(python.path.absolute())]
 
 
-def _pip_runs_on(python: Interpreter) -> bool:
+def pip_runs_on(python: Interpreter) -> bool:
     if python.version[:2] == tuple(sys.version_info[:2]):
         return True
     from importlib import metadata
