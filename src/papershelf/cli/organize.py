@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -197,6 +198,9 @@ def plan(
     from papershelf.readingplan.status import plan_status
 
     here = workspace.load(path, config_file)
+    from papershelf.cli.progress import bar
+
+    here.snapshot.progress = bar(sys.stderr)
     layout = here.layout
     notes: list[str] = []
     shown: str | None = None

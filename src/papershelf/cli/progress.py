@@ -10,7 +10,9 @@ WIDTH = 30
 SHOW_AFTER = 1.0  # seconds the whole read is expected to take before a bar is worth it
 
 
-def bar(stream: TextIO, label: str = "reading PDFs") -> Callable[[int, int], None] | None:
+def bar(
+    stream: TextIO, label: str = "reading PDFs", clock: Callable[[], float] = time.monotonic
+) -> Callable[[int, int], None] | None:
     """``update(done, total)`` drawing on ``stream`` when it is a terminal and the work
     looks longer than a second; None when ``stream`` is not a terminal."""
     isatty = getattr(stream, "isatty", None)
@@ -19,7 +21,7 @@ def bar(stream: TextIO, label: str = "reading PDFs") -> Callable[[int, int], Non
     state = {"start": 0.0, "shown": False}
 
     def update(done: int, total: int) -> None:
-        now = time.monotonic()
+        now = clock()
         if done == 0 or not state["start"]:
             state["start"] = now
         elapsed = now - state["start"]
