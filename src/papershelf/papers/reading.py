@@ -11,6 +11,7 @@ misbehave costs that file, never the run.
 from __future__ import annotations
 
 import re
+import sys
 from typing import NamedTuple
 
 from papershelf.papers import ids, titles
@@ -45,7 +46,8 @@ class Identity(NamedTuple):
                 return None
         if not (isinstance(title, str) and isinstance(note, str)):
             return None
-        return cls(arxiv, found_dois, title, head, note)
+        # Thousands of damaged files share a few notes: one object each, written once.
+        return cls(arxiv, found_dois, title, head, sys.intern(note))
 
 
 def _unescape(text: str) -> str:

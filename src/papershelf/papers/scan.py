@@ -81,7 +81,8 @@ def _receive(stream: IO[bytes]) -> Any:
 
 
 def worker() -> None:
-    """``python -m papershelf.papers.scan``: identify the files the parent sends."""
+    """``python -m papershelf.papers.scan``: identify the batches of files the parent sends,
+    one reply per batch."""
     try:
         import resource
 
@@ -95,19 +96,27 @@ def worker() -> None:
     sys.stdout = sys.stderr  # a library printing must not corrupt the replies
     while True:
         try:
-            root, path, sha = _receive(requests)
+            root, batch = _receive(requests)
         except EOFError:
             return
-        try:
-            found = identify(root, path, sha)
-        except MemoryError:
-            found = Identity.unreadable("needs more memory than the cap allows")
-        except Exception as error:  # a hostile file may make the library raise anything
-            found = Identity.unreadable(f"damaged: {type(error).__name__}")
-        _send(replies, tuple(found))
+        found = []
+        for path, sha in batch:
+            try:
+                found.append(tuple(identify(root, path, sha)))
+            except MemoryError:
+                found.append(tuple(Identity.unreadable("needs more memory than the cap allows")))
+            except Exception as error:  # a hostile file may make the library raise anything
+                found.append(tuple(Identity.unreadable(f"damaged: {type(error).__name__}")))
+        _send(replies, found)
 
 
 # --- the parent side ------------------------------------------------------------------------
+
+# Small files go to a worker together (up to this many, or this many bytes), so that
+# 25,000 tiny files do not cost 25,000 round trips; a batch that fails or overruns
+# the time cap is retried one file at a time, each with the cap to itself.
+BATCH_FILES = 32
+BATCH_BYTES = 1024 * 1024
 
 
 class _Worker:
@@ -120,13 +129,13 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        self.job: tuple[str, str] | None = None  # (sha, path)
+        self.batch: list[tuple[str, str]] = []  # (sha, path) being read
         self.started = 0.0
 
-    def give(self, root: str, path: str, sha: str) -> None:
+    def give(self, root: str, batch: list[tuple[str, str]]) -> None:
         assert self.process.stdin is not None
-        self.job, self.started = (sha, path), time.monotonic()
-        _send(self.process.stdin, (root, path, sha))
+        self.batch, self.started = batch, time.monotonic()
+        _send(self.process.stdin, (root, [(path, sha) for sha, path in batch]))
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -137,6 +146,13 @@ class _Worker:
                 stream.close()
 
 
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def read_all(
     root: Path, pending: Mapping[str, str], progress: Progress | None = None
 ) -> dict[str, Identity]:
@@ -145,6 +161,7 @@ def read_all(
 
     jobs = [(sha, path) for sha, path in pending.items()]
     jobs.reverse()
+    alone: list[tuple[str, str]] = []  # from a failed batch: each read by itself
     found: dict[str, Identity] = {}
     count = min(os.cpu_count() or 1, max(1, len(jobs) // 2), 8)
     workers = [_Worker() for _ in range(min(count, len(jobs)))]
@@ -152,11 +169,26 @@ def read_all(
     base = os.fspath(root)
 
     def feed(worker: _Worker) -> None:
-        if jobs:
-            sha, path = jobs.pop()
-            worker.give(base, path, sha)
+        if alone:
+            worker.give(base, [alone.pop()])
+            return
+        batch: list[tuple[str, str]] = []
+        size = 0
+        while jobs and len(batch) < BATCH_FILES and size < BATCH_BYTES:
+            batch.append(jobs.pop())
+            size += _size(os.path.join(base, batch[-1][1]))
+        if batch:
+            worker.give(base, batch)
         else:
-            worker.job = None
+            worker.batch = []
+
+    def failed(worker: _Worker, note: str) -> None:
+        if len(worker.batch) == 1:
+            found[worker.batch[0][0]] = Identity.unreadable(note)
+        else:
+            alone.extend(worker.batch)
+        _replace(workers, worker, selector)
+        feed(workers[-1])
 
     if progress is not None:
         progress(0, len(pending))
@@ -165,32 +197,30 @@ def read_all(
             assert worker.process.stdout is not None
             selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
             feed(worker)
-        while any(worker.job for worker in workers):
-            busy = [worker for worker in workers if worker.job]
+        while any(worker.batch for worker in workers):
+            busy = [worker for worker in workers if worker.batch]
             deadline = min(worker.started for worker in busy) + TIME_CAP
             for key, _ in selector.select(max(0.0, deadline - time.monotonic())):
                 worker = key.data
-                assert worker.job is not None and worker.process.stdout is not None
-                sha = worker.job[0]
+                assert worker.process.stdout is not None
                 try:
-                    found[sha] = Identity.from_plain(
-                        _receive(worker.process.stdout)
-                    ) or Identity.unreadable("damaged: unreadable reply")
+                    replies = _receive(worker.process.stdout)
                 except (EOFError, ValueError, TypeError):
-                    found[sha] = Identity.unreadable("damaged: the reader stopped on it")
-                    _replace(workers, worker, selector)
-                    worker = workers[-1]
+                    failed(worker, "damaged: the reader stopped on it")
+                    continue
+                if not (isinstance(replies, list) and len(replies) == len(worker.batch)):
+                    failed(worker, "damaged: unreadable reply")
+                    continue
+                for (sha, _), value in zip(worker.batch, replies):
+                    identity = Identity.from_plain(value)
+                    found[sha] = identity or Identity.unreadable("damaged: unreadable reply")
                 feed(worker)
                 if progress is not None:
                     progress(len(found), len(pending))
             now = time.monotonic()
             for worker in list(workers):
-                if worker.job and now - worker.started > TIME_CAP:
-                    found[worker.job[0]] = Identity.unreadable(
-                        f"took longer than {TIME_CAP:g} s: not read"
-                    )
-                    _replace(workers, worker, selector)
-                    feed(workers[-1])
+                if worker.batch and now - worker.started > TIME_CAP:
+                    failed(worker, f"took longer than {TIME_CAP:g} s: not read")
     finally:
         for worker in workers:
             worker.stop()
