@@ -178,3 +178,23 @@ def test_a_warm_run_reads_no_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[s
     (repo / "papers" / "p1.pdf").write_bytes(b"")  # not staged: the index still has LoRA
     (repo / ".git" / "papershelf" / "papers.v1").unlink()
     assert plan_json(capsys, repo) == first  # from the index facts: no PDF read at all
+
+
+def test_a_misplaced_paper_found_by_content_gets_the_exact_git_mv(tmp_path: Path) -> None:
+    plan = "# Plan\n\n## Phase 1\n\n### Step 1\n\nOpen `01_reading`:\n\n"
+    plan += '- **"Attention Is All You Need"**\n'
+    repo = make_repo(
+        tmp_path / "study",
+        {
+            ".papershelf.toml": CONFIG + RULES,
+            "papers/HOW_TO_READ.md": plan,
+            "papers/01_reading/.gitkeep": "",
+            "papers/inbox/p2.pdf": ATTENTION,
+        },
+    )
+    from checking import findings
+
+    assert [f.hint for f in findings(repo, "missing-paper")] == [
+        "move it: git mv papers/inbox/p2.pdf 'papers/01_reading/Attention Is All You Need.pdf', "
+        "or leave it if you prefer it there"
+    ]
