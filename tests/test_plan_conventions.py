@@ -269,3 +269,15 @@ def test_the_readme_example_plan_reads_as_described() -> None:
             True,
         ),
     ]
+
+
+def test_the_shipped_plan_is_not_imposed_on_a_repository_with_its_own(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "STUDY_PLAN.md": "## Phase 1\n1. `01_Data_Centric_AI/cleaning`\n",
+            "01_Data_Centric_AI/cleaning/notes.md": "x",
+        },
+    )
+    assert summary(repo, "missing-path") == []
+    assert summary(repo, "missing-paper") == []

@@ -33,9 +33,9 @@ _LINK_FILE = re.compile(r"(?i)(repo|link|url|source|origin)[^/]*\.(md|txt|url)$"
 
 @dataclass
 class Fix:
-    """One repair: ``what`` reads after "would"/"did" (e.g. "create X"); ``done`` after it."""
+    """One repair: ``would`` reads after "would" (e.g. "create X"); ``done`` after "fixed:"."""
 
-    plan: str  # "create `a/.gitkeep`"
+    would: str  # "create `a/.gitkeep`"
     done: str  # "created `a/.gitkeep`"
     apply: Callable[[], list[str]]  # makes the change, returns paths to stage
 
@@ -49,26 +49,26 @@ class Advice:
 
 
 @dataclass
-class FixPlan:
+class FixList:
     fixes: list[Fix]
     advice: list[Advice]
 
     def lines(self, dry_run: bool) -> list[str]:
-        lines = [f"would {fix.plan}" if dry_run else f"fixed: {fix.done}" for fix in self.fixes]
+        lines = [f"would {fix.would}" if dry_run else f"fixed: {fix.done}" for fix in self.fixes]
         lines += [f"not fixed: {item.path}: {item.text}" for item in self.advice]
         return lines
 
 
-def plan_fixes(
+def find_fixes(
     workspace: Workspace, findings: list[Finding], rules: Collection[str] | None = None
-) -> FixPlan:
+) -> FixList:
     """Every fix the findings allow, and advice for those that need a person.
 
     ``rules`` limits the fixes to those rules' problems (default: every enabled rule).
     """
     if rules is None:
         rules = {slug for slug, settings in workspace.config.rules.items() if settings.enabled}
-    result = FixPlan([], [])
+    result = FixList([], [])
     reported = _Reported(findings)
     if "missing-path" in rules:
         _missing_plan_file(workspace, result, reported)
@@ -111,19 +111,19 @@ class _Reported:
         return any(path.startswith(folder + "/") for folder in reported)
 
 
-def apply_fixes(workspace: Workspace, plan: FixPlan) -> list[str]:
+def apply_fixes(workspace: Workspace, fixes: FixList) -> list[str]:
     """Apply every fix in order; stage what they wrote. Returns the lines to print."""
     staged: list[str] = []
     try:
-        for fix in plan.fixes:
+        for fix in fixes.fixes:
             staged.extend(fix.apply())
     finally:  # a refused write stops the rest; what was written is staged all the same
         if workspace.snapshot.in_git and staged:
             gitfiles.stage(workspace.root, list(dict.fromkeys(staged)))
-    return plan.lines(dry_run=False)
+    return fixes.lines(dry_run=False)
 
 
-def _missing_plan_file(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
+def _missing_plan_file(workspace: Workspace, result: FixList, reported: _Reported) -> None:
     """The file the plan opens with, written from the rule set's own plan text."""
     from papershelf.layout import shipped_plan_text
     from papershelf.scaffold import plan_file_path
@@ -147,7 +147,7 @@ def _missing_plan_file(workspace: Workspace, result: FixPlan, reported: _Reporte
     )
 
 
-def _missing_folders(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
+def _missing_folders(workspace: Workspace, result: FixList, reported: _Reported) -> None:
     """The plan's missing folders, read from the plan's status (as missing-path reads it)."""
     from papershelf.readingplan.status import plan_status, planned_folders
 
@@ -206,7 +206,7 @@ def ignore_pattern(finding: Finding) -> str:
     return f"/{finding.path}/"
 
 
-def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixPlan) -> None:
+def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixList) -> None:
     root = workspace.root
     gitignore = root / ".gitignore"
     artifacts = [finding for finding in findings if finding.rule == "committed-artifact"]
@@ -279,7 +279,7 @@ def known_urls(workspace: Workspace, path: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _gitmodules(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
+def _gitmodules(workspace: Workspace, result: FixList, reported: _Reported) -> None:
     snap, root = workspace.snapshot, workspace.root
     gitlinks = sorted(path for path, mode in snap.special.items() if mode == MODE_GITLINK)
     for path in gitlinks:
@@ -314,7 +314,7 @@ def _gitmodules(workspace: Workspace, result: FixPlan, reported: _Reported) -> N
         )
 
 
-def _mojibake(workspace: Workspace, result: FixPlan, reported: _Reported) -> None:
+def _mojibake(workspace: Workspace, result: FixList, reported: _Reported) -> None:
     root, snap = workspace.root, workspace.snapshot
     for path, (new_path, fixed) in broken_names(snap.text).items():
         if not reported.exact("mojibake", path):

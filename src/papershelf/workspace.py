@@ -34,10 +34,27 @@ def load(start: Path, config_file: Path | None = None, use_cache: bool = True) -
     else:
         snap = snapshot.from_walk(root)
     if config.extends_default and not config.plan and not config.sections:
-        shipped = config_module.add_ruleset(
-            config, config_module.SHIPPED_PLAN, known_options(), cache_dir
-        )
-        holder = layout.find_plan_root(snap, dataclasses.replace(shipped, root=None))
-        if holder is not None and config.root in (None, holder):
-            config = shipped  # the repository's plan is the shipped plan: its overlay applies
+        config = _with_shipped_plan(snap, config, cache_dir)
     return Workspace(root, snap, config, layout.locate(snap, config))
+
+
+def _with_shipped_plan(
+    snap: snapshot.Snapshot, config: config_module.Config, cache_dir: Path | None
+) -> config_module.Config:
+    """``config`` with the shipped plan's overlay when the repository's plan is that plan:
+    its sections are folders here, and the plan file (if any) is the shipped one — found
+    where the shipped plan keeps it, or opening with its title."""
+    shipped = config_module.add_ruleset(
+        config, config_module.SHIPPED_PLAN, known_options(), cache_dir
+    )
+    holder = layout.find_plan_root(snap, dataclasses.replace(shipped, root=None))
+    if holder is None or config.root not in (None, holder):
+        return config
+    own = layout.find_plan_file(snap, config, config.root if config.root is not None else holder)
+    if own is None or own.rpartition("/")[2] in {
+        name.rpartition("/")[2] for name in shipped.plan_files
+    }:
+        return shipped
+    text = snap.read_text(own) or ""
+    title = (layout.shipped_plan_text(shipped) or "").partition("\n")[0].strip()
+    return shipped if title and text.lstrip().startswith(title) else config

@@ -80,12 +80,12 @@ def check(
     if fix:
         from papershelf import fixes
 
-        planned = fixes.plan_fixes(here, result.findings, set(only) or None)
+        found = fixes.find_fixes(here, result.findings, set(only) or None)
         if dry_run:
-            lines = planned.lines(dry_run=True)
+            lines = found.lines(dry_run=True)
         else:
-            lines = fixes.apply_fixes(here, planned)
-            if planned.fixes:
+            lines = fixes.apply_fixes(here, found)
+            if found.fixes:
                 result = run_check(
                     path,
                     only=set(only) or None,
