@@ -26,8 +26,11 @@ def start_extract(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def freeze_once_staging(process: subprocess.Popen[str], dest: Path, timeout: float = 60) -> None:
-    """SIGSTOP ``process`` as soon as its staging folder exists in ``dest``.
+def freeze_once_staging(
+    process: subprocess.Popen[str], dest: Path, timeout: float = 60, writing: bool = False
+) -> None:
+    """SIGSTOP ``process`` as soon as its staging folder exists in ``dest``
+    (with ``writing``, once a file is being written in it: the archive is open).
 
     A signal sent to a frozen process lands mid-extraction however loaded the
     machine is; polling then sleeping let a fast run finish first.
@@ -37,7 +40,8 @@ def freeze_once_staging(process: subprocess.Popen[str], dest: Path, timeout: flo
         if process.poll() is not None:
             raise AssertionError(f"finished before staging was seen: {process.communicate()}")
         names = os.listdir(dest) if dest.is_dir() else []
-        if any(n.startswith(".papershelf-staging") for n in names):
+        staging = [dest / n for n in names if n.startswith(".papershelf-staging")]
+        if staging and (not writing or any(files for _, _, files in os.walk(staging[0]))):
             process.send_signal(signal.SIGSTOP)
             return
         time.sleep(0.001)

@@ -8,6 +8,7 @@ published technical notes (RAR 5.0 archive format; RAR 2.9/3.x "technote").
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import struct
 import zlib
@@ -88,6 +89,17 @@ class Rar5Key:
             check[index % 8] ^= byte
         return bytes(check) + hashlib.sha256(bytes(check)).digest()[:4]
 
+    def tweaked(self, crc: int) -> int:
+        """The CRC as ``rar`` stores it for an encrypted file (unrar's ConvertHashToMAC)."""
+        hash_key = hashlib.pbkdf2_hmac(
+            "sha256", self.password.encode(), self.salt, (1 << KDF_SHIFT) + 16
+        )
+        digest = hmac.new(hash_key, struct.pack("<I", crc), hashlib.sha256).digest()
+        value = 0
+        for index, byte in enumerate(digest):
+            value ^= byte << ((index & 3) * 8)
+        return value
+
     def encrypt(self, data: bytes, iv: bytes) -> bytes:
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -103,12 +115,14 @@ def _rar5_file(
     split_before: bool,
     split_after: bool,
     key: Rar5Key | None = None,
+    tweak: bool = False,
 ) -> bytes:
     extra = b""
     if key is not None:
         iv = os.urandom(16)
+        flags = 0x0001 | (0x0002 if tweak else 0)  # password check; checksums as HMAC
         record = (
-            vint(1) + vint(0) + vint(0x0001) + bytes([KDF_SHIFT]) + key.salt + iv + key.check_value
+            vint(1) + vint(0) + vint(flags) + bytes([KDF_SHIFT]) + key.salt + iv + key.check_value
         )
         extra += vint(len(record)) + record
         part = key.encrypt(part, iv)
@@ -156,11 +170,13 @@ def write_rar5(
     solid: bool = False,
     password: str | None = None,
     encrypt_headers: bool = False,
+    tweak_checksums: bool = False,
 ) -> list[Path]:
     """Write ``members``; with ``volume_size``, data is split into ``.partN.rar`` volumes.
 
-    With ``password`` every file's data is AES-256 encrypted (plain CRC32, no
-    MAC tweak); ``encrypt_headers`` also encrypts every header, as ``rar -hp`` does.
+    With ``password`` every file's data is AES-256 encrypted, its CRC32 stored
+    plain or, with ``tweak_checksums`` (what ``rar`` does by default), as an
+    HMAC (flag 0x0002); ``encrypt_headers`` also encrypts every header (``rar -hp``).
     """
     volumes: list[bytearray] = [bytearray()]
     used = [0]
@@ -205,7 +221,9 @@ def write_rar5(
             part = data[offset : offset + max(room, 0)] if volume_size else data
             last = offset + len(part) >= len(data)
             crc = full_crc if last else zlib.crc32(part)
-            entry = _rar5_file(member, part, crc, not first, not last, key)
+            if key is not None and tweak_checksums:
+                crc = key.tweaked(crc)
+            entry = _rar5_file(member, part, crc, not first, not last, key, tweak_checksums)
             if header_key is not None:  # the header is encrypted, its data follows as is
                 size = len(entry) - len(key.encrypt(part, bytes(16)) if key else part)
                 entry = seal(entry[:size]) + entry[size:]

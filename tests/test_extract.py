@@ -143,22 +143,20 @@ def test_tarbomb_gets_a_folder_and_collisions_get_numbers(
     assert (dest / "россыпь файлов-2/a.txt").read_bytes() == b"3"  # .tar.zip: one stem
 
 
-def test_default_destination_is_a_fresh_temporary_folder(
+def test_default_destination_is_the_repositorys_folder_in_the_cache(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
     archive = make_zip(tmp_path / "a.zip", FILES)
-    code, out, _err = run(capsys, str(archive))
-    assert code == 0
-    [root] = list(temp.iterdir())
-    assert root.name.startswith("papershelf-")
-    assert out == f"{archive} -> {root / 'курс'} (2 entries, {TOTAL} bytes)\n"
     bad = make_zip(tmp_path / "bad.zip", {"../x": b"x"})
     assert run(capsys, str(bad))[0] == 1
-    assert list(temp.iterdir()) == [root]  # the failed run's folder is gone
+    assert os.listdir(tmp_path / "cache/papershelf/extract") == []  # the failed run's is gone
+    code, out, _err = run(capsys, str(archive))
+    assert code == 0
+    [root] = list((tmp_path / "cache/papershelf/extract").iterdir())
+    assert root.name.startswith(f"{tmp_path.name}-")
+    assert out == f"{archive} -> {root / 'курс'} (2 entries, {TOTAL} bytes)\n"
 
 
 def test_manifest_makes_a_second_run_do_nothing(
@@ -226,12 +224,11 @@ def test_ignored_destination_needs_no_exclude(
     assert "/tmp/x/" not in (repo / ".git/info/exclude").read_text("utf-8")
 
 
-def test_temporary_folder_inside_a_work_tree_is_refused(
+def test_default_folder_inside_a_work_tree_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = _repo(tmp_path / "repo")
-    monkeypatch.setenv("TMPDIR", str(repo))
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(repo / "cache"))
     archive = make_zip(tmp_path / "a.zip", FILES)
     code, _out, err = run(capsys, str(archive))
     assert code == 1

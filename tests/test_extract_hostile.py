@@ -6,18 +6,23 @@ what it survives" lists them by family.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import signal
+import stat
 import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from archive_builders import make_tar, make_zip, make_zip_by_hand
+from interrupting import freeze_once_staging, start_extract
 from papershelf.archive.manifest import MANIFEST
 from papershelf.cli import main
 from papershelf.names import archive_stem, is_windows_reserved
@@ -369,3 +374,205 @@ def test_windows_reserved_names_are_one_list(
     code, _out, err = extract(capsys, str(archive), "--dest", str(tmp_path / "dest"))
     assert (code == 1) is reserved, err
     assert ("Windows-reserved name" in err) is reserved
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default destination lives in the user's cache: never the real one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def big_zip(path: Path, files: int = 32) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for index in range(files):
+            out.writestr(f"big/{index}", os.urandom(1024) * 2048)
+    return path
+
+
+def test_a_second_run_waits_for_the_lock_on_the_destination(tmp_path: Path) -> None:
+    archive = make_zip(tmp_path / "a.zip", {"top/a": b"a"})
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    holder = os.open(dest, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    process = start_extract(str(archive), "--dest", str(dest))
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert line == f"papershelf: waiting for another papershelf extract into {dest} to finish\n"
+        assert process.poll() is None
+        assert os.listdir(dest) == []
+    finally:
+        os.close(holder)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (0, "")
+    assert out == f"{archive} -> {dest / 'top'} (1 entries, 1 bytes)\n"
+
+
+def test_two_runs_of_one_archive_at_once_extract_it_once(tmp_path: Path) -> None:
+    archive = big_zip(tmp_path / "a.zip", files=8)
+    dest = tmp_path / "dest"
+    runs = [start_extract(str(archive), "--dest", str(dest)) for _ in range(2)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in runs]
+    assert [code for code, _out, _err in results] == [0, 0], results
+    outs = sorted(out for _code, out, _err in results)
+    assert outs[0] == f"{archive} -> {dest / 'big'} (8 entries, {8 * 2 * 1024**2} bytes)\n"
+    assert outs[1] == f"{archive}: already extracted to {dest / 'big'}\n"
+    assert sorted(os.listdir(dest)) == [MANIFEST, "big"]
+    assert len(json.loads((dest / MANIFEST).read_text())["archives"]) == 1
+
+
+def test_staging_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
+    archive = big_zip(tmp_path / "a.zip")
+    dest = tmp_path / "dest"
+    process = start_extract(str(archive), "--dest", str(dest), "--max-ratio", "1e9")
+    freeze_once_staging(process, dest)
+    process.kill()
+    process.communicate(timeout=60)
+    [staging] = os.listdir(dest)
+    assert staging.startswith(f".papershelf-staging-{process.pid}-")
+    rerun = start_extract(str(archive), "--dest", str(dest), "--max-ratio", "1e9")
+    out, err = rerun.communicate(timeout=120)
+    assert (rerun.returncode, err) == (0, ""), err
+    assert out.startswith(f"{archive} -> {dest / 'big'} (32 entries")
+    assert sorted(os.listdir(dest)) == [MANIFEST, "big"]
+
+
+def test_default_destination_is_stable_per_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "Курс LLM"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "sub").mkdir()
+    archive = make_zip(tmp_path / "a.zip", {"top/a": b"a"})
+    monkeypatch.chdir(repo)
+    code, out, err = extract(capsys, str(archive))
+    assert (code, err) == (0, "")
+    [root] = list((tmp_path / "cache/papershelf/extract").iterdir())
+    assert root.name.startswith("Курс LLM-")
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert out == f"{archive} -> {root / 'top'} (1 entries, 1 bytes)\n"
+    monkeypatch.chdir(repo / "sub")
+    code, out, err = extract(capsys, str(archive))
+    assert (code, out, err) == (0, f"{archive}: already extracted to {root / 'top'}\n", "")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = extract(capsys, str(archive))
+    assert code == 0
+    assert len(list((tmp_path / "cache/papershelf/extract").iterdir())) == 2
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """Mount small tmpfs file systems (root only) to fill up or make read-only."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root; these faults cannot be made otherwise")
+    mounted: list[Path] = []
+
+    def mount(options: str) -> Path:
+        where = tmp_path / f"fs{len(mounted)}"
+        where.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], check=True)
+        mounted.append(where)
+        return where
+
+    yield mount
+    for where in reversed(mounted):
+        subprocess.run(["umount", str(where)], check=False)
+
+
+def fails_cleanly(
+    capsys: pytest.CaptureFixture[str], archive: Path, dest: Path, needle: str
+) -> None:
+    """Exit 1, one line naming the archive, the destination exactly as before."""
+    before = sorted(os.listdir(dest)) if dest.exists() else None
+    code, out, err = extract(capsys, str(archive), "--dest", str(dest))
+    assert (code, out) == (1, ""), err
+    assert err.startswith(f"papershelf: error: {archive}: ") or err.startswith(
+        "papershelf: error: "
+    )
+    assert needle in err
+    assert err.count("\n") == 1
+    assert (sorted(os.listdir(dest)) if dest.exists() else None) == before
+
+
+def test_disk_full_when_the_manifest_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tmpfs: Callable[[str], Path]
+) -> None:
+    dest = tmpfs("size=1M") / "dest"
+    dest.mkdir()
+    vfs = os.statvfs(dest)
+    archive = make_zip(tmp_path / "a.zip", {"top/a": os.urandom(vfs.f_bavail * vfs.f_frsize)})
+    fails_cleanly(
+        capsys, archive, dest, "No space left on device (disk full?); nothing was extracted"
+    )
+    assert os.listdir(dest) == []
+
+
+def test_inodes_exhausted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tmpfs: Callable[[str], Path]
+) -> None:
+    dest = tmpfs("size=4M,nr_inodes=12") / "dest"
+    dest.mkdir()
+    deep = "/".join("abcdefghijklmnop")  # mkdir runs out of inodes before any file is made
+    archive = make_zip(tmp_path / "a.zip", {f"top/{deep}/f": b"x"})
+    fails_cleanly(capsys, archive, dest, "No space left on device")
+
+
+def test_read_only_destination(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tmpfs: Callable[[str], Path]
+) -> None:
+    fs = tmpfs("size=1M")
+    (fs / "dest").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(fs)], check=True)
+    archive = make_zip(tmp_path / "a.zip", {"top/a": b"a"})
+    fails_cleanly(capsys, archive, fs / "dest", "Read-only file system")
+
+
+def test_dest_below_a_regular_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "somefile").write_text("mine")
+    archive = make_zip(tmp_path / "a.zip", {"top/a": b"a"})
+    code, out, err = extract(capsys, str(archive), "--dest", str(tmp_path / "somefile/sub"))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"papershelf: error: {tmp_path / 'somefile/sub'}: cannot create --dest: Not a directory\n"
+    )
+    assert (tmp_path / "somefile").read_text() == "mine"
+
+
+def test_archive_removed_while_being_read(tmp_path: Path) -> None:
+    archive = big_zip(tmp_path / "a.zip")
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    process = start_extract(str(archive), "--dest", str(dest), "--max-ratio", "1e9")
+    freeze_once_staging(process, dest, writing=True)
+    archive.unlink()
+    process.send_signal(signal.SIGCONT)
+    out, err = process.communicate(timeout=120)
+    assert (process.returncode, out) == (1, "")
+    assert err == f"papershelf: error: {archive}: removed while being read; nothing was extracted\n"
+    assert os.listdir(dest) == []
+
+
+def test_encrypted_rar5_with_tweaked_checksums_is_verified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rar` stores an HMAC of each encrypted file's CRC32 (flag 0x0002); unar checks it too
+    (``lsar -t`` passes these archives and fails one whose HMAC is wrong)."""
+    data = "секрет\n".encode() * 300
+    archive = write_rar5(
+        tmp_path / "a.rar",
+        [file("top/secret.txt", data), file("top/b", b"b")],
+        password="верный",
+        tweak_checksums=True,
+    )[0]
+    tested = subprocess.run(
+        ["lsar", "-t", "-p", "верный", str(archive)], capture_output=True, text=True, check=False
+    )
+    assert tested.stdout.endswith("2 passed, 0 failed.\n"), tested.stdout
+    code, out, err = extract(
+        capsys, str(archive), "--dest", str(tmp_path / "dest"), "--password", "верный"
+    )
+    assert (code, err) == (0, "")
+    assert out == f"{archive} -> {tmp_path / 'dest/top'} (2 entries, {len(data) + 1} bytes)\n"
+    assert (tmp_path / "dest/top/secret.txt").read_bytes() == data

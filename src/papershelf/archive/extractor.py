@@ -8,6 +8,7 @@ destination, then one ``os.rename`` into place and the manifest.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from papershelf import magic
-from papershelf.archive.gitguard import guard
-from papershelf.archive.manifest import MANIFEST, Manifest
+from papershelf.archive.destination import staging_prefix
+from papershelf.archive.manifest import Manifest
 from papershelf.archive.model import ArchiveError, Budget, Entry, EntryKind, Limits, Progress
 from papershelf.archive.registry import open_reader
 from papershelf.archive.safety import Problem, check_entries, top_folder
@@ -175,38 +176,6 @@ def list_archive(path: Path, options: Options) -> Listing:
     return Listing(path, entries, problems)
 
 
-def prepare_destination(options: Options) -> tuple[Path, bool, list[str]]:
-    """The destination root, whether papershelf created it, and notes for the user."""
-    notes: list[str] = []
-    if options.dest is None:
-        root = Path(tempfile.mkdtemp(prefix="papershelf-"))
-        try:
-            guard(root, explicit=False)
-        except BaseException:
-            root.rmdir()
-            raise
-        return root, True, notes
-    root = options.dest.absolute()
-    if os.path.lexists(root):
-        if root.is_symlink() or not root.is_dir():
-            raise ArchiveError(f"{root}: --dest must be a folder (absent or empty)")
-        content = [n for n in os.listdir(root) if n != MANIFEST]
-        if content and not (root / MANIFEST).exists() and not options.force:
-            raise ArchiveError(
-                f"{root}: --dest already has files; choose an empty or absent "
-                "folder (or --force to extract beside them)"
-            )
-        created = False
-    else:
-        created = True
-    note = guard(root, explicit=True)
-    if note:
-        notes.append(note)
-    if created:
-        root.mkdir(parents=True)
-    return root, created, notes
-
-
 def extract_archive(
     path: Path,
     root: Path,
@@ -217,9 +186,30 @@ def extract_archive(
 ) -> Outcome:
     """Extract one archive into a new folder under ``root``, atomically.
 
-    ``budget`` is shared by an archive and every archive nested in it.
+    ``budget`` is shared by an archive and every archive nested in it. A fault
+    of the system (a full disk, no inodes, a read-only folder, the archive
+    gone) is one line naming the archive; the staging folder is gone by then.
     """
+    try:
+        return _extract_archive(path, root, options, depth, manifest, budget)
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename and error.filename != str(path) else ""
+        hint = " (disk full?)" if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else ""
+        raise ArchiveError(
+            f"{path}: {error.strerror or error}{where}{hint}; nothing was extracted"
+        ) from None
+
+
+def _extract_archive(
+    path: Path,
+    root: Path,
+    options: Options,
+    depth: int,
+    manifest: Manifest | None,
+    budget: Budget | None,
+) -> Outcome:
     kind = check_archive_file(path)
+    before = os.stat(path)
     hashing: BackgroundHash | None = None
     digest = ""
     if manifest is not None:
@@ -230,10 +220,11 @@ def extract_archive(
                 return _already(path, root, previous)
         else:
             hashing = BackgroundHash(path)
-    staging = Path(tempfile.mkdtemp(prefix=".papershelf-staging-", dir=root))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(), dir=root))
     try:
         with interrupts_raise():
             outcome = _extract_staged(path, kind, staging, options, depth, budget)
+            _unchanged(path, before)
             if manifest is None:
                 return _move_into_place(outcome, root)
             if hashing is not None:
@@ -242,7 +233,7 @@ def extract_archive(
             if previous is not None and not options.force:
                 return _already(path, root, previous)  # the same content, under another name
             return _move_into_place_recorded(
-                path, outcome, root, staging, manifest, previous, digest
+                path, before, outcome, root, staging, manifest, previous, digest
             )
     finally:
         if hashing is not None:
@@ -250,8 +241,23 @@ def extract_archive(
         remove_tree(staging)
 
 
+def _unchanged(path: Path, before: os.stat_result) -> None:
+    """The archive read is still the one at ``path``: else what was read is not recorded."""
+    try:
+        now = os.stat(path)
+    except FileNotFoundError:
+        raise ArchiveError(f"{path}: removed while being read; nothing was extracted") from None
+    if (now.st_ino, now.st_size, now.st_mtime_ns) != (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    ):
+        raise ArchiveError(f"{path}: changed while being read; nothing was extracted")
+
+
 def _move_into_place_recorded(
     path: Path,
+    st: os.stat_result,
     outcome: Outcome,
     root: Path,
     staging: Path,
@@ -269,7 +275,6 @@ def _move_into_place_recorded(
         os.rename(old, aside)
     try:
         final = root / unique_name(root, staged.name)
-        st = path.stat()
         tmp = manifest.prepare(
             {
                 "archive": str(path.absolute()),

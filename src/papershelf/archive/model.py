@@ -33,6 +33,8 @@ class Entry:
     encrypted: bool = False
     handle: object = field(default=None, compare=False, repr=False)
     damage: str | None = None  # what the backend found wrong with it while listing
+    # How the archive stores a CRC32, when not as is (RAR5 encrypted: an HMAC of it).
+    stored_crc: Callable[[int], int] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,13 @@ side into one set), and what it writes is checked against rarfile's listing.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 import os
 import stat
+import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import rarfile
@@ -18,6 +23,31 @@ from papershelf.archive.model import ArchiveError, Entry, EntryKind, Planned, Si
 
 _REDIR_HARDLINK = 4
 _REDIR_COPY = 5
+_TWEAKED_CHECKSUMS = 0x0002  # file encryption record: checksums stored as an HMAC
+
+
+@functools.lru_cache(maxsize=16)
+def _hash_key(password: str, salt: bytes, log2_count: int) -> bytes:
+    """RAR5's HashKey: PBKDF2-HMAC-SHA256 of the password, 2**n + 16 rounds (unrar's pbkdf2)."""
+    key: bytes = rarfile.rar5_s2k(password, salt, (1 << log2_count) + 16)
+    return key
+
+
+def _tweaked_crc(key: bytes) -> Callable[[int], int]:
+    """unrar's ConvertHashToMAC for CRC32: HMAC-SHA256 of the CRC, folded to 32 bits.
+
+    An encrypted RAR5 entry (``rar`` by default) stores this instead of its CRC32,
+    so that the checksum tells nothing about the plain text.
+    """
+
+    def convert(crc: int) -> int:
+        digest = hmac.new(key, struct.pack("<I", crc), hashlib.sha256).digest()
+        value = 0
+        for index, byte in enumerate(digest):
+            value ^= byte << ((index & 3) * 8)
+        return value
+
+    return convert
 
 
 def _lend_rarfile_aes() -> bool:
@@ -98,6 +128,10 @@ class RarReader:
                 kind = EntryKind.SPECIAL
             else:
                 kind = EntryKind.FILE
+            encryption = getattr(info, "file_encryption", None)
+            stored_crc = None
+            if encryption and encryption[1] & _TWEAKED_CHECKSUMS and self.password:
+                stored_crc = _tweaked_crc(_hash_key(self.password, encryption[3], encryption[2]))
             result.append(
                 Entry(
                     name=info.filename.rstrip("/"),
@@ -109,6 +143,7 @@ class RarReader:
                     link=link,
                     encrypted=info.needs_password(),
                     handle=info,
+                    stored_crc=stored_crc,
                 )
             )
         return result

@@ -188,7 +188,7 @@ class StagingSink:
                     crc = zlib.crc32(data, crc)
         if size != item.entry.size:
             raise self._fail(item, f"{size} bytes written, {item.entry.size} declared")
-        if item.entry.crc is not None and crc != item.entry.crc:
+        if item.entry.crc is not None and as_stored(item, crc) != item.entry.crc:
             raise self._fail(item, "CRC mismatch (damaged archive?)")
         self.add_bytes(size)
 
@@ -240,8 +240,18 @@ class _Writer:
                 self.item,
                 f"{self.size} bytes, {self.item.entry.size} declared (truncated archive?)",
             )
-        if verify_crc and self.compute_crc and self.crc != self.item.entry.crc:
+        if (
+            verify_crc
+            and self.compute_crc
+            and as_stored(self.item, self.crc) != self.item.entry.crc
+        ):
             raise self.sink._fail(self.item, "CRC mismatch (damaged archive?)")
+
+
+def as_stored(item: Planned, crc: int) -> int:
+    """The CRC32 of the bytes written, in the form the archive stores it."""
+    convert = item.entry.stored_crc
+    return convert(crc) if convert is not None else crc
 
 
 def _disk_error(archive: str, error: OSError) -> ArchiveError:

@@ -13,12 +13,12 @@ import click
 
 from papershelf import sizes
 from papershelf.archive import tools
+from papershelf.archive.destination import destination
 from papershelf.archive.extractor import (
     Options,
     Outcome,
     extract_archive,
     list_archive,
-    prepare_destination,
 )
 from papershelf.archive.manifest import Manifest
 from papershelf.archive.model import ArchiveError, Limits, Progress
@@ -107,8 +107,8 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
 @click.option(
     "--dest",
     type=click.Path(path_type=Path),
-    help="Extract under DIR (absent or "
-    "empty) instead of a new papershelf-XXXX folder in the temporary directory.",
+    help="Extract under DIR (absent or empty) instead of the repository's own folder "
+    "under ~/.cache/papershelf/extract/ (the same on every run).",
 )
 @click.option(
     "--force",
@@ -174,8 +174,8 @@ def extract(
 ) -> int:
     """Extract ARCHIVES (default: every archive committed to the repository) safely.
 
-    Each archive goes into its own folder under a fresh temporary folder (or
-    --dest); nothing is written unless the whole archive checks out.
+    Each archive goes into its own folder under the repository's folder in the
+    user's cache (or --dest); nothing is written unless the whole archive checks out.
     """
     if encoding is not None:
         try:
@@ -230,25 +230,31 @@ def _list(paths: list[Path], options: Options, as_json: bool) -> int:
     return EXIT_OK if ok else EXIT_FAILURE
 
 
+def _note(text: str) -> None:
+    click.echo(f"papershelf: {text}", err=True)
+
+
 def _extract(paths: list[Path], options: Options, as_json: bool) -> int:
-    root, created, notes = prepare_destination(options)
-    for note in notes:
-        click.echo(f"papershelf: {note}", err=True)
     outcomes: list[Outcome] = []
     try:
-        manifest = Manifest(root)
-        for path in paths:
+        with destination(options.dest, options.force, _note) as (root, created):
             try:
-                outcome = extract_archive(path, root, options, manifest=manifest)
-            except PapershelfError as error:
-                outcome = Outcome(path, "failed", error=str(error))
-                click.echo(f"papershelf: error: {error}", err=True)
-            outcomes.append(outcome)
-            if not as_json:
-                _say(outcome)
-    finally:
-        if created and not any(o.status != "failed" for o in outcomes):
-            remove_tree(root)
+                manifest = Manifest(root)
+                for path in paths:
+                    try:
+                        outcome = extract_archive(path, root, options, manifest=manifest)
+                    except PapershelfError as error:
+                        outcome = Outcome(path, "failed", error=str(error))
+                        click.echo(f"papershelf: error: {error}", err=True)
+                    outcomes.append(outcome)
+                    if not as_json:
+                        _say(outcome)
+            finally:
+                if created and not any(o.status != "failed" for o in outcomes):
+                    remove_tree(root)
+    except OSError as error:  # the destination itself: unreadable, vanished
+        where = error.filename or options.dest
+        raise PapershelfError(f"{where}: {error.strerror or error}") from None
     if as_json:
         click.echo(
             json.dumps(
