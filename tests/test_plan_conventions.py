@@ -281,3 +281,16 @@ def test_the_shipped_plan_is_not_imposed_on_a_repository_with_its_own(tmp_path: 
     )
     assert summary(repo, "missing-path") == []
     assert summary(repo, "missing-paper") == []
+
+
+def test_explain_says_why_a_line_was_not_taken() -> None:
+    from papershelf.readingplan import explain
+
+    text = "Run `pip install x`.\n[site](https://x.org)\nUse `venv`.\n"
+    notes = {number: taken for number, _, taken in explain(text)}
+    assert notes == {
+        1: "ignored: `pip install x` not taken for a path (a path has a `/`, a file suffix, "
+        "a trailing `/` or a `NN_` section prefix)",
+        2: "ignored: its links lead to no local file and no paper (arXiv, doi.org, .pdf …)",
+        3: "folder venv wherever the repository has it (a bare name: ignored when it has none)",
+    }

@@ -392,7 +392,7 @@ def _parse(
             described = "; ".join(_describe(item) for item in items)
             notes.append((number, raw, described))
         else:
-            notes.append((number, raw, "ignored: names no folder, file or paper"))
+            notes.append((number, raw, _ignored(raw)))
     phases = parser.phases
     if not parser.structured:
         items = [item for phase in phases for step in phase.steps for item in step.items]
@@ -406,11 +406,26 @@ def _parse(
     return plan, notes
 
 
+def _ignored(raw: str) -> str:
+    """Why a line gave nothing: the backticked words it holds that are not paths."""
+    terms = [match[1].strip() for match in _PATH.finditer(raw) if match[1].strip()]
+    if terms:
+        listed = ", ".join(f"`{term}`" for term in terms[:4])
+        return (
+            f"ignored: {listed} not taken for a path (a path has a `/`, a file suffix, "
+            "a trailing `/` or a `NN_` section prefix)"
+        )
+    if _LINK.search(raw):
+        return "ignored: its links lead to no local file and no paper (arXiv, doi.org, .pdf …)"
+    return "ignored: names no folder, file or paper"
+
+
 _NOTE = "a heading inside a step: neither a phase nor a step (no phase or step word, no number)"
 
 
 def _describe(item: Item) -> str:
-    where = f" at {item.path}" if item.path else (" anywhere" if item.anywhere else "")
+    bare = " wherever the repository has it (a bare name: ignored when it has none)"
+    where = f" at {item.path}" if item.path else (bare if item.anywhere else "")
     step = f" ({item.step})" if item.step else ""
     extra = ", online" if item.remote else ""
     if item.identifiers:
