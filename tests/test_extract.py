@@ -14,6 +14,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -511,43 +512,73 @@ def test_zip_entry_helper_keeps_mode() -> None:
     assert info.external_attr >> 16 == 0o100755
 
 
-_NAME_CHARS = st.sampled_from([*"ab./\\", "..", "ё", " ", "&", "\u202e", "\x00", ":"])
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    names=st.lists(
-        st.lists(_NAME_CHARS, min_size=1, max_size=8).map("".join), min_size=1, max_size=5
-    ),
-    links=st.lists(
-        st.tuples(st.integers(0, 4), st.lists(_NAME_CHARS, min_size=1, max_size=6).map("".join)),
-        max_size=2,
-    ),
+_NAME_CHARS = st.sampled_from([*"ab./\\", "..", "ё", " ", "&", "\u202e", "\x00", ":", "C:", "CON"])
+_ENTRY = st.tuples(
+    st.lists(_NAME_CHARS, min_size=1, max_size=8).map("".join),
+    st.sampled_from(["file", "dir", "symlink", "hardlink", "fifo"]),
+    st.lists(_NAME_CHARS, min_size=1, max_size=8).map("".join),
+    st.integers(0, 70_000),
 )
-def test_no_path_ever_resolves_outside(names: list[str], links: list[tuple[int, str]]) -> None:
+
+
+def _fuzzed_archive(path: Path, fmt: str, entries: list[tuple[str, str, str, int]]) -> None:
+    """A zip or tar of exactly these entries, however hostile (writers' warnings muted)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if fmt == "zip":
+            with zipfile.ZipFile(path, "w") as out:
+                for name, kind, target, size in entries:
+                    if kind == "dir":
+                        out.writestr(zip_entry(name.rstrip("/") + "/", 0o040755), b"")
+                    elif kind in ("symlink", "hardlink"):
+                        out.writestr(zip_entry(name, 0o120777, zipfile.ZIP_STORED), target)
+                    elif kind == "fifo":
+                        out.writestr(zip_entry(name, 0o010644), b"")
+                    else:
+                        out.writestr(zip_entry(name, 0o100644), b"x" * size)
+            return
+        with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as out:
+            for name, kind, target, size in entries:
+                info = tarfile.TarInfo(name)
+                info.type = {
+                    "file": tarfile.REGTYPE,
+                    "dir": tarfile.DIRTYPE,
+                    "symlink": tarfile.SYMTYPE,
+                    "hardlink": tarfile.LNKTYPE,
+                    "fifo": tarfile.FIFOTYPE,
+                }[kind]
+                info.linkname = target if kind in ("symlink", "hardlink") else ""
+                info.size = size if kind == "file" else 0
+                out.addfile(info, io.BytesIO(b"x" * info.size))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.sampled_from(["zip", "tar"]),
+    entries=st.lists(_ENTRY, min_size=1, max_size=6),
+)
+def test_fuzzed_archives_are_refused_or_stay_inside(
+    fmt: str, entries: list[tuple[str, str, str, int]]
+) -> None:
+    """Random names, kinds, link targets and sizes: exit 1 with nothing written, or
+    exit 0 with every path, links resolved, inside the destination."""
+    entries = [(n.replace("\x00", "0"), k, t.replace("\x00", "0"), s) for n, k, t, s in entries]
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         (base / "in").mkdir()
-        archive = base / "in" / "h.tar"
-        with tarfile.open(archive, "w", format=tarfile.PAX_FORMAT) as out:
-            for name in names:
-                info = tarfile.TarInfo(name.replace("\x00", "0"))
-                info.size = 1
-                out.addfile(info, io.BytesIO(b"x"))
-            for index, target in links:
-                info = tarfile.TarInfo(names[index % len(names)].replace("\x00", "0") + "l")
-                info.type = tarfile.SYMTYPE
-                info.linkname = target.replace("\x00", "0")
-                out.addfile(info)
+        archive = base / "in" / f"h.{fmt}"
+        _fuzzed_archive(archive, fmt, entries)
         dest = base / "in" / "out"
         code = main(["extract", str(archive), "--dest", str(dest)])
         assert code in (0, 1)
         assert sorted(os.listdir(base)) == ["in"]
-        assert sorted(os.listdir(base / "in")) == (["h.tar", "out"] if code == 0 else ["h.tar"])
+        expected = [archive.name, "out"] if code == 0 else [archive.name]
+        assert sorted(os.listdir(base / "in")) == expected
+        inside = str(dest.resolve())
         for dirpath, dirs, files in os.walk(dest):
             for entry in dirs + files:
                 real = os.path.realpath(os.path.join(dirpath, entry))
-                assert real == str(dest.resolve()) or real.startswith(str(dest.resolve()) + "/")
+                assert real == inside or real.startswith(inside + "/")
 
 
 def _in_terminal(argv: list[str], answer: bytes | None = None) -> tuple[int, str]:
