@@ -66,6 +66,9 @@ class IndexFacts:
     stamp: tuple[int, ...] | None = None
     cache_file: Path | None = None
     changed: bool = False
+    # Each path's object id, when this run listed the index (never saved): what reads
+    # blobs by id (the papers) needs no second listing.
+    shas: list[str] | None = None
 
     def save(self) -> None:
         """Write the facts (and what was derived from them) for the next run."""
@@ -226,7 +229,7 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     notable = {path: notable_blobs[sha] for path, sha in zip(files, shas) if sha in notable_blobs}
     # The stamp was read before git listed the index: if the index changed in
     # between, the next run sees another stamp and starts afresh.
-    facts = IndexFacts(files, special, empty, notable, {}, stamp, facts_file, changed=True)
+    facts = IndexFacts(files, special, empty, notable, {}, stamp, facts_file, True, shas)
     if use_cache and (pending or len(known) > len(current)):
         known &= current
         notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the submodules load on first use: a warm check needs none of them
+    from papershelf.indexcache import IndexFacts
     from papershelf.papers.reading import Identity
     from papershelf.papers.scan import Progress
 
@@ -22,12 +23,22 @@ def is_pdf(path: str) -> bool:
     return path[-4:].lower() == ".pdf"
 
 
-def blob_ids(root: Path, in_git: bool, paths: Iterable[str]) -> dict[str, str]:
-    """``path -> blob id`` of ``paths``: from the index in git, from the content outside it."""
+def blob_ids(
+    root: Path, in_git: bool, paths: Iterable[str], facts: IndexFacts | None = None
+) -> dict[str, str]:
+    """``path -> blob id`` of ``paths``: from the index in git (as this run listed it, when
+    it did), from the content outside it."""
     wanted = set(paths)
     if not wanted:
         return {}
     if in_git:
+        if facts is not None and facts.shas is not None:
+            special = facts.special
+            return {
+                p: sha
+                for p, sha in zip(facts.files, facts.shas)
+                if p in wanted and p not in special
+            }
         from papershelf import gitfiles, indexcache
 
         files, shas, special = indexcache.parse_stage(gitfiles.list_stage(root))

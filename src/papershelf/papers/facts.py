@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from papershelf.snapshot import Snapshot
 
 NOTES_KEPT = 50
+# The last run's facts, keyed by the PDFs' paths and blob ids and what the plan writes.
+FACTS_FILE = "paper-facts.v1"
+FACTS_VERSION = 1
 
 
 class PaperFacts(NamedTuple):
@@ -34,8 +37,7 @@ def _is_pdf(path: str) -> bool:
 def pdfs_under(snapshot: Snapshot, root: str) -> list[str]:
     root = root.strip("/") if root not in (".", "./") else ""
     prefix = root + "/" if root else ""
-    found = snapshot.paths_holding(".pdf\0") if snapshot.files else []
-    return [path for path in found if path.startswith(prefix) and _is_pdf(path)]
+    return [p for p in snapshot.files if p[-4:].lower() == ".pdf" and p.startswith(prefix)]
 
 
 # A paper as the plan writes it: its titles (title first, then aliases) and the ids,
@@ -52,11 +54,37 @@ def paper_facts(
     key = repr((root, list(written), sorted(folders))).encode("utf-8", "surrogateescape")
     computed: object = snapshot.memo(
         f"paper-facts:{zlib.crc32(key)}:{len(key)}",
-        lambda: tuple(_compute(snapshot, root, written, folders)),
+        lambda: tuple(_reuse_or_compute(snapshot, root, written, folders, key)),
         persist=True,
     )
     kept = _from_plain(computed)
-    return kept if kept is not None else _compute(snapshot, root, written, folders)
+    return kept if kept is not None else _compute(snapshot, root, written, folders, {})
+
+
+def _reuse_or_compute(
+    snapshot: Snapshot, root: str, written: Sequence[Written], folders: Sequence[str], key: bytes
+) -> PaperFacts:
+    """After the index changed, the facts of the last run when its PDFs did not: staging a
+    note must not cost reading 25,000 identities back."""
+    from papershelf import cachefile, papers
+    from papershelf.indexcache import code_stamp
+
+    files = pdfs_under(snapshot, root)
+    blobs = papers.blob_ids(snapshot.root, snapshot.in_git, files, snapshot.facts)
+    cache_file = snapshot.facts.cache_file if snapshot.facts is not None else None
+    if cache_file is None:
+        return _compute(snapshot, root, written, folders, blobs)
+    listing = "".join(f"{path}\0{sha}\n" for path, sha in sorted(blobs.items()))
+    stamp = zlib.crc32(listing.encode("utf-8", "surrogateescape"), zlib.crc32(key))
+    header = (FACTS_VERSION, code_stamp(), stamp, len(listing), len(key))
+    last = cache_file.parent / FACTS_FILE
+    loaded = cachefile.load(last, 2, expect_first=header)
+    kept = _from_plain(loaded[1]) if loaded is not None else None
+    if kept is not None:
+        return kept
+    facts = _compute(snapshot, root, written, folders, blobs)
+    cachefile.store(last, header, tuple(facts))
+    return facts
 
 
 def _from_plain(value: object) -> PaperFacts | None:
@@ -79,7 +107,11 @@ def _from_plain(value: object) -> PaperFacts | None:
 
 
 def _compute(
-    snapshot: Snapshot, root: str, written: Sequence[Written], folders: Sequence[str]
+    snapshot: Snapshot,
+    root: str,
+    written: Sequence[Written],
+    folders: Sequence[str],
+    blobs: dict[str, str],
 ) -> PaperFacts:
     from papershelf import papers
     from papershelf.papers.ids import parse_written
@@ -88,7 +120,8 @@ def _compute(
     wanted = [Wanted(titles, *parse_written(identifiers)) for titles, identifiers in written]
 
     files = pdfs_under(snapshot, root)
-    blobs = papers.blob_ids(snapshot.root, snapshot.in_git, files)
+    if not blobs:
+        blobs = papers.blob_ids(snapshot.root, snapshot.in_git, files, snapshot.facts)
     cache_file = snapshot.facts.cache_file if snapshot.facts is not None else None
     cache_dir = cache_file.parent if cache_file is not None else None
     found = papers.identities(snapshot.root, blobs, cache_dir, snapshot.progress)

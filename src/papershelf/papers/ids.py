@@ -30,6 +30,9 @@ _OLD_IN_NAME = re.compile(
 STAMP = re.compile(rf"arXiv:\s?({_NEW}|{_OLD})(?:v\d+)?(?![\w/])", re.IGNORECASE)
 DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}/[^\s\"'<>\])}]*[^\s\"'<>\])}.,;:])")
 _DOI_IN_NAME = re.compile(r"(?<![\w.])(10\.\d{4,9})[_/]([^\s/]+)$")
+# What every id in a name has (``2106.0…``, seven digits, ``10.1…``): most names have
+# none, and are done with in one search.
+_MAYBE_ID = re.compile(r"\d{4}\.\d|\d{7}|10\.\d")
 
 
 def arxiv_ids(text: str) -> list[str]:
@@ -51,6 +54,8 @@ def from_file_name(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ``10.1145_3290354.pdf``."""
     name = path.rpartition("/")[2]
     stem = name[: -len(".pdf")] if name.lower().endswith(".pdf") else name
+    if _MAYBE_ID.search(stem) is None:
+        return (), ()
     found = [match[1] for match in ARXIV.finditer(stem)]
     found += [
         f"{m[1]}/{m[2]}" for m in _OLD_IN_NAME.finditer(stem) if f"{m[1]}/{m[2]}" not in found

@@ -37,12 +37,15 @@ class Match(NamedTuple):
     score: float  # 100 for ids and exact titles
 
 
-def file_ids(path: str, identity: Identity | None) -> tuple[set[str], set[str]]:
+_NO_IDS: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
+def file_ids(path: str, identity: Identity | None) -> tuple[frozenset[str], frozenset[str]]:
     """All arXiv ids and DOIs a file carries, in its name or its content."""
     arxiv, found_dois = ids.from_file_name(path)
-    if identity is None:
-        return set(arxiv), set(found_dois)
-    return set(arxiv) | set(identity.arxiv), set(found_dois) | set(identity.dois)
+    if identity is not None and (identity.arxiv or identity.dois):
+        return frozenset(arxiv + identity.arxiv), frozenset(found_dois + identity.dois)
+    return (frozenset(arxiv), frozenset(found_dois)) if arxiv or found_dois else _NO_IDS
 
 
 Pool = dict[str, list[tuple[str, bool]]]  # span -> (path, whether it is a main title only)
@@ -167,9 +170,9 @@ def duplicates(
         identity = papers.get(path)
         add(0, blobs[path], "the same content", path)
         arxiv, found_dois = file_ids(path, identity)
-        for key in sorted(arxiv):
+        for key in sorted(arxiv) if arxiv else ():
             add(1, key, f"arXiv:{key}", path)
-        for key in sorted(found_dois):
+        for key in sorted(found_dois) if found_dois else ():
             add(2, key, f"doi:{key}", path)
         if identity is not None and identity.title:
             add(3, titles.compact(identity.title), f'the title "{identity.title}"', path)
@@ -181,7 +184,7 @@ def duplicates(
             path = owner[path]
         return path
 
-    shared = [(group, paths) for group, paths in sorted(groups.items()) if len(paths) > 1]
+    shared = sorted((group, paths) for group, paths in groups.items() if len(paths) > 1)
     for _, paths in shared:
         for path in paths[1:]:
             owner[find(path)] = find(paths[0])
