@@ -198,3 +198,22 @@ def test_a_misplaced_paper_found_by_content_gets_the_exact_git_mv(tmp_path: Path
         "move it: git mv papers/inbox/p2.pdf 'papers/01_reading/Attention Is All You Need.pdf', "
         "or leave it if you prefer it there"
     ]
+
+
+def test_duplicate_and_unlisted_are_on_with_the_repositorys_own_plan(tmp_path: Path) -> None:
+    """No configuration at all: the repository's STUDY_PLAN.md alone turns the paper rules on."""
+    repo = make_repo(
+        tmp_path / "курс ML & NLP",
+        {
+            "STUDY_PLAN.md": PLAN.replace(
+                "### Step 1: read these", "### Step 1: read these\n`papers`"
+            ),
+            "papers/p1.pdf": LORA,
+            "papers/copy of p1.pdf": LORA,
+            "papers/p9.pdf": pdf(["Deep Learning Scaling is Predictable, Empirically"]),
+        },
+    )
+    assert [row[0] for row in summary(repo, "duplicate-paper")] == ["papers/copy of p1.pdf"]
+    assert summary(repo, "unlisted-paper") == [
+        ("papers/p9.pdf", "info", "`papers/p9.pdf` is a paper the plan does not name")
+    ]

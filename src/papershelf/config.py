@@ -24,7 +24,15 @@ DEFAULT_EXTENDS = ("hygiene",)
 # ``extends``) when the repository's plan is that plan — see ``workspace``.
 SHIPPED_PLAN = "ai-papers-plan"
 # Rules that read the repository's own plan: on wherever there is one, unless turned off.
-PLAN_RULES = ("missing-path", "missing-paper", "plan-reference", "empty-file", "section-numbering")
+PLAN_RULES = (
+    "missing-path",
+    "missing-paper",
+    "plan-reference",
+    "empty-file",
+    "section-numbering",
+    "duplicate-paper",
+    "unlisted-paper",
+)
 PARSED_CACHE = "toml.v1"
 SEVERITIES = ("error", "warning", "info", "off")
 CONFIG_KEYS = {"extends", "root", "plan", "phase-words", "step-words", "ignore", "rules"}
