@@ -116,6 +116,19 @@ def test_a_local_file_and_a_titled_link_on_one_line_are_one_paper() -> None:
     assert paper.identifiers == ("https://arxiv.org/abs/1810.04805", "arXiv:1810.04805")
 
 
+def test_the_titled_link_may_point_anywhere_not_only_to_a_paper_site() -> None:
+    """Paper lists link titles to publishers' pages too (dl.acm.org, a project page)."""
+    (paper,) = items(
+        "* [📄](principal.pdf) [Principal type-schemes for functional programs]"
+        "(https://dl.acm.org/doi/10.1145/582153.582176)\n"
+    )
+    assert (paper.name, paper.path) == (
+        "Principal type-schemes for functional programs",
+        "principal.pdf",
+    )
+    assert paper.identifiers[0] == "https://dl.acm.org/doi/10.1145/582153.582176"
+
+
 def test_task_list_boxes_say_what_was_read_and_spans_are_kept() -> None:
     found = items('intro\n- [x] **"LoRA"**\n- [ ] **"QLoRA"**\n- **"DoRA"**\n')
     assert [(item.name, item.read, item.line, item.end_line) for item in found] == [

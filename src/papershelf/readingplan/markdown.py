@@ -250,6 +250,16 @@ class _Parser:
             item.written = token
         return item
 
+    def _page_links(self, links: list[re.Match[str]], number: int) -> list[tuple[int, Item]]:
+        """Titled links to a web page that is not a paper site, as candidate titles."""
+        pages: list[tuple[int, Item]] = []
+        for link in links:
+            if "://" in link[2] and _has_words(link[1]) and not _PAPER_URL.search(link[2]):
+                page = self._item("paper", _clean_title(link[1]), number, remote=True)
+                page.identifiers = (link[2], *_url_identifiers(link[2]))
+                pages.append((link.start(), page))
+        return pages
+
     def line(self, raw: str, number: int) -> list[Item]:
         found: list[tuple[int, Item]] = []
         papers: list[tuple[int, Item]] = []
@@ -265,12 +275,18 @@ class _Parser:
             if read is not None:
                 (papers if read.kind == "paper" else found).append((match.start(), read))
         local_paper = next((p for _, p in papers if p.kind == "paper" and p.written), None)
+        pages: list[
+            tuple[int, Item]
+        ] = []  # `[📄](x.pdf) [Title](https://dl.acm.org/…)`: titled by a web page's link
+        if local_paper is not None and not any(p.remote for _, p in papers):
+            pages = self._page_links(links, number)
         for match in _TITLE.finditer(raw):
             papers.append((match.start(), self._item("paper", match[1].strip(), number)))
         ids = _identifiers(raw)
         if not papers and ids and _LIST_ITEM.match(raw) and ARXIV_ID.search(raw):
             papers.append((0, self._item("paper", _title_beside_id(raw), number)))
-        papers = _one_paper_per_local_link(papers, local_paper)
+        papers = _one_paper_per_local_link(papers + pages, local_paper)
+        papers = [(at, paper) for at, paper in papers if all(paper is not p for _, p in pages)]
         same_line = next((i.path for _, i in found if i.kind == "folder" and i.path), None)
         for _, paper in papers:
             if paper.path is None:
