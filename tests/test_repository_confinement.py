@@ -97,3 +97,20 @@ def test_fix_does_not_create_plan_folders_through_a_link(
     assert code == 1
     assert "01_Data_Centric_AI/" in err
     assert "refusing to write outside the repository" in err
+
+
+def test_a_plan_link_out_of_the_repository_is_not_an_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`[x](../../etc/passwd)` names nothing papershelf may check, create or `git mv` into."""
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "notes/PLAN.md": '# P\n[x](../../etc/passwd)\n**"A"**\n[back](../a.txt)\n',
+            "a.txt": "hi\n",
+            ".papershelf.toml": 'plan = "notes/PLAN.md"\n',
+        },
+    )
+    code, out, _ = run(capsys, str(repo))
+    assert "etc" not in out
+    assert (code, out.splitlines()[-1]) == (0, "1 finding: 1 warning"), out  # "A" is missing

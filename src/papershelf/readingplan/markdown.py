@@ -220,6 +220,8 @@ class _Parser:
         token = target.split("#")[0].strip("/").replace("%20", " ")
         if not token or (token.startswith(".") and not token.startswith(("./", "../"))):
             return None
+        if posixpath.normpath(posixpath.join(self.base, token)).split("/")[0] == "..":
+            return None  # out of the repository: nothing to check, create or move files into
         if _is_document(token):
             name = _clean_title(text) if _has_words(text) else _stem(token)
             paper = self._item("paper", name, number, written=token)
