@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench system-tools clean
+.PHONY: demo test lint typecheck unit quick bench system-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
+
+## quick: the developer loop — the suite without the tests marked slow
+quick: $(STAMP)
+	$(BIN)/python -m pytest -m 'not slow' -q
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest

@@ -105,6 +105,14 @@ def test_list_items_carrying_an_arxiv_id_are_papers() -> None:
     assert paper.identifiers == ("arXiv:2106.09685",)
 
 
+def test_old_style_arxiv_ids_are_read_as_the_papers_reader_reads_them() -> None:
+    (paper,) = items("- arXiv:cs/0112017v1 Lambda calculus notes\n")
+    assert paper.name == "Lambda calculus notes"
+    assert paper.identifiers == ("arXiv:cs/0112017",)
+    (linked,) = items("- [Notes](https://arxiv.org/abs/math.DS/0411343)\n")
+    assert "arXiv:math.DS/0411343" in linked.identifiers
+
+
 def test_identifiers_beside_a_paper_are_kept() -> None:
     (paper,) = items('1. **"Adam"** (arXiv:1412.6980, doi 10.1000/xyz123)\n')
     assert paper.identifiers == ("arXiv:1412.6980", "doi:10.1000/xyz123")

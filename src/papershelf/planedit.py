@@ -7,7 +7,7 @@ line an item came from is the line edited, whatever its ending (LF, CRLF, none).
 from __future__ import annotations
 
 from papershelf.errors import PapershelfError
-from papershelf.readingplan.markdown import _CHECKBOX as CHECKBOX
+from papershelf.readingplan.markdown import CHECKBOX
 
 
 def tick(text: str, line: int, name: str, label: str) -> str | None:

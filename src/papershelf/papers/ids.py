@@ -20,15 +20,18 @@ _ARCHIVES = (
     "supr-con"
 )
 _OLD = rf"(?:{_ARCHIVES})(?:\.[A-Z]{{2}})?/(?:9[1-9]|0[0-7])(?:0[1-9]|1[0-2])\d{{3}}"
-ARXIV = re.compile(rf"(?<![A-Za-z0-9.])({_NEW}|{_OLD})(?:v\d+)?(?![A-Za-z0-9/])")
+ARXIV_ID = rf"(?:{_NEW}|{_OLD})"  # the id alone, versions not included
+ARXIV = re.compile(rf"(?<![A-Za-z0-9.])({ARXIV_ID})(?:v\d+)?(?![A-Za-z0-9/])")
+# As a plan writes one beside a title: ``arXiv:1207.0580``, ``arXiv: cs/0112017v1`` or bare.
+WRITTEN_ARXIV = re.compile(rf"(?<![\w./])(?:arXiv:\s*)?({ARXIV_ID})(?:v\d+)?(?![\w/])", re.I)
 # In a file name ``/`` cannot appear: ``cs_0112017`` or ``cs0112017`` stand for ``cs/0112017``.
 _OLD_IN_NAME = re.compile(
     rf"(?<![a-z])({_ARCHIVES})(?:\.[A-Z]{{2}})?[_-]?((?:9[1-9]|0[0-7])(?:0[1-9]|1[0-2])\d{{3}})"
     r"(?:v\d+)?(?!\d)"
 )
 # The stamp arXiv prints down the first page's margin: ``arXiv:2106.09685v2 [cs.CL] 16 Oct 2021``.
-STAMP = re.compile(rf"arXiv:\s?({_NEW}|{_OLD})(?:v\d+)?(?![\w/])", re.IGNORECASE)
-DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}/[^\s\"'<>\])}]*[^\s\"'<>\])}.,;:])")
+STAMP = re.compile(rf"arXiv:\s?({ARXIV_ID})(?:v\d+)?(?![\w/])", re.IGNORECASE)
+DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}/[^\s\"'`<>\])}]*[^\s\"'`<>\])}.,;:])")
 _DOI_IN_NAME = re.compile(r"(?<![\w.])(10\.\d{4,9})[_/]([^\s/]+)$")
 # What every id in a name has (``2106.0…``, seven digits, ``10.1…``): most names have
 # none, and are done with in one search.

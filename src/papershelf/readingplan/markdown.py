@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from papershelf.papers import ids as paper_ids
 from papershelf.readingplan.model import Item, Phase, ReadingPlan, Step
 from papershelf.readingplan.names import DOCUMENT_SUFFIXES
 
@@ -58,11 +59,9 @@ _LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?([^()<>\s]+(?:\([^()\s]*\)[^()
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _LIST_NUMBER = re.compile(r"^\s*(\d+)[.)]\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
-_CHECKBOX = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)+\[([ xX])\]\s")
+CHECKBOX = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)+\[([ xX])\]\s")
 _SECTIONISH = re.compile(r"^(\d\d|xx)_", re.IGNORECASE)
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,5}$")
-ARXIV_ID = re.compile(r"(?<![\w./])(?:arXiv:\s*)?(\d{4}\.\d{4,5})(?:v\d+)?(?![\w/])", re.I)
-DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\])>\"'`]+[^\s\])>\"'`.,;])")
 _PAPER_URL = re.compile(
     r"(?i)^https?://(?:[\w-]+\.)*(?:arxiv\.org/(?:abs|pdf)/|doi\.org/|openreview\.net/"
     r"(?:forum|pdf)|aclanthology\.org/|www\.aclweb\.org/anthology/)|\.pdf(?:[?#].*)?$"
@@ -285,7 +284,7 @@ class _Parser:
         for match in _TITLE.finditer(raw):
             papers.append((match.start(), self._item("paper", match[1].strip(), number)))
         ids = _identifiers(raw)
-        if not papers and ids and _LIST_ITEM.match(raw) and ARXIV_ID.search(raw):
+        if not papers and ids and _LIST_ITEM.match(raw) and paper_ids.WRITTEN_ARXIV.search(raw):
             papers.append((0, self._item("paper", _title_beside_id(raw), number)))
         papers = _one_paper_per_local_link(papers + pages, local_paper)
         papers = [(at, paper) for at, paper in papers if all(paper is not p for _, p in pages)]
@@ -296,7 +295,7 @@ class _Parser:
             if len(papers) == 1:
                 paper.identifiers = tuple(dict.fromkeys((*paper.identifiers, *ids)))
         items = [item for _, item in sorted([*found, *papers], key=lambda pair: pair[0])]
-        checkbox = _CHECKBOX.match(raw)
+        checkbox = CHECKBOX.match(raw)
         for item in items:
             item.step = self.step_name(raw)
             item.phase = self.phases[-1].title if self.phases else ""
@@ -320,12 +319,12 @@ def _stem(path: str) -> str:
 
 
 def _identifiers(text: str) -> tuple[str, ...]:
-    found = [f"arXiv:{match[1]}" for match in ARXIV_ID.finditer(text)]
-    found += [f"doi:{match[1]}" for match in DOI.finditer(text)]
+    found = [f"arXiv:{match[1]}" for match in paper_ids.WRITTEN_ARXIV.finditer(text)]
+    found += [f"doi:{match[1]}" for match in paper_ids.DOI.finditer(text)]
     return tuple(dict.fromkeys(found))
 
 
-_ARXIV_URL = re.compile(r"(?i)arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
+_ARXIV_URL = re.compile(rf"(?i)arxiv\.org/(?:abs|pdf)/({paper_ids.ARXIV_ID})")
 _DOI_URL = re.compile(r"(?i)doi\.org/(10\.\d{4,9}/\S+)")
 
 
@@ -337,11 +336,11 @@ def _url_identifiers(url: str) -> tuple[str, ...]:
 
 def _title_beside_id(raw: str) -> str:
     text = _LIST_ITEM.sub("", raw, count=1)
-    text = _CHECKBOX.sub("", text)
-    title = ARXIV_ID.sub("", text)
+    text = CHECKBOX.sub("", text)
+    title = paper_ids.WRITTEN_ARXIV.sub("", text)
     title = re.sub(r"[\[\]()*_`]", " ", title)
     title = re.sub(r"\s+", " ", title).strip(" -–—:,.")
-    match = ARXIV_ID.search(text)
+    match = paper_ids.WRITTEN_ARXIV.search(text)
     return title if _has_words(title) else (match[1] if match else text.strip())
 
 
