@@ -281,3 +281,28 @@ def test_new_blobs_are_measured_whatever_their_number(
         "is tracked by git",
         "2 findings: 2 warnings",
     ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "# План\n## Неделя 1\nПапка `неделя_1/`.\n".encode("cp1251"),
+        bytes(range(256)) * 8,  # a binary file
+    ],
+)
+def test_a_plan_that_is_not_utf8_is_one_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    repo = make_repo(
+        tmp_path / "курс & план", {"ПЛАН.md": content, ".papershelf.toml": 'plan = "ПЛАН.md"\n'}
+    )
+    assert repo_check_main([str(repo)]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (
+        "",
+        "repo-check: error: ПЛАН.md: the plan is not UTF-8 text; save it as UTF-8\n",
+    )
+    assert main(["plan", str(repo)]) == 2
+    assert capsys.readouterr().err == (
+        "papershelf: error: ПЛАН.md: the plan is not UTF-8 text; save it as UTF-8\n"
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from papershelf.config import Config
+from papershelf.errors import ConfigError
 from papershelf.snapshot import Snapshot
 
 COMMON_PLAN_NAMES = (
@@ -108,6 +109,16 @@ def shipped_plan_text(config: Config) -> str | None:
     return None
 
 
+def _require_utf8(path: Path, name: str) -> None:
+    """A plan in another encoding (cp1251) or a binary file would give findings in gibberish."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(name, "the plan is not UTF-8 text; save it as UTF-8") from None
+    except OSError:
+        return
+
+
 def locate(snapshot: Snapshot, config: Config) -> Layout:
     """The plan root and every plan source: the configured ``plan`` files (each read from
     its own folder unless a root or the shipped plan's sections place it), else the first
@@ -123,6 +134,8 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
         text = snapshot.read_text(name)
         if text is None or not text.strip():
             continue
+        if "\ufffd" in text:  # undecodable bytes, or a U+FFFD the plan really holds
+            _require_utf8(snapshot.root / name, name)
         folder = name.rpartition("/")[0]
         placed = config.root is not None or (config.sections and len(files) == 1)
         root = plan_root if placed and plan_root is not None else folder
