@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from checking import summary
 from gitrepo import COMPLETE_PLAN, git, make_repo
 from papershelf.hooks import main as no_archives_main
@@ -83,6 +85,16 @@ def test_no_archives_hook_checks_only_given_files(tmp_path: Path, capsys) -> Non
     assert f"{tmp_path / 'курс.zip'}: warning archive-in-git: zip archive staged" in (
         capsys.readouterr().out
     )
+
+
+def test_no_archives_hook_passes_a_compressed_paper_as_repo_check_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "Attention Is All You Need.pdf.gz").write_bytes(GZIP)
+    (tmp_path / "corpus.tar.gz").write_bytes(GZIP)
+    assert no_archives_main([str(tmp_path / "Attention Is All You Need.pdf.gz")]) == 0
+    assert no_archives_main([str(tmp_path / "corpus.tar.gz")]) == 1
+    assert "corpus.tar.gz: warning archive-in-git: gzip archive staged" in capsys.readouterr().out
 
 
 def test_large_file_uses_the_configured_limit(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ Documentation/gitformat-index.txt.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -82,6 +81,8 @@ def _verify(data: bytes) -> tuple[str | None, int]:
     if version not in (2, 3, 4):
         return f"unknown index version {version}", 20
     count = int.from_bytes(data[8:12], "big")
+    import hashlib  # only when the index changed: a warm run never checks it
+
     for size, digest in ((20, hashlib.sha1), (32, hashlib.sha256)):
         if (
             len(data) >= _HEADER + size

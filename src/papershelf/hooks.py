@@ -10,12 +10,16 @@ import sys
 from collections.abc import Sequence
 
 from papershelf import magic
+from papershelf.names import is_compressed_document
 
 
 def find_archives(paths: Sequence[str]) -> list[tuple[str, str]]:
-    """``(path, what)`` for every archive among ``paths``; LFS pointers are fine."""
+    """``(path, what)`` for every archive among ``paths``; LFS pointers and single
+    compressed documents (``paper.pdf.gz``: a paper, as ``archive-in-git`` sees it) are fine."""
     found = []
     for path in paths:
+        if is_compressed_document(path):
+            continue
         try:
             with open(path, "rb") as stream:
                 head = stream.read(magic.HEAD_SIZE)

@@ -19,6 +19,19 @@ WINDOWS_RESERVED_STEMS = ("con", "prn", "aux", "nul", "com", "lpt")
 _RESERVED_NAME = re.compile(rf"{WINDOWS_RESERVED}(?:\..*)?", re.IGNORECASE | re.DOTALL)
 _VOLUME = re.compile(r"\.(part\d+|r\d\d)$", re.IGNORECASE)
 
+# One document compressed on its own: a paper to read, not an archive to extract.
+COMPRESSED_DOCUMENT_SUFFIXES = (
+    ".pdf.gz",
+    ".ps.gz",
+    ".eps.gz",
+    ".djvu.gz",
+    ".pdf.bz2",
+    ".ps.bz2",
+    ".pdf.xz",
+    ".ps.xz",
+    ".ps.z",
+)
+
 
 def is_windows_reserved(name: str) -> bool:
     """``CON``, ``aux.txt``, ``Com1 .`` — Windows drops trailing dots and spaces first."""
@@ -37,3 +50,8 @@ def archive_stem(name: str) -> str:
     if name.lower().endswith(".tar"):
         name = name[:-4]
     return _VOLUME.sub("", name)
+
+
+def is_compressed_document(name: str) -> bool:
+    """``paper.ps.gz``: a single compressed document, not an archive of files."""
+    return name.lower().endswith(COMPRESSED_DOCUMENT_SUFFIXES)

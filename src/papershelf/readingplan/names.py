@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 
-from papershelf.names import archive_stem as archive_stem  # the one definition, re-exported
+from papershelf.names import (  # the one definition of each, re-exported
+    COMPRESSED_DOCUMENT_SUFFIXES as COMPRESSED_DOCUMENT_SUFFIXES,
+)
+from papershelf.names import (
+    archive_stem as archive_stem,
+)
+from papershelf.names import (
+    is_compressed_document as is_compressed_document,
+)
 from papershelf.snapshot import Snapshot
 
-# One document compressed on its own: a paper to read, not an archive to extract.
-COMPRESSED_DOCUMENT_SUFFIXES = (
-    ".pdf.gz",
-    ".ps.gz",
-    ".eps.gz",
-    ".djvu.gz",
-    ".pdf.bz2",
-    ".ps.bz2",
-    ".pdf.xz",
-    ".ps.xz",
-    ".ps.z",
-)
 DOCUMENT_SUFFIXES = (
     *COMPRESSED_DOCUMENT_SUFFIXES,
     ".pdf",
@@ -88,11 +84,6 @@ def title_pattern(title: str) -> re.Pattern[str]:
     """
     words = [re.escape(word) for word in title.split(" ")]
     return re.compile(" " + " ?".join(words) + " ")
-
-
-def is_compressed_document(name: str) -> bool:
-    """``paper.ps.gz``: a single compressed document, not an archive of files."""
-    return name.lower().endswith(COMPRESSED_DOCUMENT_SUFFIXES)
 
 
 def strip_suffix(name: str) -> str:

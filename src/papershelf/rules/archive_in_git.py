@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
 from papershelf.magic import LFS_POINTER_KIND, has_archive_suffix
-from papershelf.readingplan.names import is_compressed_document
+from papershelf.names import is_compressed_document
 from papershelf.rules.base import Context, Rule
 
 
