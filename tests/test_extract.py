@@ -20,8 +20,7 @@ from pathlib import Path
 
 import py7zr
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from archive_builders import (
     make_7z,

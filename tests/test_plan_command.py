@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from organize_repo import PLAN_MOJIBAKE, PLAN_RU, ZIP_BYTES, make_repo
 from papershelf.cli import main

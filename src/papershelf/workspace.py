@@ -12,8 +12,7 @@ import dataclasses
 from pathlib import Path
 from typing import NamedTuple
 
-from papershelf import config as config_module
-from papershelf import gitfiles, layout, snapshot
+from papershelf import config as config_module, gitfiles, layout, snapshot
 from papershelf.rules import known_options
 
 

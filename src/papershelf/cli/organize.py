@@ -36,8 +36,7 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     """
     import json
 
-    from papershelf import config as config_module
-    from papershelf import gitfiles
+    from papershelf import config as config_module, gitfiles
     from papershelf.rules import known_options
     from papershelf.scaffold import scaffold
 

@@ -6,11 +6,7 @@ import re
 
 from papershelf.names import (  # the one definition of each, re-exported
     COMPRESSED_DOCUMENT_SUFFIXES as COMPRESSED_DOCUMENT_SUFFIXES,
-)
-from papershelf.names import (
     archive_stem as archive_stem,
-)
-from papershelf.names import (
     is_compressed_document as is_compressed_document,
 )
 from papershelf.snapshot import Snapshot
