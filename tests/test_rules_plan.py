@@ -185,3 +185,22 @@ def test_guide_folder_alone_is_still_a_plan_root(tmp_path: Path) -> None:
         "error",
         "the plan's folder `01_Data_Centric_AI` is missing",
     ) in found
+
+
+def test_a_paper_misplaced_at_the_root_names_the_root(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "курс",
+        {
+            "STUDY_PLAN.md": '# P\n## Phase 1\n### Step 1\nGo to `notes/`.\n- **"Attention"**\n',
+            "notes/x.md": "notes\n",
+            "Attention.pdf": b"%PDF-1.4\n",
+        },
+    )
+    assert summary(repo, "missing-paper") == [
+        (
+            "Attention.pdf",
+            "info",
+            '"Attention" is filed under `.`, where the plan\'s step (Phase 1, step 1) reads it '
+            "from `notes`",
+        )
+    ]

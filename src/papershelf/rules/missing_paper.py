@@ -37,9 +37,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             if not item.path:
                 folder = home
             if item.status == "misplaced" and item.where:
+                filed = item.where.rpartition("/")[0] or "."
                 yield RULE.finding(
                     item.where,
-                    f'"{item.name}" is filed under `{item.where.rpartition("/")[0]}`, where the '
+                    f'"{item.name}" is filed under `{filed}`, where the '
                     f"plan's step{step} reads it from `{expected}`",
                     severity=Severity.INFO,
                     hint=f"move it: {_move_command(item.where, folder, item.name, item.how)}, "
