@@ -1,6 +1,7 @@
-"""Every hostile archive of issue 3 is refused: exit 1, the entry named, nothing written.
+"""Every hostile archive papershelf knows of is refused: exit 1, the entry named, nothing
+written.
 
-Numbers in test names follow the issue's list. Archives are built here, by the
+Each test name carries the number of the hostile case it builds. Archives are built here, by the
 standard writers, py7zr, and the stored-RAR writer in ``rar_writer.py``.
 """
 
