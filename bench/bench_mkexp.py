@@ -171,39 +171,23 @@ def install_cases(wheels: Path) -> dict[str, Case]:
     def mkexp_pip() -> None:
         run([tool("mkexp"), str(one("mkexp-pip")), "--install"], without_uv)
 
+    def uv_pip_install(path: Path) -> None:
+        python = str(path / ".venv/bin/python")
+        requirements = str(path / "requirements.txt")
+        run(
+            [tool("uv"), "pip", "install", "--quiet", "--python", python, "-r", requirements],
+            with_uv,
+        )
+
     def uv_alone() -> None:
         path = one("uv-install")
         run([tool("uv"), "venv", "--quiet", str(path / ".venv")], with_uv)
-        run(
-            [
-                tool("uv"),
-                "pip",
-                "install",
-                "--quiet",
-                "--python",
-                str(path / ".venv/bin/python"),
-                "-r",
-                str(path / "requirements.txt"),
-            ],
-            with_uv,
-        )
+        uv_pip_install(path)
 
     def uv_seed_alone() -> None:
         path = one("uv-seed-install")
         run([tool("uv"), "venv", "--quiet", "--seed", str(path / ".venv")], with_uv)
-        run(
-            [
-                tool("uv"),
-                "pip",
-                "install",
-                "--quiet",
-                "--python",
-                str(path / ".venv/bin/python"),
-                "-r",
-                str(path / "requirements.txt"),
-            ],
-            with_uv,
-        )
+        uv_pip_install(path)
 
     def venv_pip() -> None:
         path = one("venv-pip")

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from papershelf.errors import PapershelfError
 from papershelf.readingplan import Item, ReadingPlan
+from papershelf.readingplan.render import reading, summary
 
 BEGIN = "<!-- papershelf:plan -->"
 END = "<!-- /papershelf:plan -->"
@@ -35,13 +36,7 @@ def _code(text: str) -> str:
 
 
 def progress_line(plans: list[ReadingPlan]) -> str:
-    counts: dict[str, int] = {}
-    read = {"read": 0, "unread": 0}
-    for plan in plans:
-        for status, number in plan.summary().items():
-            counts[status] = counts.get(status, 0) + number
-        for key, number in plan.reading().items():
-            read[key] += number
+    counts, read = summary(plans), reading(plans)
     total = sum(counts.values())
     present = counts.get("present", 0)
     share = f" ({round(100 * present / total)}%)" if total else ""

@@ -96,12 +96,11 @@ def html_page(
 
 def badge(plans: list[ReadingPlan]) -> tuple[str, int, int]:
     """The badge's SVG, and the present and total counts it shows."""
+    from papershelf.readingplan.render import summary
     from papershelf.report import badge as badge_report
 
-    done = total = 0
-    for plan in plans:
-        summary = plan.summary()
-        done, total = done + summary.get("present", 0), total + sum(summary.values())
+    counts = summary(plans)
+    done, total = counts.get("present", 0), sum(counts.values())
     return badge_report.render(done, total), done, total
 
 

@@ -33,11 +33,17 @@ def reading(plans: list[ReadingPlan]) -> dict[str, int]:
     return counts
 
 
-def summary_line(plans: list[ReadingPlan]) -> str:
+def summary(plans: list[ReadingPlan]) -> dict[str, int]:
+    """Items of every plan by status, in the model's order of statuses."""
     counts: dict[str, int] = {}
     for plan in plans:
         for status, number in plan.summary().items():
             counts[status] = counts.get(status, 0) + number
+    return counts
+
+
+def summary_line(plans: list[ReadingPlan]) -> str:
+    counts = summary(plans)
     total = sum(counts.values())
     parts = [f"{n} {status}" for status, n in counts.items() if n]
     line = f"{total} item{'s' if total != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
@@ -140,11 +146,7 @@ def to_json(plans: list[ReadingPlan], shown_file: str | None = None) -> dict[str
         document["plan"] = shown_file
     if len(documents) > 1:
         document["plans"] = documents
-    total: dict[str, int] = {}
-    for plan in plans:
-        for status, number in plan.summary().items():
-            total[status] = total.get(status, 0) + number
-    document["summary"] = total
+    document["summary"] = summary(plans)
     document["reading"] = reading(plans)
     return document
 
