@@ -598,6 +598,22 @@ def test_check_names_the_pins_that_conflict(
     ]
 
 
+def test_check_names_a_pin_with_an_exclusion_that_conflicts(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("tfx==4.28.1\ntok==0.20.0\n", encoding="utf-8")
+    needs = {
+        "uv": "tfx needs tok>=0.11.1,<0.11.3 or >0.11.3,<0.14",
+        "pip": "tfx==4.28.1 needs tok!=0.11.3,<0.14,>=0.11.1",
+    }
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
+        f"{requirements}:2: tok==0.20.0: conflicts with tfx==4.28.1 ({requirements}:1): "
+        f"{needs[installer]}",
+        *pip_note(installer),
+    ]
+
+
 def test_check_names_the_sdist_that_fails_to_build_and_its_error_never_a_footer(
     study: Path, capsys: pytest.CaptureFixture[str], installer: str
 ) -> None:

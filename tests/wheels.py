@@ -118,6 +118,8 @@ def build_index(folder: Path) -> Path:
             build_wheel(folder, "oldonly", version, tag=f"{python}-none-any")
     # like transformers==4.28.1 with tokenizers==0.20.0: pins that exclude each other
     build_wheel(folder, "tfm", "4.28.1", requires=["tok>=0.11,<0.14"])
+    # transformers' own pin, with an exclusion: uv words it as "depends on one of: ..."
+    build_wheel(folder, "tfx", "4.28.1", requires=["tok>=0.11.1,!=0.11.3,<0.14"])
     build_wheel(folder, "tok", "0.13.3")
     build_wheel(folder, "tok", "0.20.0")
     build_failing_sdist(folder, "cudaext", "0.2.1", "CUDA_HOME environment variable is not set")

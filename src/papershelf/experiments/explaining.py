@@ -33,6 +33,10 @@ _NETWORK = re.compile(
     re.IGNORECASE,
 )
 _NAME = r"([A-Za-z0-9][A-Za-z0-9._-]*)"
+# uv lists a requirement with an exclusion (``tok>=0.11.1,!=0.11.3,<0.14``) as ranges:
+# "depends on one of: tok>=0.11.1,<0.11.3 tok>0.11.3,<0.14".
+_ONE_OF = re.compile(r"\b(depends? on|require) one of:\s*((?:[A-Za-z0-9][\w.-]*[<>=!~]\S*\s*)+)")
+_SPEC_START = re.compile(r"[<>=!~]")
 
 
 def explain(tool: str, output: str) -> Cause:
@@ -45,7 +49,7 @@ def explain(tool: str, output: str) -> Cause:
 
 
 def _from_uv(text: str) -> Cause | None:
-    flat = " ".join(line.strip() for line in text.splitlines())
+    flat = _ONE_OF.sub(_one_range, " ".join(line.strip() for line in text.splitlines()))
     backend = re.search(
         r"Failed to resolve requirements from `[^`]+` build.*?resolving: `([^`]+)`", flat
     )
@@ -103,10 +107,20 @@ def _from_uv(text: str) -> Cause | None:
     return None
 
 
+def _one_range(match: re.Match[str]) -> str:
+    """``depends on one of: tok>=1,<2 tok>2,<3`` as ``depends on tok>=1,<2 or >2,<3``."""
+    ranges = match.group(2).split()
+    name = _SPEC_START.split(ranges[0], maxsplit=1)[0]
+    specs = [r[len(name) :] if r.startswith(name) else r for r in ranges]
+    return f"{match.group(1)} {name}{' or '.join(specs)} "
+
+
 def _uv_statements(flat: str) -> list[tuple[str, str, str]]:
     found = []
     for match in re.finditer(
-        rf"(?:all versions of |only )?{_NAME}(==\S+|[<>=!~]\S*)? depends? on {_NAME}(\S*)", flat
+        rf"(?:all versions of |only )?{_NAME}(==\S+|[<>=!~]\S*)? depends? on {_NAME}"
+        r"(\S*(?: or [<>=!~]\S*)*)",
+        flat,
     ):
         who, version, dependency, spec = match.groups()
         spec = spec.rstrip(",.")
@@ -137,7 +151,7 @@ def _from_pip(text: str) -> Cause | None:
         statements = []
         for match in re.finditer(rf"{_NAME} (\S+) depends on {_NAME}(.*)", block):
             who, version, dependency, spec = match.groups()
-            spec = ",".join(part.strip() for part in spec.split(" and "))
+            spec = ",".join(part.strip() for part in re.split(r",| and ", spec))
             statement = f"{who}=={version} needs {dependency}{spec}"
             statements.append((normalize(who), normalize(dependency), statement))
         return _conflict(statements, requested)
