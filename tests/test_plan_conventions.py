@@ -311,7 +311,72 @@ def test_explain_says_why_a_line_was_not_taken() -> None:
     notes = {number: taken for number, _, taken in explain(text)}
     assert notes == {
         1: "ignored: `pip install x` not taken for a path (a path has a `/`, a file suffix, "
-        "a trailing `/` or a `NN_` section prefix)",
+        "a trailing `/`, a `NN_` section prefix or the word folder or папка before it)",
         2: "ignored: its links lead to no local file and no paper (arXiv, doi.org, .pdf …)",
         3: "folder venv wherever the repository has it (a bare name: ignored when it has none)",
     }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Папка `неделя 1 & доп`.",
+        "Все статьи — в папке `неделя 1 & доп`.",
+        "Folder: `неделя 1 & доп`",
+        "Open the `неделя 1 & доп` folder.",
+        "Каталог — `неделя 1 & доп`",
+    ],
+)
+def test_a_name_a_folder_word_calls_a_folder_is_the_steps_folder(line: str) -> None:
+    found = items(f'## Неделя 1\n{line}\n1. **"Статья"**\n')
+    assert [(item.kind, item.name, item.path) for item in found] == [
+        ("folder", "неделя 1 & доп", "неделя 1 & доп"),
+        ("paper", "Статья", "неделя 1 & доп"),
+    ]
+
+
+def test_the_one_backticked_name_of_a_step_heading_is_its_folder() -> None:
+    found = items(
+        '## Неделя 1: `неделя 1 & доп`\n1. **"Статья"**\n### Урок 2 (`урок 2`)\n- **"Б"**\n'
+    )
+    assert [(item.kind, item.name, item.path, item.step) for item in found] == [
+        ("folder", "неделя 1 & доп", "неделя 1 & доп", "Week 1"),
+        ("paper", "Статья", "неделя 1 & доп", "Week 1, step 1"),
+        ("folder", "урок 2", "урок 2", "Week 1, lesson 2"),
+        ("paper", "Б", "урок 2", "Week 1, lesson 2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Step 1\nRun `pip install x` and `model.fit()`.\n",
+        "## Step 1: `pip install torch`\n",
+        "## Step 1: `model.fit()`\n",
+        "## Step 1: `week 1` and `week 2`\n",
+        "## Step 1\nThe folder holds code (see `неделя 1`).\n",
+        "## Step 1\nCreate the folder with `mkdir -p x`.\n",
+        "# Plan for `ideas 1`\n",
+        "## Step 1\n#### Notes on `ideas 1`\n",
+    ],
+)
+def test_inline_code_and_names_no_folder_word_calls_a_folder_are_not_folders(text: str) -> None:
+    assert [item for item in items(text) if item.path] == []
+
+
+def test_papers_of_a_step_with_a_folder_word_are_expected_in_that_folder(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(
+        tmp_path / "курс & план",
+        {
+            ".papershelf.toml": 'plan = "ПЛАН.md"\n',
+            "ПЛАН.md": '# План\n## Неделя 1\nПапка `неделя 1`.\n1. **"Внимание"**\n'
+            '## Неделя 2\nПапка `статьи & код 2`.\n1. **"Трансформер"**\n',
+            "статьи & код 2/Трансформер.pdf": b"%PDF",
+        },
+    )
+    assert summary(repo, "missing-path") == [
+        ("неделя 1", "error", "the plan's folder `неделя 1` is missing")
+    ]
+    assert summary(repo, "missing-paper") == []

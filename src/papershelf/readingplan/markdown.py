@@ -3,7 +3,9 @@
 What is understood (the README's "Writing a plan papershelf understands"):
 headings that name a phase or a step in English or Russian, and numbered
 headings (``## 3. Detection``); backticked paths, with a plain ``/rest`` after
-the closing backtick (`` `06_Engineering_&_Tuning`/Разработка LLM с нуля ``);
+the closing backtick (`` `06_Engineering_&_Tuning`/Разработка LLM с нуля ``),
+and any backticked name a folder word calls a folder (``Папка `неделя 1`.``) or
+that a phase or step heading names alone (``## Week 1: `week 1```);
 markdown links to local files and folders; papers as bold quoted titles
 (``**"LoRA"**``), as links to a paper (arXiv, doi.org, OpenReview, ACL
 Anthology, any ``.pdf``) and as list items carrying an arXiv id. A path is read
@@ -62,6 +64,19 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 CHECKBOX = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)+\[([ xX])\]\s")
 _SECTIONISH = re.compile(r"^(\d\d|xx)_", re.IGNORECASE)
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,5}$")
+# A word that says the backticked name beside it is a folder: "Folder: `week 1`",
+# "в папке `неделя 1`", "the `week 1` folder".
+_FOLDER_WORD = (
+    r"(?:folders?|directory|directories|dir|папк[аеиуыой]*|подпапк[аеиуыой]*"
+    r"|каталог\w*|директори\w*)"
+)
+_FOLDER_BEFORE = re.compile(rf"(?i)(?<!\w){_FOLDER_WORD}\s*[:—–-]?\s*$")
+_FOLDER_AFTER = re.compile(rf"(?i)\s*[—–-]?\s*{_FOLDER_WORD}(?!\w)")
+# Inline code, never a folder: calls, options, operators, quotes, shell commands.
+_CODE = re.compile(
+    r"[()\[\]{}=<>$|;\"\\]|::|\s-|^(?:pip3?|python3?|conda|git|uv|npm|make|cd|ls|docker|bash|sh"
+    r"|apt|apt-get|brew|cargo|jupyter|poetry|pytest)\s"
+)
 _PAPER_URL = re.compile(
     r"(?i)^https?://(?:[\w-]+\.)*(?:arxiv\.org/(?:abs|pdf)/|doi\.org/|openreview\.net/"
     r"(?:forum|pdf)|aclanthology\.org/|www\.aclweb\.org/anthology/)|\.pdf(?:[?#].*)?$"
@@ -231,10 +246,12 @@ class _Parser:
         self._place(item, token, linked=True)
         return item
 
-    def _path(self, match: re.Match[str], number: int) -> Item | None:
-        """A backticked path (with a plain ``/rest`` glued after it)."""
+    def _path(self, match: re.Match[str], number: int, folder: bool = False) -> Item | None:
+        """A backticked path (with a plain ``/rest`` glued after it); with ``folder``, the
+        context calls it a folder, so even a name with spaces (`неделя 1`) is one."""
         token = (match[1] + (match[2] or "")).strip()
-        slashed = token.endswith("/")  # `evaluation/`: a folder, however short its name
+        # `evaluation/`, or "Folder: `week 1`": a folder, however short its name
+        slashed = token.endswith("/") or (folder and not _CODE.search(token))
         token = token.strip("/")
         if not token or token.startswith((".", "-", "$", "#")) or "://" in token:
             return None
@@ -242,7 +259,7 @@ class _Parser:
             if token.lower().endswith(".md"):
                 return self._item("file", token, number, anywhere=True)
             return self._item("paper", _stem(token), number, written=token)
-        if " " in token and "/" not in token and not _SECTIONISH.match(token):
+        if " " in token and "/" not in token and not _SECTIONISH.match(token) and not slashed:
             return None  # a term, not a path
         kind = "file" if token.lower().endswith(DOCUMENT_SUFFIXES) else "folder"
         item = self._item(kind, token, number)
@@ -250,6 +267,22 @@ class _Parser:
         if looks_like_path(token) or slashed:
             item.written = token
         return item
+
+    def heading_folder(self, text: str, number: int) -> list[Item]:
+        """The one backticked name of a phase or step heading (`## Week 1: `week 1``):
+        that step's folder. Two names, or inline code, say nothing about a folder."""
+        names = list(_PATH.finditer(text))
+        if len(names) != 1 or _CODE.search(names[0][1]):
+            return []
+        item = self._path(names[0], number, folder=True)
+        if item is None or item.kind != "folder":
+            return []
+        if item.path:
+            self.context = item.path
+        item.step = self.step_name("")
+        item.phase = self.phases[-1].title if self.phases else ""
+        self.step.items.append(item)
+        return [item]
 
     def _page_links(self, links: list[re.Match[str]], number: int) -> list[tuple[int, Item]]:
         """Titled links to a web page that is not a paper site, as candidate titles."""
@@ -272,7 +305,10 @@ class _Parser:
         ]
         # In the order written: a folder named first is where the later ones are read from.
         for match in sorted([*links, *paths], key=lambda match: match.start()):
-            read = self._link(match, number) if match.re is _LINK else self._path(match, number)
+            if match.re is _LINK:
+                read = self._link(match, number)
+            else:
+                read = self._path(match, number, _called_a_folder(raw, match))
             if read is not None:
                 (papers if read.kind == "paper" else found).append((match.start(), read))
         local_paper = next((p for _, p in papers if p.kind == "paper" and p.written), None)
@@ -303,6 +339,13 @@ class _Parser:
                 item.read = checkbox[1] != " "
         self.step.items.extend(items)
         return items
+
+
+def _called_a_folder(raw: str, match: re.Match[str]) -> bool:
+    """Whether a folder word stands right before or after the backticked name."""
+    return bool(
+        _FOLDER_BEFORE.search(raw, 0, match.start()) or _FOLDER_AFTER.match(raw, match.end())
+    )
 
 
 def _has_words(text: str) -> bool:
@@ -402,6 +445,8 @@ def _parse(
             taken = parser.heading(len(heading[1]), heading[2], number)
             label = parser.phase_label if taken == "phase" else parser.step_label
             named = f" ({label})" if taken in ("phase", "step") and label else ""
+            folder = parser.heading_folder(heading[2], number) if named or taken == "step" else []
+            named += "".join(f"; {_describe(item)}" for item in folder)
             notes.append((number, raw, f"{taken}{named}" if taken != "note" else _NOTE))
             continue
         items = parser.line(raw, number)
@@ -430,7 +475,7 @@ def _ignored(raw: str) -> str:
         listed = ", ".join(f"`{term}`" for term in terms[:4])
         return (
             f"ignored: {listed} not taken for a path (a path has a `/`, a file suffix, "
-            "a trailing `/` or a `NN_` section prefix)"
+            "a trailing `/`, a `NN_` section prefix or the word folder or папка before it)"
         )
     if _LINK.search(raw):
         return "ignored: its links lead to no local file and no paper (arXiv, doi.org, .pdf …)"
