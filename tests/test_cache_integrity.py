@@ -33,6 +33,7 @@ def flip_bit(path: Path, needle: bytes) -> None:
         ("index-facts.v2", b"Voyager.pdf", False),  # a path: a false missing-paper
         ("toml.v1", b"04_Agentic", False),  # a plan section: a false missing-path
         ("blobs.v2", b"zip", True),  # an archive kind, read when the index changes
+        ("check-result.v1", b"x.zip", False),  # a finding's path, read by a warm run
     ],
 )
 def test_a_flipped_bit_in_a_cache_file_is_a_miss_and_the_file_is_rebuilt(
@@ -43,12 +44,15 @@ def test_a_flipped_bit_in_a_cache_file_is_a_miss_and_the_file_is_rebuilt(
     assert "x.zip: warning archive-in-git: zip archive tracked by git" in expected[1]
     cache_file = repo / ".git" / "papershelf" / name
     flip_bit(cache_file, needle)
+    if name != "check-result.v1":  # the warm run's answer would hide the file below it
+        (repo / ".git" / "papershelf" / "check-result.v1").unlink()
     if restage:  # a new index: the facts are rebuilt from the blob cache
         write_files(repo, {"05_Alignment/note.md": "# note\n"})
         git(repo, "add", "-A")
     assert run(capsys, repo) == expected
     assert needle in cache_file.read_bytes()  # rewritten whole
-    assert cachefile.load(cache_file, 2 if name == "index-facts.v2" else 1) is not None
+    frames = {"index-facts.v2": 2, "check-result.v1": 3}.get(name, 1)
+    assert cachefile.load(cache_file, frames) is not None
     assert run(capsys, repo) == expected
 
 

@@ -251,7 +251,14 @@ def test_damaged_cache_files_are_ignored_and_replaced(
     expected = run(capsys, str(repo))
     cache = repo / ".git" / "papershelf"
     names = sorted(path.name for path in cache.iterdir())
-    assert names == ["blobs.v2", "index-facts.v2", "paper-facts.v1", "papers.v1", "toml.v1"]
+    assert names == [
+        "blobs.v2",
+        "check-result.v1",
+        "index-facts.v2",
+        "paper-facts.v1",
+        "papers.v1",
+        "toml.v1",
+    ]
     for path in cache.iterdir():
         path.write_bytes(b"\x00garbage" * 7)
     assert run(capsys, str(repo)) == expected

@@ -9,6 +9,7 @@ bit and burst up to 32 bits and costs about a millisecond per megabyte.
 
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 import zlib
@@ -16,6 +17,23 @@ from pathlib import Path
 from typing import IO, Any
 
 _FRAME_HEAD = 12
+
+
+@functools.cache
+def code_stamp() -> tuple[str, int]:
+    """papershelf's version and its code's newest change: cached results made by other
+    code (an upgrade, or an edit in a checkout) are never reused."""
+    from papershelf import __version__
+
+    package = Path(__file__).parent
+    newest = 0
+    # The rules and the models whose results are cached (the plan, the papers).
+    for folder in (package, *(package / name for name in ("rules", "readingplan", "papers"))):
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    newest = max(newest, entry.stat().st_mtime_ns)
+    return (__version__, newest)
 
 
 class Damaged(Exception):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from papershelf import repopaths, schema
+from papershelf import inputs, repopaths, schema
 from papershelf.errors import ConfigError
 from papershelf.findings import Severity
 
@@ -117,24 +117,16 @@ class ParsedCache:
             if loaded is not None and isinstance(loaded[0], dict):
                 self.table = loaded[0]
 
-    @staticmethod
-    def _identity(path: Path) -> tuple[int, ...] | None:
-        try:
-            info = path.stat()
-        except OSError:
-            return None
-        return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
     def get(self, path: Path) -> dict[str, Any] | None:
         entry = self.table.get(str(path))
         if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], dict)):
             return None
         data: dict[str, Any] = entry[1]
-        return data if entry[0] == self._identity(path) else None
+        return data if entry[0] == inputs.identity(path) else None
 
     def put(self, path: Path, data: dict[str, Any]) -> None:
         if self.cache_file is not None:
-            self.table[str(path)] = (self._identity(path), data)
+            self.table[str(path)] = (inputs.identity(path), data)
             self.changed = True
 
     def save(self) -> None:
@@ -149,6 +141,7 @@ def _parse_toml(
     path: Path, display: str, cache: ParsedCache | None = None
 ) -> tuple[dict[str, Any], str | None]:
     """The parsed file and its text (None when it came from the cache: read on error)."""
+    inputs.note(path)
     cached = cache.get(path) if cache is not None else None
     if cached is not None:
         return cached, None
@@ -374,9 +367,11 @@ class _Loader:
 
 def find_config_file(root: Path) -> Path | None:
     dotfile = root / ".papershelf.toml"
+    pyproject = root / "pyproject.toml"
+    inputs.note(dotfile)
+    inputs.note(pyproject)
     if dotfile.is_file():
         return dotfile
-    pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
             text = pyproject.read_text(encoding="utf-8")

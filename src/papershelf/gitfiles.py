@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from papershelf import inputs
 from papershelf.errors import PapershelfError
 
 if TYPE_CHECKING:
@@ -152,6 +153,7 @@ def blob_head(root: Path, sha: str, size: int) -> bytes:
 
 def gitmodules_paths(root: Path) -> dict[str, str]:
     """``path -> submodule name`` from ``.gitmodules`` (as staged, falling back to the file)."""
+    inputs.note(root / ".gitmodules")
     if not (root / ".gitmodules").is_file():
         return {}
     try:

@@ -17,32 +17,15 @@ lists it.
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papershelf import cachefile, gitfiles, gitindex, magic
+from papershelf import cachefile, gitfiles, gitindex, inputs, magic
+from papershelf.cachefile import code_stamp
 
 VERSION = 1
-
-
-@functools.cache
-def code_stamp() -> tuple[str, int]:
-    """papershelf's version and its code's newest change: cached results made by other
-    code (an upgrade, or an edit in a checkout) are never reused."""
-    from papershelf import __version__
-
-    package = Path(__file__).parent
-    newest = 0
-    # The rules and the models whose results are cached (the plan, the papers).
-    for folder in (package, *(package / name for name in ("rules", "readingplan", "papers"))):
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.endswith(".py"):
-                    newest = max(newest, entry.stat().st_mtime_ns)
-    return (__version__, newest)
 
 
 FACTS_FILE = "index-facts.v2"
@@ -78,14 +61,6 @@ class IndexFacts:
             body = (self.special, sorted(self.empty), self.notable, self.files, self.derived)
             cachefile.store(self.cache_file, header, body)
             self.changed = False
-
-
-def _stamp(index: Path) -> tuple[int, ...] | None:
-    try:
-        info = os.stat(index)
-    except OSError:
-        return None
-    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _work_tree_head(path: str, size: int) -> bytes:
@@ -205,7 +180,7 @@ def _list_checked_stage(repository: gitfiles.Repository) -> str:
 def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     """Every tracked path, and the facts about them that rules need."""
     root, cache_dir = repository.root, repository.git_dir / "papershelf"
-    stamp = _stamp(gitfiles.index_file(repository))
+    stamp = inputs.identity(gitfiles.index_file(repository))
     facts_file = cache_dir / FACTS_FILE if use_cache else None
     if facts_file is not None and stamp is not None:
         cached = _load_facts(facts_file, (VERSION, code_stamp(), stamp))

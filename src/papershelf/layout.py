@@ -6,6 +6,7 @@ import posixpath
 from pathlib import Path
 from typing import NamedTuple
 
+from papershelf import inputs
 from papershelf.config import Config
 from papershelf.errors import ConfigError
 from papershelf.snapshot import Snapshot
@@ -100,6 +101,7 @@ def shipped_plan_text(config: Config) -> str | None:
     for source in reversed(config.sources):
         path = Path(source)
         companion = path.with_name(path.stem + ".plan.md")
+        inputs.note(companion)
         try:
             text = companion.read_text(encoding="utf-8")
         except OSError:

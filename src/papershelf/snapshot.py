@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from papershelf import gitfiles, magic
+from papershelf import gitfiles, inputs, magic
 from papershelf.indexcache import NOTABLE_SIZE, BlobInfo, IndexFacts
 
 T = TypeVar("T")
@@ -179,6 +179,7 @@ class Snapshot:
 
     def read_text(self, path: str) -> str | None:
         """A small text file's content (the plan file); None when unreadable."""
+        inputs.note(self.root / path)
         try:
             return (self.root / path).read_text(encoding="utf-8", errors="replace")
         except OSError:

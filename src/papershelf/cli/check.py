@@ -62,23 +62,38 @@ def check(
     dry_run: bool,
 ) -> int:
     """Check the repository against its study plan and the hygiene rules."""
-    from papershelf import workspace
-    from papershelf.engine import check_workspace, run_check
+    from papershelf import inputs, resultcache
     from papershelf.report import get_reporter
-    from papershelf.rules import RULES
 
-    unknown = [slug for slug in only if slug not in RULES]
-    if unknown:
-        raise click.BadParameter(f"unknown rule {unknown[0]!r}", param_hint="--rule")
+    if only:
+        from papershelf.rules import RULES
+
+        unknown = [slug for slug in only if slug not in RULES]
+        if unknown:
+            raise click.BadParameter(f"unknown rule {unknown[0]!r}", param_hint="--rule")
     if dry_run and not fix:
         raise click.UsageError("--dry-run only goes with --fix")
-    here = workspace.load(path, config_file, use_cache=not no_cache)
-    from papershelf.cli.progress import bar
+    # --fix needs the loaded repository, not only the findings; --no-cache keeps off .git/.
+    key = None if fix or no_cache else resultcache.key_for(path, config_file, only)
+    result = resultcache.load(key) if key is not None else None
+    if result is None:
+        from papershelf import workspace
+        from papershelf.engine import check_workspace
 
-    here.snapshot.progress = bar(sys.stderr)
-    result = check_workspace(here, set(only) or None)
+        inputs.start()
+        try:
+            here = workspace.load(path, config_file, use_cache=not no_cache)
+            from papershelf.cli.progress import bar
+
+            here.snapshot.progress = bar(sys.stderr)
+            result = check_workspace(here, set(only) or None)
+        finally:
+            recorded = inputs.stop()
+        if key is not None:
+            resultcache.save(key, recorded, result)
     if fix:
         from papershelf import fixes
+        from papershelf.engine import run_check
 
         found = fixes.find_fixes(here, result.findings, set(only) or None)
         if dry_run:

@@ -67,7 +67,7 @@ def _reuse_or_compute(
     """After the index changed, the facts of the last run when its PDFs did not: staging a
     note must not cost reading 25,000 identities back."""
     from papershelf import cachefile, papers
-    from papershelf.indexcache import code_stamp
+    from papershelf.cachefile import code_stamp
 
     files = pdfs_under(snapshot, root)
     blobs = papers.blob_ids(snapshot.root, snapshot.in_git, files, snapshot.facts)

@@ -276,7 +276,7 @@ def identities(
     progress: Progress | None = None,
 ) -> dict[str, Identity]:
     """``path -> Identity`` for ``blobs`` (``path -> blob id``), reading only new blobs."""
-    from papershelf.indexcache import code_stamp
+    from papershelf.cachefile import code_stamp
 
     stamp = code_stamp()
     cache_file = cache_dir / CACHE_FILE if cache_dir is not None else None
