@@ -220,9 +220,11 @@ def _extract_archive(
                 return _already(path, root, previous)
         else:
             hashing = BackgroundHash(path)
-    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(), dir=root))
-    try:
-        with interrupts_raise():
+    # SIGTERM raises from before the staging folder exists until it is gone again: a
+    # signal between the two would otherwise end the process and leave it behind.
+    with interrupts_raise():
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(), dir=root))
+        try:
             outcome = _extract_staged(path, kind, staging, options, depth, budget)
             _unchanged(path, before)
             if manifest is None:
@@ -235,10 +237,10 @@ def _extract_archive(
             return _move_into_place_recorded(
                 path, before, outcome, root, staging, manifest, previous, digest
             )
-    finally:
-        if hashing is not None:
-            hashing.cancel()
-        remove_tree(staging)
+        finally:
+            if hashing is not None:
+                hashing.cancel()
+            remove_tree(staging)
 
 
 def _unchanged(path: Path, before: os.stat_result) -> None:
