@@ -32,6 +32,7 @@ PLAN_RULES = (
     "section-numbering",
     "duplicate-paper",
     "unlisted-paper",
+    "plan-file",
 )
 PARSED_CACHE = "toml.v1"
 SEVERITIES = ("error", "warning", "info", "off")

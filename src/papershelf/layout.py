@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from papershelf import inputs
 from papershelf.config import Config
 from papershelf.errors import ConfigError
+from papershelf.readingplan.model import Skipped
+from papershelf.sizes import PLAN_MAX_BYTES
 from papershelf.snapshot import Snapshot
 
 COMMON_PLAN_NAMES = (
@@ -30,6 +33,12 @@ class PlanSource(NamedTuple):
     text: str
     root: str  # the plan root: where rooted paths (`01_Section/…`) start
     folder: str  # the file's own folder: where its links start
+    # Found by a glob in ``plan``: when it cannot be read it is skipped with a
+    # ``plan-file`` finding. A plan named exactly (or by its usual name) is an error.
+    matched: bool = False
+
+
+TOO_BIG_HINT = "keep the plans to what is to be read, or narrow the globs in `plan`"
 
 
 class Layout(NamedTuple):
@@ -37,6 +46,7 @@ class Layout(NamedTuple):
     plan_file: str | None
     plan_text: str | None
     sources: tuple[PlanSource, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
     def under_root(self, path: str) -> str:
         """A plan-relative path as a repository-relative one."""
@@ -111,39 +121,109 @@ def shipped_plan_text(config: Config) -> str | None:
     return None
 
 
-def _require_utf8(path: Path, name: str) -> None:
-    """A plan in another encoding (cp1251) or a binary file would give findings in gibberish."""
+NOT_UTF8 = "the plan is not UTF-8 text; save it as UTF-8"
+
+
+class _Unread(Exception):
+    """A plan file that is not read: not UTF-8 text, or past the plans' size limit
+    (``alone``: it is over the limit by itself)."""
+
+    def __init__(self, reason: str, too_big: bool = False, alone: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.too_big = too_big
+        self.alone = alone
+
+
+def _plan_text(path: Path, room: int) -> tuple[str, int] | None:
+    """A plan file's text and size, reading at most ``room`` bytes; it must be UTF-8 (a
+    plan in cp1251 or a binary file would give findings in gibberish). None: unopenable."""
     try:
-        path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(name, "the plan is not UTF-8 text; save it as UTF-8") from None
+        with path.open("rb") as handle:
+            data = handle.read(room + 1)
     except OSError:
-        return
+        return None
+    if len(data) > room:
+        size = max(path.stat().st_size, len(data))
+        limit = _mb(PLAN_MAX_BYTES)
+        if size > PLAN_MAX_BYTES:
+            raise _Unread(f"the plan is {_mb(size)}, over the {limit} papershelf reads", True, True)
+        raise _Unread(f"with this file ({_mb(size)}) the plan files are over {limit}", True)
+    try:
+        return data.decode("utf-8"), len(data)
+    except UnicodeDecodeError:
+        raise _Unread(NOT_UTF8) from None
+
+
+def _mb(size: int) -> str:
+    if size < 100_000:
+        return f"{size:,} bytes"
+    return f"{size / 1_000_000:.1f}".removesuffix(".0") + " MB"
+
+
+def read_plan_file(path: Path, name: str) -> str | None:
+    """A plan file named on the command line (``--plan FILE``): refused when unreadable."""
+    try:
+        read = _plan_text(path, PLAN_MAX_BYTES)
+    except _Unread as unread:
+        raise ConfigError(name, unread.reason) from None
+    return read[0] if read else None
+
+
+def rest_of(files: Sequence[object], index: int) -> str:
+    """``", nor the 3 plan files after it"``: what a limit reached at ``index`` leaves out."""
+    after = len(files) - index - 1
+    return f", nor the {after} plan file{'s' if after > 1 else ''} after it" if after else ""
 
 
 def locate(snapshot: Snapshot, config: Config) -> Layout:
     """The plan root and every plan source: the configured ``plan`` files (each read from
     its own folder unless a root or the shipped plan's sections place it), else the first
-    file with a usual plan name in the plan root or above it."""
+    file with a usual plan name in the plan root or above it.
+
+    A plan file named exactly that cannot be read (not UTF-8, over the size limit) is a
+    ``ConfigError``; one a glob matched is skipped, and so are those after it once the
+    plans together reach the size limit."""
     plan_root = find_plan_root(snapshot, config)
     if config.plan:
         files = configured_plan_files(snapshot, config.plan)
+        exact = {pattern for pattern in config.plan if not _GLOB & set(pattern)}
     else:
         found = find_plan_file(snapshot, config, plan_root)
         files = [found] if found else []
+        exact = set(files)
     sources: list[PlanSource] = []
-    for name in files:
-        text = snapshot.read_text(name)
-        if text is None or not text.strip():
+    skipped: list[Skipped] = []
+    room = PLAN_MAX_BYTES
+    for index, name in enumerate(files):
+        try:
+            read = _plan_text(snapshot.root / name, room)
+        except _Unread as unread:
+            if name in exact:
+                raise ConfigError(name, unread.reason) from None
+            if not unread.too_big:
+                hint = "save it as UTF-8, or leave it out of `plan`"
+                skipped.append(Skipped(name, "not UTF-8 text: this plan file is skipped", hint))
+                continue
+            if unread.alone:  # the others may still fit
+                reason = unread.reason.replace("the plan is", "this plan file is", 1)
+                skipped.append(Skipped(name, f"{reason}: it is skipped", TOO_BIG_HINT))
+                continue
+            reason = f"{unread.reason}: it was not read{rest_of(files, index)}"
+            skipped.append(Skipped(name, reason, TOO_BIG_HINT))
+            break
+        if read is None or not read[0].strip():
             continue
-        if "\ufffd" in text:  # undecodable bytes, or a U+FFFD the plan really holds
-            _require_utf8(snapshot.root / name, name)
+        text, size = read
+        room -= size
         folder = name.rpartition("/")[0]
         placed = config.root is not None or (config.sections and len(files) == 1)
         root = plan_root if placed and plan_root is not None else folder
-        sources.append(PlanSource(name, text, root, folder))
+        sources.append(PlanSource(name, text, root, folder, name not in exact))
     first = sources[0] if sources else None
     plan_file = first.file if first else (files[0] if files else None)
     if plan_root is not None and first is not None and not config.sections:
         plan_root = first.root if config.root is None else plan_root
-    return Layout(plan_root, plan_file, first.text if first else None, tuple(sources))
+    return Layout(
+        plan_root, plan_file, first.text if first else None, tuple(sources), tuple(skipped)
+    )

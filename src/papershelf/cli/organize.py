@@ -204,16 +204,27 @@ def plan(
     notes: list[str] = []
     shown: str | None = None
     if plan_path is not None:
-        text = plan_path.read_text(encoding="utf-8", errors="replace")
+        from papershelf.layout import read_plan_file
+
+        text = read_plan_file(plan_path, str(plan_path)) or ""
         root = layout.plan_root or ""
         relative = _inside(here.root, plan_path)
         folder = relative.rpartition("/")[0] if relative else root
         layout = layout._replace(sources=(PlanSource(relative, text, root, folder),))
         shown = str(plan_path)
-    plans = plan_status(here.snapshot, here.config, layout)
+    status = plan_status(here.snapshot, here.config, layout)
+    skipped = [plan.skipped for plan in status if plan.skipped is not None]
+    for unread in skipped:  # as repo-check's plan-file finding says
+        where = f"{unread.file}:{unread.line}" if unread.line else unread.file
+        click.echo(f"warning: {where}: {unread.reason}", err=True)
+    plans = [plan for plan in status if plan.skipped is None]
     if not plans or (plans[0].plan_file is None and plan_path is None):
         if not any(True for plan in plans for _ in plan.items()):
-            raise PapershelfError("no plan file found; pass one with --plan")
+            raise PapershelfError(
+                "no plan file could be read"
+                if skipped
+                else "no plan file found; pass one with --plan"
+            )
         notes.append("no plan file in the repository: showing the rule set's plan")
     source = layout.sources[0] if layout.sources else None
     if source is not None and plans and plans[0].plan_file == source.file:

@@ -402,6 +402,14 @@ def _one_paper_per_local_link(
     return [(position, item) for position, item in papers if item is not other]
 
 
+class TooManyItems(Exception):
+    """The plan names more items than the reader was allowed: it stopped at ``line``."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}")
+        self.line = line
+
+
 def parse(
     text: str,
     sections: set[str] | None = None,
@@ -409,10 +417,12 @@ def parse(
     words: Words = DEFAULT_WORDS,
     base: str = "",
     plan_file: str | None = None,
+    max_items: int | None = None,
 ) -> ReadingPlan:
     """The plan's phases, steps and items; ``sections`` are top-level folder names and
-    ``base`` the plan file's folder (relative to the plan root), where its links start."""
-    plan, _ = _parse(text, sections, words, base, plan_file)
+    ``base`` the plan file's folder (relative to the plan root), where its links start.
+    Past ``max_items`` items it stops: :class:`TooManyItems` names the line."""
+    plan, _ = _parse(text, sections, words, base, plan_file, max_items)
     return plan
 
 
@@ -425,11 +435,17 @@ def explain(
 
 
 def _parse(
-    text: str, sections: set[str] | None, words: Words, base: str, plan_file: str | None
+    text: str,
+    sections: set[str] | None,
+    words: Words,
+    base: str,
+    plan_file: str | None,
+    max_items: int | None = None,
 ) -> tuple[ReadingPlan, list[tuple[int, str, str]]]:
     parser = _Parser(sections or set(), words, base, plan_file)
     notes: list[tuple[int, str, str]] = []
     fenced = False
+    count, limit = 0, max_items if max_items is not None else -1
     for number, raw in enumerate(text.splitlines(), 1):
         if _FENCE.match(raw):
             fenced = not fenced
@@ -447,9 +463,15 @@ def _parse(
             named = f" ({label})" if taken in ("phase", "step") and label else ""
             folder = parser.heading_folder(heading[2], number) if named or taken == "step" else []
             named += "".join(f"; {_describe(item)}" for item in folder)
+            count += len(folder)
+            if count > limit >= 0:
+                raise TooManyItems(number)
             notes.append((number, raw, f"{taken}{named}" if taken != "note" else _NOTE))
             continue
         items = parser.line(raw, number)
+        count += len(items)
+        if count > limit >= 0:
+            raise TooManyItems(number)
         if items:
             described = "; ".join(_describe(item) for item in items)
             notes.append((number, raw, described))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from papershelf.papers.facts import PaperFacts
@@ -18,6 +18,15 @@ STATUSES = ("present", "missing", "misplaced", "archived", "empty", "online")
 # How an item was found: at the path the plan gives (``path``), by a paper's arXiv id or
 # DOI, its PDF's metadata title or first page (see papershelf.papers), or by its name.
 HOW = ("path", "arxiv-id", "doi", "metadata", "first-page", "file-name")
+
+
+class Skipped(NamedTuple):
+    """A plan file a glob matched that papershelf did not read, why, and what to do."""
+
+    file: str
+    reason: str
+    hint: str
+    line: int = 0  # where the plan files reached the item limit
 
 
 @dataclass
@@ -73,6 +82,7 @@ class ReadingPlan:
     root: str = ""  # the plan root its paths are read from, repository-relative
     sections: list[Item] = field(default_factory=list)  # what a rule set adds; not shown
     papers: PaperFacts | None = None  # the PDFs under its root, read for its papers
+    skipped: Skipped | None = None  # a plan file that was not read: why (no items then)
 
     def items(self) -> Iterator[Item]:
         for phase in self.phases:

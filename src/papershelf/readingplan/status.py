@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from papershelf.config import Config
-from papershelf.layout import Layout, PlanSource, shipped_plan_text
-from papershelf.readingplan.model import Item, ReadingPlan
+from papershelf.errors import ConfigError
+from papershelf.layout import TOO_BIG_HINT, Layout, PlanSource, rest_of, shipped_plan_text
+from papershelf.readingplan.model import Item, ReadingPlan, Skipped
 from papershelf.readingplan.names import (
     DOCUMENT_SUFFIXES,
     archive_standin,
@@ -26,6 +27,7 @@ from papershelf.readingplan.names import (
     strip_suffix,
     title_pattern,
 )
+from papershelf.sizes import PLAN_MAX_ITEMS
 from papershelf.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -349,8 +351,21 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
     """Every plan source parsed and marked: the first is the repository's own plan."""
     plans: list[ReadingPlan] = []
     sections = {section.path.split("/")[0] for section in config.sections}
-    for source in layout.sources:
-        plan = _parse_source(source, sections, config)
+    from papershelf.readingplan.markdown import TooManyItems
+
+    skipped = [ReadingPlan("", [], False, s.file, skipped=s) for s in layout.skipped]
+    left = PLAN_MAX_ITEMS
+    for index, source in enumerate(layout.sources):
+        try:
+            plan = _parse_source(source, sections, config, left)
+        except TooManyItems as full:
+            alone = left == PLAN_MAX_ITEMS  # over the limit by itself: the others may fit
+            rest = "" if alone else rest_of(layout.sources, index)
+            skipped.append(_too_many(source, full.line, alone, rest))
+            if alone:
+                continue
+            break
+        left -= sum(1 for _ in plan.items())
         plans.append(plan)
     if layout.plan_root is not None and not any(True for plan in plans for _ in plan.items()):
         shipped = shipped_plan_text(config)  # the repository's plan is the rule set's plan
@@ -375,10 +390,28 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
                 step.items = [item for item in step.items if item.status != "skip"]
         plan.sections = [item for item in plan.sections if item.status != "skip"]
         plan.prune()
-    return plans
+    return plans + skipped
 
 
-def _parse_source(source: PlanSource, sections: set[str], config: Config) -> ReadingPlan:
+def _too_many(source: PlanSource, line: int, alone: bool, rest: str) -> ReadingPlan:
+    """The plan file in which the plans reach the item limit, not read: an error when the
+    configuration names it exactly, else a stand-in for the ``plan-file`` finding."""
+    name = source.file or "the plan"
+    limit = f"{PLAN_MAX_ITEMS:,} folders, files and papers"
+    if not source.matched:
+        raise ConfigError(name, f"the plan names more than {limit}", line)
+    if alone:
+        reason = f"by this line this plan file names more than {limit}: it is skipped"
+    else:
+        reason = f"by this line the plan files name more than {limit}: it was not read{rest}"
+    return ReadingPlan(
+        "", [], False, name, root=source.root, skipped=Skipped(name, reason, TOO_BIG_HINT, line)
+    )
+
+
+def _parse_source(
+    source: PlanSource, sections: set[str], config: Config, max_items: int | None = None
+) -> ReadingPlan:
     from papershelf.readingplan.markdown import parse
 
     text = source.text
@@ -392,7 +425,14 @@ def _parse_source(source: PlanSource, sections: set[str], config: Config) -> Rea
             text = fixed.text
     base = posixpath.relpath(source.folder or ".", source.root or ".") if source.file else ""
     base = "" if base == "." else base
-    plan = parse(text, sections, words=words_of(config), base=base, plan_file=source.file)
+    plan = parse(
+        text,
+        sections,
+        words=words_of(config),
+        base=base,
+        plan_file=source.file,
+        max_items=max_items if source.file else None,
+    )
     plan.root = source.root
     return plan
 
@@ -403,7 +443,8 @@ def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[Read
     shape = repr(
         (
             layout.plan_root,
-            [(s.file, s.root, s.folder) for s in layout.sources],
+            [(s.file, s.root, s.folder, s.matched) for s in layout.sources],
+            layout.skipped,
             config.sections,
             config.paths,
             config.papers,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from papershelf.readingplan.model import Item, Phase, ReadingPlan, Step
+from papershelf.readingplan.model import Item, Phase, ReadingPlan, Skipped, Step
 
 _FIELDS = tuple(field.name for field in dataclasses.fields(Item))
 
@@ -41,6 +41,7 @@ def to_plain(plans: list[ReadingPlan]) -> tuple[Any, ...]:
             ),
             tuple(_item(item) for item in plan.sections),
             None if plan.papers is None else tuple(plan.papers),
+            None if plan.skipped is None else tuple(plan.skipped),
         )
         for plan in plans
     )
@@ -60,7 +61,7 @@ def from_plain(value: object) -> list[ReadingPlan] | None:
     """The plans read back, or None when the stored value is not what ``to_plain`` wrote."""
     try:
         plans = []
-        for title, structured, plan_file, root, phases, sections, papers in value:  # type: ignore[attr-defined]
+        for title, structured, plan_file, root, phases, sections, papers, skipped in value:  # type: ignore[attr-defined]
             plan = ReadingPlan(
                 str(title),
                 [
@@ -79,6 +80,9 @@ def from_plain(value: object) -> list[ReadingPlan] | None:
                 str(root),
                 [_read_item(values) for values in sections],
             )
+            if skipped is not None:
+                file, reason, hint, line = skipped
+                plan.skipped = Skipped(str(file), str(reason), str(hint), int(line))
             if papers is not None:
                 from papershelf.papers.facts import PaperFacts
 
