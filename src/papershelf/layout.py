@@ -138,6 +138,7 @@ class _Unread(Exception):
 def _plan_text(path: Path, room: int) -> tuple[str, int] | None:
     """A plan file's text and size, reading at most ``room`` bytes; it must be UTF-8 (a
     plan in cp1251 or a binary file would give findings in gibberish). None: unopenable."""
+    inputs.note(path)
     try:
         with path.open("rb") as handle:
             data = handle.read(room + 1)
