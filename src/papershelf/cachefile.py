@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 _FRAME_HEAD = 12
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 @functools.cache
@@ -54,9 +55,10 @@ def store(path: Path, *values: Any) -> None:
         return
     try:
         path.parent.mkdir(exist_ok=True)
-        import tempfile
-
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        # Named by the process id, which no other live process holds (importing
+        # tempfile would cost a hook run more than the write itself).
+        temporary = path.parent / f".{path.name}.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o600)
         try:
             with os.fdopen(fd, "wb") as stream:
                 stream.write(data)

@@ -33,6 +33,8 @@ BLOBS_FILE = "blobs.v2"
 # Blobs at least this large are remembered with their size; large-file limits
 # below it fall back to asking git for every size.
 NOTABLE_SIZE = 1_000_000
+# Up to this many new blobs, reading their first bytes in turn beats starting threads.
+_FEW_BLOBS = 64
 
 BlobInfo = tuple[int, "str | None"]  # (size in bytes, archive kind / "lfs-pointer" / None)
 
@@ -101,10 +103,9 @@ def _load_blobs(path: Path) -> tuple[set[str], dict[str, BlobInfo]]:
 def _learn(root: Path, pending: dict[str, str]) -> dict[str, BlobInfo]:
     """Measure blobs: size as git stores it, first bytes from the work tree (or git).
 
-    Reading 100,000 first blocks waits on the disk, so threads overlap the waits.
+    Reading 100,000 first blocks waits on the disk, so threads overlap the waits; the
+    few files a commit stages are read at once, without starting a thread.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     sizes = gitfiles.blob_sizes(root, pending)
     base = os.fspath(root) + os.sep
     jobs = [(sha, sizes.get(sha, 0), base + path) for sha, path in pending.items()]
@@ -112,10 +113,15 @@ def _learn(root: Path, pending: dict[str, str]) -> dict[str, BlobInfo]:
     def read_heads(chunk: list[tuple[str, int, str]]) -> list[bytes]:
         return [_work_tree_head(path, size) if size else b"" for _, size, path in chunk]
 
-    step = max(1, len(jobs) // 16)
-    chunks = [jobs[start : start + step] for start in range(0, len(jobs), step)]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        heads = [head for part in pool.map(read_heads, chunks) for head in part]
+    if len(jobs) <= _FEW_BLOBS:
+        heads = read_heads(jobs)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        step = max(1, len(jobs) // 16)
+        chunks = [jobs[start : start + step] for start in range(0, len(jobs), step)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            heads = [head for part in pool.map(read_heads, chunks) for head in part]
     learnt: dict[str, BlobInfo] = {}
     for (sha, size, _), head in zip(jobs, heads):
         kind = None
