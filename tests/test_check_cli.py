@@ -257,6 +257,7 @@ def test_damaged_cache_files_are_ignored_and_replaced(
         "index-facts.v2",
         "paper-facts.v1",
         "papers.v1",
+        "plans.v1",
         "toml.v1",
     ]
     for path in cache.iterdir():

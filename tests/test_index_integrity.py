@@ -158,3 +158,33 @@ def test_a_split_index_is_checked_with_its_shared_part(
     assert (code, out) == (2, "")
     assert err.startswith(f"repo-check: error: {repo / '.git'}/sharedindex.")
     assert "the git index is damaged (its checksum does not match" in err
+
+
+@pytest.mark.parametrize("init", [(), ("--object-format=sha256",)], ids=["sha1", "sha256"])
+def test_a_large_index_is_checked_like_a_small_one(tmp_path: Path, init: tuple[str, ...]) -> None:
+    """Small indexes are hashed by Python's own SHA code, large ones by OpenSSL's: both
+    must accept what git writes and refuse one changed byte."""
+    import subprocess
+
+    repo = tmp_path / "big"
+    repo.mkdir()
+    git(repo, "init", "-q", *init)
+    write_files(repo, {"a.md": "a"})
+    blob = git(repo, "hash-object", "-w", "a.md").strip()
+    listing = "".join(
+        f"100644 {blob}\tpapers/{n:05d}/{'a long folder name, as plans have ' * 2}.md\n"
+        for n in range(6000)
+    )
+    subprocess.run(
+        ["git", "update-index", "--index-info"], cwd=repo, input=listing.encode(), check=True
+    )
+    data = (repo / ".git" / "index").read_bytes()
+    assert len(data) > gitindex._SMALL_INDEX
+    assert gitindex.problem(data) is None
+    middle = len(data) // 2
+    changed = data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :]
+    assert gitindex.problem(changed) == "its checksum does not match: truncated or changed"
+    (tmp_path / "small").mkdir()
+    small = healthy_index(tmp_path / "small", init=init)
+    assert len(small) < gitindex._SMALL_INDEX
+    assert gitindex.problem(small) is None

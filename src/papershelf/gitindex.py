@@ -11,7 +11,9 @@ Documentation/gitformat-index.txt.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from papershelf.errors import EXIT_USAGE, PapershelfError
 
@@ -19,6 +21,11 @@ _HEADER = 12
 _STAT = 40  # ctime, mtime, dev, ino, mode, uid, gid, size: ten 32-bit fields
 _NAME_MASK = 0xFFF
 _EXTENDED = 0x4000
+# Below this size an index is hashed by Python's own SHA code (see _digests).
+_SMALL_INDEX = 512 * 1024
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 
 class IndexDamaged(PapershelfError):
@@ -69,6 +76,27 @@ def problem(data: bytes) -> str | None:
     return _verify(data)[0]
 
 
+def _digests(length: int) -> tuple[Callable[[ReadableBuffer], Any], ...]:
+    """SHA-1 and SHA-256 for an index of ``length`` bytes: Python's own for a small one,
+    as importing OpenSSL's (3 ms) costs more than hashing a commit hook's index with
+    them; OpenSSL's, seven times faster, for a large one. Only a changed index is hashed."""
+    if length < _SMALL_INDEX:
+        from importlib import import_module
+
+        try:
+            sha1 = import_module("_sha1").sha1
+            try:
+                sha256 = import_module("_sha2").sha256  # Python 3.12 and later
+            except ImportError:
+                sha256 = import_module("_sha256").sha256
+            return sha1, sha256
+        except ImportError:  # a Python built without them
+            pass
+    import hashlib
+
+    return hashlib.sha1, hashlib.sha256
+
+
 def _verify(data: bytes) -> tuple[str | None, int]:
     """What is wrong, and the object id size (20 for SHA-1, 32 for SHA-256).
 
@@ -81,9 +109,7 @@ def _verify(data: bytes) -> tuple[str | None, int]:
     if version not in (2, 3, 4):
         return f"unknown index version {version}", 20
     count = int.from_bytes(data[8:12], "big")
-    import hashlib  # only when the index changed: a warm run never checks it
-
-    for size, digest in ((20, hashlib.sha1), (32, hashlib.sha256)):
+    for size, digest in zip((20, 32), _digests(len(data))):
         if (
             len(data) >= _HEADER + size
             and digest(memoryview(data)[:-size]).digest() == data[-size:]

@@ -64,6 +64,12 @@ class Snapshot:
         value: T = self._memo[key]
         return value
 
+    @property
+    def cache_dir(self) -> Path | None:
+        """Where this run's caches live (``<git-dir>/papershelf``); None without a cache."""
+        cache_file = self.facts.cache_file if self.facts is not None else None
+        return cache_file.parent if cache_file is not None else None
+
     def save(self) -> None:
         """Keep what this run derived for the next run (a no-op outside git)."""
         if self.facts is not None:

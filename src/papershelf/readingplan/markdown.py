@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from papershelf.papers import ids as paper_ids
-from papershelf.readingplan.model import Item, Phase, ReadingPlan, Step
+from papershelf.readingplan.model import Item, Phase, ReadingPlan, Step, TooManyItems
 from papershelf.readingplan.names import DOCUMENT_SUFFIXES
 
 # Heading words, each with the label papershelf uses for it in messages.
@@ -400,14 +400,6 @@ def _one_paper_per_local_link(
     local.name = other.name
     local.identifiers = tuple(dict.fromkeys((*local.identifiers, *other.identifiers)))
     return [(position, item) for position, item in papers if item is not other]
-
-
-class TooManyItems(Exception):
-    """The plan names more items than the reader was allowed: it stopped at ``line``."""
-
-    def __init__(self, line: int) -> None:
-        super().__init__(f"line {line}")
-        self.line = line
 
 
 def parse(

@@ -20,6 +20,14 @@ STATUSES = ("present", "missing", "misplaced", "archived", "empty", "online")
 HOW = ("path", "arxiv-id", "doi", "metadata", "first-page", "file-name")
 
 
+class TooManyItems(Exception):
+    """The plan names more items than the reader was allowed: it stopped at ``line``."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}")
+        self.line = line
+
+
 class Skipped(NamedTuple):
     """A plan file a glob matched that papershelf did not read, why, and what to do."""
 

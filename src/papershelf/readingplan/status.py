@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from papershelf.config import Config
 from papershelf.errors import ConfigError
 from papershelf.layout import TOO_BIG_HINT, Layout, PlanSource, rest_of, shipped_plan_text
-from papershelf.readingplan.model import Item, ReadingPlan, Skipped
+from papershelf.readingplan.model import Item, ReadingPlan, Skipped, TooManyItems
 from papershelf.readingplan.names import (
     DOCUMENT_SUFFIXES,
     archive_standin,
@@ -33,6 +33,7 @@ from papershelf.snapshot import Snapshot
 if TYPE_CHECKING:
     from papershelf.papers.facts import PaperFacts
     from papershelf.readingplan.markdown import Words
+    from papershelf.readingplan.stored import ParsedPlans
 
 STATUS_CACHE = "plan-status.v1"
 
@@ -351,13 +352,14 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
     """Every plan source parsed and marked: the first is the repository's own plan."""
     plans: list[ReadingPlan] = []
     sections = {section.path.split("/")[0] for section in config.sections}
-    from papershelf.readingplan.markdown import TooManyItems
+    from papershelf.readingplan.stored import ParsedPlans
 
+    parsed = ParsedPlans(snapshot.cache_dir)
     skipped = [ReadingPlan("", [], False, s.file, skipped=s) for s in layout.skipped]
     left = PLAN_MAX_ITEMS
     for index, source in enumerate(layout.sources):
         try:
-            plan = _parse_source(source, sections, config, left)
+            plan = _parse_source(source, sections, config, left, parsed)
         except TooManyItems as full:
             alone = left == PLAN_MAX_ITEMS  # over the limit by itself: the others may fit
             rest = "" if alone else rest_of(layout.sources, index)
@@ -371,7 +373,8 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
         shipped = shipped_plan_text(config)  # the repository's plan is the rule set's plan
         if shipped is not None:
             source = PlanSource(None, shipped, layout.plan_root, layout.plan_root)
-            plans = [_parse_source(source, sections, config)]
+            plans = [_parse_source(source, sections, config, parsed=parsed)]
+    parsed.save()
     if not plans:
         plans.append(ReadingPlan("", [], False, None, root=layout.plan_root or ""))
     first = plans[0]
@@ -410,12 +413,38 @@ def _too_many(source: PlanSource, line: int, alone: bool, rest: str) -> ReadingP
 
 
 def _parse_source(
-    source: PlanSource, sections: set[str], config: Config, max_items: int | None = None
+    source: PlanSource,
+    sections: set[str],
+    config: Config,
+    max_items: int | None = None,
+    parsed: ParsedPlans | None = None,
 ) -> ReadingPlan:
-    from papershelf.readingplan.markdown import parse
-
+    base = posixpath.relpath(source.folder or ".", source.root or ".") if source.file else ""
+    base = "" if base == "." else base
+    shape = (sorted(sections), config.phase_words, config.step_words, base, source.file)
     text = source.text
+    key = f"{zlib.crc32(text.encode('utf-8', 'surrogateescape'))}:{len(text)}:{shape!r}"
+    plan = parsed.get(key) if parsed is not None else None
+    if plan is None or (
+        max_items is not None and source.file and sum(1 for _ in plan.items()) > max_items
+    ):  # not parsed before, or over the limit: the reader says where
+        plan = _parse_text(text, sections, config, base, source.file, max_items)
+        if parsed is not None:
+            parsed.put(key, plan)
+    plan.root = source.root
+    return plan
+
+
+def _parse_text(
+    text: str,
+    sections: set[str],
+    config: Config,
+    base: str,
+    plan_file: str | None,
+    max_items: int | None,
+) -> ReadingPlan:
     from papershelf.mojibake_repair import SUSPECT
+    from papershelf.readingplan.markdown import parse
 
     if SUSPECT.search(text):
         from papershelf.mojibake_repair import repair
@@ -423,18 +452,14 @@ def _parse_source(
         fixed = repair(text)
         if fixed is not None:
             text = fixed.text
-    base = posixpath.relpath(source.folder or ".", source.root or ".") if source.file else ""
-    base = "" if base == "." else base
-    plan = parse(
+    return parse(
         text,
         sections,
         words=words_of(config),
         base=base,
-        plan_file=source.file,
-        max_items=max_items if source.file else None,
+        plan_file=plan_file,
+        max_items=max_items if plan_file else None,
     )
-    plan.root = source.root
-    return plan
 
 
 def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPlan]:

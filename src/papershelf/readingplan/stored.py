@@ -5,13 +5,18 @@ matching every item again: it is valid while the index (paths, emptiness), the
 plan files' text and the configuration that shapes the plan are unchanged —
 all three are in the key, and the index facts drop what they keep when the
 index changes. Anything malformed is ignored and the status computed afresh.
+
+Each plan file's parse is kept apart, by its text (:class:`ParsedPlans`): the
+index changes with every commit, a plan far less often.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
+from papershelf import cachefile
 from papershelf.readingplan.model import Item, Phase, ReadingPlan, Skipped, Step
 
 _FIELDS = tuple(field.name for field in dataclasses.fields(Item))
@@ -91,3 +96,40 @@ def from_plain(value: object) -> list[ReadingPlan] | None:
     except (TypeError, ValueError):
         return None
     return plans
+
+
+PARSED_FILE = "plans.v1"
+
+
+class ParsedPlans:
+    """Parsed plan files by their text and what shapes the parse, kept in git's directory.
+
+    A commit that stages a paper changes the index, not the plan: the next run
+    matches the same items against the new paths without reading the markdown
+    again (or importing its reader). Only the entries a run uses are kept.
+    """
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.cache_file = cache_dir / PARSED_FILE if cache_dir is not None else None
+        self.stored: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        self.changed = False
+        if self.cache_file is not None:
+            loaded = cachefile.load(self.cache_file, 2, expect_first=cachefile.code_stamp())
+            if loaded is not None and isinstance(loaded[1], dict):
+                self.stored = loaded[1]
+
+    def get(self, key: str) -> ReadingPlan | None:
+        plans = from_plain(self.stored.get(key, ()))
+        if not plans or len(plans) != 1:
+            return None
+        self.used[key] = self.stored[key]
+        return plans[0]
+
+    def put(self, key: str, plan: ReadingPlan) -> None:
+        self.used[key] = to_plain([plan])
+        self.changed = True
+
+    def save(self) -> None:
+        if self.cache_file is not None and (self.changed or self.used.keys() != self.stored.keys()):
+            cachefile.store(self.cache_file, cachefile.code_stamp(), self.used)
