@@ -137,6 +137,7 @@ def main() -> int:
         {
             'python -c "import click"': lambda: timed([python, "-c", "import click"], small),
             "repo-check (40 files)": unchanged([repo_check, "."], small),
+            "repo-check (40 files), newly staged": after_staging([repo_check, "."], small),
         },
         21,
     )
@@ -166,6 +167,11 @@ def main() -> int:
     print(
         f"| 40 files | `repo-check` | {small_time * 1000:.0f} ms | "
         f"{small_time / click_time:.2f}× import click |"
+    )
+    staged_time = tiny["repo-check (40 files), newly staged"]
+    print(
+        f"| 40 files | `repo-check`, one file newly staged | {staged_time * 1000:.0f} ms | "
+        f"{staged_time / click_time:.2f}× import click |"
     )
     return 0
 
