@@ -86,17 +86,27 @@ def test_when_no_glob_matched_plan_can_be_read_only_plan_file_says_so(
     )
 
 
-def test_a_plan_named_on_the_command_line_that_is_not_utf8_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (CP1251, "the plan is not UTF-8 text; save it as UTF-8"),
+        (b"x" * (PLAN_MAX_BYTES + 1), "the plan is 4 MB, over the 4 MB papershelf reads"),
+    ],
+)
+def test_a_plan_named_on_the_command_line_is_read_as_every_plan_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
 ) -> None:
     repo = make_repo(tmp_path / "r", {"notes.md": "x\n"})
     plan = tmp_path / "ПЛАН.md"
-    plan.write_bytes(CP1251)
+    plan.write_bytes(content)
     assert show(capsys, "--plan", str(plan), str(repo)) == (
         2,
         "",
-        f"papershelf: error: {plan}: the plan is not UTF-8 text; save it as UTF-8\n",
+        f"papershelf: error: {plan}: {message}\n",
     )
+    assert main(["init", "--plan", str(plan), str(tmp_path / "new")]) == 2
+    assert capsys.readouterr().err == f"papershelf: error: {plan}: {message}\n"
+    assert not (tmp_path / "new").exists()
 
 
 @pytest.mark.parametrize("config", ['plan = "PLAN.md"\n', None])

@@ -105,12 +105,12 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
 
 
 def _read_plan(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PapershelfError(f"{path}: cannot read: {error.strerror or error}") from error
-    except UnicodeDecodeError:
-        raise PapershelfError(f"{path}: not UTF-8 text") from None
+    """The plan ``init --plan`` lays out, read as every plan is (UTF-8, the size limit)."""
+    from papershelf.layout import read_plan_file
+
+    text = read_plan_file(path, str(path))
+    if text is None:
+        raise PapershelfError(f"{path}: cannot read it")
     if not text.strip():
         raise PapershelfError(f"{path}: the plan file is empty")
     return text
