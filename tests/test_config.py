@@ -134,12 +134,13 @@ def test_local_ruleset_extends_a_shipped_one(tmp_path: Path) -> None:
 
 def test_configured_root_and_plan(tmp_path: Path) -> None:
     files = {f"library/{p}": c for p, c in COMPLETE_PLAN.items()}
-    files["library/PLAN.md"] = "see `07_Missing`\n"
+    files["library/PLAN.md"] = "see `07_Missing`\n\n## Later\n[A paper](02_Model_Backbones/a.pdf)\n"
     files[".papershelf.toml"] = 'root = "library"\nplan = "library/PLAN.md"\n'
     result = run_check(make_repo(tmp_path / "r", files))
     assert result.plan_root == "library"
     assert result.plan_file == "library/PLAN.md"
     assert [(f.rule, f.path, f.line) for f in result.findings] == [
+        ("missing-paper", "library/02_Model_Backbones", None),
         ("missing-path", "library/07_Missing", None),
-        ("plan-reference", "library/PLAN.md", 1),
+        ("plan-reference", "library/PLAN.md", 4),
     ]

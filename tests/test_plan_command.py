@@ -14,6 +14,7 @@ from papershelf.readingplan import parse
 
 PLAN_FILE = "00_The_Guidebook_&_Roadmap/README_Reading_Order.md"
 COURSE = "06_Engineering_&_Tuning/Разработка LLM с нуля"
+SSM = "02_Model_Backbones/02_Post_Transformer_&_SSM"
 
 
 @pytest.fixture
@@ -62,7 +63,8 @@ plan: llm/papers/{PLAN_FILE}
     [present]   01_Data_Centric_AI
     [missing]   "Quality is All You Need"
     [empty]     02_Data_Filtering_Quality
-    [missing]   "Textbooks Are All You Need"
+    [missing]   "Textbooks Are All You Need"  (in llm/papers/01_Data_Centric_AI/\
+03_Synthetic_Data, which is missing)
     [missing]   03_Synthetic_Data
     [present]   04_Instruction_Tuning_Data/UltraChat
   Шаг 3. Тюнинг
@@ -72,15 +74,15 @@ plan: llm/papers/{PLAN_FILE}
 ⚔️ Фаза 2: Специализация
   Ветка A: Architect & Mathematical Physicist
     [missing]   02_Model_Backbones/02_Post_Transformer_&_SSM
-    [missing]   "Mamba-1"
-    [missing]   "Transformers are SSMs (Mamba-2)"
+    [missing]   "Mamba-1"  (in llm/papers/{SSM}, which is missing)
+    [missing]   "Transformers are SSMs (Mamba-2)"  (in llm/papers/{SSM}, which is missing)
   Ветка B: Reasoning & Agentic Researcher
     [missing]   03_Reasoning_Architectures
     [misplaced] "Chain-of-Thought Prompting"  (found in llm/papers/xx_prompting/\
 Chain-of-Thought Prompting.pdf)
-    [missing]   "DeepSeek-R1"
+    [missing]   "DeepSeek-R1"  (in llm/papers/03_Reasoning_Architectures, which is missing)
     [missing]   04_Agentic_Systems_&_MCP
-    [missing]   "Voyager"
+    [missing]   "Voyager"  (in llm/papers/04_Agentic_Systems_&_MCP, which is missing)
 
 🧠 Методика чтения (Scientific Method)
   [present]   UltraChat  (at llm/papers/01_Data_Centric_AI/04_Instruction_Tuning_Data/UltraChat)
@@ -88,7 +90,7 @@ Chain-of-Thought Prompting.pdf)
 ⚠️ Правила работы с репозиторием
   [present]   06_Engineering  (at llm/papers/06_Engineering_&_Tuning)
 
-24 items: 8 present, 11 missing, 1 misplaced, 2 archived, 2 empty
+24 items: 8 present, 11 missing (5 in missing folders), 1 misplaced, 2 archived, 2 empty
 """
     )
 
@@ -117,7 +119,12 @@ def test_json_for_tools(study: Path, capsys: pytest.CaptureFixture[str]) -> None
         "step": "Phase 1, step 2.1",
         "how": "path",
         "read": None,
+        "missing_folder": None,
     }
+    mamba = phases[2]["steps"][0]["items"][1]
+    assert (mamba["name"], mamba["status"]) == ("Mamba-1", "missing")
+    assert mamba["missing_folder"] == f"llm/papers/{SSM}"  # reported with it: one finding
+    assert document["in_missing_folders"] == 5
     assert document["summary"] == {
         "present": 8,
         "missing": 11,
@@ -134,7 +141,7 @@ def test_markdown_checklist(study: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert out[0] == "# ⚡ Алгоритм изучения (Action Plan)"
     assert "### Шаг 1. Архитектурный минимум" in out
     assert "- [x] `02_Model_Backbones/01_Transformer_Evolution`" in out
-    assert "- [ ] **Mamba-1** — missing" in out
+    assert f"- [ ] **Mamba-1** — missing (in `llm/papers/{SSM}`, which is missing)" in out
     assert (
         "- [ ] **Chain-of-Thought Prompting** — misplaced (found in "
         "`llm/papers/xx_prompting/Chain-of-Thought Prompting.pdf`)"
@@ -216,3 +223,17 @@ def test_a_folder_filed_in_another_section_is_misplaced(
         "    [misplaced] 04_Instruction_Tuning_Data/UltraChat  (found in "
         "02_Model_Backbones/Ultrachat)"
     ) in out
+
+
+def test_markdown_checklist_shows_an_online_paper_s_link_as_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {"STUDY_PLAN.md": "# Plan\n\n- [Vision Transformer](https://arxiv.org/abs/2010.11929)\n"},
+    )
+    assert main(["plan", "--format", "markdown", str(repo)]) == 0
+    assert (
+        "- [ ] **Vision Transformer** — online (online: `https://arxiv.org/abs/2010.11929`)"
+        in capsys.readouterr().out.splitlines()
+    )

@@ -377,6 +377,11 @@ def test_papers_of_a_step_with_a_folder_word_are_expected_in_that_folder(
         },
     )
     assert summary(repo, "missing-path") == [
-        ("неделя 1", "error", "the plan's folder `неделя 1` is missing")
+        (
+            "неделя 1",
+            "error",
+            "the plan's folder `неделя 1` is missing, and with it the paper the plan reads "
+            'from it: "Внимание"',
+        )
     ]
     assert summary(repo, "missing-paper") == []

@@ -61,6 +61,8 @@ def test_page_shows_the_counts_and_items_of_the_json_view(
     how = {e.text for e in elements(page) if e.attrs.get("class") == "detail"}
     assert "at the path the plan gives · plan line 32" in how
     assert any(text.startswith("found by its file name · 02_Model_Backbones/") for text in how)
+    ssm = "02_Model_Backbones/02_Post_Transformer_&_SSM"
+    assert any(text.startswith(f"not found: in {ssm}, which is missing · ") for text in how)
     reading = document["reading"]
     assert reading == {"read": 1, "unread": 1}
     counted = next(

@@ -42,7 +42,7 @@ def test_the_block_holds_a_progress_line_and_the_checklist(
         "(00_The_Guidebook_%26_Roadmap/README_Reading_Order.md)",
         "",
         "**Progress: 8/24 present** (33%) · 1 empty · 1 archived · 1 misplaced · 13 missing"
-        " · 1/2 read",
+        " (6 in missing folders) · 1/2 read",
         "",
         "**🚦 Фаза 0: Инициализация**",
         "",
@@ -59,6 +59,10 @@ def test_the_block_holds_a_progress_line_and_the_checklist(
         "`02_Model_Backbones/01_Transformer_Evolution/The Llama 3 Herd of Models.pdf` · unread"
     ) in lines
     assert "- [ ] **LoRA** — archived: only inside `06_Engineering_&_Tuning/LoRA.zip`" in lines
+    assert (
+        "- [ ] **Mamba-1** — missing (in `02_Model_Backbones/02_Post_Transformer_&_SSM`, "
+        "which is missing)"
+    ) in lines
     assert lines[-1] == ""
 
 

@@ -27,7 +27,8 @@ def test_missing_path_suggests_a_near_match(tmp_path: Path) -> None:
             TRANSFORMERS,
             "error",
             f"the plan's folder `{TRANSFORMERS}` is missing "
-            "(did you mean `01_Transformer_Evolution & foundations core`?)",
+            "(did you mean `01_Transformer_Evolution & foundations core`?), and with it 2 papers "
+            'the plan reads from it: "Attention is all you need", "Llama 3 Herd of Models"',
         )
     ]
 
@@ -35,8 +36,34 @@ def test_missing_path_suggests_a_near_match(tmp_path: Path) -> None:
 def test_missing_section_reported_once_not_per_subfolder(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", without("01_Data_Centric_AI"))
     assert summary(repo, "missing-path") == [
-        ("01_Data_Centric_AI", "error", "the plan's folder `01_Data_Centric_AI` is missing")
+        (
+            "01_Data_Centric_AI",
+            "error",
+            "the plan's folder `01_Data_Centric_AI` is missing, and with it 2 papers the plan "
+            'reads from it: "Quality is All You Need", "Textbooks Are All You Need"',
+        )
     ]
+    assert summary(repo, "missing-paper") == []  # the papers inside: with their folder
+    lines_naming_it = [f for f in summary(repo, "plan-reference") if "01_Data" in f[2]]
+    assert lines_naming_it == []  # the plan's lines naming it: the same finding
+
+
+def test_a_missing_folder_names_the_first_papers_and_counts_the_rest(tmp_path: Path) -> None:
+    plan = (
+        "# Plan\n## Phase 1\n### Step 1\nGo to `reading/week1`:\n"
+        + "".join(f'- **"Paper number {n}"**\n' for n in range(1, 6))
+        + "- [Sixth paper](reading/week1/sixth.pdf)\n"
+    )
+    repo = make_repo(tmp_path / "r", {"STUDY_PLAN.md": plan, "notes.md": "x\n"})
+    assert summary(repo, "missing-path") == [
+        (
+            "reading/week1",
+            "error",
+            "the plan's folder `reading/week1` is missing, and with it 6 papers the plan reads "
+            'from it: "Paper number 1", "Paper number 2", "Paper number 3" and 3 more',
+        )
+    ]
+    assert summary(repo, "missing-paper") == summary(repo, "plan-reference") == []
 
 
 def test_folder_present_only_as_archive_points_to_extract(tmp_path: Path) -> None:
@@ -106,29 +133,57 @@ def test_plan_reference_resolves_suffixes_and_reports_the_rest(tmp_path: Path) -
         "2. [guide](00_The_Guidebook_&_Roadmap/AI Engineering Guidebook.pdf)\n"
         "3. `01_Data_Centric_AI/99_Нет такой папки`\n"
         "4. `.rar/.zip` and `venv` are not paths; neither is [site](https://example.org/x)\n"
+        "## Правила\n"
+        "5. `06_Engineering` — the folder is there, under a longer name\n"
     )
     repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, PLAN_FILE: plan})
     assert summary(repo, "plan-reference") == [
-        (PLAN_FILE, "warning", "`01_Data_Centric_AI/99_Нет такой папки` resolves to nothing")
+        (
+            PLAN_FILE,
+            "warning",
+            "`06_Engineering` resolves to nothing (did you mean `06_Engineering_&_Tuning`?)",
+        )
     ]
+    # a folder the plan names that is missing: one error, not a second warning on its line
+    assert (
+        "01_Data_Centric_AI/99_Нет такой папки",
+        "error",
+        "the plan's folder `01_Data_Centric_AI/99_Нет такой папки` is missing",
+    ) in summary(repo, "missing-path")
 
 
 def test_plan_reference_names_the_archive(tmp_path: Path) -> None:
+    lora = "06_Engineering_&_Tuning/LoRA"
+    files = without(lora)
+    files[lora + ".zip"] = b"PK\x05\x06" + b"\0" * 18
+    files[PLAN_FILE] = f"See [LoRA]({lora}.pdf).\n"
+    repo = make_repo(tmp_path / "r", files)
+    found = [f for f in summary(repo, "plan-reference")]
+    assert found == [
+        (PLAN_FILE, "warning", f"`{lora}.pdf` exists only as the archive `{lora}.zip`")
+    ]
+
+
+def test_a_folder_only_in_an_archive_is_named_once(tmp_path: Path) -> None:
     course = "06_Engineering_&_Tuning/Разработка LLM с нуля"
     files = without(course)
     files[course + ".zip"] = b"PK\x05\x06" + b"\0" * 18
     files[PLAN_FILE] = f"See `{course}`.\n"
     repo = make_repo(tmp_path / "r", files)
-    found = [f for f in summary(repo, "plan-reference")]
-    assert found == [
-        (PLAN_FILE, "warning", f"`{course}` exists only as the archive `{course}.zip`")
+    assert summary(repo, "missing-path") == [
+        (
+            course,
+            "warning",
+            f"the plan's folder `{course}` exists only as the archive `{course}.zip`",
+        )
     ]
+    assert summary(repo, "plan-reference") == []
 
 
 def test_plan_reference_line_numbers(tmp_path: Path) -> None:
     from checking import findings
 
-    repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, PLAN_FILE: "a\n\nsee `07_Nowhere`\n"})
+    repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, PLAN_FILE: "a\n\nsee `06_Engineering`\n"})
     assert [(f.path, f.line) for f in findings(repo, "plan-reference")] == [(PLAN_FILE, 3)]
 
 
@@ -183,7 +238,8 @@ def test_guide_folder_alone_is_still_a_plan_root(tmp_path: Path) -> None:
     assert (
         "notes/01_Data_Centric_AI",
         "error",
-        "the plan's folder `01_Data_Centric_AI` is missing",
+        "the plan's folder `01_Data_Centric_AI` is missing, and with it 2 papers the plan reads "
+        'from it: "Quality is All You Need", "Textbooks Are All You Need"',
     ) in found
 
 
@@ -203,4 +259,18 @@ def test_a_paper_misplaced_at_the_root_names_the_root(tmp_path: Path) -> None:
             '"Attention" is filed under `.`, where the plan\'s step (Phase 1, step 1) reads it '
             "from `notes`",
         )
+    ]
+
+
+def test_a_paper_linked_into_a_folder_the_plan_does_not_name_is_missing_there(
+    tmp_path: Path,
+) -> None:
+    plan = "# P\n\n- [Some Paper](papers/some.pdf)\n- `notes/`\n"
+    repo = make_repo(tmp_path / "r", {"STUDY_PLAN.md": plan, "notes/a.md": "x\n"})
+    assert summary(repo, "missing-paper") == [
+        ("papers", "warning", '"Some Paper" is missing: the plan reads it from `papers`')
+    ]
+    assert summary(repo, "missing-path") == []  # no folder of the plan is missing
+    assert summary(repo, "plan-reference") == [
+        ("STUDY_PLAN.md", "warning", "`papers/some.pdf` resolves to nothing")
     ]

@@ -14,7 +14,15 @@ from urllib.parse import quote
 
 from papershelf.errors import PapershelfError
 from papershelf.readingplan import Item, ReadingPlan
-from papershelf.readingplan.render import reading, summary
+from papershelf.readingplan.model import gone_items
+from papershelf.readingplan.render import (
+    code_span,
+    folder_note,
+    in_missing_folders,
+    missing_count,
+    reading,
+    summary,
+)
 
 BEGIN = "<!-- papershelf:plan -->"
 END = "<!-- /papershelf:plan -->"
@@ -29,35 +37,37 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def progress_line(plans: list[ReadingPlan]) -> str:
     counts, read = summary(plans), reading(plans)
     total = sum(counts.values())
     present = counts.get("present", 0)
     share = f" ({round(100 * present / total)}%)" if total else ""
     statuses = [*ORDER, *(status for status in counts if status not in ORDER)]
-    others = [f"{counts[s]} {s}" for s in statuses if s != "present" and counts.get(s)]
+    folders = in_missing_folders(plans)
+    others = [
+        missing_count(counts[s], folders) if s == "missing" else f"{counts[s]} {s}"
+        for s in statuses
+        if s != "present" and counts.get(s)
+    ]
     if read["read"] or read["unread"]:
         others.append(f"{read['read']}/{read['read'] + read['unread']} read")
     return f"**Progress: {present}/{total} present**{share}" + "".join(f" · {o}" for o in others)
 
 
-def _item_line(item: Item) -> str:
+def _item_line(item: Item, gone: Item | None = None) -> str:
+    """One item; ``gone`` is the missing folder it is reported with, if any."""
     tick = "x" if item.status == "present" else " "
-    label = f"**{_escape(item.name)}**" if item.kind == "paper" else _code(item.name)
+    label = f"**{_escape(item.name)}**" if item.kind == "paper" else code_span(item.name)
     if item.status == "present":
-        detail = f" — at {_code(item.where)}" if item.where else ""
+        detail = f" — at {code_span(item.where)}" if item.where else ""
     elif item.status == "archived" and item.where:
-        detail = f" — archived: only inside {_code(item.where)}"
+        detail = f" — archived: only inside {code_span(item.where)}"
     elif item.status == "misplaced" and item.where:
-        detail = f" — misplaced: found in {_code(item.where)}"
+        detail = f" — misplaced: found in {code_span(item.where)}"
     elif item.status == "empty" and item.where:
-        detail = f" — empty: {_code(item.where)}"
+        detail = f" — empty: {code_span(item.where)}"
+    elif gone is not None:
+        detail = f" — {item.status} ({folder_note(gone, code_span)})"
     else:
         detail = f" — {item.status}"
     reading = "" if item.read is None else f" · {'read' if item.read else 'unread'}"
@@ -67,11 +77,12 @@ def _item_line(item: Item) -> str:
 def block_lines(plans: list[ReadingPlan], plan_link: str | None) -> list[str]:
     """The block's lines; ``plan_link`` leads from the README's folder to the first plan."""
     title = _escape(plans[0].title if plans and plans[0].title else "Reading plan")
-    lines = [f"{title}: [{_code(plan_link)}]({quote(plan_link)})" if plan_link else title]
+    lines = [f"{title}: [{code_span(plan_link)}]({quote(plan_link)})" if plan_link else title]
     lines += ["", progress_line(plans)]
+    tops = gone_items(plans)
     for number, plan in enumerate(plans):
         if number and plan.plan_file:
-            lines += ["", f"**{_code(plan.plan_file)}**"]
+            lines += ["", f"**{code_span(plan.plan_file)}**"]
         for phase in plan.phases:
             if phase.title:
                 lines += ["", f"**{_escape(phase.title)}**"]
@@ -79,7 +90,9 @@ def block_lines(plans: list[ReadingPlan], plan_link: str | None) -> list[str]:
                 lines.append("")
                 if step.title:
                     lines += [f"*{_escape(step.title)}*", ""]
-                lines += [_item_line(item) for item in step.items]
+                for item in step.items:
+                    folder = plan.missing_folder(item) if item.status == "missing" else None
+                    lines.append(_item_line(item, tops.get(folder) if folder else None))
     return lines
 
 

@@ -6,7 +6,8 @@ plan`` and ``--fix`` all read the same items and the status computed for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -18,6 +19,8 @@ STATUSES = ("present", "missing", "misplaced", "archived", "empty", "online")
 # How an item was found: at the path the plan gives (``path``), by a paper's arXiv id or
 # DOI, its PDF's metadata title or first page (see papershelf.papers), or by its name.
 HOW = ("path", "arxiv-id", "doi", "metadata", "first-page", "file-name")
+# A folder or file in one of these is not where the plan says: ``missing-path`` reports it.
+GONE = ("missing", "archived", "misplaced")
 
 
 class TooManyItems(Exception):
@@ -61,6 +64,9 @@ class Item:
     where: str | None = None  # repository-relative: where it was found, or the archive
     how: str | None = None  # one of HOW, when found
     resolves: bool = True  # the written reference resolves as written (plan-reference)
+    # The topmost folder or file of the plan that is not where the plan says and that is,
+    # or holds, this missing item (repository-relative): one finding reports them all.
+    gone: str | None = None
 
     @property
     def label(self) -> str:
@@ -102,6 +108,16 @@ class ReadingPlan:
         yield from self.sections
         yield from self.items()
 
+    def expected(self, item: Item) -> str:
+        """Where the plan expects ``item``, repository-relative ("" when it gives no place)."""
+        return posixpath.join(self.root, item.path or "") if self.root else item.path or ""
+
+    def missing_folder(self, item: Item) -> str | None:
+        """The missing folder (or file) that holds ``item`` and is reported for it."""
+        if item.gone is None or (item.kind != "paper" and item.gone == self.expected(item)):
+            return None
+        return item.gone
+
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES[:5], 0)
         for item in self.items():
@@ -121,3 +137,42 @@ class ReadingPlan:
         for phase in self.phases:
             phase.steps = [step for step in phase.steps if step.items]
         self.phases = [phase for phase in self.phases if phase.steps]
+
+
+def mark_gone(plans: Iterable[ReadingPlan]) -> None:
+    """Set ``gone`` on every missing item: the plan's folders and files that are not where
+    the plan says are each reported once, and nothing below them again — the folders and
+    files inside, and the papers the plan reads from them, go with them."""
+    plans = list(plans)
+    wanted: set[str] = set()
+    for plan in plans:
+        for item in plan.all_items():
+            if _is_gone(item):
+                wanted.add(plan.expected(item))
+    tops: list[str] = []
+    for path in sorted(wanted):
+        if not any(path.startswith(top + "/") for top in tops):
+            tops.append(path)
+    for plan in plans:
+        for item in plan.all_items():
+            paper = item.kind == "paper" and item.status == "missing" and bool(item.path)
+            if paper or _is_gone(item):
+                path = plan.expected(item)
+                item.gone = next(
+                    (top for top in tops if path == top or path.startswith(top + "/")), None
+                )
+
+
+def gone_items(plans: Iterable[ReadingPlan]) -> dict[str, Item]:
+    """The folders and files ``missing-path`` reports, by repository path: each is ``gone``
+    itself (``missing``, ``archived`` or ``misplaced``), and holds what it covers."""
+    found: dict[str, Item] = {}
+    for plan in plans:
+        for item in plan.all_items():
+            if item.gone is not None and item.kind != "paper" and item.gone == plan.expected(item):
+                found.setdefault(item.gone, item)
+    return found
+
+
+def _is_gone(item: Item) -> bool:
+    return item.kind != "paper" and bool(item.path) and item.required and item.status in GONE

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from papershelf.readingplan.model import Item, ReadingPlan
+from papershelf.readingplan.model import Item, ReadingPlan, gone_items
 
 
-def _note(item: Item) -> str:
+def folder_note(top: Item, code: Callable[[str], str] = str) -> str:
+    """Why a missing item's folder is not there: the one finding that reports them both.
+    ``code`` formats a path (backticks in markdown)."""
+    folder, where = code(top.gone or ""), code(top.where or "")
+    if top.status == "archived":
+        return f"in {folder}, which is only inside {where}"
+    if top.status == "misplaced":
+        return f"in {folder}, which is at {where}"
+    return f"in {folder}, which is missing"
+
+
+def _note(
+    item: Item, plan: ReadingPlan, tops: dict[str, Item], code: Callable[[str], str] = str
+) -> str:
+    """Where the item is, or why not; ``code`` formats a path or an identifier."""
+    folder = plan.missing_folder(item)
+    if folder is not None and folder in tops and item.status == "missing":
+        return folder_note(tops[folder], code)
+    where = code(item.where or "")
     if item.status == "misplaced":
-        return f"found in {item.where}"
+        return f"found in {where}"
     if item.status == "archived":
-        return f"only inside {item.where}"
+        return f"only inside {where}"
     if item.status == "online" and item.identifiers:
-        return f"online: {item.identifiers[0]}"
+        return f"online: {code(item.identifiers[0])}"
     if item.where and item.status in ("present", "empty"):
         found_by = f", by {item.how}" if item.how not in (None, "path", "file-name") else ""
-        return f"at {item.where}{found_by}"
+        return f"at {where}{found_by}"
     return ""
 
 
@@ -42,10 +60,36 @@ def summary(plans: list[ReadingPlan]) -> dict[str, int]:
     return counts
 
 
+def in_missing_folders(plans: list[ReadingPlan]) -> dict[str, int]:
+    """Each missing folder, and how many missing items of the plan it holds: those are
+    reported with the folder, by its one finding, not on their own."""
+    counts: dict[str, int] = {}
+    for plan in plans:
+        for item in plan.items():
+            folder = plan.missing_folder(item)
+            if folder is not None and item.status == "missing":
+                counts[folder] = counts.get(folder, 0) + 1
+    return counts
+
+
+def missing_count(count: int, folders: dict[str, int]) -> str:
+    """``5 missing (3 in a missing folder)``: the items without a finding of their own."""
+    inside = sum(folders.values())
+    if not inside:
+        return f"{count} missing"
+    where = "a missing folder" if len(folders) == 1 else "missing folders"
+    return f"{count} missing ({inside} in {where})"
+
+
 def summary_line(plans: list[ReadingPlan]) -> str:
     counts = summary(plans)
     total = sum(counts.values())
-    parts = [f"{n} {status}" for status, n in counts.items() if n]
+    folders = in_missing_folders(plans)
+    parts = [
+        missing_count(n, folders) if status == "missing" else f"{n} {status}"
+        for status, n in counts.items()
+        if n
+    ]
     line = f"{total} item{'s' if total != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
     read = reading(plans)
     if read["read"] or read["unread"]:
@@ -62,6 +106,7 @@ def _shown(plans: list[ReadingPlan]) -> list[ReadingPlan]:
 def render_text(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
     lines: list[str] = []
     plans = _shown(plans)
+    tops = gone_items(plans)
     for number, plan in enumerate(plans):
         if number:
             lines.append("")
@@ -82,7 +127,7 @@ def render_text(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
                     lines.append(f"{indent}{step.title}")
                     inner = indent + "  "
                 for item in step.items:
-                    note = _note(item)
+                    note = _note(item, plan, tops)
                     lines.append(
                         f"{inner}[{item.status}]".ljust(len(inner) + 12)
                         + item.label
@@ -94,11 +139,19 @@ def render_text(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def code_span(text: str) -> str:
+    """``text`` as inline code, whatever backticks it holds."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def render_markdown(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
     """A checklist to paste into an issue: ticked when present."""
     plans = _shown(plans)
     first = plans[0] if plans else ReadingPlan("", [], False)
     lines = [f"# {first.title or 'Reading plan'}"]
+    tops = gone_items(plans)
     for number, plan in enumerate(plans):
         plan_file = shown_file if number == 0 and shown_file else plan.plan_file
         if plan_file:
@@ -113,16 +166,15 @@ def render_markdown(plans: list[ReadingPlan], shown_file: str | None = None) -> 
                 for item in step.items:
                     tick = "x" if item.status == "present" else " "
                     label = f"**{item.name}**" if item.kind == "paper" else f"`{item.name}`"
-                    note = _note(item)
+                    note = _note(item, plan, tops, code_span)
                     status = "" if item.status == "present" else f" — {item.status}"
-                    where = item.where or ""
-                    detail = f" ({note.replace(where, f'`{where}`')})" if note else ""
+                    detail = f" ({note})" if note else ""
                     lines.append(f"- [{tick}] {label}{status}{detail}{_reading(item, ' ')}")
     lines += ["", summary_line(plans)]
     return "\n".join(lines) + "\n"
 
 
-def item_json(item: Item) -> dict[str, object]:
+def item_json(item: Item, plan: ReadingPlan) -> dict[str, object]:
     return {
         "kind": item.kind,
         "name": item.name,
@@ -133,12 +185,15 @@ def item_json(item: Item) -> dict[str, object]:
         "step": item.step,
         "how": item.how,
         "read": item.read,
+        "missing_folder": plan.missing_folder(item),
     }
 
 
 def to_json(plans: list[ReadingPlan], shown_file: str | None = None) -> dict[str, object]:
     """The first plan's document (keys kept from version 1), with any further plan files
-    under ``plans``; items carry ``step`` and ``how`` besides the original keys."""
+    under ``plans``; items carry ``step``, ``how``, ``read`` and ``missing_folder`` besides
+    the original keys, and ``in_missing_folders`` counts the missing items that the
+    finding of a missing folder reports with it."""
     documents = [_plan_json(plan) for plan in plans]
     document: dict[str, object] = dict(documents[0]) if documents else {}
     document = {"version": 1, **document}
@@ -147,6 +202,7 @@ def to_json(plans: list[ReadingPlan], shown_file: str | None = None) -> dict[str
     if len(documents) > 1:
         document["plans"] = documents
     document["summary"] = summary(plans)
+    document["in_missing_folders"] = sum(in_missing_folders(plans).values())
     document["reading"] = reading(plans)
     return document
 
@@ -167,7 +223,7 @@ def _plan_json(plan: ReadingPlan) -> dict[str, object]:
                     {
                         "title": step.title,
                         "line": step.line,
-                        "items": [item_json(item) for item in step.items],
+                        "items": [item_json(item, plan) for item in step.items],
                     }
                     for step in phase.steps
                 ],

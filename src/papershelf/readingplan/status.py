@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from papershelf.config import Config
 from papershelf.errors import ConfigError
 from papershelf.layout import TOO_BIG_HINT, Layout, PlanSource, rest_of, shipped_plan_text
-from papershelf.readingplan.model import Item, ReadingPlan, Skipped, TooManyItems
+from papershelf.readingplan.model import Item, ReadingPlan, Skipped, TooManyItems, mark_gone
 from papershelf.readingplan.names import (
     DOCUMENT_SUFFIXES,
     archive_standin,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from papershelf.readingplan.markdown import Words
     from papershelf.readingplan.stored import ParsedPlans
 
-STATUS_CACHE = "plan-status.v1"
+STATUS_CACHE = "plan-status.v2"
 
 
 class Match(NamedTuple):
@@ -393,6 +393,8 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
                 step.items = [item for item in step.items if item.status != "skip"]
         plan.sections = [item for item in plan.sections if item.status != "skip"]
         plan.prune()
+    if layout.plan_root is not None:  # else no plan folder is checked (see missing-path)
+        mark_gone(plans)
     return plans + skipped
 
 
@@ -480,7 +482,8 @@ def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[Read
     )
     texts = "".join(s.text for s in layout.sources)
     key = (
-        "plan-status:"
+        STATUS_CACHE
+        + ":"
         + ":".join(
             str(zlib.crc32(part.encode("utf-8", "surrogateescape"))) for part in (shape, texts)
         )

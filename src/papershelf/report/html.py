@@ -20,6 +20,8 @@ from urllib.parse import quote
 from papershelf import __version__
 from papershelf.findings import Finding, Severity
 from papershelf.readingplan import Item, ReadingPlan
+from papershelf.readingplan.model import gone_items
+from papershelf.readingplan.render import folder_note
 
 # Shown in this order; a status the model adds later is shown after these.
 STATUS_ORDER = ("present", "empty", "archived", "misplaced", "online", "missing")
@@ -121,14 +123,20 @@ def page_from_plans(
     """The page's view of the marked reading plans (the repository's own first);
     ``kind_of(path)`` says whether a repository path is a "file", a "folder" or neither."""
 
-    def view(item: Item, root: str) -> PlanItem:
+    tops = gone_items(plans)
+
+    def view(item: Item, plan: ReadingPlan) -> PlanItem:
+        folder = plan.missing_folder(item)
+        how = _how(item)
+        if folder is not None and folder in tops and item.status == "missing":
+            how = f"{how}: {folder_note(tops[folder])}"
         return PlanItem(
             item.kind,
             item.name,
             item.status,
             item.where,
-            _how(item),
-            _link(item, root),
+            how,
+            _link(item, plan.root),
             item.line,
             item.read,
         )
@@ -137,7 +145,7 @@ def page_from_plans(
         PlanPhase(
             phase.title or (plan.plan_file or "" if len(plans) > 1 else ""),
             [
-                PlanStep(step.title, [view(item, plan.root) for item in step.items])
+                PlanStep(step.title, [view(item, plan) for item in step.items])
                 for step in phase.steps
             ],
         )

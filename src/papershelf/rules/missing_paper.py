@@ -8,7 +8,8 @@ ignored, as whole words: "Llama 3 Herd of Models" matches
 paper filed in another folder than the step that reads it is reported as
 info, naming where it is; a paper only inside an archive points to
 ``papershelf extract``. A paper the plan links only online is not reported
-unless the ``online`` option asks for it.
+unless the ``online`` option asks for it. A paper in a folder the plan names
+that is missing is reported once, with that folder, by ``missing-path``.
 """
 
 from __future__ import annotations
@@ -58,9 +59,12 @@ def check(ctx: Context) -> Iterator[Finding]:
                     f'"{item.name}" is only online: the plan links it{step}',
                     hint="download the paper into the folder the plan reads it from",
                 )
-            elif item.status == "missing" and folder in ctx.snapshot.dirs:
-                message = f'"{item.name}" is missing: the plan reads it here{step}'
-                yield RULE.finding(folder or ".", message)  # a missing folder: missing-path
+            elif item.status == "missing" and item.gone is None:  # else missing-path's
+                if folder in ctx.snapshot.dirs or not folder:
+                    message = f'"{item.name}" is missing: the plan reads it here{step}'
+                else:
+                    message = f'"{item.name}" is missing: the plan reads it from `{folder}`{step}'
+                yield RULE.finding(folder or ".", message)
 
 
 def _move_command(where: str, folder: str, title: str, how: str | None) -> str:

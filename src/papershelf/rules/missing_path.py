@@ -3,18 +3,20 @@
 The plan sends the reader to these paths in order; when one is missing the
 reading order breaks. When a sibling has a close name the finding says so, and
 when the folder exists only as an archive it points to ``papershelf extract``.
-A missing folder is reported once, not once more for every folder inside it.
+A missing folder is reported once, not once more for every folder inside it,
+and its finding names the papers the plan reads from it: ``papershelf plan``
+shows each of them missing, "in <folder>, which is missing", and counts them
+apart (``5 missing (3 in a missing folder)``).
 A repository with none of its rule set's sections gets one error; one with no
 plan at all gets one info finding saying how to add a plan.
 """
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
-from papershelf.readingplan.model import Item
+from papershelf.readingplan.model import gone_items
 from papershelf.readingplan.names import near_match
 from papershelf.rules.base import Context, Rule
 
@@ -34,39 +36,48 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not any(plan.skipped for plan in ctx.plans):  # else `plan-file` said why
             yield _no_plan(ctx)
         return
-    wanted: dict[str, Item] = {}
+    reported = gone_items(ctx.plans)
+    papers: dict[str, dict[str, None]] = {}  # a missing folder -> the papers read from it
     for plan in ctx.plans:
         for item in plan.all_items():
-            if item.kind == "paper" or not item.path or not item.required:
-                continue
-            path = posixpath.join(plan.root, item.path) if plan.root else item.path
-            wanted.setdefault(path, item)
-    reported: list[str] = []
-    for path in sorted(wanted):
-        item = wanted[path]
-        if item.status not in ("missing", "archived", "misplaced"):
-            continue
-        if any(path.startswith(gone + "/") for gone in reported):
-            continue
-        reported.append(path)
+            if item.gone is not None and item.kind == "paper":
+                papers.setdefault(item.gone, {})[item.name] = None
+    for path in sorted(reported):
+        item = reported[path]
         what = "file" if item.kind == "file" else "folder"
+        with_it = _papers_with_it(list(papers.get(path, ())))
         if item.status == "archived":
             yield RULE.finding(
                 path,
-                f"the plan's {what} `{item.path}` exists only as the archive `{item.where}`",
+                f"the plan's {what} `{item.path}` exists only as the archive `{item.where}`"
+                + with_it,
                 severity=Severity.WARNING,
                 hint=f"extract it outside git: papershelf extract '{item.where}'",
             )
         elif item.status == "misplaced":
             yield RULE.finding(
                 path,
-                f"the plan's {what} `{item.path}` is missing here: it is at `{item.where}`",
+                f"the plan's {what} `{item.path}` is missing here: it is at `{item.where}`"
+                + with_it,
                 hint="move it where the plan expects it, or correct the path in the plan",
             )
         else:
             near = near_match(ctx.snapshot, path, is_file=item.kind == "file")
             suggestion = f" (did you mean `{near}`?)" if near else ""
-            yield RULE.finding(path, f"the plan's {what} `{item.path}` is missing{suggestion}")
+            yield RULE.finding(
+                path, f"the plan's {what} `{item.path}` is missing{suggestion}{with_it}"
+            )
+
+
+def _papers_with_it(titles: list[str], shown: int = 3) -> str:
+    """``, and with it 2 papers the plan reads from it: "A", "B"`` (the first few named)."""
+    if not titles:
+        return ""
+    count = len(titles)
+    named = ", ".join(f'"{title}"' for title in titles[:shown])
+    more = f" and {count - shown} more" if count > shown else ""
+    papers = "the paper" if count == 1 else f"{count} papers"
+    return f", and with it {papers} the plan reads from it: {named}{more}"
 
 
 RULE = Rule(
