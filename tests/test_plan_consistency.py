@@ -4,8 +4,8 @@ Every item ``papershelf plan`` marks missing, misplaced, archived or empty is
 reported by exactly one finding of ``missing-path``, ``missing-paper`` or
 ``empty-file`` — its own, or that of the missing folder it sits in, which names
 it — and every finding of the plan rules has its item. ``plan-reference``
-reports a written path that leads nowhere only when no missing folder already
-explains it.
+reports a written path that leads nowhere only when no missing folder or missing
+paper already explains it.
 """
 
 from __future__ import annotations
@@ -151,7 +151,8 @@ def test_every_flagged_item_has_exactly_one_finding_and_back(
             assert len(by_status) == 1, f"{item} is reported by {by_status}"
         else:  # there, but its written path leads nowhere (an abbreviated folder name)
             assert by_status == [], item
-        if item.gone is not None:  # its missing folder says it: not once more on its line
+        if item.gone is not None or (item.kind == "paper" and item.status == "missing"):
+            # its missing folder, or missing-paper, says it: not once more on its line
             assert by_line == [], f"{item} is reported again by {by_line}"
         elif not item.resolves and item.kind != "paper":
             assert len(by_line) == 1, f"{item} has no plan-reference finding"

@@ -5,9 +5,10 @@ plan root, then beside the plan file, then as the unique end of an existing
 path (``02_Data_Filtering_Quality`` finds ``01_Data_Centric_AI/02_…``). A path
 that exists only as an archive is pointed to ``papershelf extract``. A folder
 or file the plan names that is missing is reported once, by ``missing-path``,
-and not again on the plan's line (nor is what the plan reads from it); this
-rule keeps what only it catches: a name written short (``06_Engineering`` for
-``06_Engineering_&_Tuning``), a link to a paper's file that is not there.
+and not again on the plan's line (nor is what the plan reads from it); a
+missing paper the plan links to is reported by ``missing-paper``. This rule
+keeps what only it catches: a name written short (``06_Engineering`` for
+``06_Engineering_&_Tuning``), a path written wrong for what is found elsewhere.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             key = (plan.plan_file, item.line, item.written)
             if not item.written or item.resolves or item.gone or key in seen:
                 continue  # a folder the plan names, or one it sits in, is missing-path's
+            if item.kind == "paper" and item.status == "missing":
+                continue  # missing-paper's: one finding per missing paper
             seen.add(key)
             if item.status == "archived" and item.where:
                 yield RULE.finding(
