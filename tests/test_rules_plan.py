@@ -232,6 +232,17 @@ def test_section_numbering_quiet_on_complete_plan(tmp_path: Path) -> None:
     assert summary(make_repo(tmp_path / "r", COMPLETE_PLAN), "section-numbering") == []
 
 
+def test_a_gap_the_plan_explains_is_not_a_numbering_problem(tmp_path: Path) -> None:
+    """The shipped plan skips 05 itself (``init`` lays out 00–04 and 06), and a missing
+    ``04_…`` is missing-path's error: neither is a number to fix; 08 is."""
+    files = {p: c for p, c in COMPLETE_PLAN.items() if not p.startswith(("04_", "05_"))}
+    files["07_Own_Notes/notes.md"] = "# mine\n"  # 06 is there: 07 leaves no gap
+    files["09_Later/notes.md"] = "# later\n"  # 08 is no folder of the plan
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "section-numbering") == [(".", "info", "numbered folders skip 08")]
+    assert [path for path, *_ in summary(repo, "missing-path")] == ["04_Agentic_Systems_&_MCP"]
+
+
 def test_guide_folder_alone_is_still_a_plan_root(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", {f"notes/{GUIDE}/README_Reading_Order.md": "plan\n"})
     found = summary(repo, "missing-path")
