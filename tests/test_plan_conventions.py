@@ -347,10 +347,21 @@ def test_the_one_backticked_name_of_a_step_heading_is_its_folder() -> None:
     ]
 
 
+def test_a_folder_word_in_a_heading_inside_a_step_names_its_folder() -> None:
+    plan = parse('## Неделя 1\n### Урок 1\n- **"А"**\n#### Папка `часть 2`\n- **"Б"**\n')
+    assert [(item.kind, item.name, item.path, item.step) for item in plan.items()] == [
+        ("paper", "А", None, "Week 1, lesson 1"),
+        ("folder", "часть 2", "часть 2", "Week 1, lesson 1"),
+        ("paper", "Б", "часть 2", "Week 1, lesson 1"),
+    ]
+    assert [phase.title for phase in plan.phases] == ["Неделя 1"]  # `часть 2` is a name
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "## Step 1\nRun `pip install x` and `model.fit()`.\n",
+        "## Step 1\n#### Материалы: `часть 2`\n",
         "## Step 1: `pip install torch`\n",
         "## Step 1: `model.fit()`\n",
         "## Step 1: `week 1` and `week 2`\n",

@@ -150,8 +150,10 @@ class _Parser:
         if level == 1 and not self.title:
             self.title = title
             return "title"
-        phase_word = self.words.find(self.words.phase, title)
-        step_word = self.words.find(self.words.step, title)
+        # a word in backticks is a name (`неделя 1`), not a heading word
+        spoken = _clean_heading(re.sub(r"`[^`\n]*`", " ", text))
+        phase_word = self.words.find(self.words.phase, spoken)
+        step_word = self.words.find(self.words.step, spoken)
         numbered = _NUMBERED.match(title)
         under_phase = 0 < self.phase_level < level
         if phase_word or (not step_word and not under_phase and (level <= 2 or numbered)):
@@ -268,11 +270,14 @@ class _Parser:
             item.written = token
         return item
 
-    def heading_folder(self, text: str, number: int) -> list[Item]:
-        """The one backticked name of a phase or step heading (`## Week 1: `week 1``):
-        that step's folder. Two names, or inline code, say nothing about a folder."""
+    def heading_folder(self, text: str, number: int, opens: bool) -> list[Item]:
+        """The one backticked name of a phase or step heading (`## Week 1: `week 1``), or
+        of any heading a folder word names it in (`#### Папка `неделя 1``): the step's
+        folder. Two names, or inline code, say nothing about a folder."""
         names = list(_PATH.finditer(text))
         if len(names) != 1 or _CODE.search(names[0][1]):
+            return []
+        if not opens and not _called_a_folder(text, names[0]):
             return []
         item = self._path(names[0], number, folder=True)
         if item is None or item.kind != "folder":
@@ -453,12 +458,15 @@ def _parse(
             taken = parser.heading(len(heading[1]), heading[2], number)
             label = parser.phase_label if taken == "phase" else parser.step_label
             named = f" ({label})" if taken in ("phase", "step") and label else ""
-            folder = parser.heading_folder(heading[2], number) if named or taken == "step" else []
+            opens = taken in ("phase", "step")
+            folder = parser.heading_folder(heading[2], number, opens) if taken != "title" else []
             named += "".join(f"; {_describe(item)}" for item in folder)
             count += len(folder)
             if count > limit >= 0:
                 raise TooManyItems(number)
-            notes.append((number, raw, f"{taken}{named}" if taken != "note" else _NOTE))
+            if taken == "note":
+                named = _NOTE + named
+            notes.append((number, raw, f"{taken}{named}" if taken != "note" else named))
             continue
         items = parser.line(raw, number)
         count += len(items)
