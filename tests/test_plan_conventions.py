@@ -30,6 +30,23 @@ def test_phase_and_step_words_in_english_and_russian() -> None:
     assert [item.step for item in plan.items()] == ["Stage 1, lesson 2.1", "Week 3, lesson 4.2"]
 
 
+def test_a_phase_word_nested_under_a_phase_opens_a_step_of_it() -> None:
+    """``### Week 1`` under ``## Phase 1`` is a part of that phase, not a phase beside it."""
+    plan = parse(
+        '# Course\n## Phase 1: Foundations\n### Week 1\n- **"A"**\n### Week 2\n- **"B"**\n'
+        '## Phase 2\n### Неделя 3\n- **"В"**\n'
+    )
+    assert [(phase.title, [step.title for step in phase.steps]) for phase in plan.phases] == [
+        ("Phase 1: Foundations", ["Week 1", "Week 2"]),
+        ("Phase 2", ["Неделя 3"]),
+    ]
+    assert [item.step for item in plan.items()] == [
+        "Phase 1, Week 1",
+        "Phase 1, Week 2",
+        "Phase 2, Week 3",
+    ]
+
+
 def test_numbered_headings_are_phases_and_steps() -> None:
     plan = parse('# Plan\n## 1. Basics\n### 1.1 Algebra\n- **"Matrices"**\n## 2. Detection\n')
     assert plan.structured

@@ -156,6 +156,10 @@ class _Parser:
         step_word = self.words.find(self.words.step, spoken)
         numbered = _NUMBERED.match(title)
         under_phase = 0 < self.phase_level < level
+        if phase_word and under_phase and not step_word:
+            # "### Week 1" under "## Phase 1": a part of that phase, named by its word
+            step_word = phase_word
+            phase_word = None
         if phase_word or (not step_word and not under_phase and (level <= 2 or numbered)):
             self.structured = self.structured or bool(phase_word or numbered)
             self.phases.append(Phase(title, number))
