@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -413,3 +414,26 @@ def test_papers_of_a_step_with_a_folder_word_are_expected_in_that_folder(
         )
     ]
     assert summary(repo, "missing-paper") == []
+
+
+def test_the_folder_a_paper_is_read_in_is_not_the_paper(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``[U-Net](…) — code in `code/unet/` ``: the folder ``unet`` holds the paper's code;
+    it was taken for the paper, misplaced, with a hint to move it into itself."""
+    plan = (
+        "# CV\n## Segmentation\n"
+        "- [U-Net](https://arxiv.org/abs/1505.04597) — code in `code/unet/`\n"
+    )
+    repo = make_repo(tmp_path / "r", {"STUDY_PLAN.md": plan, "code/unet/train.py": "pass\n"})
+    assert summary(repo, "missing-paper") == []
+    capsys.readouterr()
+    assert main(["plan", "--format", "json", str(repo)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    statuses = {
+        item["name"]: item["status"]
+        for phase in shown["phases"]
+        for step in phase["steps"]
+        for item in step["items"]
+    }
+    assert statuses == {"U-Net": "online", "code/unet": "present"}

@@ -273,6 +273,8 @@ class _Marker:
                 return
         matches = locate_paper(self.index, (item.name, *item.aliases), item.identifiers)
         archives = self.index.archives
+        if folder is not None:  # the folder the paper is read in (`code/unet`) is not it
+            matches = [m for m in matches if not (folder + "/").startswith(m.path + "/")]
         real = [match for match in matches if match.path not in archives]
         stored = [match for match in matches if match.path in archives]
         if folder is not None:
