@@ -283,3 +283,20 @@ def test_a_paper_linked_into_a_folder_the_plan_does_not_name_is_missing_there(
     ]
     assert summary(repo, "missing-path") == []  # no folder of the plan is missing
     assert summary(repo, "plan-reference") == []  # the missing paper is one finding
+
+
+def test_a_broken_paper_link_names_where_the_paper_was_found(tmp_path: Path) -> None:
+    files = {
+        ".papershelf.toml": 'plan = ["**/README.md"]\n',
+        "Зрение/README.md": "# Зрение\n\n1. [Swin Transformer](swin.pdf)\n",
+        "Зрение/Swin Transformer.pdf": b"%PDF-1.4 swin",
+    }
+    repo = make_repo(tmp_path / "r", files)
+    assert summary(repo, "missing-paper") == []
+    assert summary(repo, "plan-reference") == [
+        (
+            "Зрение/README.md",
+            "warning",
+            "`swin.pdf` resolves to nothing (the paper is at `Зрение/Swin Transformer.pdf`)",
+        )
+    ]

@@ -42,8 +42,11 @@ def check(ctx: Context) -> Iterator[Finding]:
                 )
                 continue
             target = posixpath.join(plan.root, item.written) if plan.root else item.written
-            near = near_match(ctx.snapshot, target, is_file=item.kind in ("file", "paper"))
-            suggestion = f" (did you mean `{near}`?)" if near else ""
+            if item.kind == "paper" and item.where:  # found by what it is, elsewhere
+                suggestion = f" (the paper is at `{item.where}`)"
+            else:
+                near = near_match(ctx.snapshot, target, is_file=item.kind in ("file", "paper"))
+                suggestion = f" (did you mean `{near}`?)" if near else ""
             yield RULE.finding(
                 plan.plan_file,
                 f"`{item.written}` resolves to nothing{suggestion}",
