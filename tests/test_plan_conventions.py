@@ -46,6 +46,9 @@ def test_a_phase_word_nested_under_a_phase_opens_a_step_of_it() -> None:
         "Phase 1, Week 2",
         "Phase 2, Week 3",
     ]
+    umbrella = parse('# Course\n## Action plan\n### Phase 0\n- **"A"**\n### Phase 1\n- **"B"**\n')
+    assert [phase.title for phase in umbrella.phases if phase.steps] == ["Phase 0", "Phase 1"]
+    assert [item.step for item in umbrella.items()] == ["Phase 0", "Phase 1"]
 
 
 def test_numbered_headings_are_phases_and_steps() -> None:
@@ -437,3 +440,79 @@ def test_the_folder_a_paper_is_read_in_is_not_the_paper(
         for item in step["items"]
     }
     assert statuses == {"U-Net": "online", "code/unet": "present"}
+
+
+# A plan written as prose, the way the English rendering of the shipped plan is: steps as
+# paragraphs, titles in plain quotes, folders inside the folder a step goes to.
+PROSE_PLAN = """# The study plan, in English
+
+## Action plan: how to study this repository
+
+### Phase 1: linear immersion
+Step 0, if you know nothing yet: go to `06_Engineering_&_Tuning`/"Разработка LLM с нуля"
+("Building an LLM from scratch", a course), watch all of it.
+
+Step 2, the cult of data — go to `01_Data_Centric_AI`:
+1. "Quality is All You Need" (`02_Data_Filtering_Quality`): why filtering beats token count.
+2. Read "Textbooks Are All You Need" (`03_Synthetic_Data`).
+3. Practice: open `04_Instruction_Tuning_Data/UltraChat`, study the JSON.
+4. Use "pip install" only inside a venv.
+
+Step 3, tuning — go to `06_Engineering_&_Tuning`:
+1. "LoRA": the maths of low-rank adaptation.
+
+### Rules for working with the repository
+- If you see a `.zip` file (for example in `06_Engineering`), extract it elsewhere.
+"""
+
+
+def test_a_paragraph_opening_with_a_step_word_and_number_opens_that_step() -> None:
+    plan = parse(PROSE_PLAN)
+    phase = next(phase for phase in plan.phases if phase.title.startswith("Phase 1"))
+    assert [step.title for step in phase.steps] == [
+        "Step 0, if you know nothing yet",
+        "Step 2, the cult of data",
+        "Step 3, tuning",
+    ]
+    papers = [(item.name, item.step) for item in plan.items() if item.kind == "paper"]
+    assert papers == [
+        ("Quality is All You Need", "Phase 1, step 2.1"),
+        ("Textbooks Are All You Need", "Phase 1, step 2.2"),
+        ("LoRA", "Phase 1, step 3.1"),
+    ]  # "pip install" after "Use" is no title
+
+
+def test_folders_in_a_steps_list_are_inside_the_folder_it_goes_to() -> None:
+    paths = [item.path for item in parse(PROSE_PLAN).items() if item.kind == "folder"]
+    assert paths == [
+        "06_Engineering_&_Tuning/Разработка LLM с нуля",  # the quotes are prose
+        "01_Data_Centric_AI",
+        "01_Data_Centric_AI/02_Data_Filtering_Quality",
+        "01_Data_Centric_AI/03_Synthetic_Data",
+        "01_Data_Centric_AI/04_Instruction_Tuning_Data/UltraChat",
+        "06_Engineering_&_Tuning",
+        "06_Engineering",  # under a heading beside the phase: the step is over
+    ]
+
+
+def test_init_from_a_prose_plan_lays_out_what_it_describes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "STUDY_PLAN.md"
+    plan.write_text(PROSE_PLAN, encoding="utf-8")
+    target = tmp_path / "study"
+    assert main(["init", "--plan", str(plan), str(target)]) == 0
+    created = [line for line in capsys.readouterr().out.splitlines() if "/.gitkeep" in line]
+    assert created == [
+        "created 01_Data_Centric_AI/02_Data_Filtering_Quality/.gitkeep",
+        "created 01_Data_Centric_AI/03_Synthetic_Data/.gitkeep",
+        "created 01_Data_Centric_AI/04_Instruction_Tuning_Data/UltraChat/.gitkeep",
+        "created 06_Engineering_&_Tuning/Разработка LLM с нуля/.gitkeep",
+    ]
+    repo_check_main([str(target)])
+    report = capsys.readouterr().out
+    assert "section-numbering" not in report  # the layout does not contradict itself
+    assert "missing-path" not in report  # `06_Engineering` is the plan's own folder, short
+    assert (
+        "`06_Engineering` resolves to nothing (did you mean `06_Engineering_&_Tuning`?)" in report
+    )

@@ -56,6 +56,18 @@ _LABEL_NUMBER = re.compile(r"\s*[-–—:]?\s*(\d+(?:\.\d+)*|[A-ZА-ЯЁ]\b)")
 # A backticked path, and a plain "/rest" glued after the closing backtick (up to a
 # sentence's end: a dot followed by a space or the line's end stops it).
 _PATH = re.compile(r"`([^`\n]+)`(/(?:[^`*\n.]|\.(?!\s|$))*[^`*\s.,;:)])?")
+# A paragraph opening with a word and a number or letter ("Step 2,", "Branch A:"), and
+# where its title ends (a colon, a dash, "go to").
+_STEP_LEAD = re.compile(r"^\s*(?:\*\*|__)?([^\W\d_]+)\s+(?:\d+(?:\.\d+)*|[A-ZА-ЯЁ])\b\s*[,.:—–-]")
+_STEP_TITLE_END = re.compile(r"\s*(?::|\s[—–-]\s)")
+# A glued "/rest" written in quotes: the name is what the quotes hold.
+_QUOTED_REST = re.compile(r"/\s*[\"“«]([^\"”»\n]+)[\"”»]")
+# A list item that opens with a quoted title, or with "Read" and one: `1. "LoRA": …`.
+_LEAD_TITLE = re.compile(
+    r"^\s*(?:(?:[-*+]|\d+[.)])\s+)+(?:\[[ xX]\]\s+)?"
+    r"(?:(?:read|study|прочитать|прочти|читать|изучить)\s+)?[\"“«]([^\"”»\n]+)[\"”»]",
+    re.IGNORECASE,
+)
 _TITLE = re.compile(r"\*\*\s*[\"“«]([^\"”»\n]+)[\"”»]\s*\*\*")
 _LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?([^()<>\s]+(?:\([^()\s]*\)[^()<>\s]*)?)>?\s*\)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -131,6 +143,8 @@ class _Parser:
         self.structured = False
         self.context = ""  # the folder the current step sent the reader to
         self.phase_level = 0
+        self.phase_named = False  # the phase was opened by a phase word or a number
+        self.in_list = False  # the line being read is a list item
         self.phase_label = ""
         self.step_label = ""
         self.step_numbered = False
@@ -156,14 +170,19 @@ class _Parser:
         step_word = self.words.find(self.words.step, spoken)
         numbered = _NUMBERED.match(title)
         under_phase = 0 < self.phase_level < level
-        if phase_word and under_phase and not step_word:
-            # "### Week 1" under "## Phase 1": a part of that phase, named by its word
+        if phase_word and under_phase and self.phase_named and not step_word:
+            # "### Week 1" under "## Phase 1": a part of that phase, named by its word (under
+            # a heading that names no phase, "## Action plan", it is a phase of its own)
             step_word = phase_word
             phase_word = None
-        if phase_word or (not step_word and not under_phase and (level <= 2 or numbered)):
+        # a heading as high as the phase's own ("### Reading method" beside "### Phase 2")
+        # ends that phase, word or not
+        beside = 0 < level <= self.phase_level
+        if phase_word or (not step_word and not under_phase and (level <= 2 or numbered or beside)):
             self.structured = self.structured or bool(phase_word or numbered)
             self.phases.append(Phase(title, number))
             self.phase_level = level
+            self.phase_named = bool(phase_word or numbered)
             self.phase_label = f"{phase_word[0]} {phase_word[1]}".strip() if phase_word else title
             self.step_label, self.step_numbered = "", False
             self.context = ""
@@ -181,6 +200,18 @@ class _Parser:
             self.context = ""
             return "step"
         return "note"  # headings inside a step neither open a step nor change context
+
+    def step_line(self, raw: str, number: int) -> bool:
+        """A paragraph that opens with a step word and its number ("Step 2, the cult of
+        data — go to `01_Data_Centric_AI`:") opens that step, as its heading would."""
+        if _LIST_ITEM.match(raw):
+            return False
+        lead = _STEP_LEAD.match(raw)
+        if lead is None or lead[1].casefold() not in self.words.step:
+            return False
+        title = _clean_heading(_STEP_TITLE_END.split(raw.strip(), 1)[0])
+        self.heading(self.phase_level + 1 if self.phase_level else 3, title, number)
+        return True
 
     def step_name(self, raw: str) -> str:
         listed = _LIST_NUMBER.match(raw)
@@ -206,7 +237,7 @@ class _Parser:
 
     def _place(self, item: Item, token: str, linked: bool, slashed: bool = False) -> None:
         """Set where a path reference points: from the root, the link's file or the step."""
-        if self.is_rooted(token):
+        if self.is_rooted(token) and not self._inside_step_folder(token):
             item.path = token
             if item.kind == "folder":
                 self.context = token
@@ -227,6 +258,17 @@ class _Parser:
                 self.context = token
         else:
             item.path, item.anywhere = None, True  # a bare word: a folder only if one exists
+
+    def _inside_step_folder(self, token: str) -> bool:
+        """Without the shipped sections a numbered name looks top-level; but in a list item
+        of a step that sent the reader to ``01_Data_Centric_AI``, ``02_Data_Filtering_Quality``
+        is a folder inside it."""
+        return (
+            not self.sections
+            and self.in_list
+            and bool(self.context)
+            and token.split("/")[0] != self.context.split("/")[0]
+        )
 
     def _link(self, match: re.Match[str], number: int) -> Item | None:
         """``[text](target)``: a paper by its URL or local file, else a local path."""
@@ -255,7 +297,11 @@ class _Parser:
     def _path(self, match: re.Match[str], number: int, folder: bool = False) -> Item | None:
         """A backticked path (with a plain ``/rest`` glued after it); with ``folder``, the
         context calls it a folder, so even a name with spaces (`неделя 1`) is one."""
-        token = (match[1] + (match[2] or "")).strip()
+        rest = match[2] or ""
+        quoted = _QUOTED_REST.match(rest)
+        if quoted:  # `06_Engineering_&_Tuning`/"Разработка LLM с нуля": the quotes are prose
+            rest = "/" + quoted[1]
+        token = (match[1] + rest).strip()
         # `evaluation/`, or "Folder: `week 1`": a folder, however short its name
         slashed = token.endswith("/") or (folder and not _CODE.search(token))
         token = token.strip("/")
@@ -304,6 +350,7 @@ class _Parser:
         return pages
 
     def line(self, raw: str, number: int) -> list[Item]:
+        self.in_list = bool(_LIST_ITEM.match(raw))
         found: list[tuple[int, Item]] = []
         papers: list[tuple[int, Item]] = []
         links = list(_LINK.finditer(raw))
@@ -328,6 +375,9 @@ class _Parser:
             pages = self._page_links(links, number)
         for match in _TITLE.finditer(raw):
             papers.append((match.start(), self._item("paper", match[1].strip(), number)))
+        lead = _LEAD_TITLE.match(raw) if not papers else None
+        if lead is not None and _has_words(lead[1]):
+            papers.append((lead.start(1), self._item("paper", lead[1].strip(), number)))
         ids = _identifiers(raw)
         if not papers and ids and _LIST_ITEM.match(raw) and paper_ids.WRITTEN_ARXIV.search(raw):
             papers.append((0, self._item("paper", _title_beside_id(raw), number)))
@@ -472,11 +522,16 @@ def _parse(
                 named = _NOTE + named
             notes.append((number, raw, f"{taken}{named}" if taken != "note" else named))
             continue
+        opened = parser.step_line(raw, number)
         items = parser.line(raw, number)
         count += len(items)
         if count > limit >= 0:
             raise TooManyItems(number)
-        if items:
+        if opened:
+            step = f"step ({parser.step_label})"
+            described = "; ".join([step, *(_describe(item) for item in items)])
+            notes.append((number, raw, described))
+        elif items:
             described = "; ".join(_describe(item) for item in items)
             notes.append((number, raw, described))
         else:

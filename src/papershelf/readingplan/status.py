@@ -135,6 +135,7 @@ class _Marker:
         self.prefix = root + "/" if root else ""
         self.plan_dir = (plan_file or "").rpartition("/")[0]
         self.index = PaperIndex(snapshot, root)
+        self.named: set[str] = set()  # the folders the plan names, where it expects them
 
     def read_papers(self, items: list[Item]) -> PaperFacts:
         """Match the papers by what their PDFs say, once for the whole plan."""
@@ -217,8 +218,10 @@ class _Marker:
             if archive:
                 item.status, item.where = "archived", archive
                 return
-            extended = None if item.placed else self._extended(expected, pool)
-            if extended:  # `06_Engineering` for `06_Engineering_&_Tuning`
+            # `06_Engineering` for `06_Engineering_&_Tuning`: any such sibling for a name
+            # the plan gives no certain place, else only one the plan itself names
+            extended = self._extended(expected, self.named & pool if item.placed else pool)
+            if extended:
                 self._found(item, extended, "file-name", expected)
                 return
             if not found:
@@ -294,6 +297,12 @@ class _Marker:
         item.status = "online" if item.remote else "missing"
 
     def mark(self, items: Iterable[Item]) -> None:
+        items = list(items)
+        self.named = {
+            self.under(item.path)
+            for item in items
+            if item.kind in ("folder", "section") and item.path
+        }
         for item in items:
             if item.kind == "paper":
                 self.mark_paper(item)
