@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from papershelf.findings import Finding, Severity
 from papershelf.rules.base import Context, Rule
-from papershelf.rules.portable_name import all_paths_text
 
 if TYPE_CHECKING:
     from papershelf.mojibake_repair import Repair
@@ -69,7 +68,7 @@ def _broken_names(ctx: Context) -> list[tuple[str, str, str]]:
     """``(path, repaired path, how it was misread)``: depends on the paths alone."""
     return [
         (path, new_path, fixed.description)
-        for path, (new_path, fixed) in broken_names(all_paths_text(ctx.snapshot)).items()
+        for path, (new_path, fixed) in broken_names(ctx.snapshot.text).items()
     ]
 
 

@@ -40,11 +40,6 @@ MESSAGES = {
 }
 
 
-def all_paths_text(snapshot: Snapshot) -> str:
-    """Every path as ``"\\0p1\\0p2\\0"``: one string that C-speed regexes scan whole."""
-    return snapshot.text
-
-
 def _component_at(text: str, position: int) -> str:
     """The path up to and including the component that holds ``position``."""
     start = text.rfind("\0", 0, position) + 1
@@ -117,7 +112,7 @@ def _path_findings(snapshot: Snapshot) -> list[tuple[str, str, str]]:
 
 
 def _scan(snapshot: Snapshot) -> Iterator[Finding]:
-    text = all_paths_text(snapshot)
+    text = snapshot.text
     folded = snapshot.folded_bytes
     for (path, kind), name in bad_names(text, folded).items():
         yield RULE.finding(path, MESSAGES[kind].format(name))
