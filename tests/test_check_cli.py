@@ -315,3 +315,27 @@ def test_a_plan_that_is_not_utf8_is_one_error_naming_it(
     assert capsys.readouterr().err == (
         "papershelf: error: ПЛАН.md: the plan is not UTF-8 text; save it as UTF-8\n"
     )
+
+
+def test_the_demo_repository_shows_what_it_announces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``make demo``: a missing folder, a committed archive, a misplaced paper — and no
+    finding its own stand-in files would cause (identical PDFs read as one paper)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "demo", Path(__file__).resolve().parents[1] / "scripts" / "demo.py"
+    )
+    assert spec is not None and spec.loader is not None
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    root = tmp_path / "study"
+    root.mkdir()
+    demo.build(root)
+    code, out, _ = run(capsys, str(root))
+    assert code == 1
+    assert "04_Agentic_Systems_&_MCP: error missing-path" in out
+    assert "Разработка LLM с нуля.zip: warning archive-in-git" in out
+    assert "xx_prompting/Chain-of-Thought Prompting.pdf: info missing-paper" in out
+    assert "duplicate-paper" not in out
