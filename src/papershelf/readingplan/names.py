@@ -28,6 +28,12 @@ DOCUMENT_SUFFIXES = (
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+def shortens(short: str, full: str) -> bool:
+    """Whether the name ``full`` is ``short`` and more after ``_``, ``-`` or a space: a
+    plan may write ``06_Engineering`` for the folder ``06_Engineering_&_Tuning``."""
+    return full[len(short) : len(short) + 1] in ("_", "-", " ") and full.startswith(short)
+
+
 def near_match(snapshot: Snapshot, path: str, is_file: bool = False) -> str | None:
     """A sibling whose name is close to the missing ``path``'s name (kept with the index)."""
     return snapshot.memo(

@@ -24,6 +24,7 @@ from papershelf.readingplan.names import (
     archive_stem,
     is_compressed_document,
     normalize_title,
+    shortens,
     strip_suffix,
     title_pattern,
 )
@@ -252,10 +253,10 @@ class _Marker:
         return sorted(found)
 
     def _extended(self, path: str, pool: set[str]) -> str | None:
-        """A sibling whose name is ``path``'s name plus a suffix after ``_``, ``-`` or a space."""
+        """A sibling folder in ``pool`` whose name ``path``'s name shortens."""
         parent, _, name = path.rpartition("/")
         for sibling in sorted(self.snap.children(parent, with_files=False)):
-            if sibling[len(name) : len(name) + 1] in ("_", "-", " ") and sibling.startswith(name):
+            if shortens(name, sibling):
                 full = posixpath.join(parent, sibling) if parent else sibling
                 if full in pool:
                     return full
@@ -529,11 +530,10 @@ def planned_folders(plans: Iterable[ReadingPlan], optional: bool = False) -> lis
 
     def abbreviates(path: str) -> bool:
         parent, _, name = path.rpartition("/")
-        prefix = f"{parent}/{name}" if parent else name
         return any(
-            other != path and other.startswith(prefix) and other[len(prefix)] in "_- "
+            shortens(name, other.rpartition("/")[2])
             for other in names
-            if other.rpartition("/")[0] == parent and len(other) > len(prefix)
+            if other.rpartition("/")[0] == parent
         )
 
     return [path for path in folders if path and not abbreviates(path)]
