@@ -155,12 +155,7 @@ def _missing_folders(workspace: Workspace, result: FixList, reported: _Reported)
     if layout.plan_root is None:  # no plan folders yet: lay the plan out from the root
         layout = layout._replace(plan_root="")
     plans = plan_status(snap, workspace.config, layout)
-    status = {
-        (posixpath.join(plan.root, item.path) if plan.root else item.path): item
-        for plan in plans
-        for item in plan.all_items()
-        if item.path
-    }
+    status = {plan.expected(item): item for plan in plans for item in plan.all_items() if item.path}
     missing: list[str] = []
     for path in planned_folders(plans):
         item = status.get(path)

@@ -524,8 +524,7 @@ def planned_folders(plans: Iterable[ReadingPlan], optional: bool = False) -> lis
     for plan in plans:
         for item in plan.all_items():
             if item.kind in ("section", "folder") and item.path and (item.required or optional):
-                path = posixpath.join(plan.root, item.path) if plan.root else item.path
-                folders[path.strip("/")] = None
+                folders[plan.expected(item).strip("/")] = None
     names = set(folders)
 
     def abbreviates(path: str) -> bool:

@@ -6,7 +6,6 @@ and still leaves the reader with nothing.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
@@ -20,8 +19,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for plan in ctx.plans:
         for item in plan.all_items():
             if item.kind in ("file", "paper") and item.status == "empty":
-                expected = posixpath.join(plan.root, item.path or "") if plan.root else item.path
-                path = item.where or expected
+                path = item.where or plan.expected(item)
                 if path:
                     empty[path] = None
     for path in empty:
