@@ -19,7 +19,7 @@ PROBE = (
     "import json, sys\n"
     "from papershelf.cli import repo_check_main\n"
     "code = repo_check_main(['.'])\n"
-    "print(json.dumps([code, 'papershelf.readingplan.markdown' in sys.modules]), "
+    "print(json.dumps([code, 'papershelf.readingplan.tree' in sys.modules]), "
     "file=sys.stderr)\n"
 )
 

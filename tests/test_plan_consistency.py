@@ -213,7 +213,7 @@ def test_a_warm_run_reads_the_status_back_and_a_changed_plan_is_read_again(
     probe = (
         "import sys, pathlib; from papershelf.engine import run_check; "
         "found = run_check(pathlib.Path(sys.argv[1])).findings; "
-        "print(sorted(f.rule for f in found), 'papershelf.readingplan.markdown' in sys.modules)"
+        "print(sorted(f.rule for f in found), 'papershelf.readingplan.tree' in sys.modules)"
     )
 
     def run() -> str:

@@ -12,7 +12,7 @@ from gitrepo import make_repo
 from organize_repo import tracked
 from papershelf.cli import main, repo_check_main
 from papershelf.readingplan import Item, parse
-from papershelf.readingplan.markdown import DEFAULT_WORDS, Words
+from papershelf.readingplan.reader import DEFAULT_WORDS, Words
 
 
 def items(text: str, **options: object) -> list[Item]:
@@ -216,7 +216,7 @@ def test_plan_explain_says_what_each_line_was_taken_for(
 ) -> None:
     repo = make_repo(
         tmp_path / "r",
-        {"STUDY_PLAN.md": "# Plan\n## Phase 1\nRead `notes/a`.\nJust prose.\n", "notes/a/x": "x"},
+        {"STUDY_PLAN.md": "# Plan\n## Phase 1\nRead `notes/a`.\n\nJust prose.\n", "notes/a/x": "x"},
     )
     assert main(["plan", "--explain", str(repo)]) == 0
     assert capsys.readouterr().out == (
@@ -224,7 +224,7 @@ def test_plan_explain_says_what_each_line_was_taken_for(
         "   1  # Plan\n      -> title\n"
         "   2  ## Phase 1\n      -> phase (Phase 1)\n"
         "   3  Read `notes/a`.\n      -> folder notes/a at notes/a (Phase 1)\n"
-        "   4  Just prose.\n      -> ignored: names no folder, file or paper\n"
+        "   5  Just prose.\n      -> ignored: names no folder, file or paper\n"
     )
 
 
@@ -328,13 +328,13 @@ def test_the_shipped_plan_is_not_imposed_on_a_repository_with_its_own(tmp_path: 
 def test_explain_says_why_a_line_was_not_taken() -> None:
     from papershelf.readingplan import explain
 
-    text = "Run `pip install x`.\n[site](https://x.org)\nUse `venv`.\n"
+    text = "Run `pip install x`.\n\n[site](https://x.org)\n\nUse `venv`.\n"
     notes = {number: taken for number, _, taken in explain(text)}
     assert notes == {
         1: "ignored: `pip install x` not taken for a path (a path has a `/`, a file suffix, "
         "a trailing `/`, a `NN_` section prefix or the word folder or папка before it)",
-        2: "ignored: its links lead to no local file and no paper (arXiv, doi.org, .pdf …)",
-        3: "folder venv wherever the repository has it (a bare name: ignored when it has none)",
+        3: "ignored: its links lead to no local file and no paper (arXiv, doi.org, .pdf …)",
+        5: "folder venv wherever the repository has it (a bare name: ignored when it has none)",
     }
 
 

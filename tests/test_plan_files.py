@@ -13,7 +13,7 @@ import pytest
 
 from gitrepo import make_repo
 from papershelf.cli import main, repo_check_main
-from papershelf.readingplan.markdown import parse
+from papershelf.readingplan.reader import parse
 from papershelf.readingplan.model import TooManyItems
 from papershelf.sizes import PLAN_MAX_BYTES, PLAN_MAX_ITEMS
 

@@ -6,8 +6,12 @@ line an item came from is the line edited, whatever its ending (LF, CRLF, none).
 
 from __future__ import annotations
 
+import re
+
 from papershelf.errors import PapershelfError
-from papershelf.readingplan.markdown import CHECKBOX
+
+# A task-list box at the start of a list item, as the plan reader reads it.
+CHECKBOX = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)+\[([ xX])\]\s")
 
 
 def tick(text: str, line: int, name: str, label: str) -> str | None:

@@ -13,19 +13,19 @@ from papershelf.readingplan.model import HOW, KINDS, STATUSES, Item, Phase, Read
 
 
 def parse(text: str, sections: set[str] | None = None, **options: Any) -> ReadingPlan:
-    """The plan's phases, steps and items (see :func:`papershelf.readingplan.markdown.parse`)."""
-    from papershelf.readingplan.markdown import parse as parse_markdown
+    """The plan's phases, steps and items (see :func:`papershelf.readingplan.reader.read`)."""
+    from papershelf.readingplan.reader import read
 
-    return parse_markdown(text, sections, **options)
+    return read(text, sections, **options)[0]
 
 
 def explain(
     text: str, sections: set[str] | None = None, **options: Any
 ) -> Iterator[tuple[int, str, str]]:
     """Each line of the plan and what it was taken for (``papershelf plan --explain``)."""
-    from papershelf.readingplan.markdown import explain as explain_markdown
+    from papershelf.readingplan.reader import read
 
-    return explain_markdown(text, sections, **options)
+    return iter(read(text, sections, **options)[1])
 
 
 __all__ = [

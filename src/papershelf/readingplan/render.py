@@ -235,10 +235,11 @@ def _plan_json(plan: ReadingPlan) -> dict[str, object]:
 
 
 def render_explain(notes: Iterable[tuple[int, str, str]], plan_file: str | None) -> str:
-    """Each line of the plan and what papershelf understood from it."""
+    """Each block of the plan, line by line, and what papershelf understood from it."""
     lines = [f"plan: {plan_file}"] if plan_file else []
     for number, raw, taken in notes:
-        lines.append(f"{number:>4}  {raw.strip()}")
+        block = raw.strip("\n").split("\n") or [""]
+        lines += [f"{at:>4}  {text.strip()}" for at, text in enumerate(block, number)]
         lines.append(f"      -> {taken}")
     return "\n".join(lines) + "\n"
 

@@ -33,7 +33,7 @@ from papershelf.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from papershelf.papers.facts import PaperFacts
-    from papershelf.readingplan.markdown import Words
+    from papershelf.readingplan.reader import Words
     from papershelf.readingplan.stored import ParsedPlans
 
 STATUS_CACHE = "plan-status.v2"
@@ -351,7 +351,7 @@ def _apply_aliases(plan: ReadingPlan, config: Config) -> None:
 def words_of(config: Config) -> Words:
     """The usual heading words, and those the configuration adds (``phase-words``,
     ``step-words``): each labels its items as it is written."""
-    from papershelf.readingplan.markdown import DEFAULT_WORDS, Words
+    from papershelf.readingplan.reader import DEFAULT_WORDS, Words
 
     if not config.phase_words and not config.step_words:
         return DEFAULT_WORDS
@@ -458,7 +458,7 @@ def _parse_text(
     max_items: int | None,
 ) -> ReadingPlan:
     from papershelf.mojibake_repair import SUSPECT
-    from papershelf.readingplan.markdown import parse
+    from papershelf.readingplan.reader import parse
 
     if SUSPECT.search(text):
         from papershelf.mojibake_repair import repair

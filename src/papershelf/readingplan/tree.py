@@ -1,0 +1,243 @@
+"""A plan's markdown as CommonMark blocks, each with its source lines.
+
+The parser (markdown-it-py, with GitHub's tables, task lists and autolinks)
+decides what is a heading, a list item, a table row, emphasis, a code span or a
+link; the plan reader only reads those blocks. Escapes, links that span lines and
+code spans are never re-guessed here: they are what CommonMark says they are.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+class Inline(enum.Enum):
+    TEXT = "text"
+    CODE = "code"
+    LINK = "link"
+    STRONG = "strong"
+    EMPHASIS = "emphasis"
+    IMAGE = "image"
+
+
+@dataclass(frozen=True)
+class Span:
+    """One inline element: text, a code span, a link (``target`` set) or emphasis, with
+    what it holds and the source line it starts on."""
+
+    kind: Inline
+    text: str  # the plain text it shows (a link's text, an image's alt text)
+    line: int
+    target: str = ""  # a link's or an image's destination
+    children: tuple[Span, ...] = ()
+    at: int = 0  # its place in the document: spans sort in reading order
+
+    def walk(self) -> Iterator[Span]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+class Block(enum.Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    ITEM = "list item"
+    ROW = "table row"
+    CODE = "code block"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A heading, paragraph, list item (its first paragraph), table row or code block."""
+
+    block: Block
+    line: int  # 1-based, first line of the block
+    end_line: int  # last line
+    spans: tuple[Span, ...] = ()  # a table row: empty, see ``cells``
+    cells: tuple[tuple[Span, ...], ...] = ()
+    level: int = 0  # a heading's level
+    depth: int = 0  # how many list items hold it (a list item counts itself)
+    number: int | None = None  # an ordered list item's number
+    checked: bool | None = None  # a task-list box: [x] True, [ ] False
+    parent: int | None = None  # index of the list item that holds it
+    header: tuple[str, ...] = ()  # a table row: its table's header cells
+
+    @property
+    def text(self) -> str:
+        return plain(self.spans)
+
+
+def plain(spans: Sequence[Span]) -> str:
+    """The text a reader sees (links by their text, code by its content)."""
+    return "".join(span.text for span in spans)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    parser = MarkdownIt("commonmark", {"linkify": True})
+    parser.enable(["table", "strikethrough", "linkify"])
+    return parser.use(tasklists_plugin)
+
+
+def parse(text: str) -> list[Node]:
+    """The document's blocks in reading order."""
+    return _Builder().build(_parser().parse(text))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.items: list[int] = []  # the open list items, innermost last
+        self.first_paragraph = False  # the next paragraph is a list item's own text
+        self.item_line = 0
+        self.numbers: list[int] = []  # the open ordered lists' next number (-1: bullets)
+        self.checked: bool | None = None
+        self.header: tuple[str, ...] = ()
+        self.row: list[tuple[Span, ...]] | None = None
+        self.row_lines = (0, 0)
+        self.in_head = False
+        self.count = 0  # inline tokens met so far: the next span's place
+
+    def build(self, tokens: Sequence[Token]) -> list[Node]:
+        heading = 0
+        for token in tokens:
+            kind, lines = token.type, token.map
+            if kind in ("bullet_list_open", "ordered_list_open"):
+                if self.items and self.items[-1] == -1:  # `1. - [x] …`: the item holds a list
+                    self.first_paragraph = False
+                    self._add(Block.ITEM, self.item_line, self.item_line, ())
+                start = token.attrs.get("start", 1)
+                self.numbers.append(int(start) if kind == "ordered_list_open" else -1)
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                self.numbers.pop()
+            elif kind == "list_item_open":
+                self.first_paragraph = True
+                self.item_line = lines[0] + 1 if lines else 0
+                self.checked = None
+                self.items.append(-1)  # filled when its text is met
+            elif kind == "list_item_close":
+                if self.items and self.items[-1] == -1:  # an empty item
+                    self._add(Block.ITEM, self.item_line, self.item_line, ())
+                self.items.pop()
+                self.first_paragraph = False
+            elif kind == "heading_open":
+                heading = int(token.tag[1])
+            elif kind == "thead_open":
+                self.in_head = True
+            elif kind == "thead_close":
+                self.in_head = False
+            elif kind == "tr_open":
+                self.row = []
+                self.row_lines = (lines[0] + 1, lines[1]) if lines else (0, 0)
+            elif kind == "tr_close" and self.row is not None:
+                self._row(self.row)
+                self.row = None
+            elif kind == "inline":
+                self._inline(token, heading)
+                heading = 0
+            elif kind in ("fence", "code_block") and lines:
+                self._add(Block.CODE, lines[0] + 1, lines[1], ())
+        return self.nodes
+
+    def _inline(self, token: Token, heading: int) -> None:
+        lines = token.map or (self.row_lines[0] - 1, self.row_lines[1])
+        spans, checked = _spans(token.children or [], lines[0] + 1, self.count)
+        self.count += 1 + len(token.children or [])
+        if self.row is not None:
+            self.row.append(spans)
+        elif heading:
+            self._add(Block.HEADING, lines[0] + 1, lines[1], spans, level=heading)
+        elif self.first_paragraph and self.items:
+            self.first_paragraph = False
+            self.checked = checked
+            self._add(Block.ITEM, lines[0] + 1, lines[1], spans)
+        else:
+            self._add(Block.PARAGRAPH, lines[0] + 1, lines[1], spans)
+
+    def _row(self, cells: list[tuple[Span, ...]]) -> None:
+        if self.in_head:
+            self.header = tuple(plain(cell).strip().casefold() for cell in cells)
+            return
+        line, end = self.row_lines
+        self.nodes.append(
+            Node(Block.ROW, line, end, cells=tuple(cells), header=self.header, parent=self._holder)
+        )
+
+    @property
+    def _holder(self) -> int | None:
+        open_items = [index for index in self.items if index >= 0]
+        return open_items[-1] if open_items else None
+
+    def _add(
+        self, block: Block, line: int, end: int, spans: tuple[Span, ...], level: int = 0
+    ) -> None:
+        parent = self._holder
+        number = None
+        if block is Block.ITEM:
+            line = self.item_line or line
+            if self.numbers and self.numbers[-1] >= 0:
+                number = self.numbers[-1]
+                self.numbers[-1] += 1
+        node = Node(
+            block,
+            line,
+            max(end, line),
+            spans,
+            level=level,
+            depth=len(self.items),
+            number=number,
+            checked=self.checked if block is Block.ITEM else None,
+            parent=parent,
+        )
+        self.nodes.append(node)
+        if block is Block.ITEM:
+            self.items[-1] = len(self.nodes) - 1
+
+
+def _spans(tokens: Sequence[Token], line: int, at: int) -> tuple[tuple[Span, ...], bool | None]:
+    """Nest markdown-it's flat inline tokens; a task-list box is returned apart."""
+    stack: list[tuple[Inline, str, int, int, list[Span]]] = []
+    out: list[Span] = []
+    checked: bool | None = None
+
+    def add(span: Span) -> None:
+        (stack[-1][4] if stack else out).append(span)
+
+    for place, token in enumerate(tokens, at):
+        kind = token.type
+        if kind == "text":
+            add(Span(Inline.TEXT, token.content, line, at=place))
+        elif kind == "code_inline":
+            add(Span(Inline.CODE, token.content, line, at=place))
+        elif kind in ("softbreak", "hardbreak"):
+            add(Span(Inline.TEXT, " ", line, at=place))
+            line += 1
+        elif kind == "image":
+            alt = "".join(child.content for child in token.children or [])
+            add(Span(Inline.IMAGE, alt, line, str(token.attrs.get("src", "")), at=place))
+        elif kind == "html_inline" and "task-list-item-checkbox" in token.content:
+            checked = 'checked="checked"' in token.content
+        elif kind.endswith("_open") and kind[:-5] in _NESTED:
+            target = str(token.attrs.get("href", ""))
+            stack.append((_NESTED[kind[:-5]], target, line, place, []))
+        elif kind.endswith("_close") and kind[:-6] in _NESTED and stack:
+            inline, target, start, opened, children = stack.pop()
+            add(Span(inline, plain(children), start, target, tuple(children), opened))
+    while stack:  # unclosed (never from markdown-it): keep what it held
+        inline, target, start, opened, children = stack.pop()
+        add(Span(inline, plain(children), start, target, tuple(children), opened))
+    return tuple(out), checked
+
+
+_NESTED = {"link": Inline.LINK, "strong": Inline.STRONG, "em": Inline.EMPHASIS, "s": Inline.TEXT}
