@@ -93,8 +93,8 @@ def test_empty_repository_gets_one_clear_finding(
     assert code == 0
     assert out == (
         ".: info missing-path: no reading plan found, so only the hygiene rules ran\n"
-        "  hint: write the plan as STUDY_PLAN.md (or READING_PLAN.md, HOW_TO_READ.md), name it "
-        "with `plan` in .papershelf.toml, or run `papershelf init`\n"
+        "  hint: write the plan as STUDY_PLAN.md (or READING_PLAN.md, HOW_TO_READ.md), list the "
+        "papers in README.md, or name the plan with `plan` in .papershelf.toml\n"
         "1 finding: 1 info\n"
     )
 

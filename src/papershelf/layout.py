@@ -36,6 +36,9 @@ class PlanSource(NamedTuple):
     # Found by a glob in ``plan``: when it cannot be read it is skipped with a
     # ``plan-file`` finding. A plan named exactly (or by its usual name) is an error.
     matched: bool = False
+    # A README read as the plan for want of one: kept only when it names papers or the
+    # repository's folders and files, and skipped quietly when it cannot be read.
+    readme: bool = False
 
 
 TOO_BIG_HINT = "keep the plans to what is to be read, or narrow the globs in `plan`"
@@ -89,6 +92,17 @@ def find_plan_file(snapshot: Snapshot, config: Config, plan_root: str | None) ->
 
 
 _GLOB = frozenset("*?[")
+
+
+def readme_plans(snapshot: Snapshot) -> list[str]:
+    """The READMEs that may be the plan when none is named: the root's, then each folder's
+    (a collection keeps a README per folder), shallowest first."""
+
+    def readmes() -> list[str]:
+        found = [p for p in snapshot.files if p.rpartition("/")[2].lower() == "readme.md"]
+        return sorted(found, key=lambda path: (path.count("/"), path))
+
+    return snapshot.memo("readme-plans", readmes, persist=True)
 
 
 def configured_plan_files(snapshot: Snapshot, patterns: list[str]) -> list[str]:
@@ -193,6 +207,9 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
         found = find_plan_file(snapshot, config, plan_root)
         files = [found] if found else []
         exact = set(files)
+        if not files and plan_root == "" and not config.sections:
+            files = readme_plans(snapshot)
+    readmes = set() if exact or config.plan else set(files)
     sources: list[PlanSource] = []
     skipped: list[Skipped] = []
     room = PLAN_MAX_BYTES
@@ -200,6 +217,8 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
         try:
             read = _plan_text(snapshot.root / name, room)
         except _Unread as unread:
+            if name in readmes:
+                continue
             if name in exact:
                 raise ConfigError(name, unread.reason) from None
             if not unread.too_big:
@@ -220,7 +239,7 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
         folder = name.rpartition("/")[0]
         placed = config.root is not None or (config.sections and len(files) == 1)
         root = plan_root if placed and plan_root is not None else folder
-        sources.append(PlanSource(name, text, root, folder, name not in exact))
+        sources.append(PlanSource(name, text, root, folder, name not in exact, name in readmes))
     first = sources[0] if sources else None
     plan_file = first.file if first else (files[0] if files else None)
     if plan_root is not None and first is not None and not config.sections:

@@ -90,8 +90,8 @@ def plan_file_path(config: Config) -> str | None:
 
 def planned_folders(config: Config, text: str | None) -> list[str]:
     """The folders the plan's text and its rule sets name, relative to the plan root."""
-    from papershelf.readingplan.reader import parse
     from papershelf.readingplan.model import ReadingPlan
+    from papershelf.readingplan.reader import parse
     from papershelf.readingplan.status import planned_folders as folders_of, ruleset_items, words_of
 
     sections = {section.path.split("/")[0] for section in config.sections}

@@ -60,6 +60,9 @@ class Item:
     aliases: tuple[str, ...] = ()  # other titles a rule set knows the paper by
     anywhere: bool = False  # a bare name: wherever the repository has it
     placed: bool = True  # False: ``path`` is a guess (no section, link or step folder)
+    # A path a sentence mentions in a code span (``modify `attack/const.py` ``), not one the
+    # plan sends the reader to: checked only where the repository has its first folder.
+    mentioned: bool = False
     status: str = "missing"
     where: str | None = None  # repository-relative: where it was found, or the archive
     how: str | None = None  # one of HOW, when found

@@ -270,11 +270,12 @@ class _Reader:
             return self._item("paper", paths.stem(token), line, written=token), False
         if " " in token and not paths.SECTIONISH.match(token) and not slashed:
             return None, False
-        kind = "file" if token.lower().endswith(DOCUMENT_SUFFIXES) else "folder"
+        kind = "file" if paths.FILE_SUFFIX.search(token) and not slashed else "folder"
         item = self._item(kind, token, line)
         sends = self._place(item, token, context, slashed)
         if item.path is not None:
             item.written = token
+            item.mentioned = not (slashed or self.is_rooted(token) or _alone(spans, index))
         return item, sends
 
     def _link_path(self, span: Span) -> Item | None:
@@ -395,6 +396,12 @@ class _Reader:
                 own.identifiers = paper.identifiers
                 return [(at, own)]
         return [*papers, *local]
+
+
+def _alone(spans: Sequence[Span], index: int) -> bool:
+    """Whether the code span is all its block says (``1. `lectures/01` ``), punctuation aside."""
+    rest = tree.plain([span for at, span in enumerate(spans) if at != index])
+    return not re.search(r"[^\W_]", rest)
 
 
 def _icon_or_stem(item: Item) -> bool:

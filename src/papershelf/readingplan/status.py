@@ -227,6 +227,9 @@ class _Marker:
                 return
             if not found:
                 found = self._by_tail(item.name.rpartition("/")[2], is_folder)
+            if item.mentioned and not self._first_folder_here(expected, item.written):
+                item.status = "skip"  # a path in someone else's tree, named in passing
+                return
             if found:
                 item.status, item.where, item.how = "misplaced", found[0], "file-name"
                 return
@@ -236,6 +239,15 @@ class _Marker:
             self._found(item, found[0], "file-name", None)
             return
         item.status = "skip"
+
+    def _first_folder_here(self, expected: str, written: str) -> bool:
+        """Whether the first folder of a path written ``written`` and expected at
+        ``expected`` is in the repository where the plan reads it from."""
+        if not expected.endswith(written):
+            return True
+        holder = expected[: len(expected) - len(written)].rstrip("/")
+        first = posixpath.join(holder, written.split("/")[0]) if holder else written.split("/")[0]
+        return first in self.snap.dirs or self.snap.has_file(first)
 
     def _by_tail(self, tail: str, is_folder: bool) -> list[str]:
         """Paths under the plan root ending in ``tail`` (ASCII case ignored), at C speed."""
@@ -379,6 +391,8 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
             if alone:
                 continue
             break
+        if source.readme and not any(item.kind == "paper" or item.path for item in plan.items()):
+            continue  # project documentation, not a plan
         left -= sum(1 for _ in plan.items())
         plans.append(plan)
     if layout.plan_root is not None and not any(True for plan in plans for _ in plan.items()):

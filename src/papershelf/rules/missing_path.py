@@ -112,6 +112,6 @@ def _no_plan(ctx: Context) -> Finding:
         ".",
         "no reading plan found, so only the hygiene rules ran",
         severity=Severity.INFO,
-        hint="write the plan as STUDY_PLAN.md (or READING_PLAN.md, HOW_TO_READ.md), name it "
-        "with `plan` in .papershelf.toml, or run `papershelf init`",
+        hint="write the plan as STUDY_PLAN.md (or READING_PLAN.md, HOW_TO_READ.md), list the "
+        "papers in README.md, or name the plan with `plan` in .papershelf.toml",
     )
