@@ -207,7 +207,7 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
         found = find_plan_file(snapshot, config, plan_root)
         files = [found] if found else []
         exact = set(files)
-        if not files and plan_root == "" and not config.sections:
+        if not files and plan_root == "" and not config.sections and not config.config_file:
             files = readme_plans(snapshot)
     readmes = set() if exact or config.plan else set(files)
     sources: list[PlanSource] = []

@@ -51,12 +51,19 @@ _QUOTES = "\"“”«»„'‘’"
 _OPEN_QUOTES = '"“«„‘'
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _READ_WORD = re.compile(r"(?i)^\s*(?:read|study|прочитать|прочти|читать|изучить|изучите)\s*$")
-_BY_AUTHOR = re.compile(r"\s+(?:[-–—]\s+)?by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s*$")
+_BY_AUTHOR = re.compile(r"\s*[-–—,]\s*by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*$")
+# Link text that says the link is the paper itself (``[pdf]``, ``[paper]``, ``[arXiv]``).
+_PAPER_WORD = re.compile(
+    r"(?i)^\W*(?:pdf|paper|papers|article|arxiv|abs|abstract|openreview|doi|html|link|url"
+    r"|here|статья|ссылка)\W*$"
+)
 
 
 def is_generic(text: str) -> bool:
     """Link text that names a kind of link or is only an icon: never a title."""
     text = _SHORTCODES.sub(" ", text)
+    if "://" in text or text.strip().startswith("www."):
+        return True  # a bare URL shown as itself
     return not _LETTERS.search(text) or bool(_GENERIC.match(text))
 
 
@@ -170,11 +177,13 @@ def table_row(node: Node) -> list[Found]:
         return []
     cells = list(node.cells)
     named = [i for i, head in enumerate(node.header) if head in _TITLE_HEADERS and i < len(cells)]
+    links = _remote_links(_top(node))
+    if not named and not any(_links_a_paper(link) for link in links):
+        return []  # a table of something else: options, figures, a schedule
     order = [*named, *(i for i in range(len(cells)) if i not in named)]
     for index in order:
         title = _cell_title(cells[index], named=index in named)
         if title:
-            links = _remote_links(_top(node))
             return [Found(title, node.line, links, cells[index][0].at)]
     return []
 
@@ -182,6 +191,10 @@ def table_row(node: Node) -> list[Found]:
 _TITLE_HEADERS = frozenset(
     {"paper", "papers", "title", "name", "статья", "название", "работа", "论文", "标题"}
 )
+
+
+def _links_a_paper(link: Span) -> bool:
+    return is_paper_url(link.target) or bool(_PAPER_WORD.match(link.text))
 
 
 def _cell_title(cell: Sequence[Span], named: bool) -> str:
@@ -236,8 +249,9 @@ def bold_title(node: Node) -> list[Found]:
         return []  # a label ("**Checkpoint:**") or a path in bold
     links = _remote_links(node.spans)
     rest = plain(node.spans[order + 1 :])
-    if not links and not _YEAR.search(rest) and "arxiv" not in rest.lower():
-        return []
+    reading = [link for link in links if _links_a_paper(link)]
+    if not reading and not _YEAR.search(rest) and "arxiv" not in rest.lower():
+        return []  # `**Hello World** ([notebook](…)) ([code](…))`: an example, not a paper
     return [Found(clean_title(strong.text), strong.line, links, strong.at)]
 
 

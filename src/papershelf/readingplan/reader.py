@@ -109,6 +109,7 @@ class _Reader:
         self.held: dict[int, str] = {}  # a list item's own folder, for what it holds
         self.numbers: dict[int, int | None] = {}  # a list item's number, or its holder's
         self.in_list = False  # the block being read is a list item
+        self._alone = False  # the block being read is one code span
         self.phase_level = 0
         self.phase_named = False
         self.phase_label = ""
@@ -178,6 +179,7 @@ class _Reader:
         """The one code span of a phase or step heading (`## Week 1: `week 1``), or of any
         heading a folder word names it in (`#### Папка `неделя 1``): the step's folder."""
         codes = [i for i, span in enumerate(node.spans) if span.kind is Inline.CODE]
+        self._alone = True
         if len(codes) != 1 or paths.CODE.search(node.spans[codes[0]].text):
             return []
         if not opens and not self._called_a_folder(node.spans, codes[0]):
@@ -217,8 +219,9 @@ class _Reader:
 
     @staticmethod
     def _called_a_folder(spans: Sequence[Span], index: int) -> bool:
-        before = tree.plain(spans[:index])
-        after = tree.plain(spans[index + 1 :])
+        """Whether a folder word stands right before or after the code span."""
+        before = spans[index - 1].text[-40:] if index else ""
+        after = spans[index + 1].text[:40] if index + 1 < len(spans) else ""
         return bool(paths.FOLDER_BEFORE.search(before) or paths.FOLDER_AFTER.match(after))
 
     def _place(self, item: Item, token: str, context: str, slashed: bool) -> bool:
@@ -275,18 +278,20 @@ class _Reader:
         sends = self._place(item, token, context, slashed)
         if item.path is not None:
             item.written = token
-            item.mentioned = not (slashed or self.is_rooted(token) or _alone(spans, index))
+            directed = slashed or self._alone or paths.SECTIONISH.match(token) is not None
+            # named in a sentence of a list item (a paragraph's folder is a direction), in a
+            # step that sends the reader nowhere: perhaps a path in someone else's tree
+            in_passing = (self.in_list or kind == "file") and not context
+            item.mentioned = in_passing and not (directed or self.is_rooted(token))
         return item, sends
 
     def _link_path(self, span: Span) -> Item | None:
         """A link to a local folder, file or document, expected where it points."""
         token = paths.local_target(span.target, "")
+        if self.base and (token is None or not self.is_rooted(token)):
+            token = paths.local_target(span.target, self.base)  # else from the root
         if token is None:
             return None
-        if self.base and not self.is_rooted(token):  # a section's path starts at the root
-            token = paths.local_target(span.target, self.base)
-            if token is None:
-                return None
         if paths.is_document(token):
             titled = _has_words(span.text) and not is_generic(span.text)
             name = clean_title(span.text) if titled else paths.stem(token)
@@ -302,6 +307,7 @@ class _Reader:
         context = self.held.get(node.parent, self.context) if node.parent is not None else None
         context = self.context if context is None else context
         spans = _flat(node)
+        self._alone = _alone(spans)
         found: list[tuple[int, Item]] = []
         here = ""  # the first folder the block names: where its papers are read
         for order, span in enumerate(spans):
@@ -398,10 +404,11 @@ class _Reader:
         return [*papers, *local]
 
 
-def _alone(spans: Sequence[Span], index: int) -> bool:
-    """Whether the code span is all its block says (``1. `lectures/01` ``), punctuation aside."""
-    rest = tree.plain([span for at, span in enumerate(spans) if at != index])
-    return not re.search(r"[^\W_]", rest)
+def _alone(spans: Sequence[Span]) -> bool:
+    """Whether one code span is all a block says (``1. `lectures/01` ``), punctuation aside."""
+    codes = sum(1 for span in spans if span.kind is Inline.CODE)
+    rest = tree.plain([span for span in spans if span.kind is not Inline.CODE])
+    return codes == 1 and not re.search(r"[^\W_]", rest)
 
 
 def _icon_or_stem(item: Item) -> bool:

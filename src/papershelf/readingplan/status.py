@@ -379,6 +379,7 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
     from papershelf.readingplan.stored import ParsedPlans
 
     parsed = ParsedPlans(snapshot.cache_dir)
+    readmes: set[int] = set()  # READMEs read as plans for want of one
     skipped = [ReadingPlan("", [], False, s.file, skipped=s) for s in layout.skipped]
     left = PLAN_MAX_ITEMS
     for index, source in enumerate(layout.sources):
@@ -393,6 +394,8 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
             break
         if source.readme and not any(item.kind == "paper" or item.path for item in plan.items()):
             continue  # project documentation, not a plan
+        if source.readme:
+            readmes.add(id(plan))
         left -= sum(1 for _ in plan.items())
         plans.append(plan)
     if layout.plan_root is not None and not any(True for plan in plans for _ in plan.items()):
@@ -414,6 +417,9 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
         if layout.plan_root is not None:
             plan.papers = marker.read_papers(list(plan.all_items()))
         marker.mark(plan.all_items())
+        if id(plan) in readmes and not _describes_the_repository(plan):
+            plan.phases = []  # project documentation: its paths are examples
+            continue
         for phase in plan.phases:
             for step in phase.steps:
                 step.items = [item for item in step.items if item.status != "skip"]
@@ -422,6 +428,15 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
     if layout.plan_root is not None:  # else no plan folder is checked (see missing-path)
         mark_gone(plans)
     return plans + skipped
+
+
+def _describes_the_repository(plan: ReadingPlan) -> bool:
+    """A README read as the plan for want of one is the plan when it names papers, or when
+    most of the folders and files it names are there: a course's weeks, not a tool's
+    examples."""
+    named = [item for item in plan.items() if item.kind != "paper" and item.path]
+    here = sum(1 for item in named if item.status == "present")
+    return any(item.kind == "paper" for item in plan.items()) or 2 * here >= len(named)
 
 
 def _too_many(source: PlanSource, line: int, alone: bool, rest: str) -> ReadingPlan:

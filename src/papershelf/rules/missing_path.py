@@ -101,7 +101,7 @@ def _no_plan(ctx: Context) -> Finding:
             f"the configured plan {named} names no tracked, non-empty file",
             hint=f"correct `plan` in {config.config_file or 'the configuration'}",
         )
-    if plan_file is not None:
+    if plan_file is not None and not (ctx.layout.sources and ctx.layout.sources[0].readme):
         return RULE.finding(
             plan_file,
             "the plan names no folder, file or paper papershelf understands",

@@ -1,0 +1,176 @@
+"""The formats real reading lists are written in, each read with its titles (one test apiece)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checking import summary
+from gitrepo import make_repo
+from papershelf.readingplan import parse
+from papershelf.readingplan.conventions import CONVENTIONS, is_generic
+
+
+def papers(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(i.name, i.identifiers) for i in parse(text).items() if i.kind == "paper"]
+
+
+def titles(text: str) -> list[str]:
+    return [name for name, _ in papers(text)]
+
+
+def test_an_awesome_list_item_with_a_bold_title_and_a_pdf_link() -> None:
+    text = "- **Batch Normalization** (2015), S. Ioffe [[pdf]](https://arxiv.org/pdf/1502.03167)\n"
+    assert papers(text) == [
+        ("Batch Normalization", ("https://arxiv.org/pdf/1502.03167", "arXiv:1502.03167"))
+    ]
+
+
+def test_a_numbered_citation_with_a_quoted_bold_title() -> None:
+    text = (
+        '**[19]** Oord, et al. "**WaveNet: A Generative Model for Raw Audio**." '
+        "arXiv:1609.03499 (2016). [[pdf]](https://arxiv.org/pdf/1609.03499)\n"
+    )
+    assert titles(text) == ["WaveNet: A Generative Model for Raw Audio"]
+
+
+def test_a_numbered_bold_title_with_authors_and_a_paper_link() -> None:
+    text = "1. **Deep Residual Learning.** *He et al.* CVPR 2016. [paper](https://arxiv.org/pdf/1512.03385)\n"
+    assert titles(text) == ["Deep Residual Learning"]
+
+
+def test_a_paper_table_titles_each_row_and_keeps_its_links() -> None:
+    text = (
+        "| Paper | Links |\n|---|---|\n"
+        "| 1) **Toolformer** - tools by self-supervision "
+        "| [Paper](https://arxiv.org/abs/2302.04761), [Tweet](https://x.com/a/1) |\n"
+        "| 2) **LLaMA** - open models | [Paper](https://arxiv.org/abs/2302.13971) |\n"
+    )
+    found = papers(text)
+    assert [name for name, _ in found] == ["Toolformer", "LLaMA"]
+    assert "arXiv:2302.04761" in found[0][1]
+
+
+def test_a_table_with_a_titled_link_in_a_paper_column() -> None:
+    text = (
+        "| Date | Keywords | Institute | Paper |\n|---|---|---|---|\n"
+        "| 2017-06 | Transformers | Google "
+        "| [Attention Is All You Need](https://arxiv.org/pdf/1706.03762.pdf) |\n"
+        "| 2019-10 | T5 | Google "
+        "| [Exploring the Limits of Transfer Learning](https://jmlr.org/papers/v21/20-074.html) |\n"
+    )
+    assert titles(text) == [
+        "Attention Is All You Need",
+        "Exploring the Limits of Transfer Learning",
+    ]
+
+
+def test_an_icon_link_beside_a_titled_link_is_one_paper_at_the_local_file() -> None:
+    (paper,) = parse(
+        "* [:scroll:](papers/unet.pdf) [U-Net](https://arxiv.org/abs/1505.04597)\n"
+    ).items()
+    assert (paper.name, paper.path) == ("U-Net", "papers/unet.pdf")
+
+
+@pytest.mark.parametrize(
+    "text", ["pdf", "[pdf]", "Paper", "code", "Tweet", ":scroll:", "📄", "https://x.org/a", "[1]"]
+)
+def test_generic_link_text_is_never_a_title(text: str) -> None:
+    assert is_generic(text)
+    assert titles(f"- [{text}](https://arxiv.org/abs/1706.03762)\n") == []
+
+
+def test_a_link_text_spanning_lines_and_escapes_are_read_as_written() -> None:
+    text = (
+        "- [A study in Rashomon curves: a new perspective on\n"
+        "  generalization](https://arxiv.org/pdf/1908.01755.pdf)\n"
+        "- [Attention \\[is\\] all](https://arxiv.org/abs/1706.03762\n  )\n"
+    )
+    assert titles(text) == [
+        "A study in Rashomon curves: a new perspective on generalization",
+        "Attention [is] all",
+    ]
+
+
+def test_a_folder_link_with_dot_slash_is_the_folder_and_percent_escapes_are_decoded() -> None:
+    found = [(i.kind, i.path) for i in parse("* [week 1](./week01_intro)\n* [x](a%26b/)\n").items()]
+    assert found == [("folder", "week01_intro"), ("folder", "a&b")]
+
+
+def test_a_nested_folder_link_does_not_move_its_siblings() -> None:
+    text = (
+        "* [Causality](https://arxiv.org/abs/1000.00001)\n"
+        "  * [📂 Summary](judea_pearl/)\n"
+        "* [Later paper](https://arxiv.org/abs/1000.00002)\n"
+    )
+    later = [i for i in parse(text).items() if i.name == "Later paper"]
+    assert later[0].path is None
+
+
+def test_inline_code_that_is_a_formula_is_not_a_folder() -> None:
+    assert list(parse("- the bound is `k = O(1/eps^2 log d)` here\n").items()) == []
+
+
+def test_a_quoted_title_with_its_copies_in_sub_bullets() -> None:
+    text = '* "Why Should I Trust You?" by Ribeiro\n  * [arXiv](https://arxiv.org/abs/1602.04938)\n'
+    assert titles(text)[0] == "Why Should I Trust You?"
+
+
+def test_examples_with_code_and_notebook_links_are_not_papers() -> None:
+    text = (
+        "- **Hello World** ([notebook](https://github.com/x/y/blob/a.ipynb)) "
+        "([code](https://github.com/x/y/blob/a.py))\n"
+    )
+    assert titles(text) == []
+
+
+def test_every_convention_reads_its_own_example() -> None:
+    for convention in CONVENTIONS:
+        example = convention.example.replace("…", "x")
+        assert titles(example + "\n"), convention.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# " + " " * 3000 + "x\n",
+        "- " + "`a/b` " * 10_000 + "\n",
+        "**“" * 40_000 + "\n",
+        "[a](b) `c/d` " * 5_000 + "\n",
+    ],
+)
+def test_hostile_plans_are_read(text: str) -> None:
+    """Each took 8–21 s with the line-by-line reader; markdown-it is linear by design
+    (``make bench`` times them; ``pytest --durations`` shows a regression here)."""
+    assert parse(text).title in ("", "x")
+
+
+def test_a_readme_listing_papers_is_the_plan_without_configuration(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "README.md": "# Papers\n\n- [U-Net](papers/unet.pdf)\n- [Gone](papers/gone.pdf)\n",
+            "papers/unet.pdf": b"%PDF-1.4\n",
+        },
+    )
+    assert summary(repo, "missing-paper") == [
+        ("papers", "warning", '"Gone" is missing: the plan reads it here')
+    ]
+
+
+def test_a_readme_that_is_only_documentation_adds_no_findings(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "r",
+        {"README.md": "# Tool\n\nInstall with `pip install tool`.\n", "src/x.py": "x"},
+    )
+    assert summary(repo, "missing-path") == [
+        (".", "info", "no reading plan found, so only the hygiene rules ran")
+    ]
+
+
+def test_explain_names_the_convention_that_made_each_paper() -> None:
+    from papershelf.readingplan import explain
+
+    notes = [taken for _, _, taken in explain("| Paper |\n|---|\n| **LLaMA** |\n")]
+    assert notes == ['paper "LLaMA"; by convention: table row']
