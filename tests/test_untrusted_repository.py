@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import make_repo
+from gitrepo import git, make_repo
 from papershelf.cli import main, repo_check_main
 
 SECRET = "TOP-SECRET-LINE"
@@ -271,4 +271,93 @@ def test_a_configuration_linked_to_dev_zero_is_not_read_whole(
     assert (code, out) == (2, "")
     assert err == (
         "repo-check: error: zero: a device, not a regular file: papershelf reads only files\n"
+    )
+
+
+# 1. `papershelf init` writes only inside the repository (15: and never into .git)
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("- `01_x/../../../outside/x/`", "01_x/../../../outside/x"),
+        ("- `01_x/../.git/hooks/evil/`", "01_x/../.git/hooks/evil"),
+    ],
+)
+def test_init_plan_path_out_of_the_repository_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, shown: str
+) -> None:
+    plan = tmp_path / "given" / "PLAN.md"
+    plan.parent.mkdir()
+    plan.write_text(f"# Plan\n\n## 01_x\n{line}\n- `02_y/`\n", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    repo = make_repo(tmp_path / "a" / "b" / "study", {"notes.md": "# notes\n"})
+    hooks = sorted(os.listdir(repo / ".git" / "hooks"))
+    before = tree(tmp_path)
+    code, out, err = papershelf(capsys, "init", "--plan", str(plan), str(repo))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"papershelf: error: {shown}: refusing to write "), err
+    assert err.endswith("(nothing was written)\n") and err.count("\n") == 1
+    assert tree(tmp_path) == before
+    assert sorted(os.listdir(repo / ".git" / "hooks")) == hooks
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_init_in_a_new_folder_refused_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "PLAN.md"
+    plan.write_text("# Plan\n- `01_x/../../outside/x/`\n", encoding="utf-8")
+    code, _, err = papershelf(capsys, "init", "--plan", str(plan), str(tmp_path / "new" / "s"))
+    assert code == 1 and "refusing to write outside the repository" in err
+    assert sorted(os.listdir(tmp_path)) == ["PLAN.md"]
+
+
+def test_init_does_not_create_rule_set_folders_through_a_link_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    repo = linked_repo(
+        tmp_path / "study", {"notes.md": "# notes\n"}, {"01_Data_Centric_AI": elsewhere}
+    )
+    code, out, err = papershelf(capsys, "init", str(repo))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"papershelf: error: 01_Data_Centric_AI: refusing to write outside the repository "
+        f"{repo} (nothing was written)\n"
+    )
+    assert list(elsewhere.iterdir()) == []
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_init_does_not_write_its_config_through_a_dangling_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "outside" / "planted.toml"
+    target.parent.mkdir()
+    repo = linked_repo(tmp_path / "study", {"notes.md": "# notes\n"}, {".papershelf.toml": target})
+    code, _, err = papershelf(capsys, "init", "--ruleset", "hygiene", str(repo))
+    assert code == 1
+    assert err == (
+        f"papershelf: error: .papershelf.toml: refusing to write outside the repository "
+        f"{repo} (nothing was written)\n"
+    )
+    assert not target.exists()
+
+
+def test_fix_does_not_create_plan_folders_inside_git(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "study",
+        {"STUDY_PLAN.md": "# Plan\n- `01_x/../.git/hooks/evil/`\n", "a.md": "# a\n"},
+    )
+    hooks = sorted(os.listdir(repo / ".git" / "hooks"))
+    code, _, err = check(capsys, "--fix", "--rule", "missing-path", str(repo))
+    assert sorted(os.listdir(repo / ".git" / "hooks")) == hooks
+    assert (code, err) == (
+        1,
+        "repo-check: error: 01_x/../.git/hooks/evil/.gitkeep: refusing to write into git's "
+        "own folder .git (nothing was written)\n",
     )
