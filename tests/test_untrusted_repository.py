@@ -361,3 +361,50 @@ def test_fix_does_not_create_plan_folders_inside_git(
         "repo-check: error: 01_x/../.git/hooks/evil/.gitkeep: refusing to write into git's "
         "own folder .git (nothing was written)\n",
     )
+
+
+def test_the_no_archives_hook_never_opens_a_fifo_blocking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_hang: None
+) -> None:
+    from papershelf.hooks import main as hook_main
+
+    fifo = tmp_path / "staged.zip"
+    os.mkfifo(fifo)
+    archive = tmp_path / "real.zip"
+    archive.write_bytes(b"PK\x03\x04 zip")
+    assert hook_main([str(fifo), str(archive)]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{archive}: warning archive-in-git: zip archive staged for commit"
+    )
+
+
+def test_a_fifo_gitignore_outside_git_is_not_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_hang: None
+) -> None:
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "STUDY_PLAN.md").write_text('# Plan\n- **"ViT"**\n', encoding="utf-8")
+    os.mkfifo(folder / ".gitignore")
+    code, out, err = check(capsys, str(folder))
+    assert code in (0, 1) and "Traceback" not in err
+    assert '"ViT" is missing' in out
+
+
+# 14. `--dest` inside the repository is excluded as exactly that folder
+
+
+@pytest.mark.parametrize("name", ["Курс [2023]", "*", "#notes", "!keep", "a?b\\c"])
+def test_dest_inside_the_repository_is_excluded_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    import zipfile
+
+    repo = make_repo(tmp_path / "study", {"notes.md": "# notes\n"})
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("top/a.txt", "a\n")
+    code, _, err = papershelf(capsys, "extract", str(archive), "--dest", str(repo / name))
+    assert code == 0, err
+    (repo / "new-top-level.md").write_text("# new\n", encoding="utf-8")
+    untracked = git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert untracked == ["?? new-top-level.md"]  # the extracted files, and only they, hidden
