@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from papershelf import inputs, repopaths, schema
 from papershelf.errors import ConfigError
 from papershelf.findings import Severity
+from papershelf.sizes import TEXT_MAX_BYTES
 
 DEFAULT_EXTENDS = ("hygiene",)
 # The shipped plan's overlay: applied when a configuration extends it, or (with no
@@ -147,7 +148,9 @@ def _parse_toml(
     if cached is not None:
         return cached, None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = repopaths.read_bytes(path, TEXT_MAX_BYTES, display).decode("utf-8")
+    except repopaths.Refused as refused:
+        raise ConfigError(display, refused.reason) from None
     except OSError as error:
         raise ConfigError(display, f"cannot read: {error.strerror}") from error
     except UnicodeDecodeError as error:
@@ -192,7 +195,11 @@ class _Source:
 
     def _text(self) -> str:
         if self.text is None and self.path is not None:  # parsed form came from the cache
-            self.text = self.path.read_text(encoding="utf-8", errors="replace")
+            try:
+                data = repopaths.read_bytes(self.path, TEXT_MAX_BYTES, self.display)
+            except (OSError, repopaths.Refused):
+                data = b""
+            self.text = data.decode("utf-8", errors="replace")
         return self.text or ""
 
     def check_schema(self, table: Mapping[str, Any], shape: schema.Table) -> None:
@@ -256,22 +263,41 @@ class _Source:
 
 class _Loader:
     def __init__(
-        self, known_rules: Mapping[str, Mapping[str, Any]], cache: ParsedCache | None = None
+        self,
+        known_rules: Mapping[str, Mapping[str, Any]],
+        cache: ParsedCache | None = None,
+        root: Path | None = None,
     ) -> None:
         self.known_rules = known_rules  # slug -> default options
         self.cache = cache
         self.config = Config()
         self.loading: list[str] = []
+        self.root = root  # the repository: what its own files extend must lie in it
 
     def resolve(self, name: str, source: _Source) -> Path:
         if "/" in name or name.endswith(".toml"):
             path = (source.base / name).resolve()
+            if self._confined(source) and repopaths.within(self.root or path, path) is None:
+                raise source.error(
+                    name,
+                    "'extends' must name a shipped rule set or a file inside the repository, "
+                    f"not {name!r}",
+                )
             return path
         path = rulesets_dir() / f"{name}.toml"
         if not path.is_file():
             shipped = ", ".join(shipped_rulesets())
             raise source.error(name, f"unknown rule set '{name}' (shipped: {shipped})")
         return path
+
+    def _confined(self, source: _Source) -> bool:
+        """Whether ``source`` is the repository's own file (a clone's, so untrusted); a
+        configuration named with ``--config`` outside it is the user's own."""
+        if self.root is None:
+            return False
+        if source.path is None:
+            return source.base == self.root
+        return repopaths.within(self.root, source.path) is not None
 
     def load_ruleset(self, name: str, source: _Source) -> None:
         path = self.resolve(name, source)
@@ -375,8 +401,8 @@ def find_config_file(root: Path) -> Path | None:
         return dotfile
     if pyproject.is_file():
         try:
-            text = pyproject.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = repopaths.read_inside(root, pyproject, TEXT_MAX_BYTES).decode("utf-8")
+        except (OSError, UnicodeDecodeError, repopaths.Refused):
             return None
         if "[tool.papershelf" in text:
             return pyproject
@@ -406,12 +432,15 @@ def _load(
     config_file: Path | None,
     cache: ParsedCache,
 ) -> Config:
-    loader = _Loader(known_rules, cache)
+    loader = _Loader(known_rules, cache, root)
+    found = config_file is None
     config_file = config_file or find_config_file(root)
     table: dict[str, Any] = {}
     source = _Source("<defaults>", "", root)
     if config_file is not None:
         display = _display(config_file, root)
+        if found and repopaths.within(root, config_file) is None:
+            raise ConfigError(display, repopaths.OUTSIDE_LINK)
         data, text = _parse_toml(config_file, display, cache)
         source = _Source(display, text, config_file.parent, config_file)
         if config_file.name == "pyproject.toml":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from papershelf import magic
+from papershelf import magic, repopaths
 from papershelf.names import is_compressed_document
 
 
@@ -20,11 +20,7 @@ def find_archives(paths: Sequence[str]) -> list[tuple[str, str]]:
     for path in paths:
         if is_compressed_document(path):
             continue
-        try:
-            with open(path, "rb") as stream:
-                head = stream.read(magic.HEAD_SIZE)
-        except OSError:
-            continue
+        head = repopaths.head(path, magic.HEAD_SIZE)  # a FIFO or device: nothing, no wait
         kind = magic.kind_of(head)
         if kind == magic.LFS_POINTER_KIND:
             continue

@@ -18,11 +18,12 @@ lists it.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papershelf import cachefile, gitfiles, gitindex, inputs, magic
+from papershelf import cachefile, gitfiles, gitindex, inputs, magic, repopaths
 from papershelf.cachefile import code_stamp
 
 VERSION = 1
@@ -68,11 +69,12 @@ class IndexFacts:
 def _work_tree_head(path: str, size: int) -> bytes:
     """The file's first bytes if it still has the staged size; else nothing."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        descriptor = os.open(path, repopaths.READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return b""
     try:
-        if os.fstat(descriptor).st_size != size:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:  # a FIFO put in its place
             return b""
         return os.read(descriptor, magic.HEAD_SIZE)
     except OSError:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from papershelf import inputs
+from papershelf import inputs, repopaths
 from papershelf.config import Config
 from papershelf.errors import ConfigError
 from papershelf.readingplan.model import Skipped
@@ -139,23 +139,31 @@ NOT_UTF8 = "the plan is not UTF-8 text; save it as UTF-8"
 
 
 class _Unread(Exception):
-    """A plan file that is not read: not UTF-8 text, or past the plans' size limit
-    (``alone``: it is over the limit by itself)."""
+    """A plan file that is not read: not UTF-8 text, past the plans' size limit
+    (``alone``: it is over the limit by itself), or ``refused``: a link out of the
+    repository, a FIFO or a device."""
 
-    def __init__(self, reason: str, too_big: bool = False, alone: bool = False) -> None:
+    def __init__(
+        self, reason: str, too_big: bool = False, alone: bool = False, refused: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.too_big = too_big
         self.alone = alone
+        self.refused = refused
 
 
-def _plan_text(path: Path, room: int) -> tuple[str, int] | None:
+def _plan_text(path: Path, room: int, root: Path | None = None) -> tuple[str, int] | None:
     """A plan file's text and size, reading at most ``room`` bytes; it must be UTF-8 (a
-    plan in cp1251 or a binary file would give findings in gibberish). None: unopenable."""
+    plan in cp1251 or a binary file would give findings in gibberish), a regular file,
+    and, with ``root``, inside it (a tracked link may point anywhere). None: unopenable."""
     inputs.note(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(room + 1)
+        if root is not None and repopaths.within(root, path) is None:
+            raise _Unread(repopaths.OUTSIDE_LINK, refused=True)
+        data = repopaths.read_bytes(path, room + 1, whole=False)
+    except repopaths.Refused as refused:
+        raise _Unread(refused.reason, refused=True) from None
     except OSError:
         return None
     if len(data) > room:
@@ -215,12 +223,16 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
     room = PLAN_MAX_BYTES
     for index, name in enumerate(files):
         try:
-            read = _plan_text(snapshot.root / name, room)
+            read = _plan_text(snapshot.root / name, room, snapshot.root)
         except _Unread as unread:
             if name in readmes:
                 continue
             if name in exact:
                 raise ConfigError(name, unread.reason) from None
+            if unread.refused:
+                hint = "leave it out of `plan`, or make it a file of the repository"
+                skipped.append(Skipped(name, f"{unread.reason}: this plan file is skipped", hint))
+                continue
             if not unread.too_big:
                 hint = "save it as UTF-8, or leave it out of `plan`"
                 skipped.append(Skipped(name, "not UTF-8 text: this plan file is skipped", hint))

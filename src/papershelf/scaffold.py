@@ -15,6 +15,7 @@ from papershelf import gitfiles
 from papershelf.config import Config
 from papershelf.errors import PapershelfError
 from papershelf.layout import shipped_plan_text
+from papershelf.repopaths import writable
 
 GITKEEP = ".gitkeep"
 GITIGNORE = """\
@@ -109,10 +110,14 @@ class _Writer:
         self.root = root
         self.result = result
 
-    def file(self, relative: str, text: str) -> None:
+    def wanted(self, relative: str) -> bool:
         path = self.root / relative
-        if path.exists() or path.is_symlink():
+        return not (path.exists() or path.is_symlink())
+
+    def file(self, relative: str, text: str) -> None:
+        if not self.wanted(relative):
             return
+        path = writable(self.root, relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -123,19 +128,19 @@ def scaffold(target: Path, config: Config, plan: tuple[str, str] | None = None) 
     """Create what the plan names under ``target``; see the module docstring.
 
     ``plan`` is ``(file name, text)`` of a plan to lay out and copy in; without it, the
-    plan text the rule sets in ``config`` ship.
+    plan text the rule sets in ``config`` ship. Every path is checked with
+    :func:`papershelf.repopaths.writable` before anything is written: a plan path
+    climbing out (``01_x/../../x/``), a folder under a link out of the repository, or
+    one in ``.git`` refuses the whole run, nothing written.
     """
     target.mkdir(parents=True, exist_ok=True)
     if not target.is_dir():
         raise PapershelfError(f"{target} is not a folder")
-    root = gitfiles.repository_root(target)
-    initialised = root is None
-    if root is None:
-        gitfiles.init_repository(target)
-        root = target.resolve()
+    found = gitfiles.repository_root(target)
+    root = found if found is not None else target.resolve()
     plan_root = target.resolve().relative_to(root.resolve()).as_posix()
     plan_root = "" if plan_root == "." else plan_root
-    result = ScaffoldResult(root=root, plan_root=plan_root, initialised=initialised)
+    result = ScaffoldResult(root=root, plan_root=plan_root, initialised=found is None)
     writer = _Writer(root, result)
 
     def under(relative: str) -> str:
@@ -144,13 +149,17 @@ def scaffold(target: Path, config: Config, plan: tuple[str, str] | None = None) 
     plan_file, text = plan if plan is not None else (None, None)
     if plan is None:
         plan_file, text = plan_file_path(config), shipped_plan_text(config)
+    folders = [under(folder) for folder in planned_folders(config, text)]
+    for relative in [*folders, under(plan_file)] if plan_file and text else folders:
+        writable(root, relative)
+    if found is None:
+        gitfiles.init_repository(target)
     if plan_file and text:
         writer.file(under(plan_file), text)
     elif plan_file:
         result.notes.append(f"the rule set ships no plan text, so {plan_file} was not written")
-    folders = [under(folder) for folder in planned_folders(config, text)]
     for folder in folders:
-        (root / folder).mkdir(parents=True, exist_ok=True)
+        writable(root, folder).mkdir(parents=True, exist_ok=True)
     for folder in sorted(folders):
         if not any((root / folder).iterdir()):
             writer.file(f"{folder}/{GITKEEP}", "")

@@ -23,3 +23,9 @@ def parse_size(text: str) -> int:
     unit, binary = (match[2] or "").lower(), bool(match[3])
     factor = (1024 if binary else 1000) ** ("kmgt".index(unit) + 1) if unit else 1
     return int(float(match[1]) * factor)
+
+
+# How much of a configuration, rule set, ``.gitignore``, experiment declaration or
+# requirements file papershelf reads: real ones are a few kB. Past it the file is refused
+# (``/dev/zero`` behind a link would otherwise be read until memory runs out).
+TEXT_MAX_BYTES = 1_000_000

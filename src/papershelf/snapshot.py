@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from papershelf import gitfiles, inputs, magic
+from papershelf import gitfiles, inputs, magic, repopaths
 from papershelf.indexcache import NOTABLE_SIZE, BlobInfo, IndexFacts
+from papershelf.sizes import PLAN_MAX_BYTES, TEXT_MAX_BYTES
 
 T = TypeVar("T")
 # The last letter of every archive suffix: most paths (".pdf") are ruled out by one look.
@@ -187,9 +188,10 @@ class Snapshot:
         """A small text file's content (the plan file); None when unreadable."""
         inputs.note(self.root / path)
         try:
-            return (self.root / path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            data = repopaths.read_inside(self.root, self.root / path, PLAN_MAX_BYTES + 1)
+        except (OSError, repopaths.Refused):  # a link out, a FIFO, too large
             return None
+        return data.decode("utf-8", errors="replace")
 
 
 def from_git(repository: gitfiles.Repository, use_cache: bool = True) -> Snapshot:
@@ -221,7 +223,13 @@ def from_walk(root: Path) -> Snapshot:
         prefix = "" if relative == "." else relative + "/"
         if ".gitignore" in filenames:
             ignore_file = Path(current) / ".gitignore"
-            patterns.extend(_anchor(prefix, ignore_file.read_text("utf-8", "replace")))
+            try:  # a FIFO, a dangling link or one out of the tree: no patterns from it
+                text = repopaths.read_inside(root, ignore_file, TEXT_MAX_BYTES).decode(
+                    "utf-8", "replace"
+                )
+            except (OSError, repopaths.Refused):
+                text = ""
+            patterns.extend(_anchor(prefix, text))
             spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         dirnames[:] = sorted(
             name for name in dirnames if name != ".git" and not spec.match_file(prefix + name + "/")

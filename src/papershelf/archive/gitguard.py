@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from papershelf import gitfiles
@@ -36,11 +37,20 @@ def guard(dest: Path, explicit: bool) -> str | None:
         raise ArchiveError(
             f"{dest}: inside the git work tree {top} and not ignored; choose --dest outside it"
         )
+    if "\n" in rel or "\r" in rel:
+        raise ArchiveError(f"{dest}: a line break in --dest cannot be excluded from git")
     exclude = gitfiles.git_path(top, "info/exclude")
     exclude.parent.mkdir(parents=True, exist_ok=True)
-    line = f"/{rel}/\n"
+    line = f"{exclude_pattern(rel)}\n"
     old = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
     if line not in old:
         with open(exclude, "a", encoding="utf-8") as stream:
             stream.write(("" if not old or old.endswith("\n") else "\n") + line)
-    return f"added /{rel}/ to {exclude} so the extracted files cannot be committed"
+    return f"added {line.strip()} to {exclude} so the extracted files cannot be committed"
+
+
+def exclude_pattern(relative: str) -> str:
+    """The gitignore line matching exactly the folder ``relative``: anchored with ``/``
+    (so a leading ``!`` or ``#`` is a name), its ``\\ * ? [`` escaped (``Курс [2023]`` is
+    no character class, ``*`` no wildcard), trailing spaces kept by the closing ``/``."""
+    return "/" + re.sub(r"([\\*?\[])", r"\\\1", relative) + "/"

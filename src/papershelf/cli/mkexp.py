@@ -124,6 +124,9 @@ def _finish(experiment: Experiment, env: Path) -> None:
     except OSError as error:
         _say(f"could not add .venv/ to {error.filename}: {error.strerror}")
         gitignore = None
+    except PapershelfError as error:  # a .gitignore linked out of the repository, a FIFO
+        _say(f"did not add .venv/ to .gitignore: {error}")
+        gitignore = None
     if gitignore is not None:
         _say(f"added .venv/ to {gitignore}")
     state = experiments.state_of(experiment)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -37,12 +39,14 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     import json
 
     from papershelf import config as config_module, gitfiles
+    from papershelf.repopaths import writable
     from papershelf.rules import known_options
     from papershelf.scaffold import scaffold
 
     if ruleset is not None and plan_path is not None:
         raise click.UsageError("--plan and --ruleset do not go together")
     plan_text = _read_plan(plan_path) if plan_path is not None else None
+    made = _missing_folders(directory)
     directory.mkdir(parents=True, exist_ok=True)
     root = gitfiles.repository_root(directory) or directory.resolve()
     written_config = None
@@ -58,7 +62,7 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
         name = plan_path.name
         relative = (directory.resolve() / name).relative_to(root.resolve()).as_posix()
         plan = (name, plan_text)
-        written_config = root / ".papershelf.toml"
+        written_config = writable(root, ".papershelf.toml")
         written_config.write_text(
             f"plan = {json.dumps(relative, ensure_ascii=False)}\n", encoding="utf-8"
         )
@@ -73,17 +77,20 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
                 ruleset = f"./{ruleset}"
         extends = [ruleset] if ruleset == "hygiene" else [ruleset, "hygiene"]
         listed = ", ".join(json.dumps(name, ensure_ascii=False) for name in extends)
-        written_config = root / ".papershelf.toml"
+        written_config = writable(root, ".papershelf.toml")
         written_config.write_text(f"extends = [{listed}]\n", encoding="utf-8")
     try:
         config = config_module.load(root, known_options())
-    except PapershelfError:
+        if written_config is None and config.extends_default and not config.plan:
+            config = config_module.add_ruleset(config, config_module.SHIPPED_PLAN, known_options())
+        result = scaffold(directory, config, plan)
+    except PapershelfError:  # refused before scaffold wrote anything: undo what init did
         if written_config is not None:
             written_config.unlink()
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
-    if written_config is None and config.extends_default and not config.plan:
-        config = config_module.add_ruleset(config, config_module.SHIPPED_PLAN, known_options())
-    result = scaffold(directory, config, plan)
     if written_config is not None:
         gitfiles.stage(result.root, [".papershelf.toml"])
         result.created.insert(0, ".papershelf.toml")
@@ -102,6 +109,16 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     else:
         click.echo("nothing to add: everything the plan names is already here")
     return EXIT_OK
+
+
+def _missing_folders(directory: Path) -> list[Path]:
+    """The folders ``mkdir -p directory`` would create, deepest first."""
+    missing = []
+    for folder in [directory.absolute(), *directory.absolute().parents]:
+        if os.path.lexists(folder):
+            break
+        missing.append(folder)
+    return missing
 
 
 def _read_plan(path: Path) -> str:

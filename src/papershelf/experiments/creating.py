@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import unquote, urlparse
 
-from papershelf import interpreters
+from papershelf import interpreters, repopaths
 from papershelf.errors import PapershelfError
 from papershelf.experiments.checking import check
 from papershelf.experiments.declarations import InstallPlan, _read, install_plan, requested_python
@@ -39,6 +39,7 @@ from papershelf.experiments.resolving import resolver_lines
 from papershelf.experiments.state import declaration_digest, env_python, state_of
 from papershelf.gitfiles import is_ignored, repository_root
 from papershelf.interpreters import Interpreter, VersionSpec
+from papershelf.sizes import TEXT_MAX_BYTES
 
 OLD_SUFFIX = ".mkexp-old"
 
@@ -135,10 +136,10 @@ def create_env(env: Path, interpreter: Interpreter, prompt: str) -> None:
     (env / INCOMPLETE_NAME).write_text("mkexp is creating this environment\n", encoding="utf-8")
     old = interpreter.version < (3, 9)
     args = ["--no-periodic-update", "--quiet", "--python", str(interpreter.path)]
-    args += ["--prompt", prompt]
+    args.append(f"--prompt={prompt}")  # a folder named '-rf' or '--help' is a prompt too
     args += ["--no-seed"] if old else ["--seeder", "app-data"]
     try:
-        cli_run([*args, str(env)], setup_logging=False)
+        cli_run([*args, str(env.absolute())], setup_logging=False)
     except (Exception, SystemExit) as error:
         raise PapershelfError(f"{env}: virtualenv failed: {error}") from error
     if interpreter.version < (3, 8):
@@ -286,8 +287,20 @@ def unique_kernel(experiment: Experiment) -> tuple[str, str]:
     return candidates[-1]
 
 
+def confine(experiment: Experiment, lock: bool) -> None:
+    """An experiment in a git work tree makes its environment (and ``lock``) inside that
+    work tree: a tracked link to a folder outside, or a ``.venv`` linked out, is refused."""
+    folder = Path(os.path.abspath(experiment.path))
+    top = repository_root(folder.parent) or repository_root(folder)
+    if top is not None:
+        repopaths.writable_path(top, experiment.env)
+        if lock:
+            repopaths.writable_path(top, experiment.path / LOCK_NAME)
+
+
 def make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     """Create (or keep) the experiment's environment, then install and register as asked."""
+    confine(experiment, options.install)
     try:
         return _make(experiment, options, say)
     except OSError as error:
@@ -443,12 +456,16 @@ def ensure_ignored(env: Path) -> Path | None:
     top = repository_root(env.parent)
     if top is None:
         return None
+    gitignore = top / ".gitignore"
+    if os.path.lexists(gitignore) and not gitignore.is_symlink() and not gitignore.is_file():
+        # git itself would wait forever on a FIFO .gitignore
+        repopaths.read_bytes(gitignore, TEXT_MAX_BYTES, str(gitignore))
     # No trailing slash: virtualenv's own '.venv/.gitignore' ('*') would match 'env/'.
     relative = os.path.relpath(env.absolute(), top).replace(os.sep, "/")
     if is_ignored(top, relative):
         return None
-    gitignore = top / ".gitignore"
-    text = _read(gitignore) or ""
+    gitignore = repopaths.writable(top, ".gitignore")  # a .gitignore linked out is not ours
+    text = _read(gitignore, top) or ""
     if any(line.strip() in (".venv/", ".venv") for line in text.splitlines()):
         return None
     prefix = "" if not text or text.endswith("\n") else "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -10,11 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from papershelf import repopaths
 from papershelf.errors import ConfigError, PapershelfError
 from papershelf.experiments.model import (
     Experiment,
 )
+from papershelf.gitfiles import repository_root
 from papershelf.interpreters import VersionSpec
+from papershelf.sizes import TEXT_MAX_BYTES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,9 +43,22 @@ def requested_python(folder: Path) -> VersionSpec | None:
     return None
 
 
-def _read(path: Path) -> str | None:
+@functools.lru_cache(maxsize=64)
+def boundary(folder: Path) -> Path:
+    """What an experiment's declarations may name: its git work tree (a clone is
+    untrusted), or outside git the experiment folder itself."""
+    return repository_root(folder) or folder.resolve()
+
+
+def _read(path: Path, root: Path | None = None) -> str | None:
+    """A declaration's text; None when absent or not UTF-8. A file leading outside ``root``
+    (default: :func:`boundary` of its folder), a FIFO or a device is refused, unread."""
+    root = boundary(path.parent.absolute()) if root is None else root
+    if os.path.lexists(path) and repopaths.within(root, path) is None:
+        raise ConfigError(str(path), repopaths.OUTSIDE_LINK)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        data = repopaths.read_bytes(path, TEXT_MAX_BYTES, str(path))
+        return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -250,8 +267,9 @@ def install_plan(experiment: Experiment) -> InstallPlan:
     requirement_files = [n for n in names if n.endswith(".txt")]
     if "requirements.txt" in requirement_files:
         requirement_files = ["requirements.txt"]
+    root = boundary(experiment.path.absolute())
     for name in requirement_files:
-        for entry in requirement_lines(experiment.path / name, options=True):
+        for entry in requirement_lines(experiment.path / name, options=True, root=root):
             (plan.options if entry.option else plan.requirements).append(entry)
     if "pyproject.toml" in names:
         plan.requirements += _pyproject_requirements(experiment.path / "pyproject.toml")
@@ -302,18 +320,22 @@ def _has_build_system(folder: Path) -> bool:
 
 
 def requirement_lines(
-    path: Path, seen: set[Path] | None = None, *, options: bool = False
+    path: Path, seen: set[Path] | None = None, *, options: bool = False, root: Path | None = None
 ) -> list[Requirement]:
     """Requirement lines of a pip requirements file, following -r includes.
 
     With ``options``, index and constraint options come too (flagged), paths
-    made absolute from the file's folder, as pip reads them.
+    made absolute from the file's folder, as pip reads them. Every file read and
+    every local path (``-r``, ``-e``, ``-c``, ``-f``) must stay inside ``root``
+    (default: :func:`boundary` of the file's folder): one outside is refused with
+    its file and line, never read nor copied.
     """
+    root = boundary(path.parent.absolute()) if root is None else root
     seen = set() if seen is None else seen
     if path.resolve() in seen:
         return []
     seen.add(path.resolve())
-    text = _read(path)
+    text = _read(path, root)
     if text is None:
         raise PapershelfError(f"{path}: cannot read")
     found: list[Requirement] = []
@@ -334,18 +356,37 @@ def requirement_lines(
         editable = re.match(r"(?:-e|--editable)\s*=?\s*(\S+)", line)
         kept = _KEPT_OPTIONS.match(line)
         if include:
-            found += requirement_lines(path.parent / include.group(1), seen, options=options)
+            included = path.parent / include.group(1)
+            _inside(root, included, path, start, line)
+            found += requirement_lines(included, seen, options=options, root=root)
         elif editable:
-            found.append(Requirement(f"-e {editable.group(1)}", path, start))
+            found.append(_local(root, Requirement(f"-e {editable.group(1)}", path, start), line))
         elif kept and options:
             name, value = kept.groups()
             if name in _PATH_OPTIONS and "://" not in value:
+                _inside(root, path.parent / value, path, start, line)
                 value = (path.parent / value).absolute().as_uri()  # no quoting needed
             found.append(Requirement(f"{name} {value}".strip(), path, start, option=True))
         elif not line.startswith("-"):
             # per-requirement options (--hash=...) belong to the file, not the requirement
-            found.append(Requirement(line.split(" --", 1)[0], path, start))
+            found.append(_local(root, Requirement(line.split(" --", 1)[0], path, start), line))
     return found
+
+
+def _inside(root: Path, target: Path, path: Path, line: int, text: str) -> None:
+    """Refuse a path a requirements line names outside ``root`` (``-r /dev/zero``,
+    ``-e /``, ``-r ../../creds.txt``): it is neither read nor copied."""
+    if repopaths.within(root, target.expanduser()) is None:
+        raise ConfigError(
+            str(path), f"{text}: leads outside the repository {root}; mkexp does not read it", line
+        )
+
+
+def _local(root: Path, requirement: Requirement, text: str) -> Requirement:
+    local = requirement.local_path
+    if local is not None:
+        _inside(root, local, requirement.path, requirement.line or 0, text)
+    return requirement
 
 
 def _line_of(path: Path, needle: str) -> int | None:
