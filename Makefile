@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
+SPEC   := bench/.work/commonmark.json
 
 .PHONY: demo test lint typecheck unit quick bench system-tools clean
 
@@ -13,6 +15,20 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The benchmarks' peers (pyproject's bench extra) on top of the test install.
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+# The CommonMark spec examples (CC-BY-SA, not kept here) from the installed markdown-it-py's sdist.
+$(SPEC): | $(BENCH_STAMP)
+	rm -rf bench/.work/spec && mkdir -p bench/.work/spec
+	$(BIN)/python -m pip download --quiet --no-deps --no-binary :all: -d bench/.work/spec \
+	  "markdown-it-py==$$($(BIN)/python -c 'import markdown_it; print(markdown_it.__version__)')"
+	tar -xzf bench/.work/spec/markdown_it_py-*.tar.gz -O --wildcards \
+	  '*/tests/test_cmark_spec/commonmark.json' > $(SPEC).part
+	mv $(SPEC).part $(SPEC)
 
 ## demo: build a small study repository in a temporary folder and run repo-check on it
 demo: $(STAMP)
@@ -53,7 +69,7 @@ test: system-tools $(STAMP)
 	$(BIN)/python -m pytest
 
 ## bench: side-by-side benchmarks against the peer tools (see README)
-bench: system-tools $(STAMP)
+bench: system-tools $(BENCH_STAMP) $(SPEC)
 	$(BIN)/python bench/run.py
 
 clean:

@@ -1,4 +1,4 @@
-"""``make bench``: every side-by-side benchmark, one after another (BENCH=check,extract,mkexp)."""
+"""``make bench``: every side-by-side benchmark, one after another (BENCH=check,markdown)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ALL = ("check", "extract", "mkexp", "papers")
+ALL = ("check", "extract", "mkexp", "papers", "markdown")
 
 
 def main() -> int:
