@@ -208,3 +208,28 @@ def test_fix_lays_out_the_shipped_plan_when_the_repository_extends_it(
     assert out[-1] == "no findings"
     assert (repo / PLAN_FILE).read_bytes() == PLAN_RU.read_bytes()
     assert PLAN_FILE in tracked(repo)
+
+
+def test_fix_creates_nothing_inside_a_submodule_or_where_a_file_stands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plan folder under a gitlink is the submodule's own; a file in a folder's place
+    (`The Llama 3 Herd of Models`, no suffix) is for a person to sort out."""
+    inner = make_repo(tmp_path / "inner", {"x.md": "x"})
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "STUDY_PLAN.md": "1. `vendor/lib/notes/`\n2. `papers/llama/`\n3. `week1/`\n",
+            "papers/llama": "not a folder",
+        },
+    )
+    git(
+        repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "vendor/lib"
+    )
+    git(repo, "commit", "-qm", "submodule")
+    assert repo_check_main(["--fix", "--rule", "missing-path", str(repo)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "fixed: created `week1/.gitkeep`"
+    assert not (repo / "vendor/lib/notes").exists()
+    assert (repo / "papers/llama").read_text() == "not a folder"
+    assert git(repo, "-C", "vendor/lib", "status", "--porcelain") == ""

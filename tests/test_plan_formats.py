@@ -128,6 +128,8 @@ def test_examples_with_code_and_notebook_links_are_not_papers() -> None:
 def test_every_convention_reads_its_own_example() -> None:
     for convention in CONVENTIONS:
         example = convention.example.replace("…", "x")
+        if convention.name == "table row":
+            example = "| Title | Links |\n|---|---|\n" + example
         assert titles(example + "\n"), convention.name
 
 

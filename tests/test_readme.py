@@ -15,6 +15,13 @@ def test_rule_reference_is_generated_from_the_registry() -> None:
     assert block == rules_markdown(), "regenerate with: papershelf rules --format markdown"
 
 
+def test_plan_conventions_are_generated_from_their_table() -> None:
+    from papershelf.readingplan.conventions import conventions_markdown
+
+    block = README.split("<!-- conventions:begin -->\n", 1)[1].split("<!-- conventions:end", 1)[0]
+    assert block == conventions_markdown()
+
+
 def test_every_hook_is_documented() -> None:
     hooks = (PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     ids = [line.split(":", 1)[1].strip() for line in hooks.splitlines() if line.startswith("- id:")]

@@ -157,15 +157,20 @@ def _missing_folders(workspace: Workspace, result: FixList, reported: _Reported)
     plans = plan_status(snap, workspace.config, layout)
     status = {plan.expected(item): item for plan in plans for item in plan.all_items() if item.path}
     missing: list[str] = []
+    gitlinks = [path for path, mode in snap.special.items() if mode == MODE_GITLINK]
     for path in planned_folders(plans):
         item = status.get(path)
         if path in snap.dirs or not reported.within("missing-path", path):
             continue
+        if any(path == link or path.startswith(link + "/") for link in gitlinks):
+            continue  # inside a submodule: its own repository, not this one's to change
+        if snap.has_file(path):
+            continue  # a file stands where the plan names a folder: that is for a person
         if item is not None and item.status == "archived" and item.where:
             result.advice.append(
                 Advice(path, f"exists only as `{item.where}`: papershelf extract '{item.where}'")
             )
-        elif item is not None and item.status == "misplaced" and item.where:
+        elif item is not None and item.status == "misplaced" and item.where in snap.dirs:
             result.advice.append(
                 Advice(path, f"it is at `{item.where}`: git mv '{item.where}' '{path}'")
             )

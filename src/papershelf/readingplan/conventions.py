@@ -288,8 +288,8 @@ CONVENTIONS: tuple[Convention, ...] = (
     ),
     Convention(
         "table row",
-        'a row of a table: the cell under a "Paper" or "Title" header, else the first titled '
-        "link or bold text; the row's other links go with it",
+        'a row of a table with a "Paper" or "Title" column, or with links to papers: that '
+        "cell, else the first titled link or bold text; the row's other links go with it",
         "| 1) **Title** - summary | [Paper](https://arxiv.org/abs/…), [Tweet](…) |",
         table_row,
     ),
@@ -314,3 +314,12 @@ CONVENTIONS: tuple[Convention, ...] = (
         title_beside_id,
     ),
 )
+
+
+def conventions_markdown() -> str:
+    """The README's table of conventions, made from :data:`CONVENTIONS`."""
+    lines = ["| convention | what it reads | example |", "|---|---|---|"]
+    for convention in CONVENTIONS:
+        example = convention.example.replace("|", "\\|")
+        lines.append(f"| {convention.name} | {convention.description} | `` {example} `` |")
+    return "\n".join(lines) + "\n"

@@ -358,8 +358,8 @@ class _Reader:
             return False
         if node.block is Block.ITEM:
             self.held.setdefault(index, folder)
-            if not (linked or node.parent is not None):
-                self.context = folder
+            if not (linked or node.parent is not None or self._alone):
+                self.context = folder  # (a list of folders alone names siblings)
             return True
         if node.parent is not None:
             self.held.setdefault(node.parent, folder)
