@@ -521,7 +521,9 @@ def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[Read
             config.step_words,
         )
     )
-    texts = "".join(s.text for s in layout.sources)
+    # the plan text a rule set ships stands in for a repository plan that names nothing
+    shipped = shipped_plan_text(config) if config.sources else None
+    texts = "".join(s.text for s in layout.sources) + "\0" + (shipped or "")
     key = (
         STATUS_CACHE
         + ":"
