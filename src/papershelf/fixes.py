@@ -22,6 +22,7 @@ from papershelf import gitfiles
 from papershelf.findings import Finding
 from papershelf.gitfiles import MODE_GITLINK
 from papershelf.mojibake_repair import repair
+from papershelf.readingplan.model import Status
 from papershelf.repopaths import writable
 from papershelf.rules.mojibake import broken_names
 from papershelf.scaffold import GITIGNORE, GITKEEP
@@ -166,11 +167,11 @@ def _missing_folders(workspace: Workspace, result: FixList, reported: _Reported)
             continue  # inside a submodule: its own repository, not this one's to change
         if snap.has_file(path):
             continue  # a file stands where the plan names a folder: that is for a person
-        if item is not None and item.status == "archived" and item.where:
+        if item is not None and item.status == Status.ARCHIVED and item.where:
             result.advice.append(
                 Advice(path, f"exists only as `{item.where}`: papershelf extract '{item.where}'")
             )
-        elif item is not None and item.status == "misplaced" and item.where in snap.dirs:
+        elif item is not None and item.status == Status.MISPLACED and item.where in snap.dirs:
             result.advice.append(
                 Advice(path, f"it is at `{item.where}`: git mv '{item.where}' '{path}'")
             )

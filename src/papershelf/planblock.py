@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from papershelf.errors import PapershelfError
 from papershelf.readingplan import Item, ReadingPlan
-from papershelf.readingplan.model import gone_items
+from papershelf.readingplan.model import SHOWN_ORDER, Kind, Status, gone_items
 from papershelf.readingplan.render import (
     code_span,
     folder_note,
@@ -30,7 +30,7 @@ _BEGIN = re.compile(r"<!--\s*papershelf:plan\s*-->")
 _END = re.compile(r"<!--\s*/papershelf:plan\s*-->")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 # the order of the progress line: what is there first, what is not last
-ORDER = ("present", "empty", "archived", "misplaced", "online", "missing")
+ORDER = SHOWN_ORDER
 
 
 def _escape(text: str) -> str:
@@ -56,15 +56,15 @@ def progress_line(plans: list[ReadingPlan]) -> str:
 
 def _item_line(item: Item, gone: Item | None = None) -> str:
     """One item; ``gone`` is the missing folder it is reported with, if any."""
-    tick = "x" if item.status == "present" else " "
-    label = f"**{_escape(item.name)}**" if item.kind == "paper" else code_span(item.name)
-    if item.status == "present":
+    tick = "x" if item.status == Status.PRESENT else " "
+    label = f"**{_escape(item.name)}**" if item.kind == Kind.PAPER else code_span(item.name)
+    if item.status == Status.PRESENT:
         detail = f" — at {code_span(item.where)}" if item.where else ""
-    elif item.status == "archived" and item.where:
+    elif item.status == Status.ARCHIVED and item.where:
         detail = f" — archived: only inside {code_span(item.where)}"
-    elif item.status == "misplaced" and item.where:
+    elif item.status == Status.MISPLACED and item.where:
         detail = f" — misplaced: found in {code_span(item.where)}"
-    elif item.status == "empty" and item.where:
+    elif item.status == Status.EMPTY and item.where:
         detail = f" — empty: {code_span(item.where)}"
     elif gone is not None:
         detail = f" — {item.status} ({folder_note(gone, code_span)})"
@@ -91,7 +91,7 @@ def block_lines(plans: list[ReadingPlan], plan_link: str | None) -> list[str]:
                 if step.title:
                     lines += [f"*{_escape(step.title)}*", ""]
                 for item in step.items:
-                    folder = plan.missing_folder(item) if item.status == "missing" else None
+                    folder = plan.missing_folder(item) if item.status == Status.MISSING else None
                     lines.append(_item_line(item, tops.get(folder) if folder else None))
     return lines
 

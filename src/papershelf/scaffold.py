@@ -15,6 +15,7 @@ from papershelf import gitfiles
 from papershelf.config import Config
 from papershelf.errors import PapershelfError
 from papershelf.layout import shipped_plan_text
+from papershelf.readingplan.model import Kind
 from papershelf.repopaths import writable
 
 GITKEEP = ".gitkeep"
@@ -84,7 +85,7 @@ class ScaffoldResult:
 def plan_file_path(config: Config) -> str | None:
     """Where the plan wants its own text: the file it tells the reader to open first."""
     for expected in config.paths:
-        if expected.kind == "file" and expected.open:
+        if expected.kind == Kind.FILE and expected.open:
             return expected.path
     return next((name for name in config.plan_files if "/" in name), None)
 

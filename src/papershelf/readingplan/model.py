@@ -6,6 +6,7 @@ plan`` and ``--fix`` all read the same items and the status computed for them.
 
 from __future__ import annotations
 
+import enum
 import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,13 +15,62 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from papershelf.papers.facts import PaperFacts
 
-KINDS = ("section", "folder", "file", "paper")
-STATUSES = ("present", "missing", "misplaced", "archived", "empty", "online")
-# How an item was found: at the path the plan gives (``path``), by a paper's arXiv id or
-# DOI, its PDF's metadata title or first page (see papershelf.papers), or by its name.
-HOW = ("path", "arxiv-id", "doi", "metadata", "first-page", "file-name")
+
+class _Named(str, enum.Enum):
+    """A value written as itself: in messages, JSON and the cache."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Kind(_Named):
+    SECTION = "section"  # a folder a rule set names
+    FOLDER = "folder"
+    FILE = "file"
+    PAPER = "paper"
+
+
+class Status(_Named):
+    """Where an item stands, in the one order every view shows them."""
+
+    PRESENT = "present"
+    MISSING = "missing"
+    MISPLACED = "misplaced"
+    ARCHIVED = "archived"
+    EMPTY = "empty"
+    ONLINE = "online"
+    SKIP = "skip"  # not checked: a bare name, or a path in passing, the repository lacks
+
+
+class How(_Named):
+    """How an item was found: at the path the plan gives, by a paper's arXiv id or DOI,
+    its PDF's metadata title or first page (see papershelf.papers), or by its name."""
+
+    PATH = "path"
+    ARXIV_ID = "arxiv-id"
+    DOI = "doi"
+    METADATA = "metadata"
+    FIRST_PAGE = "first-page"
+    FILE_NAME = "file-name"
+
+
+# The one order every view lists statuses in: what is done first, what is missing last.
+SHOWN_ORDER: tuple[str, ...] = tuple(
+    status.value
+    for status in (
+        Status.PRESENT,
+        Status.EMPTY,
+        Status.ARCHIVED,
+        Status.MISPLACED,
+        Status.ONLINE,
+        Status.MISSING,
+    )
+)
+KINDS = tuple(Kind)
+STATUSES = tuple(status for status in Status if status is not Status.SKIP)
+HOW = tuple(How)
 # A folder or file in one of these is not where the plan says: ``missing-path`` reports it.
-GONE = ("missing", "archived", "misplaced")
+GONE = (Status.MISSING, Status.ARCHIVED, Status.MISPLACED)
 
 
 class TooManyItems(Exception):
@@ -44,7 +94,7 @@ class Skipped(NamedTuple):
 class Item:
     """One section, folder, file or paper the plan names, with its status once computed."""
 
-    kind: str  # one of KINDS
+    kind: Kind
     name: str  # as the plan writes it (a paper's title, a folder's path)
     line: int  # 1-based line in ``plan_file``; 0 when it comes from a rule set
     path: str | None = None  # where the plan expects it, relative to the plan root
@@ -63,9 +113,9 @@ class Item:
     # A path a sentence mentions in a code span (``modify `attack/const.py` ``), not one the
     # plan sends the reader to: checked only where the repository has its first folder.
     mentioned: bool = False
-    status: str = "missing"
+    status: Status = Status.MISSING
     where: str | None = None  # repository-relative: where it was found, or the archive
-    how: str | None = None  # one of HOW, when found
+    how: How | None = None  # when found
     resolves: bool = True  # the written reference resolves as written (plan-reference)
     # The topmost folder or file of the plan that is not where the plan says and that is,
     # or holds, this missing item (repository-relative): one finding reports them all.
@@ -73,7 +123,7 @@ class Item:
 
     @property
     def label(self) -> str:
-        return f'"{self.name}"' if self.kind == "paper" else self.name
+        return f'"{self.name}"' if self.kind == Kind.PAPER else self.name
 
 
 @dataclass
@@ -117,14 +167,14 @@ class ReadingPlan:
 
     def missing_folder(self, item: Item) -> str | None:
         """The missing folder (or file) that holds ``item`` and is reported for it."""
-        if item.gone is None or (item.kind != "paper" and item.gone == self.expected(item)):
+        if item.gone is None or (item.kind != Kind.PAPER and item.gone == self.expected(item)):
             return None
         return item.gone
 
     def summary(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES[:5], 0)
+        counts: dict[str, int] = {status.value: 0 for status in STATUSES[:5]}
         for item in self.items():
-            counts[item.status] = counts.get(item.status, 0) + 1
+            counts[item.status.value] = counts.get(item.status.value, 0) + 1
         return counts
 
     def reading(self) -> dict[str, int]:
@@ -158,7 +208,7 @@ def mark_gone(plans: Iterable[ReadingPlan]) -> None:
             tops.append(path)
     for plan in plans:
         for item in plan.all_items():
-            paper = item.kind == "paper" and item.status == "missing" and bool(item.path)
+            paper = item.kind == Kind.PAPER and item.status == Status.MISSING and bool(item.path)
             if paper or _is_gone(item):
                 path = plan.expected(item)
                 item.gone = next(
@@ -172,10 +222,14 @@ def gone_items(plans: Iterable[ReadingPlan]) -> dict[str, Item]:
     found: dict[str, Item] = {}
     for plan in plans:
         for item in plan.all_items():
-            if item.gone is not None and item.kind != "paper" and item.gone == plan.expected(item):
+            if (
+                item.gone is not None
+                and item.kind != Kind.PAPER
+                and item.gone == plan.expected(item)
+            ):
                 found.setdefault(item.gone, item)
     return found
 
 
 def _is_gone(item: Item) -> bool:
-    return item.kind != "paper" and bool(item.path) and item.required and item.status in GONE
+    return item.kind != Kind.PAPER and bool(item.path) and item.required and item.status in GONE

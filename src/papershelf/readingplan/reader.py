@@ -25,7 +25,7 @@ from papershelf.readingplan.conventions import (
     is_paper_url,
     is_reading,
 )
-from papershelf.readingplan.model import Item, Phase, ReadingPlan, Step, TooManyItems
+from papershelf.readingplan.model import Item, Kind, Phase, ReadingPlan, Step, TooManyItems
 from papershelf.readingplan.names import DOCUMENT_SUFFIXES
 from papershelf.readingplan.tree import Block, Inline, Node, Span
 
@@ -185,7 +185,7 @@ class _Reader:
         if not opens and not self._called_a_folder(node.spans, codes[0]):
             return []
         item, _ = self._code_path(node.spans, codes[0], self.context, folder=True)
-        if item is None or item.kind != "folder":
+        if item is None or item.kind != Kind.FOLDER:
             return []
         if item.path:
             self.context = item.path
@@ -211,7 +211,7 @@ class _Reader:
             return first in self.sections
         return bool(paths.SECTIONISH.match(first))
 
-    def _item(self, kind: str, name: str, line: int, **extra: object) -> Item:
+    def _item(self, kind: Kind, name: str, line: int, **extra: object) -> Item:
         item = Item(kind, name, line, plan_file=self.plan_file, end_line=line)
         for key, value in extra.items():
             setattr(item, key, value)
@@ -234,15 +234,16 @@ class _Reader:
             rooted = token.split("/")[0] == context.split("/")[0]
         if rooted:
             item.path = token
-            return item.kind == "folder"
+            return item.kind == Kind.FOLDER
         if slashed or (
-            paths.looks_like_path(token) and ("/" in token or "_" in token or item.kind == "file")
+            paths.looks_like_path(token)
+            and ("/" in token or "_" in token or item.kind == Kind.FILE)
         ):
             inside = not context or token == context or token.startswith(context + "/")
             item.path = token if inside else posixpath.join(context, token)
             item.placed = bool(context) or not self.sections
             # without the shipped sections, the first folder a step names is where it goes
-            return not context and not self.sections and item.kind == "folder"
+            return not context and not self.sections and item.kind == Kind.FOLDER
         item.path, item.anywhere = None, True  # a bare word: a folder only if one exists
         return False
 
@@ -269,11 +270,11 @@ class _Reader:
             return None, False
         if token.lower().endswith(DOCUMENT_SUFFIXES) and "/" not in token:
             if token.lower().endswith(".md"):
-                return self._item("file", token, line, anywhere=True), False
-            return self._item("paper", paths.stem(token), line, written=token), False
+                return self._item(Kind.FILE, token, line, anywhere=True), False
+            return self._item(Kind.PAPER, paths.stem(token), line, written=token), False
         if " " in token and not paths.SECTIONISH.match(token) and not slashed:
             return None, False
-        kind = "file" if paths.FILE_SUFFIX.search(token) and not slashed else "folder"
+        kind = Kind.FILE if paths.FILE_SUFFIX.search(token) and not slashed else Kind.FOLDER
         item = self._item(kind, token, line)
         sends = self._place(item, token, context, slashed)
         if item.path is not None:
@@ -295,8 +296,8 @@ class _Reader:
         if paths.is_document(token):
             titled = _has_words(span.text) and not is_generic(span.text)
             name = clean_title(span.text) if titled else paths.stem(token)
-            return self._item("paper", name, span.line, written=token, path=token)
-        kind = "file" if paths.FILE_SUFFIX.search(token) else "folder"
+            return self._item(Kind.PAPER, name, span.line, written=token, path=token)
+        kind = Kind.FILE if paths.FILE_SUFFIX.search(token) else Kind.FOLDER
         return self._item(kind, token, span.line, written=token, path=token)
 
     # -- blocks ---------------------------------------------------------------------
@@ -317,22 +318,22 @@ class _Reader:
                 item, sends = self._code_path(spans, order, context, called)
             elif span.kind is Inline.LINK:
                 item = self._link_path(span)
-                sends = item is not None and item.kind == "folder"
+                sends = item is not None and item.kind == Kind.FOLDER
             else:
                 continue
             if item is None:
                 continue
             found.append((span.at, item))
-            if item.kind == "folder" and item.path and not here:
+            if item.kind == Kind.FOLDER and item.path and not here:
                 here = item.path
             if sends and item.path and self._send(node, index, item.path, span.kind is Inline.LINK):
                 context = item.path
-        local = [(at, item) for at, item in found if item.kind == "paper"]
+        local = [(at, item) for at, item in found if item.kind == Kind.PAPER]
         convention, papers = self.papers(node, local)
         for _, paper in papers:
             if paper.path is None:
                 paper.path = here or self.held.get(index) or context or None
-        placed = [*((at, item) for at, item in found if item.kind != "paper"), *papers]
+        placed = [*((at, item) for at, item in found if item.kind != Kind.PAPER), *papers]
         items = [item for _, item in sorted(placed, key=lambda pair: pair[0])]
         number = node.number
         if number is None and node.parent is not None:
@@ -343,7 +344,9 @@ class _Reader:
         for item in items:
             item.step = name
             item.phase = self.phases[-1].title if self.phases else ""
-            item.end_line = max(item.end_line, node.end_line if item.kind == "paper" else item.line)
+            item.end_line = max(
+                item.end_line, node.end_line if item.kind == Kind.PAPER else item.line
+            )
             if node.checked is not None:
                 item.read = node.checked
         self.step.items.extend(items)
@@ -387,7 +390,7 @@ class _Reader:
         papers: list[tuple[int, Item]] = []
         for title in titles:
             links = sorted((link.target for link in title.links), key=lambda t: not is_paper_url(t))
-            paper = self._item("paper", title.title, title.line)
+            paper = self._item(Kind.PAPER, title.title, title.line)
             paper.remote = any(is_reading(link) for link in links)
             identifiers = [*links[:1], *(i for link in links for i in _url_identifiers(link))]
             paper.identifiers = tuple(dict.fromkeys(identifiers))
@@ -496,7 +499,7 @@ def read(
         if count > limit >= 0:
             raise TooManyItems(items[len(items) - (count - limit)].line)
         described = [describe(item) for item in items]
-        if convention and any(item.kind == "paper" for item in items):
+        if convention and any(item.kind == Kind.PAPER for item in items):
             described.append(f"by convention: {convention}")
         if opened:
             described.insert(0, f"step ({reader.step_label})")

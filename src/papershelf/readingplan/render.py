@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from papershelf.readingplan.model import Item, ReadingPlan, gone_items
+from papershelf.readingplan.model import Item, Kind, ReadingPlan, Status, gone_items
 
 
 def folder_note(top: Item, code: Callable[[str], str] = str) -> str:
     """Why a missing item's folder is not there: the one finding that reports them both.
     ``code`` formats a path (backticks in markdown)."""
     folder, where = code(top.gone or ""), code(top.where or "")
-    if top.status == "archived":
+    if top.status == Status.ARCHIVED:
         return f"in {folder}, which is only inside {where}"
-    if top.status == "misplaced":
+    if top.status == Status.MISPLACED:
         return f"in {folder}, which is at {where}"
     return f"in {folder}, which is missing"
 
@@ -23,16 +23,16 @@ def _note(
 ) -> str:
     """Where the item is, or why not; ``code`` formats a path or an identifier."""
     folder = plan.missing_folder(item)
-    if folder is not None and folder in tops and item.status == "missing":
+    if folder is not None and folder in tops and item.status == Status.MISSING:
         return folder_note(tops[folder], code)
     where = code(item.where or "")
-    if item.status == "misplaced":
+    if item.status == Status.MISPLACED:
         return f"found in {where}"
-    if item.status == "archived":
+    if item.status == Status.ARCHIVED:
         return f"only inside {where}"
-    if item.status == "online" and item.identifiers:
+    if item.status == Status.ONLINE and item.identifiers:
         return f"online: {code(item.identifiers[0])}"
-    if item.where and item.status in ("present", "empty"):
+    if item.where and item.status in (Status.PRESENT, Status.EMPTY):
         found_by = f", by {item.how}" if item.how not in (None, "path", "file-name") else ""
         return f"at {where}{found_by}"
     return ""
@@ -67,7 +67,7 @@ def in_missing_folders(plans: list[ReadingPlan]) -> dict[str, int]:
     for plan in plans:
         for item in plan.items():
             folder = plan.missing_folder(item)
-            if folder is not None and item.status == "missing":
+            if folder is not None and item.status == Status.MISSING:
                 counts[folder] = counts.get(folder, 0) + 1
     return counts
 
@@ -164,10 +164,10 @@ def render_markdown(plans: list[ReadingPlan], shown_file: str | None = None) -> 
                 if step.title:
                     lines += [f"### {step.title}", ""]
                 for item in step.items:
-                    tick = "x" if item.status == "present" else " "
-                    label = f"**{item.name}**" if item.kind == "paper" else f"`{item.name}`"
+                    tick = "x" if item.status == Status.PRESENT else " "
+                    label = f"**{item.name}**" if item.kind == Kind.PAPER else f"`{item.name}`"
                     note = _note(item, plan, tops, code_span)
-                    status = "" if item.status == "present" else f" — {item.status}"
+                    status = "" if item.status == Status.PRESENT else f" — {item.status}"
                     detail = f" ({note})" if note else ""
                     lines.append(f"- [{tick}] {label}{status}{detail}{_reading(item, ' ')}")
     lines += ["", summary_line(plans)]

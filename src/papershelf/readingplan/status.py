@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, NamedTuple
 from papershelf.config import Config
 from papershelf.errors import ConfigError
 from papershelf.layout import TOO_BIG_HINT, Layout, PlanSource, rest_of, shipped_plan_text
-from papershelf.readingplan.model import Item, ReadingPlan, Skipped, TooManyItems, mark_gone
+from papershelf.readingplan.model import (
+    How,
+    Item,
+    Kind,
+    ReadingPlan,
+    Skipped,
+    Status,
+    TooManyItems,
+    mark_gone,
+)
 from papershelf.readingplan.names import (
     DOCUMENT_SUFFIXES,
     archive_standin,
@@ -142,7 +151,7 @@ class _Marker:
         """Match the papers by what their PDFs say, once for the whole plan."""
         from papershelf.papers.facts import paper_facts
 
-        papers = [item for item in items if item.kind == "paper"]
+        papers = [item for item in items if item.kind == Kind.PAPER]
         written = [((item.name, *item.aliases), item.identifiers) for item in papers]
         folders: set[str] = set()
         for item in papers:
@@ -170,11 +179,11 @@ class _Marker:
         return False
 
     def _found(self, item: Item, path: str, how: str, expected: str | None) -> None:
-        item.where, item.how = path, how
+        item.where, item.how = path, How(how)
         if path in self.snap.dirs:
-            item.status = "present" if self.has_content(path) else "empty"
+            item.status = Status.PRESENT if self.has_content(path) else Status.EMPTY
         else:
-            item.status = "empty" if self.snap.is_empty(path) else "present"
+            item.status = Status.EMPTY if self.snap.is_empty(path) else Status.PRESENT
         if path == expected:
             item.where = None
 
@@ -200,45 +209,45 @@ class _Marker:
 
     def mark_path(self, item: Item) -> None:
         snap = self.snap
-        is_folder = item.kind in ("folder", "section")
+        is_folder = item.kind in (Kind.FOLDER, Kind.SECTION)
         expected = self.under(item.path) if item.path else None
         here = expected is not None and (
             expected in snap.dirs if is_folder else snap.has_file(expected)
         )
         if expected is not None and here:
-            self._found(item, expected, "path", expected)
+            self._found(item, expected, How.PATH, expected)
             return
         written = self.resolve(item.written, by_tail=False) if item.written else None
         if written is not None and (written in snap.dirs) == is_folder:
-            self._found(item, written, "path", None)  # written from the root, not the step
+            self._found(item, written, How.PATH, None)  # written from the root, not the step
             return
         pool = snap.dirs if is_folder else snap.file_set
         found = self._by_tail(item.name, is_folder)
         if expected is not None:
             archive = archive_standin(snap, expected, self.root)
             if archive:
-                item.status, item.where = "archived", archive
+                item.status, item.where = Status.ARCHIVED, archive
                 return
             # `06_Engineering` for `06_Engineering_&_Tuning`: any such sibling for a name
             # the plan gives no certain place, else only one the plan itself names
             extended = self._extended(expected, self.named & pool if item.placed else pool)
             if extended:
-                self._found(item, extended, "file-name", expected)
+                self._found(item, extended, How.FILE_NAME, expected)
                 return
             if not found:
                 found = self._by_tail(item.name.rpartition("/")[2], is_folder)
             if item.mentioned and not self._first_folder_here(expected, item.written):
-                item.status = "skip"  # a path in someone else's tree, named in passing
+                item.status = Status.SKIP  # a path in someone else's tree, named in passing
                 return
             if found:
-                item.status, item.where, item.how = "misplaced", found[0], "file-name"
+                item.status, item.where, item.how = Status.MISPLACED, found[0], How.FILE_NAME
                 return
-            item.status = "missing"
+            item.status = Status.MISSING
             return
         if found:  # a bare name the plan gives no place for: anywhere will do
-            self._found(item, found[0], "file-name", None)
+            self._found(item, found[0], How.FILE_NAME, None)
             return
-        item.status = "skip"
+        item.status = Status.SKIP
 
     def _first_folder_here(self, expected: str, written: str) -> bool:
         """Whether the first folder of a path written ``written`` and expected at
@@ -279,13 +288,13 @@ class _Marker:
         folder = self.under(item.path) if item.path else None
         if folder is not None and folder.lower().endswith(DOCUMENT_SUFFIXES):
             if snap.has_file(folder):  # linked to a local file: expected exactly there
-                self._found(item, folder, "path", folder)
+                self._found(item, folder, How.PATH, folder)
                 return
             folder = folder.rpartition("/")[0]
         if item.written and not item.remote:
             written = self.resolve(item.written)
             if written is not None and snap.has_file(written):
-                self._found(item, written, "path", None)
+                self._found(item, written, How.PATH, None)
                 return
         matches = locate_paper(self.index, (item.name, *item.aliases), item.identifiers)
         archives = self.index.archives
@@ -299,25 +308,25 @@ class _Marker:
                 self._found(item, here[0].path, here[0].how, None)
                 return
             if real:
-                item.status, item.where, item.how = "misplaced", real[0].path, real[0].how
+                item.status, item.where, item.how = Status.MISPLACED, real[0].path, How(real[0].how)
                 return
         elif real:
             self._found(item, real[0].path, real[0].how, None)
             return
         if stored:
-            item.status, item.where, item.how = "archived", stored[0].path, stored[0].how
+            item.status, item.where, item.how = Status.ARCHIVED, stored[0].path, How(stored[0].how)
             return
-        item.status = "online" if item.remote else "missing"
+        item.status = Status.ONLINE if item.remote else Status.MISSING
 
     def mark(self, items: Iterable[Item]) -> None:
         items = list(items)
         self.named = {
             self.under(item.path)
             for item in items
-            if item.kind in ("folder", "section") and item.path
+            if item.kind in (Kind.FOLDER, Kind.SECTION) and item.path
         }
         for item in items:
-            if item.kind == "paper":
+            if item.kind == Kind.PAPER:
                 self.mark_paper(item)
             else:
                 self.mark_path(item)
@@ -331,17 +340,17 @@ def ruleset_items(config: Config, named: set[str], titles: set[str]) -> list[Ite
     for section in config.sections:
         if section.path not in named:
             items.append(
-                Item("section", section.path, 0, path=section.path, required=section.required)
+                Item(Kind.SECTION, section.path, 0, path=section.path, required=section.required)
             )
     for expected in config.paths:
         if expected.path not in named:
-            kind = "file" if expected.kind == "file" else "folder"
+            kind = Kind.FILE if expected.kind == Kind.FILE else Kind.FOLDER
             items.append(Item(kind, expected.path, 0, path=expected.path, step=expected.step))
     for paper in config.papers:
         if paper.section and normalize_title(paper.title) not in titles:
             items.append(
                 Item(
-                    "paper",
+                    Kind.PAPER,
                     paper.title,
                     0,
                     path=paper.section,
@@ -355,7 +364,7 @@ def ruleset_items(config: Config, named: set[str], titles: set[str]) -> list[Ite
 def _apply_aliases(plan: ReadingPlan, config: Config) -> None:
     known = {normalize_title(t): p for p in config.papers for t in (p.title, *p.aliases)}
     for item in plan.items():
-        paper = known.get(normalize_title(item.name)) if item.kind == "paper" else None
+        paper = known.get(normalize_title(item.name)) if item.kind == Kind.PAPER else None
         if paper is not None:
             item.aliases = tuple(t for t in (paper.title, *paper.aliases) if t != item.name)
 
@@ -392,7 +401,7 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
             if alone:
                 continue
             break
-        if source.readme and not any(item.kind == "paper" or item.path for item in plan.items()):
+        if source.readme and not any(item.kind == Kind.PAPER or item.path for item in plan.items()):
             continue  # project documentation, not a plan
         if source.readme:
             readmes.add(id(plan))
@@ -408,7 +417,7 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
         plans.append(ReadingPlan("", [], False, None, root=layout.plan_root or ""))
     first = plans[0]
     named = {item.path for item in first.items() if item.path}
-    titles = {normalize_title(item.name) for item in first.items() if item.kind == "paper"}
+    titles = {normalize_title(item.name) for item in first.items() if item.kind == Kind.PAPER}
     if layout.plan_root is not None:
         first.sections = ruleset_items(config, named, titles)
     for plan in plans:
@@ -422,8 +431,8 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
             continue
         for phase in plan.phases:
             for step in phase.steps:
-                step.items = [item for item in step.items if item.status != "skip"]
-        plan.sections = [item for item in plan.sections if item.status != "skip"]
+                step.items = [item for item in step.items if item.status != Status.SKIP]
+        plan.sections = [item for item in plan.sections if item.status != Status.SKIP]
         plan.prune()
     if layout.plan_root is not None:  # else no plan folder is checked (see missing-path)
         mark_gone(plans)
@@ -434,9 +443,9 @@ def _describes_the_repository(plan: ReadingPlan) -> bool:
     """A README read as the plan for want of one is the plan when it names papers, or when
     most of the folders and files it names are there: a course's weeks, not a tool's
     examples."""
-    named = [item for item in plan.items() if item.kind != "paper" and item.path]
-    here = sum(1 for item in named if item.status == "present")
-    return any(item.kind == "paper" for item in plan.items()) or 2 * here >= len(named)
+    named = [item for item in plan.items() if item.kind != Kind.PAPER and item.path]
+    here = sum(1 for item in named if item.status == Status.PRESENT)
+    return any(item.kind == Kind.PAPER for item in plan.items()) or 2 * here >= len(named)
 
 
 def _too_many(source: PlanSource, line: int, alone: bool, rest: str) -> ReadingPlan:
@@ -554,7 +563,11 @@ def planned_folders(plans: Iterable[ReadingPlan], optional: bool = False) -> lis
     folders: dict[str, None] = {}
     for plan in plans:
         for item in plan.all_items():
-            if item.kind in ("section", "folder") and item.path and (item.required or optional):
+            if (
+                item.kind in (Kind.SECTION, Kind.FOLDER)
+                and item.path
+                and (item.required or optional)
+            ):
                 folders[plan.expected(item).strip("/")] = None
     names = set(folders)
 

@@ -13,17 +13,23 @@ index changes with every commit, a plan far less often.
 from __future__ import annotations
 
 import dataclasses
+import enum
 from pathlib import Path
 from typing import Any
 
 from papershelf import cachefile
-from papershelf.readingplan.model import Item, Phase, ReadingPlan, Skipped, Step
+from papershelf.readingplan.model import How, Item, Kind, Phase, ReadingPlan, Skipped, Status, Step
 
 _FIELDS = tuple(field.name for field in dataclasses.fields(Item))
 
 
 def _item(item: Item) -> tuple[Any, ...]:
-    return tuple(getattr(item, name) for name in _FIELDS)
+    """An item as values marshal writes: its enums by their values."""
+    return tuple(_plain(getattr(item, name)) for name in _FIELDS)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 def to_plain(plans: list[ReadingPlan]) -> tuple[Any, ...]:
@@ -57,8 +63,10 @@ def _read_item(values: Any) -> Item:
     if len(values) != len(_FIELDS):
         raise ValueError("an item of another shape")
     item = Item(*values)
-    if not isinstance(item.kind, str) or not isinstance(item.line, int):
+    if not isinstance(item.line, int):
         raise ValueError("an item of another shape")
+    item.kind, item.status = Kind(item.kind), Status(item.status)  # ValueError if unknown
+    item.how = None if item.how is None else How(item.how)
     return item
 
 

@@ -20,11 +20,11 @@ from urllib.parse import quote
 from papershelf import __version__
 from papershelf.findings import Finding, Severity
 from papershelf.readingplan import Item, ReadingPlan
-from papershelf.readingplan.model import gone_items
+from papershelf.readingplan.model import SHOWN_ORDER, Kind, Status, gone_items
 from papershelf.readingplan.render import folder_note
 
 # Shown in this order; a status the model adds later is shown after these.
-STATUS_ORDER = ("present", "empty", "archived", "misplaced", "online", "missing")
+STATUS_ORDER = SHOWN_ORDER
 
 
 class PlanItem(NamedTuple):
@@ -90,7 +90,7 @@ def _how(item: Item) -> str:
     """How the item was found, in words (the model's ``how``), or why it was not."""
     if item.how is not None:
         found = _HOW.get(item.how, f"found by {item.how.replace('-', ' ')}")
-        return f"inside an archive, {found}" if item.status == "archived" else found
+        return f"inside an archive, {found}" if item.status == Status.ARCHIVED else found
     return {
         "archived": "only inside an archive",
         "online": "online only",
@@ -100,13 +100,13 @@ def _how(item: Item) -> str:
 
 def _link(item: Item, root: str) -> str | None:
     """Where the item's link leads, repository-relative; None when there is nothing to open."""
-    if item.status == "online":
+    if item.status == Status.ONLINE:
         url = next((i for i in item.identifiers if i.startswith("https://")), None)
         return url
     link = item.where
-    if link is None and item.path and item.status in ("present", "empty"):
+    if link is None and item.path and item.status in (Status.PRESENT, Status.EMPTY):
         link = posixpath.join(root, item.path) if root else item.path
-    if link and item.kind in ("folder", "section") and item.status != "archived":
+    if link and item.kind in (Kind.FOLDER, Kind.SECTION) and item.status != Status.ARCHIVED:
         link += "/"  # a folder: a browser opened on a file lists it
     return link
 
@@ -128,7 +128,7 @@ def page_from_plans(
     def view(item: Item, plan: ReadingPlan) -> PlanItem:
         folder = plan.missing_folder(item)
         how = _how(item)
-        if folder is not None and folder in tops and item.status == "missing":
+        if folder is not None and folder in tops and item.status == Status.MISSING:
             how = f"{how}: {folder_note(tops[folder])}"
         return PlanItem(
             item.kind,
@@ -321,7 +321,7 @@ def _progress(items: list[PlanItem], label: str) -> str:
 
 def _item(item: PlanItem, prefix: str) -> str:
     name = escape(item.name)
-    shown = f"“{name}”" if item.kind == "paper" else f"<code>{name}</code>"
+    shown = f"“{name}”" if item.kind == Kind.PAPER else f"<code>{name}</code>"
     if item.link:
         shown = f'<a href="{_href(prefix, item.link)}">{shown}</a>'
     read = ""
@@ -332,7 +332,7 @@ def _item(item: PlanItem, prefix: str) -> str:
             f"{_icon('read')}{word}</span>"
         )
     detail = [escape(item.how)]
-    if item.where and item.status != "missing":
+    if item.where and item.status != Status.MISSING:
         detail.append(f"<code>{escape(item.where)}</code>")
     detail.append(f"plan line {item.line}")
     return (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
+from papershelf.readingplan.model import Kind, Status
 from papershelf.rules.base import Context, Rule
 
 
@@ -18,7 +19,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     empty: dict[str, None] = {}
     for plan in ctx.plans:
         for item in plan.all_items():
-            if item.kind in ("file", "paper") and item.status == "empty":
+            if item.kind in (Kind.FILE, Kind.PAPER) and item.status == Status.EMPTY:
                 path = item.where or plan.expected(item)
                 if path:
                     empty[path] = None

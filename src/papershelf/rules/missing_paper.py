@@ -18,6 +18,7 @@ import posixpath
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
+from papershelf.readingplan.model import Kind, Status
 from papershelf.readingplan.names import DOCUMENT_SUFFIXES
 from papershelf.rules.base import Context, Rule
 
@@ -28,7 +29,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for plan in ctx.plans:
         home = (plan.plan_file or "").rpartition("/")[0] if plan.plan_file else plan.root
         for item in plan.all_items():
-            if item.kind != "paper":
+            if item.kind != Kind.PAPER:
                 continue
             step = f" ({item.step})" if item.step else ""
             expected = item.path or ""
@@ -37,7 +38,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             folder = posixpath.join(plan.root, expected).strip("/") if plan.root else expected
             if not item.path:
                 folder = home
-            if item.status == "misplaced" and item.where:
+            if item.status == Status.MISPLACED and item.where:
                 filed = item.where.rpartition("/")[0] or "."
                 yield RULE.finding(
                     item.where,
@@ -47,19 +48,19 @@ def check(ctx: Context) -> Iterator[Finding]:
                     hint=f"move it: {_move_command(item.where, folder, item.name, item.how)}, "
                     "or leave it if you prefer it there",
                 )
-            elif item.status == "archived" and item.where:
+            elif item.status == Status.ARCHIVED and item.where:
                 yield RULE.finding(
                     item.where,
                     f'"{item.name}" is only inside the archive `{item.where}`{step}',
                     hint=f"extract it outside git: papershelf extract '{item.where}'",
                 )
-            elif item.status == "online" and ctx.options.get("online"):
+            elif item.status == Status.ONLINE and ctx.options.get("online"):
                 yield RULE.finding(
                     folder or ".",
                     f'"{item.name}" is only online: the plan links it{step}',
                     hint="download the paper into the folder the plan reads it from",
                 )
-            elif item.status == "missing" and item.gone is None:  # else missing-path's
+            elif item.status == Status.MISSING and item.gone is None:  # else missing-path's
                 if folder in ctx.snapshot.dirs or not folder:
                     message = f'"{item.name}" is missing: the plan reads it here{step}'
                 else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
-from papershelf.readingplan.model import gone_items
+from papershelf.readingplan.model import Kind, Status, gone_items
 from papershelf.readingplan.names import near_match
 from papershelf.rules.base import Context, Rule
 
@@ -40,13 +40,13 @@ def check(ctx: Context) -> Iterator[Finding]:
     papers: dict[str, dict[str, None]] = {}  # a missing folder -> the papers read from it
     for plan in ctx.plans:
         for item in plan.all_items():
-            if item.gone is not None and item.kind == "paper":
+            if item.gone is not None and item.kind == Kind.PAPER:
                 papers.setdefault(item.gone, {})[item.name] = None
     for path in sorted(reported):
         item = reported[path]
-        what = "file" if item.kind == "file" else "folder"
+        what = "file" if item.kind == Kind.FILE else "folder"
         with_it = _papers_with_it(list(papers.get(path, ())))
-        if item.status == "archived":
+        if item.status == Status.ARCHIVED:
             yield RULE.finding(
                 path,
                 f"the plan's {what} `{item.path}` exists only as the archive `{item.where}`"
@@ -54,7 +54,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 severity=Severity.WARNING,
                 hint=f"extract it outside git: papershelf extract '{item.where}'",
             )
-        elif item.status == "misplaced":
+        elif item.status == Status.MISPLACED:
             yield RULE.finding(
                 path,
                 f"the plan's {what} `{item.path}` is missing here: it is at `{item.where}`"
@@ -62,7 +62,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 hint="move it where the plan expects it, or correct the path in the plan",
             )
         else:
-            near = near_match(ctx.snapshot, path, is_file=item.kind == "file")
+            near = near_match(ctx.snapshot, path, is_file=item.kind == Kind.FILE)
             suggestion = f" (did you mean `{near}`?)" if near else ""
             yield RULE.finding(
                 path, f"the plan's {what} `{item.path}` is missing{suggestion}{with_it}"

@@ -17,6 +17,7 @@ import posixpath
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
+from papershelf.readingplan.model import Kind, Status
 from papershelf.readingplan.names import near_match
 from papershelf.rules.base import Context, Rule
 
@@ -30,10 +31,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             key = (plan.plan_file, item.line, item.written)
             if not item.written or item.resolves or item.gone or key in seen:
                 continue  # a folder the plan names, or one it sits in, is missing-path's
-            if item.kind == "paper" and item.status == "missing":
+            if item.kind == Kind.PAPER and item.status == Status.MISSING:
                 continue  # missing-paper's: one finding per missing paper
             seen.add(key)
-            if item.status == "archived" and item.where:
+            if item.status == Status.ARCHIVED and item.where:
                 yield RULE.finding(
                     plan.plan_file,
                     f"`{item.written}` exists only as the archive `{item.where}`",
@@ -42,10 +43,12 @@ def check(ctx: Context) -> Iterator[Finding]:
                 )
                 continue
             target = posixpath.join(plan.root, item.written) if plan.root else item.written
-            if item.kind == "paper" and item.where:  # found by what it is, elsewhere
+            if item.kind == Kind.PAPER and item.where:  # found by what it is, elsewhere
                 suggestion = f" (the paper is at `{item.where}`)"
             else:
-                near = near_match(ctx.snapshot, target, is_file=item.kind in ("file", "paper"))
+                near = near_match(
+                    ctx.snapshot, target, is_file=item.kind in (Kind.FILE, Kind.PAPER)
+                )
                 suggestion = f" (did you mean `{near}`?)" if near else ""
             yield RULE.finding(
                 plan.plan_file,

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
 from papershelf.papers import is_pdf, rename_command
+from papershelf.readingplan.model import Kind
 from papershelf.readingplan.names import DOCUMENT_SUFFIXES
 from papershelf.rules.base import Context, Rule
 
@@ -23,7 +24,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     reported: set[str] = set()
     for plan in ctx.plans:
-        papers = [item for item in plan.all_items() if item.kind == "paper"]
+        papers = [item for item in plan.all_items() if item.kind == Kind.PAPER]
         if plan.papers is None or not papers:
             continue
         folders: set[str] = set()
