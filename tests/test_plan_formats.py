@@ -176,3 +176,22 @@ def test_explain_names_the_convention_that_made_each_paper() -> None:
 
     notes = [taken for _, _, taken in explain("| Paper |\n|---|\n| **LLaMA** |\n")]
     assert notes == ['paper "LLaMA"; by convention: table row']
+
+
+def test_citations_name_their_authors_then_the_title() -> None:
+    text = (
+        "* Kevin Knight: Bayesian Inference with Tears, 2009.\n"
+        "* John Lafferty, Andrew McCallum, Fernando C.N. Pereira: Conditional Random Fields: "
+        "Probabilistic Models for Segmenting and Labeling Sequence Data, ICML 2001.\n"
+        "* Kamal Nigam, et al.: Text Classification from Labeled and Unlabeled Documents "
+        "using EM. Machine Learning, 1999.\n"
+        "* Charles Sutton, Andrew McCallum. An Introduction to Conditional Random Fields.\n"
+        "* Python: a language, 2020.\n"
+        "* Week One: introduction\n"
+    )
+    assert titles(text) == [
+        "Bayesian Inference with Tears",
+        "Conditional Random Fields: Probabilistic Models for Segmenting and Labeling Sequence Data",
+        "Text Classification from Labeled and Unlabeled Documents using EM",
+        "An Introduction to Conditional Random Fields",
+    ]

@@ -19,7 +19,7 @@ def test_plan_conventions_are_generated_from_their_table() -> None:
     from papershelf.readingplan.conventions import conventions_markdown
 
     block = README.split("<!-- conventions:begin -->\n", 1)[1].split("<!-- conventions:end", 1)[0]
-    assert block == conventions_markdown()
+    assert block == conventions_markdown(), "regenerate with: python scripts/regenerate_readme.py"
 
 
 def test_every_hook_is_documented() -> None:

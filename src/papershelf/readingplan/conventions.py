@@ -273,6 +273,61 @@ def title_beside_id(node: Node) -> list[Found]:
     ]
 
 
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "del", "le", "la", "du"})
+_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÞА-ЯЁ][\w'’-]*\.?|(?:[A-ZА-ЯЁ]\.)+[A-ZА-ЯЁ]?\.?)$")
+_TAIL = re.compile(r"^[^,]{0,60}?,?\s*(?:19|20)\d\d[a-z]?\)?\.?$")
+
+
+def _names(text: str) -> int:
+    """How many authors ``text`` lists (0: it is not a list of names)."""
+    text = re.sub(r",?\s*\bet al\.?", "", text).strip(" ,")
+    parts = [part.strip() for part in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text)]
+    if not parts or not all(parts):
+        return 0
+    for part in parts:
+        tokens = [token for token in part.split() if token.lower() not in _PARTICLES]
+        if not 1 <= len(tokens) <= 5 or not all(_NAME_TOKEN.match(t) for t in tokens):
+            return 0
+    return len(parts) if any(len(part.split()) >= 2 for part in parts) else 0
+
+
+def _authors_first(text: str) -> tuple[int, str] | None:
+    """How many authors open ``text`` (``Authors: …``, or ``Authors. …`` naming two or
+    more) and what follows them."""
+    head, colon, rest = text.partition(": ")
+    if colon and len(head) <= 150 and _names(head):
+        return _names(head), rest
+    for stop in re.finditer(r"\.\s+", text[:150]):
+        head = text[: stop.start()]
+        if re.search(r"(?:^|\s)[A-Z]$", head):
+            continue  # an initial: `Stanley F. Chen`
+        count = _names(head)
+        if count >= 2 or (count and "et al" in head):
+            return count, text[stop.end() :]
+    return None
+
+
+def citation(node: Node) -> list[Found]:
+    """``* Kevin Knight: Bayesian Inference with Tears, 2009.``: authors, then the title up
+    to the venue and year (or ``Authors. Title.`` naming two authors or more)."""
+    if node.block is not Block.ITEM or not node.spans or node.spans[0].kind is not Inline.TEXT:
+        return []
+    split = _authors_first(re.sub(r"\s+", " ", node.text).strip())
+    if split is None:
+        return []
+    count, rest = split
+    title = ""
+    for cut in re.finditer(r"[,.]\s+", rest):
+        if _TAIL.match(rest[cut.end() :]):
+            title = rest[: cut.start()]
+            break
+    if not title and _YEAR.search(rest) is None and count >= 2:
+        title = rest  # `Charles Sutton, Andrew McCallum. An Introduction to ….`
+    if not _LETTERS.search(title):
+        return []
+    return [Found(clean_title(title), node.line, _remote_links(node.spans), node.spans[0].at)]
+
+
 CONVENTIONS: tuple[Convention, ...] = (
     Convention(
         "bold quoted title",
@@ -306,6 +361,12 @@ CONVENTIONS: tuple[Convention, ...] = (
         "links that say only pdf, paper, code or an icon give its copies",
         "- **Batch Normalization** (2015), S. Ioffe [[pdf]](https://arxiv.org/pdf/1502.03167)",
         bold_title,
+    ),
+    Convention(
+        "citation",
+        "a list item naming its authors, then the title up to the venue and year",
+        "* Kevin Knight: Bayesian Inference with Tears, 2009.",
+        citation,
     ),
     Convention(
         "title beside an arXiv id",
