@@ -20,6 +20,7 @@ from papershelf.errors import (
     EXIT_USAGE,
     PapershelfError,
 )
+from papershelf.shown import visible
 
 # command name -> "module:attribute" under papershelf.cli
 COMMANDS: dict[str, str] = {
@@ -76,7 +77,7 @@ def run(command: click.Command, argv: Sequence[str] | None, prog_name: str) -> i
         error.show()
         return error.exit_code if error.exit_code else EXIT_USAGE
     except PapershelfError as error:
-        click.echo(f"{prog_name}: error: {error}", err=True)
+        click.echo(visible(f"{prog_name}: error: {error}"), err=True)
         return error.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
