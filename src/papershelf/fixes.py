@@ -219,7 +219,7 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixL
     root = workspace.root
     gitignore = root / ".gitignore"
     artifacts = [finding for finding in findings if finding.rule == "committed-artifact"]
-    if not gitignore.exists():
+    if not gitignore.exists() and not gitignore.is_symlink():
         result.fixes.append(
             Fix(
                 "create `.gitignore`",
@@ -229,7 +229,11 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixL
         )
         present = set(GITIGNORE.splitlines())
     else:
-        present = {line.strip() for line in gitignore.read_text("utf-8", "replace").splitlines()}
+        try:
+            lines = gitignore.read_text("utf-8", "replace").splitlines()
+        except OSError:  # a dangling link: the append below refuses to write through it
+            lines = []
+        present = {line.strip() for line in lines}
     patterns = [p for p in dict.fromkeys(map(ignore_pattern, artifacts)) if p not in present]
     if patterns:
         listed = ", ".join(f"`{p}`" for p in patterns)

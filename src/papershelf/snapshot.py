@@ -7,6 +7,7 @@ C-speed searches), and only the few notable blobs carry sizes and kinds.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -219,9 +220,11 @@ def from_walk(root: Path) -> Snapshot:
     for current, dirnames, filenames in os.walk(root):
         relative = os.path.relpath(current, root).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
-        if ".gitignore" in filenames:
-            ignore_file = Path(current) / ".gitignore"
-            patterns.extend(_anchor(prefix, ignore_file.read_text("utf-8", "replace")))
+        ignore_file = Path(current) / ".gitignore"
+        # As git (2.32+) reads it: a regular file, never through a symbolic link.
+        if ".gitignore" in filenames and not ignore_file.is_symlink() and ignore_file.is_file():
+            with contextlib.suppress(OSError):
+                patterns.extend(_anchor(prefix, ignore_file.read_text("utf-8", "replace")))
             spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         dirnames[:] = sorted(
             name for name in dirnames if name != ".git" and not spec.match_file(prefix + name + "/")

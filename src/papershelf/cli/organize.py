@@ -117,6 +117,13 @@ def _read_plan(path: Path) -> str:
     return text
 
 
+def _named_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An empty name (``--badge ''``) is the current folder to click; it names no file."""
+    if value is not None and (not str(value) or str(value) == "." or value.is_dir()):
+        raise click.BadParameter("needs a file name, not a folder or an empty name")
+    return value
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument(
     "path",
@@ -136,6 +143,7 @@ def _read_plan(path: Path) -> str:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    callback=_named_file,
     help="Write the view to this file (whole, or not at all) instead of printing it.",
 )
 @click.option(
@@ -143,6 +151,7 @@ def _read_plan(path: Path) -> str:
     "badge_file",
     metavar="FILE.svg",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    callback=_named_file,
     help="Write an SVG badge `reading plan | present/total` (the view is then not printed).",
 )
 @click.option(

@@ -8,7 +8,7 @@ than 260 characters, names that differ only in case (one overwrites the other
 on macOS and Windows), and names not in Unicode NFC (macOS writes NFD, and git
 then sees two files where the user sees one). A name holding a bidirectional
 control or a zero-width character is reported too: it does not read as it is
-(``\u202efdp.exe`` shows as ``exe.pdf``). All paths are scanned as one
+(``\\u202efdp.exe`` shows as ``exe.pdf``). All paths are scanned as one
 text, so the check costs the same on 100,000 files as a single regex pass.
 """
 
