@@ -73,8 +73,8 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             "severity": "warning",
             "path": "06_Engineering_&_Tuning/Лекции & заметки.zip",
             "message": "zip archive tracked by git",
-            "hint": "git rm --cached '06_Engineering_&_Tuning/Лекции & заметки.zip' && "
-            "papershelf extract '06_Engineering_&_Tuning/Лекции & заметки.zip'",
+            "hint": "git rm --cached -- '06_Engineering_&_Tuning/Лекции & заметки.zip' && "
+            "papershelf extract -- '06_Engineering_&_Tuning/Лекции & заметки.zip'",
         }
     ]
 

@@ -49,14 +49,14 @@ def test_dry_run_prints_the_fixes_and_changes_nothing(
         "would create `04_Agentic_Systems_&_MCP/.gitkeep`",
         "would add `__pycache__/` to `.gitignore`",
         "not fixed: 06_Engineering_&_Tuning/Разработка LLM с нуля: exists only as "
-        f"`06_Engineering_&_Tuning/{TITLE}.zip`: papershelf extract "
+        f"`06_Engineering_&_Tuning/{TITLE}.zip`: papershelf extract -- "
         f"'06_Engineering_&_Tuning/{TITLE}.zip'",
         "not fixed: 02_Model_Backbones/01_Transformer_Evolution/__pycache__: papershelf does "
-        "not untrack files; once ignored, untrack it with: git rm -r --cached "
+        "not untrack files; once ignored, untrack it with: git rm -r --cached -- "
         "'02_Model_Backbones/01_Transformer_Evolution/__pycache__'",
         f"not fixed: 06_Engineering_&_Tuning/{TITLE}.zip: papershelf does not untrack files; "
-        "to take it out of git and keep its contents: git rm --cached "
-        f"'06_Engineering_&_Tuning/{TITLE}.zip' && papershelf extract "
+        "to take it out of git and keep its contents: git rm --cached -- "
+        f"'06_Engineering_&_Tuning/{TITLE}.zip' && papershelf extract -- "
         f"'06_Engineering_&_Tuning/{TITLE}.zip'",
     ]
     assert status(untidy) == before
@@ -140,10 +140,10 @@ def test_gitmodules_entry_from_origin_or_a_link_file_else_advice(
         "fixed: added a `.gitmodules` entry for `code/nanochat` "
         "(https://github.com/karpathy/nanochat.git)",
         "not fixed: code/mystery: a gitlink with no .gitmodules entry, and no URL for it is "
-        "known; either declare it: git config -f .gitmodules submodule.'code/mystery'.path "
-        "'code/mystery' && git config -f .gitmodules submodule.'code/mystery'.url <URL>; or "
-        "commit its files instead: git rm --cached 'code/mystery', remove 'code/mystery/.git', "
-        "git add 'code/mystery'",
+        "known; either declare it: git config -f .gitmodules -- submodule.code/mystery.path "
+        "code/mystery && git config -f .gitmodules -- submodule.code/mystery.url <URL>; or "
+        "commit its files instead: git rm --cached -- code/mystery, "
+        "rm -rf -- code/mystery/.git, git add -- code/mystery",
         "",
     ]
     assert code == 1

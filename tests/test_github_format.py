@@ -37,11 +37,11 @@ def test_annotations_for_warnings_and_errors(
     assert out.splitlines() == [
         "::error file=02_Model_Backbones/.DS_Store,title=PS204 committed-artifact::"
         "macOS folder metadata is tracked by git%0A"
-        "hint: git rm -r --cached '02_Model_Backbones/.DS_Store' and add it to .gitignore",
+        "hint: git rm -r --cached -- 02_Model_Backbones/.DS_Store and add it to .gitignore",
         "::warning file=06_Engineering_&_Tuning/Курс%2C часть 1.zip,"
         "title=PS201 archive-in-git::zip archive tracked by git%0A"
-        "hint: git rm --cached '06_Engineering_&_Tuning/Курс, часть 1.zip' && "
-        "papershelf extract '06_Engineering_&_Tuning/Курс, часть 1.zip'",
+        "hint: git rm --cached -- '06_Engineering_&_Tuning/Курс, часть 1.zip' && "
+        "papershelf extract -- '06_Engineering_&_Tuning/Курс, часть 1.zip'",
         "papershelf: 1 error, 1 warning, 0 info",
     ]
 

@@ -99,7 +99,8 @@ def test_rule_reports_names_and_the_plan_text(
     assert out == [
         f"{folder}: warning mojibake: the name is mojibake (UTF-8 read as Mac Roman); "
         f"repaired: `06_Engineering_&_Tuning/{TITLE}`",
-        f"  hint: repo-check --fix renames it: git mv '{folder}' '06_Engineering_&_Tuning/{TITLE}'",
+        f"  hint: repo-check --fix renames it: git mv -- '{folder}' "
+        f"'06_Engineering_&_Tuning/{TITLE}'",
         "HOW_TO_READ.md:1: warning mojibake: the plan's text is mojibake (UTF-8 read as "
         "Mac Roman); this line reads: # ⚡ Алгоритм изучения (Action Plan)",
         "  hint: repo-check --fix rewrites the file with the repaired text",

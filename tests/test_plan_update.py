@@ -108,18 +108,6 @@ def test_a_block_at_the_end_without_a_final_newline_stays_so(
     assert update(study, readme, capsys) == f"{readme} is up to date\n"
 
 
-def test_markers_on_one_line_open_the_block(
-    study: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    readme = study / "README.md"
-    readme.write_bytes(f"a\r\nsee: {BEGIN}{END} (kept)".encode())
-    update(study, readme, capsys)
-    text = readme.read_bytes().decode("utf-8")
-    assert text.startswith(f"a\r\nsee: {BEGIN}\r\n")
-    assert text.endswith(f"\r\n{END} (kept)")
-    assert update(study, readme, capsys) == f"{readme} is up to date\n"
-
-
 @pytest.mark.parametrize(
     ("content", "where", "error"),
     [
@@ -130,6 +118,11 @@ def test_markers_on_one_line_open_the_block(
         ),
         (f"a\n{BEGIN}\nb\n", ":2", f"{BEGIN} is never closed by {END}"),
         (f"{BEGIN}\n{END}\n\n{BEGIN}\n{END}\n", ":4", f"a second {BEGIN}; keep one block"),
+        (  # a marker counts only on a line of its own
+            f"a\nsee: {BEGIN}{END} (kept)\n",
+            "",
+            f"no {BEGIN} block; add a line {BEGIN} and a line {END} where the plan should go",
+        ),
     ],
 )
 def test_a_file_without_one_closed_block_is_an_error_and_untouched(

@@ -161,7 +161,7 @@ def test_unlisted_paper_names_the_nearest_title_and_the_git_mv(tmp_path: Path) -
 
     hint = findings(repo, "unlisted-paper")[0].hint
     assert hint == (
-        "if it is that paper, name it so: git mv papers/deep-residual-learning.pdf "
+        "if it is that paper, name it so: git mv -- papers/deep-residual-learning.pdf "
         "'papers/Deep Residual Learning for Image Recognition.pdf'"
     )
 
@@ -195,7 +195,7 @@ def test_a_misplaced_paper_found_by_content_gets_the_exact_git_mv(tmp_path: Path
     from checking import findings
 
     assert [f.hint for f in findings(repo, "missing-paper")] == [
-        "move it: git mv papers/inbox/p2.pdf 'papers/01_reading/Attention Is All You Need.pdf', "
+        "move it: git mv -- papers/inbox/p2.pdf 'papers/01_reading/Attention Is All You Need.pdf', "
         "or leave it if you prefer it there"
     ]
 

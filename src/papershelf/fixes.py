@@ -26,9 +26,16 @@ from papershelf.readingplan.model import Status
 from papershelf.repopaths import writable
 from papershelf.rules.mojibake import broken_names
 from papershelf.scaffold import GITIGNORE, GITKEEP
+from papershelf.shown import HIDDEN, Placeholder, command
 from papershelf.workspace import Workspace
 
 _URL = re.compile(r"https?://[^\s)\]>\"'`]+|git@[\w.-]+:[^\s)\]>\"'`]+")
+# A plan may name a folder with a control, bidirectional or zero-width character in it;
+# papershelf does not create a name that does not read as it is.
+_HIDDEN_NAME = (
+    "not created: the name holds a control, bidirectional or zero-width character "
+    "(shown escaped); correct the plan"
+)
 _LINK_FILE = re.compile(r"(?i)(repo|link|url|source|origin)[^/]*\.(md|txt|url)$")
 
 
@@ -86,8 +93,8 @@ def find_fixes(
                 Advice(
                     finding.path,
                     "papershelf does not untrack files; to take it out of git and keep its "
-                    f"contents: git rm --cached '{finding.path}' && "
-                    f"papershelf extract '{finding.path}'",
+                    f"contents: {command('git rm --cached', finding.path)} && "
+                    f"{command('papershelf extract', finding.path)}",
                 )
             )
     return result
@@ -169,14 +176,21 @@ def _missing_folders(workspace: Workspace, result: FixList, reported: _Reported)
             continue  # a file stands where the plan names a folder: that is for a person
         if item is not None and item.status == Status.ARCHIVED and item.where:
             result.advice.append(
-                Advice(path, f"exists only as `{item.where}`: papershelf extract '{item.where}'")
+                Advice(
+                    path,
+                    f"exists only as `{item.where}`: {command('papershelf extract', item.where)}",
+                )
             )
         elif item is not None and item.status == Status.MISPLACED and item.where in snap.dirs:
             result.advice.append(
-                Advice(path, f"it is at `{item.where}`: git mv '{item.where}' '{path}'")
+                Advice(path, f"it is at `{item.where}`: {command('git mv', item.where, path)}")
             )
         elif (root / path).is_dir() and any((root / path).iterdir()):
-            result.advice.append(Advice(path, f"exists but is not tracked: git add '{path}'"))
+            result.advice.append(
+                Advice(path, f"exists but is not tracked: {command('git add', path)}")
+            )
+        elif HIDDEN.search(path):
+            result.advice.append(Advice(path, _HIDDEN_NAME))
         else:
             missing.append(path)
     for path in sorted(missing):
@@ -211,7 +225,7 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixL
     root = workspace.root
     gitignore = root / ".gitignore"
     artifacts = [finding for finding in findings if finding.rule == "committed-artifact"]
-    if not gitignore.exists():
+    if not gitignore.exists() and not gitignore.is_symlink():
         result.fixes.append(
             Fix(
                 "create `.gitignore`",
@@ -221,7 +235,11 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixL
         )
         present = set(GITIGNORE.splitlines())
     else:
-        present = {line.strip() for line in gitignore.read_text("utf-8", "replace").splitlines()}
+        try:
+            lines = gitignore.read_text("utf-8", "replace").splitlines()
+        except OSError:  # a dangling link: the append below refuses to write through it
+            lines = []
+        present = {line.strip() for line in lines}
     patterns = [p for p in dict.fromkeys(map(ignore_pattern, artifacts)) if p not in present]
     if patterns:
         listed = ", ".join(f"`{p}`" for p in patterns)
@@ -237,7 +255,7 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixL
             Advice(
                 finding.path,
                 "papershelf does not untrack files; once ignored, untrack it with: "
-                f"git rm -r --cached '{finding.path}'",
+                + command("git rm -r --cached", finding.path),
             )
         )
 
@@ -304,13 +322,15 @@ def _gitmodules(workspace: Workspace, result: FixList, reported: _Reported) -> N
             )
             continue
         why = "several URLs name it" if urls else "no URL for it is known"
+        declare = "git config -f .gitmodules"
         result.advice.append(
             Advice(
                 path,
                 f"a gitlink with no .gitmodules entry, and {why}; either declare it: "
-                f"git config -f .gitmodules submodule.'{path}'.path '{path}' && "
-                f"git config -f .gitmodules submodule.'{path}'.url <URL>; or commit its files "
-                f"instead: git rm --cached '{path}', remove '{path}/.git', git add '{path}'",
+                f"{command(declare, f'submodule.{path}.path', path)} && "
+                f"{command(declare, f'submodule.{path}.url', Placeholder('<URL>'))}; or commit "
+                f"its files instead: {command('git rm --cached', path)}, "
+                f"{command('rm -rf', f'{path}/.git')}, {command('git add', path)}",
             )
         )
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from papershelf import magic, repopaths
 from papershelf.names import is_compressed_document
+from papershelf.shown import command, visible
 
 
 def find_archives(paths: Sequence[str]) -> list[tuple[str, str]]:
@@ -35,8 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = list(sys.argv[1:] if argv is None else argv)
     archives = find_archives(paths)
     for path, what in archives:
-        print(f"{path}: warning archive-in-git: {what} staged for commit")
-        print(f"  hint: git rm --cached '{path}' && papershelf extract '{path}'")
+        print(f"{visible(path)}: warning archive-in-git: {what} staged for commit")
+        hint = command("git rm --cached", path) + " && " + command("papershelf extract", path)
+        print(f"  hint: {hint}")
     return 1 if archives else 0
 
 

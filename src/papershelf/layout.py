@@ -248,6 +248,10 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
             continue
         text, size = read
         room -= size
+        if "papershelf:plan" in text:  # a README's progress block is output, never plan
+            from papershelf.planblock import strip_block
+
+            text = strip_block(text)
         folder = name.rpartition("/")[0]
         placed = config.root is not None or (config.sections and len(files) == 1)
         root = plan_root if placed and plan_root is not None else folder

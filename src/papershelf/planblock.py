@@ -23,11 +23,14 @@ from papershelf.readingplan.render import (
     reading,
     summary,
 )
+from papershelf.shown import visible
 
 BEGIN = "<!-- papershelf:plan -->"
 END = "<!-- /papershelf:plan -->"
-_BEGIN = re.compile(r"<!--\s*papershelf:plan\s*-->")
-_END = re.compile(r"<!--\s*/papershelf:plan\s*-->")
+# A marker counts only on a line of its own: quoted in a sentence, or inside a path a
+# line of the block shows, it is text.
+_BEGIN = re.compile(r"^[ \t]*<!--[ \t]*papershelf:plan[ \t]*-->[ \t]*(?=\r?$)", re.MULTILINE)
+_END = re.compile(r"^[ \t]*<!--[ \t]*/papershelf:plan[ \t]*-->[ \t]*(?=\r?$)", re.MULTILINE)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 # the order of the progress line: what is there first, what is not last
 ORDER = SHOWN_ORDER
@@ -71,25 +74,27 @@ def _item_line(item: Item, gone: Item | None = None) -> str:
     else:
         detail = f" — {item.status}"
     reading = "" if item.read is None else f" · {'read' if item.read else 'unread'}"
-    return f"- [{tick}] {label}{detail}{reading}"
+    # A path may hold a newline: spelled out, it stays in its code span and its line.
+    return visible(f"- [{tick}] {label}{detail}{reading}")
 
 
 def block_lines(plans: list[ReadingPlan], plan_link: str | None) -> list[str]:
     """The block's lines; ``plan_link`` leads from the README's folder to the first plan."""
     title = _escape(plans[0].title if plans and plans[0].title else "Reading plan")
     lines = [f"{title}: [{code_span(plan_link)}]({quote(plan_link)})" if plan_link else title]
+    lines = [visible(line) for line in lines]
     lines += ["", progress_line(plans)]
     tops = gone_items(plans)
     for number, plan in enumerate(plans):
         if number and plan.plan_file:
-            lines += ["", f"**{code_span(plan.plan_file)}**"]
+            lines += ["", visible(f"**{code_span(plan.plan_file)}**")]
         for phase in plan.phases:
             if phase.title:
-                lines += ["", f"**{_escape(phase.title)}**"]
+                lines += ["", visible(f"**{_escape(phase.title)}**")]
             for step in phase.steps:
                 lines.append("")
                 if step.title:
-                    lines += [f"*{_escape(step.title)}*", ""]
+                    lines += [visible(f"*{_escape(step.title)}*"), ""]
                 for item in step.items:
                     folder = plan.missing_folder(item) if item.status == Status.MISSING else None
                     lines.append(_item_line(item, tops.get(folder) if folder else None))
@@ -107,6 +112,29 @@ def _line_ending(text: str, after: int) -> str:
 
 def _line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
+
+
+def _block(text: str) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The one well-formed block's markers, or None."""
+    begins = list(_BEGIN.finditer(text))
+    if len(begins) != 1:
+        return None
+    end = next((m for m in _END.finditer(text) if m.start() >= begins[0].end()), None)
+    return (begins[0], end) if end is not None else None
+
+
+def strip_block(text: str) -> str:
+    """``text`` with the block's lines, markers included, blank: what the plan reader
+    reads of a README that holds a block. The block is papershelf's own output; read as
+    plan, every run would find its items again (and more of them). Line numbers stay."""
+    if "papershelf:plan" not in text:
+        return text
+    found = _block(text)
+    if found is None:
+        return text
+    start, end = found[0].start(), found[1].end()
+    blank = re.sub(r"[^\r\n]+", "", text[start:end])
+    return text[:start] + blank + text[end:]
 
 
 def replace_block(text: str, lines: list[str], name: str) -> str:

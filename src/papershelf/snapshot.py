@@ -221,9 +221,10 @@ def from_walk(root: Path) -> Snapshot:
     for current, dirnames, filenames in os.walk(root):
         relative = os.path.relpath(current, root).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
-        if ".gitignore" in filenames:
-            ignore_file = Path(current) / ".gitignore"
-            try:  # a FIFO, a dangling link or one out of the tree: no patterns from it
+        ignore_file = Path(current) / ".gitignore"
+        # As git (2.32+) reads it: a regular file, never through a symbolic link.
+        if ".gitignore" in filenames and not ignore_file.is_symlink():
+            try:  # a FIFO or one out of the tree: no patterns from it
                 text = repopaths.read_inside(root, ignore_file, TEXT_MAX_BYTES).decode(
                     "utf-8", "replace"
                 )

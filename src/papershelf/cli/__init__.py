@@ -20,6 +20,7 @@ from papershelf.errors import (
     EXIT_USAGE,
     PapershelfError,
 )
+from papershelf.shown import visible
 
 # command name -> "module:attribute" under papershelf.cli
 COMMANDS: dict[str, str] = {
@@ -65,6 +66,10 @@ def papershelf() -> None:
 def run(command: click.Command, argv: Sequence[str] | None, prog_name: str) -> int:
     """Run a click command and map every outcome to a documented exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a cp1252 pipe: Cyrillic names escaped, no crash
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            reconfigure(errors="backslashreplace")
     try:
         result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as stop:
@@ -76,7 +81,7 @@ def run(command: click.Command, argv: Sequence[str] | None, prog_name: str) -> i
         error.show()
         return error.exit_code if error.exit_code else EXIT_USAGE
     except PapershelfError as error:
-        click.echo(f"{prog_name}: error: {error}", err=True)
+        click.echo(visible(f"{prog_name}: error: {error}"), err=True)
         return error.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

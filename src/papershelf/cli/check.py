@@ -11,6 +11,7 @@ import click
 from papershelf.errors import EXIT_FAILURE, EXIT_OK
 from papershelf.findings import Severity
 from papershelf.report import FORMATS
+from papershelf.shown import visible
 
 
 def use_color(stream: object) -> bool:
@@ -109,7 +110,7 @@ def check(
                 )
         # Machine-readable formats keep stdout to themselves.
         for line in lines or ["nothing to fix"]:
-            click.echo(line, err=output_format != "text")
+            click.echo(visible(line), err=output_format != "text")
         if output_format == "text":
             click.echo("")
     render = get_reporter(output_format)

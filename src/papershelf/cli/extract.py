@@ -24,6 +24,7 @@ from papershelf.archive.manifest import Manifest
 from papershelf.archive.model import ArchiveError, Limits, Progress
 from papershelf.archive.staging import remove_tree
 from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
+from papershelf.shown import visible
 
 _DEFAULTS = Limits()
 PROGRESS_THRESHOLD = 64 * 1024**2
@@ -87,9 +88,9 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
         ],
     }
     if not as_json:
-        click.echo(f"{archive}:")
+        _echo(f"{archive}:")
         for reason in by_entry.get(None, []):
-            click.echo(f"  UNSAFE archive: {reason}")
+            _echo(f"  UNSAFE archive: {reason}")
         for entry in listing.entries:
             mark = "".join(f"  UNSAFE: {r}" for r in by_entry.get(entry.name, []))
             suffix = (
@@ -98,7 +99,7 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
                 else (f" -> {entry.link}" if entry.link is not None else "")
             )
             shown = repr(entry.name) if mark else entry.name
-            click.echo(f"  {entry.size:>12}  {shown}{suffix}{mark}")
+            _echo(f"  {entry.size:>12}  {shown}{suffix}{mark}")
     return not listing.problems, record
 
 
@@ -221,7 +222,7 @@ def _list(paths: list[Path], options: Options, as_json: bool) -> int:
             safe, record = _print_listing(path, options, as_json)
         except PapershelfError as error:
             ok, record = False, {"archive": str(path), "error": str(error)}
-            click.echo(f"papershelf: error: {error}", err=True)
+            _echo(f"papershelf: error: {error}", err=True)
         else:
             ok = ok and safe
         records.append(record)
@@ -230,8 +231,13 @@ def _list(paths: list[Path], options: Options, as_json: bool) -> int:
     return EXIT_OK if ok else EXIT_FAILURE
 
 
+def _echo(text: str, err: bool = False) -> None:
+    """A line of the report for a person: archive and entry names made visible."""
+    click.echo(visible(text), err=err)
+
+
 def _note(text: str) -> None:
-    click.echo(f"papershelf: {text}", err=True)
+    _echo(f"papershelf: {text}", err=True)
 
 
 def _extract(paths: list[Path], options: Options, as_json: bool) -> int:
@@ -245,7 +251,7 @@ def _extract(paths: list[Path], options: Options, as_json: bool) -> int:
                         outcome = extract_archive(path, root, options, manifest=manifest)
                     except PapershelfError as error:
                         outcome = Outcome(path, "failed", error=str(error))
-                        click.echo(f"papershelf: error: {error}", err=True)
+                        _echo(f"papershelf: error: {error}", err=True)
                     outcomes.append(outcome)
                     if not as_json:
                         _say(outcome)
@@ -271,12 +277,12 @@ def _extract(paths: list[Path], options: Options, as_json: bool) -> int:
 
 def _say(outcome: Outcome, indent: str = "") -> None:
     if outcome.status == "extracted":
-        click.echo(
+        _echo(
             f"{indent}{outcome.archive} -> {outcome.destination} "
             f"({outcome.entries} entries, {outcome.bytes} bytes)"
         )
     elif outcome.status == "already-extracted":
-        click.echo(f"{indent}{outcome.archive}: already extracted to {outcome.destination}")
+        _echo(f"{indent}{outcome.archive}: already extracted to {outcome.destination}")
     for nested in outcome.nested:
         _say(nested, indent + "  ")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from papershelf.errors import EXIT_OK, PapershelfError
+from papershelf.shown import visible, visible_lines
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,9 +98,9 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     if result.initialised:
         click.echo(f"initialised an empty git repository in {result.root}")
     for path in result.created:
-        click.echo(f"created {path}")
+        click.echo(visible(f"created {path}"))
     for note in result.notes:
-        click.echo(f"note: {note}")
+        click.echo(visible(f"note: {note}"))
     if result.created:
         count = len(result.created)
         click.echo(
@@ -133,6 +134,13 @@ def _read_plan(path: Path) -> str:
     return text
 
 
+def _named_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An empty name (``--badge ''``) is the current folder to click; it names no file."""
+    if value is not None and (not str(value) or str(value) == "." or value.is_dir()):
+        raise click.BadParameter("needs a file name, not a folder or an empty name")
+    return value
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument(
     "path",
@@ -152,6 +160,7 @@ def _read_plan(path: Path) -> str:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    callback=_named_file,
     help="Write the view to this file (whole, or not at all) instead of printing it.",
 )
 @click.option(
@@ -159,6 +168,7 @@ def _read_plan(path: Path) -> str:
     "badge_file",
     metavar="FILE.svg",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    callback=_named_file,
     help="Write an SVG badge `reading plan | present/total` (the view is then not printed).",
 )
 @click.option(
@@ -233,7 +243,7 @@ def plan(
     skipped = [plan.skipped for plan in status if plan.skipped is not None]
     for unread in skipped:  # as repo-check's plan-file finding says
         where = f"{unread.file}:{unread.line}" if unread.line else unread.file
-        click.echo(f"warning: {where}: {unread.reason}", err=True)
+        click.echo(visible(f"warning: {where}: {unread.reason}"), err=True)
     plans = [plan for plan in status if plan.skipped is None]
     if not plans or (plans[0].plan_file is None and plan_path is None):
         if not any(True for plan in plans for _ in plan.items()):
@@ -249,7 +259,7 @@ def plan(
         if repaired:
             notes.append(f"the plan file is mojibake ({repaired}); read it repaired")
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(visible(f"note: {note}"), err=True)
     if explain:
         from papershelf.layout import shipped_plan_text
         from papershelf.readingplan import explain as explain_lines
@@ -260,15 +270,17 @@ def plan(
             texts = [s.text for s in layout.sources if s.file == plan.plan_file]
             known = texts[0] if texts else shipped_plan_text(here.config) or ""
             lines = explain_lines(known, sections, words=words_of(here.config))
-            click.echo(render.render_explain(lines, shown or plan.plan_file), nl=False)
-            click.echo(render.render_unreadable(plan), nl=False)
+            click.echo(
+                visible_lines(render.render_explain(lines, shown or plan.plan_file)), nl=False
+            )
+            click.echo(visible_lines(render.render_unreadable(plan)), nl=False)
         return EXIT_OK
     from papershelf.cli import planviews
 
     marked = plans[0]
     if mark_read is not None:
         for line in planviews.mark_read(plans, here.root, mark_read, plan_path):
-            click.echo(line)
+            click.echo(visible(line))
         return EXIT_OK
     if badge_file is not None:
         svg, done, total = planviews.badge(plans)
@@ -294,6 +306,8 @@ def plan(
         view = planviews.html_page(here, plans, page_plan, output)
     else:
         view = render.render_text(plans, shown)
+        if output is None:  # a terminal's: the file written keeps the names exact
+            view = visible_lines(view)
     if output is not None:
         planviews.write_atomically(output, view.encode("utf-8"))
     else:

@@ -7,7 +7,10 @@ file is written whole or not at all (a temporary file beside it, then a rename).
 from __future__ import annotations
 
 import errno
+import fcntl
+import glob
 import os
+import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,22 +27,47 @@ def write_atomically(path: Path, data: bytes) -> None:
         if path.parent.exists() and not path.parent.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(path)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise PapershelfError(f"{path}: cannot write: {error.strerror or error}") from error
     try:
+        # Locked until it is renamed: one left unlocked was left by a run that was killed.
+        fcntl.flock(fd, fcntl.LOCK_EX)
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+            stream.flush()
+            if path.exists():
+                os.chmod(temporary, path.stat().st_mode & 0o7777)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(temporary, 0o666 & ~umask)
+            os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove the temporary files a run killed while writing ``path`` left beside it
+    (``.README.md.x1y2.tmp``), which ``git add -A`` would commit. One another run is
+    still writing is locked, and kept."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            fd = os.open(stale, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # locked: another run is writing it
+        else:
+            stale.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
 
 
 def read_text(path: Path, shown: str) -> tuple[bytes, str]:
@@ -108,6 +136,10 @@ def update_block(plans: list[ReadingPlan], plan_location: Path | None, target: P
     """Rewrite the plan block in ``target``; False when it was already current."""
     from papershelf import planblock
 
+    if target.is_symlink():
+        raise PapershelfError(
+            f"{target}: a symbolic link; papershelf does not write through it (nothing was changed)"
+        )
     data, text = read_text(target, str(target))
     link = None
     if plan_location is not None:

@@ -76,8 +76,8 @@ def file_name_for(title: str) -> str:
 
 def rename_command(path: str, title: str) -> str:
     """The exact ``git mv`` that gives the paper at ``path`` its title as its name."""
-    import shlex
+    from papershelf.shown import command
 
     folder = path.rpartition("/")[0]
     target = f"{folder}/{file_name_for(title)}" if folder else file_name_for(title)
-    return f"git mv {shlex.quote(path)} {shlex.quote(target)}"
+    return command("git mv", path, target)

@@ -17,6 +17,7 @@ from papershelf.findings import Finding, Severity
 from papershelf.magic import LFS_POINTER_KIND, has_archive_suffix
 from papershelf.names import is_compressed_document
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import command
 
 
 def archives(ctx: Context) -> Iterator[tuple[str, str | None]]:
@@ -48,7 +49,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield RULE.finding(
             path,
             message,
-            hint=f"git rm --cached '{path}' && papershelf extract '{path}'",
+            hint=command("git rm --cached", path) + " && " + command("papershelf extract", path),
         )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from papershelf.findings import Finding, Severity
 from papershelf.gitfiles import MODE_GITLINK
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import Placeholder, command
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -21,7 +22,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield RULE.finding(
             path,
             "a nested repository is committed as a gitlink with no .gitmodules entry",
-            hint=f"git submodule add <url> '{path}' (or git rm --cached '{path}' and vendor it)",
+            hint=f"{command('git submodule add', Placeholder('<url>'), path)} (or "
+            f"{command('git rm --cached', path)} and vendor it)",
         )
     for path in sorted(set(snapshot.gitmodules) - gitlinks):
         yield RULE.finding(

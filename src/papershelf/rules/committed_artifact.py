@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import command
 
 ARTIFACT_FOLDERS = {
     "site-packages": "installed packages",
@@ -62,7 +63,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield RULE.finding(
             path,
             f"{what} is tracked by git",
-            hint=f"git rm -r --cached '{path}' and add it to .gitignore",
+            hint=f"{command('git rm -r --cached', path)} and add it to .gitignore",
         )
 
 

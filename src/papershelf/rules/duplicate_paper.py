@@ -8,11 +8,11 @@ keeping one is the reader's choice, so ``--fix`` never removes any.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator
 
 from papershelf.findings import Finding, Severity
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import command
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -31,7 +31,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield RULE.finding(
                 first,
                 f"{named} are one paper: {why}",
-                hint="keep one copy: git rm " + " ".join(shlex.quote(path) for path in others),
+                hint="keep one copy: " + command("git rm", *others),
             )
 
 

@@ -21,6 +21,7 @@ from papershelf.findings import Finding, Severity
 from papershelf.readingplan.model import Kind, Status
 from papershelf.readingplan.names import DOCUMENT_SUFFIXES
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import command
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -52,7 +53,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield RULE.finding(
                     item.where,
                     f'"{item.name}" is only inside the archive `{item.where}`{step}',
-                    hint=f"extract it outside git: papershelf extract '{item.where}'",
+                    hint=f"extract it outside git: {command('papershelf extract', item.where)}",
                 )
             elif item.status == Status.ONLINE and ctx.options.get("online"):
                 yield RULE.finding(
@@ -70,15 +71,13 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _move_command(where: str, folder: str, title: str, how: str | None) -> str:
     """The exact ``git mv``; a file found by its content also gets its title as its name."""
-    import shlex
-
     from papershelf.papers import file_name_for
 
     name = where.rpartition("/")[2]
     if how not in (None, "path", "file-name") and name.lower().endswith(".pdf"):
         name = file_name_for(title)
     target = f"{folder}/{name}" if folder else name
-    return f"git mv {shlex.quote(where)} {shlex.quote(target)}"
+    return command("git mv", where, target)
 
 
 RULE = Rule(

@@ -19,6 +19,7 @@ from papershelf.findings import Finding, Severity
 from papershelf.readingplan.model import Kind, Status, gone_items
 from papershelf.readingplan.names import near_match
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import command
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -52,7 +53,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"the plan's {what} `{item.path}` exists only as the archive `{item.where}`"
                 + with_it,
                 severity=Severity.WARNING,
-                hint=f"extract it outside git: papershelf extract '{item.where}'",
+                hint=f"extract it outside git: {command('papershelf extract', item.where or path)}",
             )
         elif item.status == Status.MISPLACED:
             yield RULE.finding(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from papershelf.findings import Finding, Severity
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import command
 
 if TYPE_CHECKING:
     from papershelf.mojibake_repair import Repair
@@ -78,7 +79,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield RULE.finding(
             path,
             f"the name is mojibake ({description}); repaired: `{new_path}`",
-            hint=f"repo-check --fix renames it: git mv '{path}' '{new_path}'",
+            hint=f"repo-check --fix renames it: {command('git mv', path, new_path)}",
         )
     plan_file, text = ctx.layout.plan_file, ctx.layout.plan_text
     if plan_file and text:

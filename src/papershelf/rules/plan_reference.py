@@ -20,6 +20,7 @@ from papershelf.findings import Finding, Severity
 from papershelf.readingplan.model import Kind, Status
 from papershelf.readingplan.names import near_match
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import command
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -38,7 +39,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield RULE.finding(
                     plan.plan_file,
                     f"`{item.written}` exists only as the archive `{item.where}`",
-                    hint=f"extract it outside git: papershelf extract '{item.where}'",
+                    hint=f"extract it outside git: {command('papershelf extract', item.where)}",
                     line=item.line,
                 )
                 continue

@@ -6,7 +6,9 @@ reserves (``CON``, ``PRN``, ``AUX``, ``NUL``, ``COM1``…``COM9``, ``LPT1``…``
 with or without an extension), names ending in a dot or a space, paths longer
 than 260 characters, names that differ only in case (one overwrites the other
 on macOS and Windows), and names not in Unicode NFC (macOS writes NFD, and git
-then sees two files where the user sees one). All paths are scanned as one
+then sees two files where the user sees one). A name holding a bidirectional
+control or a zero-width character is reported too: it does not read as it is
+(``\\u202efdp.exe`` shows as ``exe.pdf``). All paths are scanned as one
 text, so the check costs the same on 100,000 files as a single regex pass.
 """
 
@@ -19,6 +21,7 @@ from collections.abc import Iterator
 from papershelf.findings import Finding, Severity
 from papershelf.names import WINDOWS_RESERVED, WINDOWS_RESERVED_STEMS
 from papershelf.rules.base import Context, Rule
+from papershelf.shown import BIDI_OR_INVISIBLE
 from papershelf.snapshot import Snapshot
 
 MAX_PATH = 260
@@ -31,12 +34,17 @@ _BAD_NAME = {
         re.IGNORECASE,
     ),
     "trailing": re.compile(r"[. ](?=[\0/])"),
+    # Bidirectional controls and zero-width characters: legal everywhere, but the name
+    # then does not read as it is (``\u202efdp.exe`` shows as ``exe.pdf``).
+    "invisible": BIDI_OR_INVISIBLE,
 }
 _LONG = re.compile(rf"(?<=\0)[^\0]{{{MAX_PATH + 1},}}")
 MESSAGES = {
     "forbidden": "the name holds {0!r}, which Windows forbids in file names",
     "reserved": "`{0}` is a reserved device name on Windows: it cannot be checked out",
     "trailing": "the name ends with a dot or a space, which Windows silently drops",
+    "invisible": "the name holds {0!r} ({1}), an invisible character: the name does not "
+    "read as it is",
 }
 
 
@@ -53,6 +61,8 @@ def _component_at(text: str, position: int) -> str:
 _FORBIDDEN_BYTES = b'<>:"|?*' + bytes(range(1, 32))
 _RESERVED_STEMS = tuple(stem.encode() for stem in WINDOWS_RESERVED_STEMS)
 _TRAILING_ENDS = (b".\0", b"./", b" \0", b" /")
+# The UTF-8 lead bytes of every character ``BIDI_OR_INVISIBLE`` matches.
+_INVISIBLE_LEADS = (b"\xe2\x80", b"\xe2\x81", b"\xd8\x9c", b"\xe1\xa0\x8e", b"\xef\xbb\xbf")
 
 
 def _may_hold(kind: str, folded: bytes) -> bool:
@@ -64,6 +74,8 @@ def _may_hold(kind: str, folded: bytes) -> bool:
             stem in folded and (b"\0" + stem in folded or b"/" + stem in folded)
             for stem in _RESERVED_STEMS
         )
+    if kind == "invisible":
+        return any(lead in folded for lead in _INVISIBLE_LEADS)
     return any(end in folded for end in _TRAILING_ENDS)
 
 
@@ -115,7 +127,8 @@ def _scan(snapshot: Snapshot) -> Iterator[Finding]:
     text = snapshot.text
     folded = snapshot.folded_bytes
     for (path, kind), name in bad_names(text, folded).items():
-        yield RULE.finding(path, MESSAGES[kind].format(name))
+        named = unicodedata.name(name, "") if kind == "invisible" else ""
+        yield RULE.finding(path, MESSAGES[kind].format(name, named))
     if snapshot.files and max(map(len, snapshot.files)) > MAX_PATH:
         yield from _long_paths(text)
     folders = sorted(snapshot.dirs - {""})
@@ -172,7 +185,8 @@ RULE = Rule(
     slug="portable-name",
     code="PS301",
     severity=Severity.WARNING,
-    description="A name breaks a clone on Windows or macOS (forbidden, reserved, case, NFC, long).",
+    description="A name breaks a clone on Windows or macOS (forbidden, reserved, case, NFC, long), "
+    "or does not read as it is (bidirectional or zero-width characters).",
     hint="rename it (git mv) to a name every operating system accepts",
     check=check,
     doc=__doc__ or "",
