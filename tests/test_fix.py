@@ -53,7 +53,7 @@ def test_dry_run_prints_the_fixes_and_changes_nothing(
         f"'06_Engineering_&_Tuning/{TITLE}.zip'",
         "not fixed: 02_Model_Backbones/01_Transformer_Evolution/__pycache__: papershelf does "
         "not untrack files; once ignored, untrack it with: git rm -r --cached -- "
-        "'02_Model_Backbones/01_Transformer_Evolution/__pycache__'",
+        "02_Model_Backbones/01_Transformer_Evolution/__pycache__",
         f"not fixed: 06_Engineering_&_Tuning/{TITLE}.zip: papershelf does not untrack files; "
         "to take it out of git and keep its contents: git rm --cached -- "
         f"'06_Engineering_&_Tuning/{TITLE}.zip' && papershelf extract -- "
