@@ -237,3 +237,25 @@ def test_markdown_checklist_shows_an_online_paper_s_link_as_code(
         "- [ ] **Vision Transformer** — online (online: `https://arxiv.org/abs/2010.11929`)"
         in capsys.readouterr().out.splitlines()
     )
+
+
+def test_explain_traces_the_parse_the_check_uses_mojibake_repaired(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--explain` names the same items as `plan`: the repaired text's, not the gibberish's."""
+    repo = make_repo(
+        tmp_path / "repo",
+        {"00_The_Guidebook_&_Roadmap/.gitkeep": "", "HOW_TO_READ.md": PLAN_MOJIBAKE.read_bytes()},
+    )
+    assert main(["plan", "--format", "json", str(repo)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    names = [
+        item["name"]
+        for phase in document["phases"]
+        for step in phase["steps"]
+        for item in step["items"]
+    ]
+    assert main(["plan", "--explain", str(repo)]) == 0
+    trace = capsys.readouterr().out
+    assert "Attention is all you need" in names
+    assert all(f'"{name}"' in trace or name in trace for name in names)

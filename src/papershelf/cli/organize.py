@@ -262,14 +262,14 @@ def plan(
         click.echo(visible(f"note: {note}"), err=True)
     if explain:
         from papershelf.layout import shipped_plan_text
-        from papershelf.readingplan import explain as explain_lines
-        from papershelf.readingplan.status import words_of
+        from papershelf.readingplan.status import explain_source
 
-        sections = {section.path.split("/")[0] for section in here.config.sections}
         for plan in plans:
-            texts = [s.text for s in layout.sources if s.file == plan.plan_file]
-            known = texts[0] if texts else shipped_plan_text(here.config) or ""
-            lines = explain_lines(known, sections, words=words_of(here.config))
+            sources = [s for s in layout.sources if s.file == plan.plan_file]
+            if not sources:  # the rule set's plan text stands in
+                text = shipped_plan_text(here.config) or ""
+                sources = [PlanSource(None, text, plan.root, plan.root)]
+            lines = explain_source(sources[0], here.config)
             click.echo(
                 visible_lines(render.render_explain(lines, shown or plan.plan_file)), nl=False
             )

@@ -42,7 +42,7 @@ from papershelf.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from papershelf.papers.facts import PaperFacts
-    from papershelf.readingplan.reader import Words
+    from papershelf.readingplan.reader import Note, Words
     from papershelf.readingplan.stored import ParsedPlans
 
 STATUS_CACHE = "plan-status.v2"
@@ -471,8 +471,7 @@ def _parse_source(
     max_items: int | None = None,
     parsed: ParsedPlans | None = None,
 ) -> ReadingPlan:
-    base = posixpath.relpath(source.folder or ".", source.root or ".") if source.file else ""
-    base = "" if base == "." else base
+    base = _base_of(source)
     shape = (sorted(sections), config.phase_words, config.step_words, base, source.file)
     text = source.text
     key = f"{zlib.crc32(text.encode('utf-8', 'surrogateescape'))}:{len(text)}:{shape!r}"
@@ -495,8 +494,21 @@ def _parse_text(
     plan_file: str | None,
     max_items: int | None,
 ) -> ReadingPlan:
+    return read_text(text, sections, config, base, plan_file, max_items)[0]
+
+
+def read_text(
+    text: str,
+    sections: set[str],
+    config: Config,
+    base: str,
+    plan_file: str | None,
+    max_items: int | None = None,
+) -> tuple[ReadingPlan, list[Note]]:
+    """The one way a plan's text is read — mojibake repaired first — and the trace of
+    what each block gave (``papershelf plan --explain`` prints it)."""
     from papershelf.mojibake_repair import SUSPECT
-    from papershelf.readingplan.reader import parse
+    from papershelf.readingplan.reader import read
 
     if SUSPECT.search(text):
         from papershelf.mojibake_repair import repair
@@ -504,7 +516,7 @@ def _parse_text(
         fixed = repair(text)
         if fixed is not None:
             text = fixed.text
-    return parse(
+    return read(
         text,
         sections,
         words=words_of(config),
@@ -512,6 +524,18 @@ def _parse_text(
         plan_file=plan_file,
         max_items=max_items if plan_file else None,
     )
+
+
+def explain_source(source: PlanSource, config: Config) -> list[Note]:
+    """What each block of one plan source was taken for, read exactly as the check reads it."""
+    sections = {section.path.split("/")[0] for section in config.sections}
+    return read_text(source.text, sections, config, _base_of(source), source.file)[1]
+
+
+def _base_of(source: PlanSource) -> str:
+    """The plan file's folder relative to the plan root: where its links start."""
+    base = posixpath.relpath(source.folder or ".", source.root or ".") if source.file else ""
+    return "" if base == "." else base
 
 
 def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPlan]:
