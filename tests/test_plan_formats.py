@@ -195,3 +195,30 @@ def test_citations_name_their_authors_then_the_title() -> None:
         "Text Classification from Labeled and Unlabeled Documents using EM",
         "An Introduction to Conditional Random Fields",
     ]
+
+
+def test_every_present_paper_has_where_in_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from papershelf.cli import main
+
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "STUDY_PLAN.md": '## Week 1\n\nGo to `w1`.\n\n- **"U-Net"**\n- [LoRA](w1/lora.pdf)\n',
+            "w1/U-Net.pdf": b"%PDF-1.4\n",
+            "w1/lora.pdf": b"%PDF-1.4\n",
+        },
+    )
+    assert main(["plan", "--format", "json", str(repo)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    found = {
+        item["name"]: item["where"]
+        for phase in document["phases"]
+        for step in phase["steps"]
+        for item in step["items"]
+        if item["kind"] == "paper"
+    }
+    assert found == {"U-Net": "w1/U-Net.pdf", "LoRA": "w1/lora.pdf"}

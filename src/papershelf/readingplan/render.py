@@ -174,14 +174,18 @@ def render_markdown(plans: list[ReadingPlan], shown_file: str | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
+_HERE = (Status.PRESENT, Status.EMPTY)
+
+
 def item_json(item: Item, plan: ReadingPlan) -> dict[str, object]:
+    """One item for tools; ``where`` is its path in the repository whenever it is there."""
     return {
         "kind": item.kind,
         "name": item.name,
         "line": item.line,
         "path": item.path,
         "status": item.status,
-        "where": item.where,
+        "where": item.where or (plan.expected(item) if item.status in _HERE else None),
         "step": item.step,
         "how": item.how,
         "read": item.read,
