@@ -115,7 +115,7 @@ def test_json_for_tools(study: Path, capsys: pytest.CaptureFixture[str]) -> None
         "line": 42,
         "path": "01_Data_Centric_AI/02_Data_Filtering_Quality",
         "status": "empty",
-        "where": None,
+        "where": "llm/papers/01_Data_Centric_AI/02_Data_Filtering_Quality",
         "step": "Phase 1, step 2.1",
         "how": "path",
         "read": None,
