@@ -54,7 +54,7 @@ def test_init_scaffolds_a_new_repository(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], without_git_lfs: None
 ) -> None:
     target = tmp_path / "Мои статьи & код"
-    assert main(["init", str(target)]) == 0
+    assert main(["init", "--ruleset", "ai-papers-plan", str(target)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"initialised an empty git repository in {target.resolve()}"
     assert out[1] == f"created {PLAN_FILE}"
@@ -83,7 +83,7 @@ def test_repo_check_passes_on_a_fresh_init(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "study"
-    assert main(["init", str(target)]) == 0
+    assert main(["init", "--ruleset", "ai-papers-plan", str(target)]) == 0
     capsys.readouterr()
     assert repo_check_main([str(target)]) == 0
     out = capsys.readouterr().out
@@ -101,7 +101,7 @@ def test_init_in_an_existing_repository_adds_only_what_is_missing(
             PLAN_FILE: "# my own plan\n",
         },
     )
-    assert main(["init", str(repo)]) == 0
+    assert main(["init", "--ruleset", "ai-papers-plan", str(repo)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert "created .gitignore" not in out
     assert f"created {PLAN_FILE}" not in out
@@ -110,7 +110,7 @@ def test_init_in_an_existing_repository_adds_only_what_is_missing(
     assert not out[0].startswith("initialised")
     assert (repo / ".gitignore").read_text() == "mine\n"
     assert (repo / PLAN_FILE).read_text() == "# my own plan\n"
-    assert main(["init", str(repo)]) == 0
+    assert main(["init", "--ruleset", "ai-papers-plan", str(repo)]) == 0
     assert capsys.readouterr().out == (
         "note: git lfs is not installed, so PDFs and archives stay in plain git; to route "
         "them to Git LFS, install git-lfs and run papershelf init again\n"
@@ -122,7 +122,7 @@ def test_init_in_a_subfolder_keeps_dotfiles_at_the_repository_root(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = make_repo(tmp_path / "repo", {"README.md": "hi\n"})
-    assert main(["init", str(repo / "llm" / "papers")]) == 0
+    assert main(["init", "--ruleset", "ai-papers-plan", str(repo / "llm" / "papers")]) == 0
     out = capsys.readouterr().out.splitlines()
     assert f"created llm/papers/{PLAN_FILE}" in out
     assert "created .pre-commit-config.yaml" in out
@@ -181,3 +181,16 @@ def test_init_with_a_local_ruleset(tmp_path: Path, capsys: pytest.CaptureFixture
     git(target, "add", "мой план.toml")
     assert repo_check_main([str(target)]) == 0
     assert capsys.readouterr().out == "no findings\n"
+
+
+def test_init_without_a_plan_lays_out_no_example(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], without_git_lfs: None
+) -> None:
+    """The shipped AI-papers layout only when asked for by name: plain init sets up git,
+    the ignores and the hook, and says how to lay out a plan."""
+    target = tmp_path / "study"
+    assert main(["init", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert sorted(tracked(target)) == [".gitignore", ".pre-commit-config.yaml"]
+    assert "note: no plan given, so no folders were laid out" in out
+    assert "papershelf init --ruleset ai-papers-plan" in out

@@ -33,7 +33,8 @@ from papershelf.shown import visible, visible_lines
 def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     """Scaffold a study repository: git, the plan's folders, plan file, ignores, hooks.
 
-    The shipped plan is laid out unless --plan or --ruleset names another. Never
+    Without --plan or --ruleset no plan is laid out: only git, ignores and the hook
+    (--ruleset ai-papers-plan lays out the shipped example). Never
     overwrites a file: in an existing repository it only adds what is missing,
     lists what it added, and stages it.
     """
@@ -46,6 +47,10 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
 
     if ruleset is not None and plan_path is not None:
         raise click.UsageError("--plan and --ruleset do not go together")
+    # the shipped example is laid out as it always was: recognised by its plan file
+    example = ruleset == config_module.SHIPPED_PLAN
+    if example:
+        ruleset = None
     plan_text = _read_plan(plan_path) if plan_path is not None else None
     made = _missing_folders(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -82,7 +87,7 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
         written_config.write_text(f"extends = [{listed}]\n", encoding="utf-8")
     try:
         config = config_module.load(root, known_options())
-        if written_config is None and config.extends_default and not config.plan:
+        if example and config.extends_default and not config.plan:
             config = config_module.add_ruleset(config, config_module.SHIPPED_PLAN, known_options())
         result = scaffold(directory, config, plan)
     except PapershelfError:  # refused before scaffold wrote anything: undo what init did
@@ -101,6 +106,12 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
         click.echo(visible(f"created {path}"))
     for note in result.notes:
         click.echo(visible(f"note: {note}"))
+    if written_config is None and not example and not config.plan and not config.sections:
+        click.echo(
+            "note: no plan given, so no folders were laid out; write the plan (STUDY_PLAN.md, "
+            "or the papers in README.md) and run `papershelf init --plan FILE`, or "
+            f"`papershelf init --ruleset {config_module.SHIPPED_PLAN}` for the example layout"
+        )
     if result.created:
         count = len(result.created)
         click.echo(
