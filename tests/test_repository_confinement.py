@@ -114,3 +114,26 @@ def test_a_plan_link_out_of_the_repository_is_not_an_item(
     code, out, _ = run(capsys, str(repo))
     assert "etc" not in out
     assert (code, out.splitlines()[-1]) == (0, "1 finding: 1 warning"), out  # "A" is missing
+
+
+def test_fix_that_fails_halfway_leaves_the_repository_exactly_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`a_new/.gitkeep` is written before `zz/inner/.gitkeep` is refused (its parent is a
+    link out): the first is taken back, and the work tree and index are as before."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    repo = make_repo(
+        tmp_path / "study",
+        {"STUDY_PLAN.md": "# Plan\n\n- `a_new/`\n- `zz/inner/`\n", "notes.md": "x"},
+    )
+    (repo / "zz").symlink_to(elsewhere, target_is_directory=True)
+    index = (repo / ".git" / "index").read_bytes()
+    before = sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if ".git" not in p.parts)
+    code, out, err = run(capsys, "--fix", "--rule", "missing-path", str(repo))
+    assert code == 1
+    assert "refusing to write outside the repository" in err
+    after = sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if ".git" not in p.parts)
+    assert after == before
+    assert (repo / ".git" / "index").read_bytes() == index
+    assert list(elsewhere.iterdir()) == []

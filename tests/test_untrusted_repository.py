@@ -321,7 +321,7 @@ def test_init_does_not_create_rule_set_folders_through_a_link_out(
     repo = linked_repo(
         tmp_path / "study", {"notes.md": "# notes\n"}, {"01_Data_Centric_AI": elsewhere}
     )
-    code, out, err = papershelf(capsys, "init", str(repo))
+    code, out, err = papershelf(capsys, "init", "--ruleset", "ai-papers-plan", str(repo))
     assert (code, out) == (1, "")
     assert err == (
         f"papershelf: error: 01_Data_Centric_AI: refusing to write outside the repository "

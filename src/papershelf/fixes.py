@@ -11,10 +11,11 @@ configuration or a symbolic link says, is written outside the repository.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class Fix:
     would: str  # "create `a/.gitkeep`"
     done: str  # "created `a/.gitkeep`"
     apply: Callable[[], list[str]]  # makes the change, returns paths to stage
+    touches: tuple[str, ...] = ()  # repository paths it creates or rewrites
+    moves: tuple[tuple[str, str], ...] = ()  # repository paths it renames (from, to)
 
 
 @dataclass
@@ -120,15 +123,70 @@ class _Reported:
 
 
 def apply_fixes(workspace: Workspace, fixes: FixList) -> list[str]:
-    """Apply every fix in order; stage what they wrote. Returns the lines to print."""
+    """Apply every fix in order and stage what they wrote, or — when one fails — put the
+    work tree and the index back exactly as they were. Returns the lines to print."""
+    root, in_git = workspace.root, workspace.snapshot.in_git
+    journal = _Journal(root, gitfiles.git_path(root, "index") if in_git else None)
     staged: list[str] = []
     try:
         for fix in fixes.fixes:
+            journal.keep(fix.touches, fix.moves)
             staged.extend(fix.apply())
-    finally:  # a refused write stops the rest; what was written is staged all the same
-        if workspace.snapshot.in_git and staged:
-            gitfiles.stage(workspace.root, list(dict.fromkeys(staged)))
+        if in_git and staged:
+            gitfiles.stage(root, list(dict.fromkeys(staged)))
+    except BaseException:
+        journal.restore()
+        raise
     return fixes.lines(dry_run=False)
+
+
+class _Journal:
+    """What the fixes are about to change, kept so that a failure halfway undoes it all."""
+
+    def __init__(self, root: Path, index: Path | None) -> None:
+        self.root = root
+        self.index = index
+        self.index_bytes = index.read_bytes() if index is not None and index.is_file() else None
+        self.files: dict[str, bytes | None] = {}  # None: it did not exist
+        self.made: list[Path] = []  # folders that did not exist, outermost first
+        self.moves: list[tuple[str, str]] = []
+
+    def keep(self, paths: Sequence[str], moves: Sequence[tuple[str, str]]) -> None:
+        for relative in paths:
+            if relative in self.files:
+                continue
+            path = self.root / relative
+            if path.is_symlink() or path.is_dir():
+                continue  # never written through: the writer refuses it
+            self.files[relative] = path.read_bytes() if path.is_file() else None
+            missing = []
+            for folder in path.parents:
+                if folder == self.root or os.path.lexists(folder):
+                    break
+                missing.append(folder)
+            self.made.extend(reversed(missing))
+        self.moves.extend(moves)
+
+    def restore(self) -> None:
+        for source, target in reversed(self.moves):
+            if os.path.lexists(self.root / target) and not os.path.lexists(self.root / source):
+                os.rename(self.root / target, self.root / source)
+        for relative, data in self.files.items():
+            path = self.root / relative
+            if data is None:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            else:
+                path.write_bytes(data)
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if self.index is not None:
+            if self.index_bytes is None:
+                with contextlib.suppress(FileNotFoundError):
+                    self.index.unlink()
+            else:
+                self.index.write_bytes(self.index_bytes)
 
 
 def _missing_plan_file(workspace: Workspace, result: FixList, reported: _Reported) -> None:
@@ -151,6 +209,7 @@ def _missing_plan_file(workspace: Workspace, result: FixList, reported: _Reporte
             f"create `{path}` from the rule set's plan text",
             f"created `{path}` from the rule set's plan text",
             _creator(workspace.root, path, text),
+            touches=(path,),
         )
     )
 
@@ -197,7 +256,9 @@ def _missing_folders(workspace: Workspace, result: FixList, reported: _Reported)
         if any(other.startswith(path + "/") for other in missing):
             continue  # its sub-folder's .gitkeep creates it
         keep = f"{path}/{GITKEEP}"
-        result.fixes.append(Fix(f"create `{keep}`", f"created `{keep}`", _creator(root, keep, "")))
+        result.fixes.append(
+            Fix(f"create `{keep}`", f"created `{keep}`", _creator(root, keep, ""), (keep,))
+        )
 
 
 def _creator(root: Path, relative: str, text: str) -> Callable[[], list[str]]:
@@ -248,6 +309,7 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixL
                 f"add {listed} to `.gitignore`",
                 f"added {listed} to `.gitignore`",
                 _appender(gitignore, patterns),
+                touches=(".gitignore",),
             )
         )
     for finding in artifacts:
@@ -318,6 +380,7 @@ def _gitmodules(workspace: Workspace, result: FixList, reported: _Reported) -> N
                     f"add a `.gitmodules` entry for `{path}` ({url})",
                     f"added a `.gitmodules` entry for `{path}` ({url})",
                     add,
+                    touches=(".gitmodules",),
                 )
             )
             continue
@@ -358,6 +421,7 @@ def _mojibake(workspace: Workspace, result: FixList, reported: _Reported) -> Non
                 f"rename `{path}` to `{new_path}` ({fixed.description})",
                 f"renamed `{path}` to `{new_path}` ({fixed.description})",
                 rename,
+                moves=((path, new_path),),
             )
         )
     plan_file = workspace.layout.plan_file
@@ -382,5 +446,6 @@ def _mojibake(workspace: Workspace, result: FixList, reported: _Reported) -> Non
             f"rewrite `{plan_file}` with its repaired text ({repaired.description})",
             f"rewrote `{plan_file}` with its repaired text ({repaired.description})",
             rewrite,
+            touches=(plan_file,),
         )
     )
