@@ -1,18 +1,18 @@
 """Read a plan: its CommonMark tree turned into phases, steps and items.
 
-Headings that name a phase or a step (in English or Russian, or numbered) open
-them; a folder a heading, a step's paragraph or a folder word names is where the
-step's papers are read; code spans and local links are folders, files and local
-papers; the papers themselves are found by the named conventions of
-:mod:`papershelf.readingplan.conventions`. Nothing in a plan makes reading fail.
-Every block is noted with what it gave, for ``papershelf plan --explain``.
+Headings open phases and steps (:mod:`papershelf.readingplan.headings`); code
+spans and local links are folders, files and local papers
+(:mod:`papershelf.readingplan.paths`); papers are found by the named conventions
+of :mod:`papershelf.readingplan.conventions`. A folder a heading, a paragraph or a
+step's list item names is where the step's papers are read. Nothing in a plan
+makes reading fail; every block is noted with what it gave, for
+``papershelf plan --explain``.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from papershelf.papers import ids as paper_ids
@@ -25,299 +25,94 @@ from papershelf.readingplan.conventions import (
     is_paper_url,
     is_reading,
 )
-from papershelf.readingplan.model import Item, Kind, Phase, ReadingPlan, Step, TooManyItems
-from papershelf.readingplan.names import DOCUMENT_SUFFIXES
+from papershelf.readingplan.headings import DEFAULT_WORDS, Outline, Words
+from papershelf.readingplan.model import Item, Kind, ReadingPlan, TooManyItems
+from papershelf.readingplan.paths import PathReader, Spot
 from papershelf.readingplan.tree import Block, Inline, Node, Span
 
-PHASE_WORDS: dict[str, str] = {
-    "phase": "Phase",
-    "stage": "Stage",
-    "part": "Part",
-    "module": "Module",
-    "week": "Week",
-    "фаза": "Phase",
-    "этап": "Stage",
-    "часть": "Part",
-    "модуль": "Module",
-    "неделя": "Week",
-}
-STEP_WORDS: dict[str, str] = {
-    "step": "step",
-    "lesson": "lesson",
-    "branch": "branch",
-    "track": "track",
-    "day": "day",
-    "шаг": "step",
-    "урок": "lesson",
-    "ветка": "branch",
-    "трек": "track",
-    "день": "day",
-}
-_NUMBERED = re.compile(r"^\W*(\d+(?:\.\d+)*)[.):]?\s+\S")
-_LABEL_NUMBER = re.compile(r"\s*[-–—:]?\s*(\d+(?:\.\d+)*|[A-ZА-ЯЁ]\b)")
-# A paragraph opening with a step word and its number ("Step 2,", "Branch A:").
-_STEP_LEAD = re.compile(r"^\s*([^\W\d_]+)\s+(?:\d+(?:\.\d+)*|[A-ZА-ЯЁ])\b\s*[,.:—–-]")
-_STEP_TITLE_END = re.compile(r"\s*(?::|\s[—–-]\s)")
+__all__ = ["DEFAULT_WORDS", "Note", "Words", "describe", "parse", "read"]
 
-
-class Words(NamedTuple):
-    """Heading words that open a phase or a step, each mapped to its message label."""
-
-    phase: Mapping[str, str]
-    step: Mapping[str, str]
-
-    def find(self, table: Mapping[str, str], title: str) -> tuple[str, str] | None:
-        """``(label, number)`` of the first heading word of ``table`` in ``title``."""
-        for match in re.finditer(r"\w+", title):
-            label = table.get(match[0].casefold())
-            if label is not None:
-                number = _LABEL_NUMBER.match(title, match.end())
-                return label, number[1] if number else ""
-        return None
-
-
-DEFAULT_WORDS = Words(PHASE_WORDS, STEP_WORDS)
+Placed = tuple[int, Item]  # an item and its place in the document (tree.Span.at)
 
 
 class Note(NamedTuple):
     """What one block of the plan was taken for (``papershelf plan --explain``)."""
 
     line: int
-    source: str  # the block's first line as written
+    source: str  # the block's lines as written
     taken: str
-
-
-def _words_of(spans: Sequence[Span]) -> str:
-    """A heading's own words: code spans are names, not heading words."""
-    return " ".join(span.text for span in spans if span.kind is not Inline.CODE)
-
-
-def _clean_heading(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip(":").strip()
 
 
 class _Reader:
     def __init__(self, sections: set[str], words: Words, base: str, plan_file: str | None) -> None:
-        self.sections = sections
-        self.words = words
-        self.base = base  # the plan file's folder, relative to the plan root
-        self.plan_file = plan_file
-        self.title = ""
-        self.phases: list[Phase] = []
-        self.structured = False
+        self.outline = Outline(words)
+        self.paths = PathReader(sections, base, plan_file)
         self.context = ""  # the folder the current step sent the reader to
         self.held: dict[int, str] = {}  # a list item's own folder, for what it holds
         self.numbers: dict[int, int | None] = {}  # a list item's number, or its holder's
-        self.in_list = False  # the block being read is a list item
-        self._alone = False  # the block being read is one code span
-        self.phase_level = 0
-        self.phase_named = False
-        self.phase_label = ""
-        self.step_label = ""
-        self.step_numbered = False
 
-    @property
-    def step(self) -> Step:
-        if not self.phases:
-            self.phases.append(Phase("", 0))
-        phase = self.phases[-1]
-        if not phase.steps:
-            phase.steps.append(Step("", phase.line))
-        return phase.steps[-1]
-
-    # -- headings -------------------------------------------------------------------
-
-    def heading(self, level: int, spans: Sequence[Span], number: int) -> str:
-        """Open a phase or a step; returns what the heading was taken for."""
-        title = _clean_heading(tree.plain(spans))
-        if level == 1 and not self.title:
-            self.title = title
-            return "title"
-        spoken = _clean_heading(_words_of(spans))
-        phase_word = self.words.find(self.words.phase, spoken)
-        step_word = self.words.find(self.words.step, spoken)
-        numbered = _NUMBERED.match(title)
-        under_phase = 0 < self.phase_level < level
-        if phase_word and under_phase and self.phase_named and not step_word:
-            step_word, phase_word = phase_word, None  # "### Week 1" under "## Phase 1"
-        beside = 0 < level <= self.phase_level  # as high as the phase: it ends the phase
-        if phase_word or (not step_word and not under_phase and (level <= 2 or numbered or beside)):
-            self.structured = self.structured or bool(phase_word or numbered)
-            self.phases.append(Phase(title, number))
-            self.phase_level = level
-            self.phase_named = bool(phase_word or numbered)
-            self.phase_label = f"{phase_word[0]} {phase_word[1]}".strip() if phase_word else title
-            self.step_label, self.step_numbered = "", False
+    def heading(self, node: Node) -> tuple[str, list[Item]]:
+        """What a heading opens, and the folder it names for its step."""
+        taken = self.outline.heading(node.level, node.spans, node.line)
+        if taken in ("phase", "step"):
             self.context = ""
-            return "phase"
-        if step_word or numbered:
-            self.structured = True
-            if not self.phases:
-                self.phases.append(Phase("", 0))
-            self.phases[-1].steps.append(Step(title, number))
-            self.step_label = f"{step_word[0]} {step_word[1]}".strip() if step_word else title
-            self.step_numbered = bool(step_word and step_word[1])
-            self.context = ""
-            return "step"
-        return "note"
+        if taken == "title":
+            return taken, []
+        return taken, self._heading_folder(node, taken in ("phase", "step"))
 
     def step_paragraph(self, node: Node) -> bool:
-        """A paragraph opening with a step word and its number ("Step 2, the cult of data —
-        go to `01_Data_Centric_AI`:") opens that step, as its heading would."""
-        if node.block is not Block.PARAGRAPH:
-            return False
-        first_line = tree.plain(node.spans).split("\n")[0]
-        lead = _STEP_LEAD.match(first_line)
-        if lead is None or lead[1].casefold() not in self.words.step:
-            return False
-        title = _clean_heading(_STEP_TITLE_END.split(first_line.strip(), 1)[0])
-        spans = (Span(Inline.TEXT, title, node.line),)
-        self.heading(self.phase_level + 1 if self.phase_level else 3, spans, node.line)
-        return True
+        opened = self.outline.step_paragraph(node)
+        if opened:
+            self.context = ""
+        return opened
 
-    def heading_folder(self, node: Node, opens: bool) -> list[Item]:
+    def _heading_folder(self, node: Node, opens: bool) -> list[Item]:
         """The one code span of a phase or step heading (`## Week 1: `week 1``), or of any
         heading a folder word names it in (`#### Папка `неделя 1``): the step's folder."""
         codes = [i for i, span in enumerate(node.spans) if span.kind is Inline.CODE]
-        self._alone = True
         if len(codes) != 1 or paths.CODE.search(node.spans[codes[0]].text):
             return []
-        if not opens and not self._called_a_folder(node.spans, codes[0]):
+        if not opens and not paths.called_a_folder(node.spans, codes[0]):
             return []
-        item, _ = self._code_path(node.spans, codes[0], self.context, folder=True)
+        spot = Spot(self.context, alone=True)
+        item, _ = self.paths.code(node.spans, codes[0], spot, folder=True)
         if item is None or item.kind != Kind.FOLDER:
             return []
         if item.path:
             self.context = item.path
-        item.step = self.step_name(None)
-        item.phase = self.phases[-1].title if self.phases else ""
-        self.step.items.append(item)
+        self._label(node, None, [item])
         return [item]
 
-    # -- names ----------------------------------------------------------------------
-
-    def step_name(self, number: int | None) -> str:
-        phase, step = self.phase_label, self.step_label
-        if number is not None:
-            if step and self.step_numbered:
-                step = f"{step}.{number}"
-            elif not step and phase:
-                step = f"step {number}"
-        return ", ".join(part for part in (phase, step) if part)
-
-    def is_rooted(self, path: str) -> bool:
-        first = path.split("/")[0]
-        if self.sections:
-            return first in self.sections
-        return bool(paths.SECTIONISH.match(first))
-
-    def _item(self, kind: Kind, name: str, line: int, **extra: object) -> Item:
-        item = Item(kind, name, line, plan_file=self.plan_file, end_line=line)
-        for key, value in extra.items():
-            setattr(item, key, value)
-        return item
-
-    @staticmethod
-    def _called_a_folder(spans: Sequence[Span], index: int) -> bool:
-        """Whether a folder word stands right before or after the code span."""
-        before = spans[index - 1].text[-40:] if index else ""
-        after = spans[index + 1].text[:40] if index + 1 < len(spans) else ""
-        return bool(paths.FOLDER_BEFORE.search(before) or paths.FOLDER_AFTER.match(after))
-
-    def _place(self, item: Item, token: str, context: str, slashed: bool) -> bool:
-        """Set where a code span's path points: from the root when it starts with a section,
-        else inside the step's folder. True: it is a folder that sends the reader there."""
-        rooted = self.is_rooted(token)
-        if rooted and self.in_list and context and not self.sections:
-            # in a list item of a step that went to `01_Data_Centric_AI`, a numbered name
-            # (`02_Data_Filtering_Quality`) is inside it
-            rooted = token.split("/")[0] == context.split("/")[0]
-        if rooted:
-            item.path = token
-            return item.kind == Kind.FOLDER
-        if slashed or (
-            paths.looks_like_path(token)
-            and ("/" in token or "_" in token or item.kind == Kind.FILE)
-        ):
-            inside = not context or token == context or token.startswith(context + "/")
-            item.path = token if inside else posixpath.join(context, token)
-            item.placed = bool(context) or not self.sections
-            # without the shipped sections, the first folder a step names is where it goes
-            return not context and not self.sections and item.kind == Kind.FOLDER
-        item.path, item.anywhere = None, True  # a bare word: a folder only if one exists
-        return False
-
-    def _code_path(
-        self, spans: Sequence[Span], index: int, context: str, folder: bool = False
-    ) -> tuple[Item | None, bool]:
-        """A code span naming a path (with a plain ``/rest`` glued after it); with
-        ``folder``, a folder word calls it one, so even a name with spaces is one."""
-        token, line = spans[index].text, spans[index].line
-        after = spans[index + 1] if index + 1 < len(spans) else None
-        if after is not None and after.kind is Inline.TEXT:
-            quoted = paths.QUOTED_REST.match(after.text)
-            glued = paths.GLUED_REST.match(after.text)
-            if quoted:  # `06_Engineering_&_Tuning`/"Разработка LLM с нуля"
-                token += "/" + quoted[1]
-            elif glued:
-                token += glued[0]
-        token = token.strip()
-        slashed = token.endswith("/") or folder
-        token = token.strip("/")
-        if not token or token.startswith((".", "-", "$", "#")) or "://" in token:
-            return None, False
-        if paths.CODE.search(token):
-            return None, False
-        if token.lower().endswith(DOCUMENT_SUFFIXES) and "/" not in token:
-            if token.lower().endswith(".md"):
-                return self._item(Kind.FILE, token, line, anywhere=True), False
-            return self._item(Kind.PAPER, paths.stem(token), line, written=token), False
-        if " " in token and not paths.SECTIONISH.match(token) and not slashed:
-            return None, False
-        kind = Kind.FILE if paths.FILE_SUFFIX.search(token) and not slashed else Kind.FOLDER
-        item = self._item(kind, token, line)
-        sends = self._place(item, token, context, slashed)
-        if item.path is not None:
-            item.written = token
-            directed = slashed or self._alone or paths.SECTIONISH.match(token) is not None
-            # named in a sentence of a list item (a paragraph's folder is a direction), in a
-            # step that sends the reader nowhere: perhaps a path in someone else's tree
-            in_passing = (self.in_list or kind == "file") and not context
-            item.mentioned = in_passing and not (directed or self.is_rooted(token))
-        return item, sends
-
-    def _link_path(self, span: Span) -> Item | None:
-        """A link to a local folder, file or document, expected where it points."""
-        token = paths.local_target(span.target, "")
-        if self.base and (token is None or not self.is_rooted(token)):
-            token = paths.local_target(span.target, self.base)  # else from the root
-        if token is None:
-            return None
-        if paths.is_document(token):
-            titled = _has_words(span.text) and not is_generic(span.text)
-            name = clean_title(span.text) if titled else paths.stem(token)
-            return self._item(Kind.PAPER, name, span.line, written=token, path=token)
-        kind = Kind.FILE if paths.FILE_SUFFIX.search(token) else Kind.FOLDER
-        return self._item(kind, token, span.line, written=token, path=token)
-
-    # -- blocks ---------------------------------------------------------------------
-
     def block(self, node: Node, index: int) -> tuple[list[Item], str]:
-        """The folders, files and papers one list item, paragraph or table row names."""
-        self.in_list = node.block is Block.ITEM
-        context = self.held.get(node.parent, self.context) if node.parent is not None else None
-        context = self.context if context is None else context
+        """The folders, files and papers one list item, paragraph or table row names, and
+        the convention that found its papers."""
+        held = self.held.get(node.parent) if node.parent is not None else None
         spans = _flat(node)
-        self._alone = _alone(spans)
-        found: list[tuple[int, Item]] = []
-        here = ""  # the first folder the block names: where its papers are read
+        spot = Spot(self.context if held is None else held, node.block is Block.ITEM, _alone(spans))
+        found, here, context = self._paths(node, index, spans, spot)
+        local = [(at, item) for at, item in found if item.kind == Kind.PAPER]
+        convention, papers = self.papers(node, local)
+        for _, paper in papers:
+            if paper.path is None:
+                paper.path = here or self.held.get(index) or context or None
+        placed = [*((at, item) for at, item in found if item.kind != Kind.PAPER), *papers]
+        items = [item for _, item in sorted(placed, key=lambda pair: pair[0])]
+        self._label(node, index, items)
+        return items, convention
+
+    def _paths(
+        self, node: Node, index: int, spans: Sequence[Span], spot: Spot
+    ) -> tuple[list[Placed], str, str]:
+        """The block's folders, files and local papers in order; the first folder it names
+        (where its papers are read); the folder the rest of the block is read from."""
+        found: list[Placed] = []
+        here = ""
         for order, span in enumerate(spans):
-            sends = False
             if span.kind is Inline.CODE:
-                called = self._called_a_folder(spans, order)
-                item, sends = self._code_path(spans, order, context, called)
+                called = paths.called_a_folder(spans, order)
+                item, sends = self.paths.code(spans, order, spot, called)
             elif span.kind is Inline.LINK:
-                item = self._link_path(span)
+                item = self.paths.link(span, _title_of(span))
                 sends = item is not None and item.kind == Kind.FOLDER
             else:
                 continue
@@ -326,33 +121,11 @@ class _Reader:
             found.append((span.at, item))
             if item.kind == Kind.FOLDER and item.path and not here:
                 here = item.path
-            if sends and item.path and self._send(node, index, item.path, span.kind is Inline.LINK):
-                context = item.path
-        local = [(at, item) for at, item in found if item.kind == Kind.PAPER]
-        convention, papers = self.papers(node, local)
-        for _, paper in papers:
-            if paper.path is None:
-                paper.path = here or self.held.get(index) or context or None
-        placed = [*((at, item) for at, item in found if item.kind != Kind.PAPER), *papers]
-        items = [item for _, item in sorted(placed, key=lambda pair: pair[0])]
-        number = node.number
-        if number is None and node.parent is not None:
-            number = self.numbers.get(node.parent)
-        if node.block is Block.ITEM:
-            self.numbers[index] = number
-        name = self.step_name(number)
-        for item in items:
-            item.step = name
-            item.phase = self.phases[-1].title if self.phases else ""
-            item.end_line = max(
-                item.end_line, node.end_line if item.kind == Kind.PAPER else item.line
-            )
-            if node.checked is not None:
-                item.read = node.checked
-        self.step.items.extend(items)
-        return items, convention
+            if sends and item.path and self._send(node, index, item.path, span.kind, spot):
+                spot = spot._replace(context=item.path)
+        return found, here, spot.context
 
-    def _send(self, node: Node, index: int, folder: str, linked: bool) -> bool:
+    def _send(self, node: Node, index: int, folder: str, by: Inline, spot: Spot) -> bool:
         """A folder that sends the reader somewhere: from a paragraph or a step's top-level
         list item, for the rest of the step; from a nested list item or by a link in a list
         item, for what that item holds; from a table row, for that row. True: the rest of
@@ -361,50 +134,70 @@ class _Reader:
             return False
         if node.block is Block.ITEM:
             self.held.setdefault(index, folder)
-            if not (linked or node.parent is not None or self._alone):
+            if not (by is Inline.LINK or node.parent is not None or spot.alone):
                 self.context = folder  # (a list of folders alone names siblings)
-            return True
-        if node.parent is not None:
+        elif node.parent is not None:
             self.held.setdefault(node.parent, folder)
         else:
             self.context = folder
         return True
 
-    def papers(
-        self, node: Node, local: list[tuple[int, Item]]
-    ) -> tuple[str, list[tuple[int, Item]]]:
+    def _label(self, node: Node, index: int | None, items: Iterable[Item]) -> None:
+        """Give the items their step's name (with the list item's number), their source
+        span and their task-list box, and add them to the step."""
+        number = node.number
+        if number is None and node.parent is not None:
+            number = self.numbers.get(node.parent)
+        if index is not None and node.block is Block.ITEM:
+            self.numbers[index] = number
+        name = self.outline.step_name(number)
+        for item in items:
+            item.step, item.phase = name, self.outline.phase_title
+            item.end_line = max(item.end_line, node.end_line if item.kind == Kind.PAPER else 0)
+            if node.checked is not None:
+                item.read = node.checked
+            self.outline.step.items.append(item)
+
+    def papers(self, node: Node, local: list[Placed]) -> tuple[str, list[Placed]]:
         """The block's papers, by the first convention that finds any; a local document it
         links is the paper when it is the only one, titled by the convention."""
         for convention in CONVENTIONS:
             titles = convention.find(node)
             if titles:
                 return convention.name, self._merge(node, titles, local)
-        if local:
-            return "link to a local document", local
-        return "", []
+        return ("link to a local document", local) if local else ("", [])
 
-    def _merge(
-        self, node: Node, titles: list[Found], local: list[tuple[int, Item]]
-    ) -> list[tuple[int, Item]]:
+    def _merge(self, node: Node, titles: list[Found], local: list[Placed]) -> list[Placed]:
+        papers = [(title.at, self._paper(title)) for title in titles]
+        if len(papers) != 1:
+            return [*papers, *local]
+        paper = papers[0][1]
         ids = _identifiers(tree.plain(_flat(node)))
-        papers: list[tuple[int, Item]] = []
-        for title in titles:
-            links = sorted((link.target for link in title.links), key=lambda t: not is_paper_url(t))
-            paper = self._item(Kind.PAPER, title.title, title.line)
-            paper.remote = any(is_reading(link) for link in links)
-            identifiers = [*links[:1], *(i for link in links for i in _url_identifiers(link))]
-            paper.identifiers = tuple(dict.fromkeys(identifiers))
-            papers.append((title.at, paper))
-        if len(papers) == 1:
-            paper = papers[0][1]
-            paper.identifiers = tuple(dict.fromkeys((*paper.identifiers, *ids)))
-            if len(local) == 1 and _icon_or_stem(local[0][1]):
-                # `[📄](x.pdf) [Title](https://…)`: one paper, titled, at the local file
-                at, own = local[0]
-                own.name = paper.name
-                own.identifiers = paper.identifiers
-                return [(at, own)]
+        paper.identifiers = tuple(dict.fromkeys((*paper.identifiers, *ids)))
+        if len(local) == 1 and _icon_or_stem(local[0][1]):
+            # `[📄](x.pdf) [Title](https://…)`: one paper, titled, at the local file
+            at, own = local[0]
+            own.name, own.identifiers = paper.name, paper.identifiers
+            return [(at, own)]
         return [*papers, *local]
+
+    def _paper(self, title: Found) -> Item:
+        links = sorted((link.target for link in title.links), key=lambda t: not is_paper_url(t))
+        identifiers = [*links[:1], *(i for link in links for i in _url_identifiers(link))]
+        return Item(
+            Kind.PAPER,
+            title.title,
+            title.line,
+            plan_file=self.paths.plan_file,
+            end_line=title.line,
+            remote=any(is_reading(link) for link in links),
+            identifiers=tuple(dict.fromkeys(identifiers)),
+        )
+
+
+def _title_of(span: Span) -> str | None:
+    """A link's text when it is a title (not "pdf", an icon or a bare URL)."""
+    return clean_title(span.text) if _has_words(span.text) and not is_generic(span.text) else None
 
 
 def _alone(spans: Sequence[Span]) -> bool:
@@ -457,6 +250,20 @@ def _url_identifiers(url: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+class _Limit:
+    """Counts items against the plan's item limit; past it, names the line."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.left = limit
+
+    def take(self, items: Sequence[Item], line: int) -> None:
+        if self.left is None:
+            return
+        self.left -= len(items)
+        if self.left < 0:
+            raise TooManyItems(items[len(items) + self.left].line if items else line)
+
+
 def read(
     text: str,
     sections: set[str] | None = None,
@@ -472,49 +279,43 @@ def read(
     reader = _Reader(sections or set(), words, base, plan_file)
     lines = text.splitlines()  # as every tool that edits the plan counts its lines
     notes: list[Note] = []
-    count, limit = 0, max_items if max_items is not None else -1
+    limit = _Limit(max_items)
     for index, node in enumerate(tree.parse("\n".join(lines))):
         source = "\n".join(lines[node.line - 1 : node.end_line])
         if node.block is Block.CODE:
-            notes.append(Note(node.line, source, "ignored: a code block"))
-            continue
-        if node.block is Block.HEADING:
-            taken = reader.heading(node.level, node.spans, node.line)
-            label = reader.phase_label if taken == "phase" else reader.step_label
-            named = f" ({label})" if taken in ("phase", "step") and label else ""
-            folder = []
-            if taken != "title":
-                folder = reader.heading_folder(node, taken in ("phase", "step"))
-            named += "".join(f"; {describe(item)}" for item in folder)
-            count += len(folder)
-            if count > limit >= 0:
-                raise TooManyItems(node.line)
-            notes.append(
-                Note(node.line, source, f"{taken}{named}" if taken != "note" else _NOTE + named)
-            )
-            continue
-        opened = reader.step_paragraph(node)
-        items, convention = reader.block(node, index)
-        count += len(items)
-        if count > limit >= 0:
-            raise TooManyItems(items[len(items) - (count - limit)].line)
-        described = [describe(item) for item in items]
-        if convention and any(item.kind == Kind.PAPER for item in items):
-            described.append(f"by convention: {convention}")
-        if opened:
-            described.insert(0, f"step ({reader.step_label})")
-        notes.append(Note(node.line, source, "; ".join(described) or _ignored(node)))
-    phases = reader.phases
-    if not reader.structured:
-        items = [item for phase in phases for step in phase.steps for item in step.items]
-        for item in items:
-            item.step = ""
-            item.phase = ""
-        phases = [Phase("", 0, [Step("", 0, items)])]
-    plan = ReadingPlan(reader.title, phases, reader.structured, plan_file)
-    if reader.structured:
+            taken = "ignored: a code block"
+        elif node.block is Block.HEADING:
+            taken = _heading_note(reader, node, limit)
+        else:
+            taken = _block_note(reader, node, index, limit)
+        notes.append(Note(node.line, source, taken))
+    outline = reader.outline
+    plan = ReadingPlan(outline.title, outline.finished(), outline.structured, plan_file)
+    if outline.structured:
         plan.prune()
     return plan, notes
+
+
+def _heading_note(reader: _Reader, node: Node, limit: _Limit) -> str:
+    taken, folder = reader.heading(node)
+    limit.take(folder, node.line)
+    outline = reader.outline
+    label = outline.phase_label if taken == "phase" else outline.step_label
+    named = f" ({label})" if taken in ("phase", "step") and label else ""
+    named += "".join(f"; {describe(item)}" for item in folder)
+    return f"{taken}{named}" if taken != "note" else _NOTE + named
+
+
+def _block_note(reader: _Reader, node: Node, index: int, limit: _Limit) -> str:
+    opened = reader.step_paragraph(node)
+    items, convention = reader.block(node, index)
+    limit.take(items, node.line)
+    described = [describe(item) for item in items]
+    if convention and any(item.kind == Kind.PAPER for item in items):
+        described.append(f"by convention: {convention}")
+    if opened:
+        described.insert(0, f"step ({reader.outline.step_label})")
+    return "; ".join(described) or _ignored(node)
 
 
 def parse(text: str, sections: set[str] | None = None, **options: object) -> ReadingPlan:
