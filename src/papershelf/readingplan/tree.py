@@ -108,49 +108,77 @@ class _Builder:
         self.row_lines = (0, 0)
         self.in_head = False
         self.count = 0  # inline tokens met so far: the next span's place
+        self.heading = 0  # the level of the heading whose text comes next
 
     def build(self, tokens: Sequence[Token]) -> list[Node]:
-        heading = 0
+        handlers = {
+            "bullet_list_open": self._list_open,
+            "ordered_list_open": self._list_open,
+            "bullet_list_close": self._list_close,
+            "ordered_list_close": self._list_close,
+            "list_item_open": self._item_open,
+            "list_item_close": self._item_close,
+            "heading_open": self._heading_open,
+            "thead_open": self._head_open,
+            "thead_close": self._head_close,
+            "tr_open": self._row_open,
+            "tr_close": self._row_close,
+            "inline": self._inline,
+            "fence": self._code,
+            "code_block": self._code,
+        }
         for token in tokens:
-            kind, lines = token.type, token.map
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                if self.items and self.items[-1] == -1:  # `1. - [x] …`: the item holds a list
-                    self.first_paragraph = False
-                    self._add(Block.ITEM, self.item_line, self.item_line, ())
-                start = token.attrs.get("start", 1)
-                self.numbers.append(int(start) if kind == "ordered_list_open" else -1)
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                self.numbers.pop()
-            elif kind == "list_item_open":
-                self.first_paragraph = True
-                self.item_line = lines[0] + 1 if lines else 0
-                self.checked = None
-                self.items.append(-1)  # filled when its text is met
-            elif kind == "list_item_close":
-                if self.items and self.items[-1] == -1:  # an empty item
-                    self._add(Block.ITEM, self.item_line, self.item_line, ())
-                self.items.pop()
-                self.first_paragraph = False
-            elif kind == "heading_open":
-                heading = int(token.tag[1])
-            elif kind == "thead_open":
-                self.in_head = True
-            elif kind == "thead_close":
-                self.in_head = False
-            elif kind == "tr_open":
-                self.row = []
-                self.row_lines = (lines[0] + 1, lines[1]) if lines else (0, 0)
-            elif kind == "tr_close" and self.row is not None:
-                self._row(self.row)
-                self.row = None
-            elif kind == "inline":
-                self._inline(token, heading)
-                heading = 0
-            elif kind in ("fence", "code_block") and lines:
-                self._add(Block.CODE, lines[0] + 1, lines[1], ())
+            handler = handlers.get(token.type)
+            if handler is not None:
+                handler(token)
         return self.nodes
 
-    def _inline(self, token: Token, heading: int) -> None:
+    def _list_open(self, token: Token) -> None:
+        if self.items and self.items[-1] == -1:  # `1. - [x] …`: the item holds a list
+            self.first_paragraph = False
+            self._add(Block.ITEM, self.item_line, self.item_line, ())
+        start = token.attrs.get("start", 1)
+        self.numbers.append(int(start) if token.type == "ordered_list_open" else -1)
+
+    def _list_close(self, token: Token) -> None:
+        self.numbers.pop()
+
+    def _item_open(self, token: Token) -> None:
+        self.first_paragraph = True
+        self.item_line = token.map[0] + 1 if token.map else 0
+        self.checked = None
+        self.items.append(-1)  # filled when its text is met
+
+    def _item_close(self, token: Token) -> None:
+        if self.items and self.items[-1] == -1:  # an empty item
+            self._add(Block.ITEM, self.item_line, self.item_line, ())
+        self.items.pop()
+        self.first_paragraph = False
+
+    def _heading_open(self, token: Token) -> None:
+        self.heading = int(token.tag[1])
+
+    def _head_open(self, token: Token) -> None:
+        self.in_head = True
+
+    def _head_close(self, token: Token) -> None:
+        self.in_head = False
+
+    def _row_open(self, token: Token) -> None:
+        self.row = []
+        self.row_lines = (token.map[0] + 1, token.map[1]) if token.map else (0, 0)
+
+    def _row_close(self, token: Token) -> None:
+        if self.row is not None:
+            self._row(self.row)
+            self.row = None
+
+    def _code(self, token: Token) -> None:
+        if token.map:
+            self._add(Block.CODE, token.map[0] + 1, token.map[1], ())
+
+    def _inline(self, token: Token) -> None:
+        heading, self.heading = self.heading, 0
         lines = token.map or (self.row_lines[0] - 1, self.row_lines[1])
         spans, checked = _spans(token.children or [], lines[0] + 1, self.count)
         self.count += 1 + len(token.children or [])
