@@ -142,3 +142,25 @@ def test_mark_read_errors_leave_the_plan_alone(
         "01_Basics",
         "План.md",
     ]
+
+
+def test_plan_sub_commands_do_what_the_old_options_did(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`plan explain|mark-read|badge|update|show` and `plan --explain …` give one answer."""
+    pairs = [
+        (["plan", "explain"], ["plan", "--explain"]),
+        (["plan", "show", "--format", "json"], ["plan", "--format", "json"]),
+    ]
+    repo = study(tmp_path / "r", PLAN.encode())
+    for new, old in pairs:
+        assert main([*new, str(repo)]) == 0
+        by_new = capsys.readouterr().out
+        assert main([*old, str(repo)]) == 0
+        assert by_new == capsys.readouterr().out
+    assert main(["plan", "badge", str(tmp_path / "b.svg"), str(repo)]) == 0
+    assert capsys.readouterr().out == f"wrote {tmp_path / 'b.svg'}: reading plan 2/5\n"
+    assert main(["plan", "mark-read", "Voyager", str(repo)]) == 1
+    assert "is not a task-list item" in capsys.readouterr().err
+    assert main(["plan", "mark-read", "LoRA", str(repo)]) == 0
+    assert "- [x] " in (repo / "План.md").read_text(encoding="utf-8").split("LoRA")[0][-30:]

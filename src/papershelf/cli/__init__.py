@@ -30,7 +30,7 @@ COMMANDS: dict[str, str] = {
     "doctor": "extract:doctor",
     "mkexp": "mkexp:mkexp",
     "init": "organize:init",
-    "plan": "organize:plan",
+    "plan": "plan:plan",
 }
 
 

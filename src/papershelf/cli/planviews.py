@@ -1,6 +1,6 @@
 """What ``papershelf plan`` writes to files: the HTML page and the badge.
 
-Kept apart from the command itself so ``organize.plan`` only chooses; every
+Kept apart from the commands themselves so ``cli.plan`` only chooses; every
 file is written whole or not at all (a temporary file beside it, then a rename).
 """
 
