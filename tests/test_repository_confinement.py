@@ -130,7 +130,7 @@ def test_fix_that_fails_halfway_leaves_the_repository_exactly_as_it_was(
     (repo / "zz").symlink_to(elsewhere, target_is_directory=True)
     index = (repo / ".git" / "index").read_bytes()
     before = sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if ".git" not in p.parts)
-    code, out, err = run(capsys, "--fix", "--rule", "missing-path", str(repo))
+    code, _, err = run(capsys, "--fix", "--rule", "missing-path", str(repo))
     assert code == 1
     assert "refusing to write outside the repository" in err
     after = sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if ".git" not in p.parts)
