@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from checking import summary
 from gitrepo import make_repo
+from papershelf.cli import main
 from papershelf.readingplan import parse
 from papershelf.readingplan.conventions import CONVENTIONS, is_generic
 
@@ -202,8 +204,6 @@ def test_every_present_paper_has_where_in_json(
 ) -> None:
     import json
 
-    from papershelf.cli import main
-
     repo = make_repo(
         tmp_path / "r",
         {
@@ -222,3 +222,22 @@ def test_every_present_paper_has_where_in_json(
         if item["kind"] == "paper"
     }
     assert found == {"U-Net": "w1/U-Net.pdf", "LoRA": "w1/lora.pdf"}
+
+
+def test_a_link_to_the_repositorys_own_file_on_its_forge_is_that_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`github.com/OWNER/REPO/blob/main/x.pdf` for a committed `x.pdf` is present, not
+    online, and the file is listed, not `unlisted`."""
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "STUDY_PLAN.md": "- [Deep Residual Learning](https://github.com/me/papers/blob/main/"
+            "vision/he%202015.pdf)\n",
+            "vision/he 2015.pdf": b"%PDF-1.4\n",
+        },
+    )
+    assert summary(repo, "unlisted-paper") == []
+    assert main(["plan", "--format", "json", str(repo)]) == 0
+    (item,) = json.loads(capsys.readouterr().out)["phases"][0]["steps"][0]["items"]
+    assert (item["status"], item["where"]) == ("present", "vision/he 2015.pdf")

@@ -8,8 +8,10 @@ are a paper; folders and files by their path, else by their name.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import unquote
 
 from papershelf.readingplan.model import How, Item, Kind, Status
 from papershelf.readingplan.names import (
@@ -26,6 +28,22 @@ from papershelf.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from papershelf.papers.facts import PaperFacts
+
+
+_FORGE_FILE = re.compile(
+    r"(?i)^https?://(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org)/[^/]+/[^/]+/(?:-/)?"
+    r"(?:blob|raw)/[^/]+/(.+)$|^https?://raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+/(.+)$"
+)
+
+
+def own_file(url: str) -> str | None:
+    """The repository path a forge's file link names (``github.com/OWNER/REPO/blob/main/x.pdf``
+    is ``x.pdf``): when the repository has that file, the link is to it, not online."""
+    match = _FORGE_FILE.match(url.split("#")[0].split("?")[0])
+    if match is None:
+        return None
+    path = unquote(match[1] or match[2]).strip("/")
+    return path if path and ".." not in path.split("/") else None
 
 
 class Match(NamedTuple):
@@ -274,6 +292,11 @@ class Marker:
             written = self.resolve(item.written)
             if written is not None and self.snap.has_file(written):
                 self._found(item, written, How.PATH, None)
+                return
+        for url in item.identifiers if item.remote else ():
+            own = own_file(url)  # this repository's file, linked on its forge
+            if own is not None and self.snap.has_file(own):
+                self._found(item, own, How.PATH, None)
                 return
         self._mark_by_content_or_name(item, folder)
 
