@@ -130,7 +130,7 @@ def test_old_style_arxiv_ids_are_read_as_the_papers_reader_reads_them() -> None:
     (paper,) = items("- arXiv:cs/0112017v1 Lambda calculus notes\n")
     assert paper.name == "Lambda calculus notes"
     assert paper.identifiers == ("arXiv:cs/0112017",)
-    (linked,) = items("- [Notes](https://arxiv.org/abs/math.DS/0411343)\n")
+    (linked,) = items("- [Dynamics notes](https://arxiv.org/abs/math.DS/0411343)\n")
     assert "arXiv:math.DS/0411343" in linked.identifiers
 
 

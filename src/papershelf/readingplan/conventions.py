@@ -20,14 +20,20 @@ from dataclasses import dataclass
 from papershelf.readingplan.tree import Block, Inline, Node, Span, plain
 
 # Link text that names the kind of link, not the paper.
-_GENERIC = re.compile(
-    r"(?i)^\W*(?:pdf|paper|papers|article|link|links|code|source|tweet|thread|arxiv|url|here"
-    r"|html|slides?|video|videos|blog|blog ?post|post|project|project page|page|website|site"
-    r"|demo|github|repo|repository|abs|abstract|poster|talk|openreview|doi|official|supp"
-    r"|supplementary|bib|bibtex|youtube|colab|notebook|huggingface|hf|weights|checkpoint"
-    r"|docs|documentation|статья|код"
-    r"|слайды|видео|ссылка|презентация|конспект|\d+|[ivx]+)\W*$"
+# Words that name a kind of link or material, not a paper: link text made only of these
+# (``[pdf]``, ``[Lecture slides]``, ``[main]``, ``[код]``) is never a title.
+_GENERIC_WORDS = frozenset(
+    """pdf paper papers article link links code source tweet thread arxiv url here html slide
+    slides video videos blog post project page website site demo github repo repository abs
+    abstract poster talk openreview doi official supp supplementary bib bibtex youtube colab
+    notebook notebooks huggingface hf weights checkpoint docs documentation main extra bonus
+    optional assignment assignments homework hw seminar seminars lecture lectures notes note
+    recording playlist original the a an full version preprint arxiv.org pdf's
+    статья статьи код слайды видео ссылка ссылки презентация конспект лекция лекции семинар
+    запись домашка задание""".split()
 )
+_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
+_ROMAN = re.compile(r"[ivxlc]+")
 _SHORTCODES = re.compile(r":[a-z0-9_+-]+:")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -60,11 +66,15 @@ _PAPER_WORD = re.compile(
 
 
 def is_generic(text: str) -> bool:
-    """Link text that names a kind of link or is only an icon: never a title."""
+    """Link text that names a kind of link or is only an icon (or numbers: ``[1]``,
+    ``[ii]`` read as words are generic too): never a title."""
     text = _SHORTCODES.sub(" ", text)
     if "://" in text or text.strip().startswith("www."):
         return True  # a bare URL shown as itself
-    return not _LETTERS.search(text) or bool(_GENERIC.match(text))
+    words = _WORD.findall(text.casefold())
+    return not _LETTERS.search(text) or all(
+        word in _GENERIC_WORDS or _ROMAN.fullmatch(word) for word in words
+    )
 
 
 def is_paper_url(target: str) -> bool:
