@@ -23,14 +23,7 @@ from papershelf.readingplan.tree import Block, Inline, Node, Span, plain
 # Words that name a kind of link or material, not a paper: link text made only of these
 # (``[pdf]``, ``[Lecture slides]``, ``[main]``, ``[код]``) is never a title.
 _GENERIC_WORDS = frozenset(
-    """pdf paper papers article link links code source tweet thread arxiv url here html slide
-    slides video videos blog post project page website site demo github repo repository abs
-    abstract poster talk openreview doi official supp supplementary bib bibtex youtube colab
-    notebook notebooks huggingface hf weights checkpoint docs documentation main extra bonus
-    optional assignment assignments homework hw seminar seminars lecture lectures notes note
-    recording playlist original the a an full version preprint arxiv.org pdf's
-    статья статьи код слайды видео ссылка ссылки презентация конспект лекция лекции семинар
-    запись домашка задание""".split()
+    ["pdf", "paper", "papers", "article", "link", "links", "code", "source", "tweet", "thread", "arxiv", "url", "here", "html", "slide", "slides", "video", "videos", "blog", "post", "project", "page", "website", "site", "demo", "github", "repo", "repository", "abs", "abstract", "poster", "talk", "openreview", "doi", "official", "supp", "supplementary", "bib", "bibtex", "youtube", "colab", "notebook", "notebooks", "huggingface", "hf", "weights", "checkpoint", "docs", "documentation", "main", "extra", "bonus", "optional", "assignment", "assignments", "homework", "hw", "seminar", "seminars", "lecture", "lectures", "notes", "note", "recording", "playlist", "original", "the", "a", "an", "full", "version", "preprint", "arxiv.org", "pdf's", "статья", "статьи", "код", "слайды", "видео", "ссылка", "ссылки", "презентация", "конспект", "лекция", "лекции", "семинар", "запись", "домашка", "задание"]
 )
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 _ROMAN = re.compile(r"[ivxlc]+")
