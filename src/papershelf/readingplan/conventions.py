@@ -18,103 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from papershelf.readingplan.tree import Block, Inline, Node, Span, plain
+from papershelf.readingplan.vocabulary import GENERIC_WORDS, TITLE_HEADERS
 
-# Link text that names the kind of link, not the paper.
-# Words that name a kind of link or material, not a paper: link text made only of these
-# (``[pdf]``, ``[Lecture slides]``, ``[main]``, ``[код]``) is never a title.
-_GENERIC_WORDS = frozenset(
-    [
-        "pdf",
-        "paper",
-        "papers",
-        "article",
-        "link",
-        "links",
-        "code",
-        "source",
-        "tweet",
-        "thread",
-        "arxiv",
-        "url",
-        "here",
-        "html",
-        "slide",
-        "slides",
-        "video",
-        "videos",
-        "blog",
-        "post",
-        "project",
-        "page",
-        "website",
-        "site",
-        "demo",
-        "github",
-        "repo",
-        "repository",
-        "abs",
-        "abstract",
-        "poster",
-        "talk",
-        "openreview",
-        "doi",
-        "official",
-        "supp",
-        "supplementary",
-        "bib",
-        "bibtex",
-        "youtube",
-        "colab",
-        "notebook",
-        "notebooks",
-        "huggingface",
-        "hf",
-        "weights",
-        "checkpoint",
-        "docs",
-        "documentation",
-        "main",
-        "extra",
-        "bonus",
-        "optional",
-        "assignment",
-        "assignments",
-        "homework",
-        "hw",
-        "seminar",
-        "seminars",
-        "lecture",
-        "lectures",
-        "notes",
-        "note",
-        "recording",
-        "playlist",
-        "original",
-        "the",
-        "a",
-        "an",
-        "full",
-        "version",
-        "preprint",
-        "arxiv.org",
-        "pdf's",
-        "статья",
-        "статьи",
-        "код",
-        "слайды",
-        "видео",
-        "ссылка",
-        "ссылки",
-        "презентация",
-        "конспект",
-        "лекция",
-        "лекции",
-        "семинар",
-        "запись",
-        "домашка",
-        "задание",
-    ]
-)
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 _ROMAN = re.compile(r"[ivxlc]+")
 _SHORTCODES = re.compile(r":[a-z0-9_+-]+:")
@@ -156,7 +61,7 @@ def is_generic(text: str) -> bool:
         return True  # a bare URL shown as itself
     words = _WORD.findall(text.casefold())
     return not _LETTERS.search(text) or all(
-        word in _GENERIC_WORDS or _ROMAN.fullmatch(word) for word in words
+        word in GENERIC_WORDS or _ROMAN.fullmatch(word) for word in words
     )
 
 
@@ -269,7 +174,7 @@ def table_row(node: Node) -> list[Found]:
     if node.block is not Block.ROW:
         return []
     cells = list(node.cells)
-    named = [i for i, head in enumerate(node.header) if head in _TITLE_HEADERS and i < len(cells)]
+    named = [i for i, head in enumerate(node.header) if head in TITLE_HEADERS and i < len(cells)]
     links = _remote_links(_top(node))
     if not named and not any(_links_a_paper(link) for link in links):
         return []  # a table of something else: options, figures, a schedule
@@ -279,11 +184,6 @@ def table_row(node: Node) -> list[Found]:
         if title:
             return [Found(title, node.line, links, cells[index][0].at)]
     return []
-
-
-_TITLE_HEADERS = frozenset(
-    {"paper", "papers", "title", "name", "статья", "название", "работа", "论文", "标题"}
-)
 
 
 def _links_a_paper(link: Span) -> bool:
