@@ -82,6 +82,21 @@ def markdown_it_py(linkify: bool = True) -> Candidate:
     return Candidate(name, "markdown-it-py", plain.render, plan.render, plan.parse, lines)
 
 
+def papershelf_reader(reference: Candidate) -> Candidate:
+    """papershelf's whole plan reader: markdown-it-py's tree, the conventions, the items
+    (timed beside the parsers; its HTML is markdown-it-py's)."""
+    from papershelf.readingplan.reader import read
+
+    return Candidate(
+        "papershelf plan reader",
+        "papershelf",
+        reference.commonmark_html,
+        reference.html,
+        read,
+        reference.lines,
+    )
+
+
 def markdown_it_py_without_linkify() -> Candidate:
     return markdown_it_py(linkify=False)
 
@@ -486,6 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     big = reading_plan(4 * 1024 * 1024)
     small = reading_plan(40 * 1024)
+    candidates = [*candidates, papershelf_reader(candidates[0])]
     for candidate in candidates:  # warm up: imports, compiled patterns, caches
         candidate.parse(small)
     timings = {
