@@ -248,6 +248,8 @@ def plan(
         repaired = _mojibake(source.text)
         if repaired:
             notes.append(f"the plan file is mojibake ({repaired}); read it repaired")
+    if here.snapshot.partial:
+        notes.append(here.snapshot.partial)
     for note in notes:
         click.echo(f"note: {note}", err=True)
     if explain:
