@@ -180,7 +180,7 @@ def _compute(
 ) -> PaperFacts:
     from papershelf import papers
     from papershelf.papers.ids import parse_written
-    from papershelf.papers.matching import Wanted, duplicates, match, nearest_title
+    from papershelf.papers.matching import PlanTitles, Wanted, duplicates, match, nearest_title
     from papershelf.papers.scan import NOT_READ
 
     wanted = [Wanted(titles, *parse_written(identifiers)) for titles, identifiers in written]
@@ -200,7 +200,7 @@ def _compute(
         inputs.incomplete()
     matched = match(wanted, found)
     claimed = {result.path for result in matched.values()}
-    titles = [title for paper in wanted for title in paper.titles[:1]]
+    titles = PlanTitles([title for paper in wanted for title in paper.titles[:1]])
     nearest: dict[str, str] = {}
     for folder in {*folders, *(path.rpartition("/")[0] for path in claimed)}:
         prefix = folder + "/" if folder else ""
