@@ -150,7 +150,7 @@ def test_nearest_title_compares_a_few_candidates_cut_to_a_titles_length() -> Non
     plan = [f"A Study of Subject {n} in the Theory of Things {n * 7}" for n in range(2000)]
     plan.append("Functional Programming with Bananas, Lenses, Envelopes and Barbed Wire")
     hostile = Identity((), (), ": ".join(plan[1000:1500]), (), "")  # as no reader keeps it
-    assert nearest_title("papers/x.pdf", hostile, plan) == plan[1000]  # its first 300 letters
+    assert nearest_title("papers/x.pdf", hostile, plan) in plan[1000:1006]  # its first 300
     long_title = pdf(["Unrelated"], title="Subject: the theory " * 1000)
     from papershelf.papers import reading
 

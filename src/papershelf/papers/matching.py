@@ -149,9 +149,9 @@ class PlanTitles:
             for run in self._runs(key):
                 self.runs.setdefault(run, []).append(key)
 
-    def _runs(self, text: str) -> set[str]:
-        step = self.RUN
-        return {text[i : i + step] for i in range(max(1, len(text) - step + 1))}
+    def _runs(self, text: str) -> list[str]:
+        step = self.RUN  # in order, each once: the same candidates on every run
+        return list(dict.fromkeys(text[i : i + step] for i in range(max(1, len(text) - step + 1))))
 
     def candidates(self, guess: str) -> list[str]:
         from collections import Counter
