@@ -244,7 +244,7 @@ def from_walk(root: Path) -> Snapshot:
                 continue
             size = full.stat().st_size
             sizes[path] = size
-            kind = magic.sniff_file(full) if size else None
+            kind = magic.sniff_file(full, root) if size else None
             if kind is not None or size >= NOTABLE_SIZE:
                 notable[path] = (size, kind)
     return Snapshot(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from papershelf import gitfiles
+from papershelf import gitfiles, repopaths
 from papershelf.archive.model import ArchiveError
+from papershelf.sizes import TEXT_MAX_BYTES
 
 
 def _existing_ancestor(path: Path) -> Path:
@@ -42,7 +43,16 @@ def guard(dest: Path, explicit: bool) -> str | None:
     exclude = gitfiles.git_path(top, "info/exclude")
     exclude.parent.mkdir(parents=True, exist_ok=True)
     line = f"{exclude_pattern(rel)}\n"
-    old = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+    try:  # git's own file, but a copied .git may hold a FIFO or a link out there
+        old = repopaths.read_inside(exclude.parent, exclude, TEXT_MAX_BYTES, str(exclude)).decode(
+            "utf-8", "replace"
+        )
+    except FileNotFoundError:
+        old = ""
+    except (OSError, repopaths.Refused) as error:
+        raise ArchiveError(
+            f"{exclude}: cannot read it to exclude --dest from git: {error}"
+        ) from None
     if line not in old:
         with open(exclude, "a", encoding="utf-8") as stream:
             stream.write(("" if not old or old.endswith("\n") else "\n") + line)

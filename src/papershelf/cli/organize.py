@@ -278,7 +278,7 @@ def plan(
         click.echo(f"wrote {badge_file}: reading plan {done}/{total}")
     if update_file is not None:
         location = plan_path or (here.root / marked.plan_file if marked.plan_file else None)
-        changed = planviews.update_block(plans, location, update_file)
+        changed = planviews.update_block(plans, location, update_file, here.root)
         click.echo(f"updated {update_file}" if changed else f"{update_file} is up to date")
     if output is None and (badge_file or update_file):
         return EXIT_OK

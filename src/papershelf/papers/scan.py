@@ -73,11 +73,16 @@ def _blob_id(data: bytes, width: int) -> str:
 
 
 def _read_blob(root: str, path: str, sha: str) -> bytes | str:
-    """The blob's bytes (work tree first, git when the file changed), or a note why not."""
+    """The blob's bytes (work tree first, git when the file changed), or a note why not.
+    A work-tree file that is not a regular file inside the repository (a FIFO would block,
+    a link out would be read) is passed over: git holds the staged blob."""
+    from papershelf import repopaths
+
+    base = Path(root)
     try:
-        with open(os.path.join(root, path), "rb") as stream:
-            data = stream.read(SIZE_CAP + 1)
-    except OSError:
+        inside = repopaths.confined(base, base / path, path)
+        data = repopaths.read_bytes(inside, SIZE_CAP + 1, path, whole=False)
+    except (OSError, repopaths.Refused):
         data = b""
     if len(data) > SIZE_CAP:
         return f"larger than {SIZE_CAP // (1024 * 1024)} MB: not read"
