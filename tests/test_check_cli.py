@@ -256,7 +256,7 @@ def test_damaged_cache_files_are_ignored_and_replaced(
         "blobs.v2",
         "check-result.v1",
         "index-facts.v2",
-        "paper-facts.v1",
+        "paper-facts.v2",
         "papers.v1",
         "plans.v1",
         "toml.v1",

@@ -24,10 +24,11 @@ from papershelf.findings import Finding
 from papershelf.gitfiles import MODE_GITLINK
 from papershelf.mojibake_repair import repair
 from papershelf.readingplan.model import Status
-from papershelf.repopaths import writable
+from papershelf.repopaths import Refused, read_inside, writable
 from papershelf.rules.mojibake import broken_names
 from papershelf.scaffold import GITIGNORE, GITKEEP
 from papershelf.shown import HIDDEN, Placeholder, command
+from papershelf.sizes import PLAN_MAX_BYTES, TEXT_MAX_BYTES
 from papershelf.workspace import Workspace
 
 _URL = re.compile(r"https?://[^\s)\]>\"'`]+|git@[\w.-]+:[^\s)\]>\"'`]+")
@@ -296,11 +297,7 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixL
         )
         present = set(GITIGNORE.splitlines())
     else:
-        try:
-            lines = gitignore.read_text("utf-8", "replace").splitlines()
-        except OSError:  # a dangling link: the append below refuses to write through it
-            lines = []
-        present = {line.strip() for line in lines}
+        present = {line.strip() for line in _gitignore_text(root, gitignore).splitlines()}
     patterns = [p for p in dict.fromkeys(map(ignore_pattern, artifacts)) if p not in present]
     if patterns:
         listed = ", ".join(f"`{p}`" for p in patterns)
@@ -322,10 +319,24 @@ def _ignore_patterns(workspace: Workspace, findings: list[Finding], result: FixL
         )
 
 
+def _gitignore_text(root: Path, gitignore: Path, strict: bool = False) -> str:
+    """The ``.gitignore``'s text, read only when it is a regular file inside the repository
+    (a FIFO would block, a link out would leak); with ``strict``, :class:`Refused` else."""
+    try:
+        data = read_inside(root, gitignore, TEXT_MAX_BYTES, ".gitignore")
+    except FileNotFoundError:
+        return ""
+    except (OSError, Refused):
+        if strict:
+            raise
+        return ""
+    return data.decode("utf-8", "replace")
+
+
 def _appender(gitignore: Path, patterns: list[str]) -> Callable[[], list[str]]:
     def append() -> list[str]:
         writable(gitignore.parent, gitignore.name)  # a .gitignore linked elsewhere is not ours
-        text = gitignore.read_text("utf-8") if gitignore.exists() else ""
+        text = _gitignore_text(gitignore.parent, gitignore, strict=True)
         if text and not text.endswith("\n"):
             text += "\n"
         gitignore.write_text(text + "".join(f"{p}\n" for p in patterns), encoding="utf-8")
@@ -428,8 +439,8 @@ def _mojibake(workspace: Workspace, result: FixList, reported: _Reported) -> Non
     if not plan_file or not reported.exact("mojibake", plan_file):
         return
     try:
-        text = (root / plan_file).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_inside(root, root / plan_file, PLAN_MAX_BYTES, plan_file).decode("utf-8")
+    except (OSError, Refused, UnicodeDecodeError):
         return
     repaired = repair(text)
     if repaired is None:

@@ -35,6 +35,18 @@ def note(path: str | os.PathLike[str]) -> None:
             _recorded[key] = identity(key)
 
 
+# A path no file can have (a NUL): noted as read with an identity it never has, so the
+# findings of a run that did not finish its work are never reused.
+_INCOMPLETE = "\0incomplete run"
+
+
+def incomplete() -> None:
+    """This check did not finish what it reads (the PDFs' time budget was spent): its
+    findings must not be reused by the next run."""
+    if _recorded is not None:
+        _recorded[_INCOMPLETE] = (-1, -1, -1, -1)
+
+
 def start() -> None:
     global _recorded
     _recorded = {}

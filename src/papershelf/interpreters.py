@@ -232,11 +232,16 @@ def choose(spec: VersionSpec, interpreters: Iterable[Interpreter]) -> Interprete
 
 
 def pyvenv_cfg(env_dir: Path) -> dict[str, str]:
-    """The key = value pairs of an environment's pyvenv.cfg (empty when missing)."""
+    """The key = value pairs of an environment's pyvenv.cfg (empty when missing, or when
+    not a regular file inside the environment: a FIFO would block, a link out leak)."""
+    from papershelf import repopaths
+    from papershelf.sizes import TEXT_MAX_BYTES
+
     try:
-        text = (env_dir / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        data = repopaths.read_inside(env_dir, env_dir / "pyvenv.cfg", TEXT_MAX_BYTES)
+    except (OSError, repopaths.Refused):
         return {}
+    text = data.decode("utf-8", "replace")
     values: dict[str, str] = {}
     for line in text.splitlines():
         key, sep, value = line.partition("=")

@@ -172,8 +172,8 @@ def _plan_text(path: Path, room: int, root: Path | None = None) -> tuple[str, in
         if size > PLAN_MAX_BYTES:
             raise _Unread(f"the plan is {_mb(size)}, over the {limit} papershelf reads", True, True)
         raise _Unread(f"with this file ({_mb(size)}) the plan files are over {limit}", True)
-    try:
-        return data.decode("utf-8"), len(data)
+    try:  # a BOM (Windows editors write one) is no part of the first heading
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), len(data)
     except UnicodeDecodeError:
         raise _Unread(NOT_UTF8) from None
 

@@ -70,13 +70,17 @@ def kind_of(head: bytes) -> str | None:
     return LFS_POINTER_KIND if is_lfs_pointer(head) else sniff(head)
 
 
-def sniff_file(path: str | os.PathLike[str]) -> str | None:
-    """Like :func:`sniff`, reading the file's first bytes; None when unreadable."""
-    try:
-        with open(path, "rb") as stream:
-            return sniff(stream.read(HEAD_SIZE))
-    except OSError:
+def sniff_file(path: str | os.PathLike[str], root: os.PathLike[str] | None = None) -> str | None:
+    """Like :func:`sniff`, reading the file's first bytes; None when unreadable, not a
+    regular file (a FIFO is never opened blocking) or, given ``root``, leading out of it."""
+    from pathlib import Path
+
+    from papershelf import repopaths
+
+    if root is not None and repopaths.within(Path(root), Path(path)) is None:
         return None
+    head = repopaths.head(os.fspath(path), HEAD_SIZE)
+    return sniff(head) if head else None
 
 
 _LAST_SUFFIXES = frozenset(suffix.rpartition(".")[2] for suffix in ARCHIVE_SUFFIXES)

@@ -44,6 +44,9 @@ class Snapshot:
     facts: IndexFacts | None = None  # where results derived from the paths persist
     # Told how a long first read of the PDFs goes (done, total): the CLI draws a bar.
     progress: Callable[[int, int], None] | None = None
+    # Why some PDFs went unread (the run's time budget for them was spent), "" when none
+    # did: nothing derived from then on is kept for the next run, so a later run reads on.
+    partial: str = ""
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], T], persist: bool = False) -> T:
@@ -59,7 +62,7 @@ class Snapshot:
                 self._memo[key] = derived[key]
             else:
                 self._memo[key] = compute()
-                if derived is not None:
+                if derived is not None and not self.partial:
                     derived[key] = self._memo[key]
                     self.facts.changed = True  # type: ignore[union-attr]
         value: T = self._memo[key]
@@ -242,7 +245,7 @@ def from_walk(root: Path) -> Snapshot:
                 continue
             size = full.stat().st_size
             sizes[path] = size
-            kind = magic.sniff_file(full) if size else None
+            kind = magic.sniff_file(full, root) if size else None
             if kind is not None or size >= NOTABLE_SIZE:
                 notable[path] = (size, kind)
     return Snapshot(

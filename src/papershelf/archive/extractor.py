@@ -398,7 +398,7 @@ def _extract_nested(
     for dirpath, _dirs, files in os.walk(folder):
         for name in sorted(files):
             full = Path(dirpath, name)
-            if not full.is_symlink() and magic.sniff_file(full) in (
+            if not full.is_symlink() and magic.sniff_file(full, folder) in (
                 "zip",
                 "rar",
                 "7z",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from papershelf import gitfiles
+from papershelf import gitfiles, repopaths
 from papershelf.archive.model import ArchiveError
+from papershelf.sizes import TEXT_MAX_BYTES
 
 
 def _existing_ancestor(path: Path) -> Path:
@@ -31,6 +32,8 @@ def guard(dest: Path, explicit: bool) -> str | None:
     rel = dest.resolve().relative_to(top.resolve()).as_posix()
     if rel == "." or rel.split("/")[0] == ".git":
         raise ArchiveError(f"{dest}: cannot extract into the repository root or .git")
+    exclude = gitfiles.git_path(top, "info/exclude")
+    old = _exclude_text(exclude)  # before git reads it too: a FIFO there would hang git
     if gitfiles.is_ignored(top, f"{rel}/"):
         return None
     if not explicit:
@@ -39,14 +42,27 @@ def guard(dest: Path, explicit: bool) -> str | None:
         )
     if "\n" in rel or "\r" in rel:
         raise ArchiveError(f"{dest}: a line break in --dest cannot be excluded from git")
-    exclude = gitfiles.git_path(top, "info/exclude")
     exclude.parent.mkdir(parents=True, exist_ok=True)
     line = f"{exclude_pattern(rel)}\n"
-    old = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
     if line not in old:
         with open(exclude, "a", encoding="utf-8") as stream:
             stream.write(("" if not old or old.endswith("\n") else "\n") + line)
     return f"added {line.strip()} to {exclude} so the extracted files cannot be committed"
+
+
+def _exclude_text(exclude: Path) -> str:
+    """git's exclude file, read only when a regular file in its own folder: a copied
+    ``.git`` may hold a FIFO or a link out there."""
+    try:
+        data = repopaths.read_inside(exclude.parent, exclude, TEXT_MAX_BYTES, str(exclude))
+    except FileNotFoundError:
+        return ""
+    except (OSError, repopaths.Refused) as error:
+        reason = error.reason if isinstance(error, repopaths.Refused) else str(error)
+        raise ArchiveError(
+            f"{exclude}: cannot read it to exclude --dest from git: {reason}"
+        ) from None
+    return data.decode("utf-8", "replace")
 
 
 def exclude_pattern(relative: str) -> str:

@@ -31,6 +31,49 @@ _ERRORS = (
 )  # py7zr on garbage, e.g. a wrong header key
 
 
+# 7z coder ids (7-Zip's Methods.txt) by name: what py7zr may not implement.
+_METHODS = {
+    b"\x03": "Delta",
+    b"\x04": "x86 (BCJ)",
+    b"\x05": "PowerPC",
+    b"\x06": "IA64",
+    b"\x07": "ARM",
+    b"\x08": "ARMT",
+    b"\x09": "SPARC",
+    b"\x0a": "ARM64",
+    b"\x0b": "RISCV",
+    b"\x21": "LZMA2",
+    b"\x03\x01\x01": "LZMA",
+    b"\x03\x03\x01\x03": "x86 (BCJ)",
+    b"\x03\x03\x01\x1b": "BCJ2",
+    b"\x03\x03\x02\x05": "PowerPC",
+    b"\x03\x03\x04\x01": "IA64",
+    b"\x03\x03\x05\x01": "ARM",
+    b"\x03\x03\x07\x01": "ARMT",
+    b"\x03\x03\x08\x05": "SPARC",
+    b"\x03\x04\x01": "PPMd",
+    b"\x04\x01\x08": "Deflate",
+    b"\x04\x01\x09": "Deflate64",
+    b"\x04\x02\x02": "BZip2",
+    b"\x04\xf7\x11\x01": "Zstandard",
+    b"\x04\xf7\x11\x02": "Brotli",
+    b"\x04\xf7\x11\x04": "LZ4",
+    b"\x06\xf1\x07\x01": "7zAES",
+}
+
+
+def _unsupported(path: Path, error: py7zr.exceptions.UnsupportedCompressionMethodError) -> str:
+    """An archive py7zr cannot unpack is not damaged: say which method, and who can."""
+    method = error.args[0] if error.args else b""
+    name = _METHODS.get(method) if isinstance(method, bytes) else None
+    if name is None:
+        name = f"0x{method.hex()}" if isinstance(method, bytes) and method else "(unknown)"
+    return (
+        f"{path}: unsupported compression method {name}: py7zr cannot unpack it "
+        "(7-Zip can: install 7zz and use --backend 7zz)"
+    )
+
+
 class _Adapter(py7zr.io.Py7zIO):
     """py7zr's writer interface, feeding one member's bytes to the staging sink."""
 
@@ -77,6 +120,8 @@ class SevenZipReader:
         self.tool_name = tool
         try:
             self.archive = py7zr.SevenZipFile(path, "r", password=password)
+        except py7zr.exceptions.UnsupportedCompressionMethodError as error:
+            raise ArchiveError(_unsupported(path, error)) from None
         except py7zr.exceptions.PasswordRequired:
             raise ArchiveError(
                 f"{path}: encrypted; give --password or set PAPERSHELF_PASSWORD"
@@ -123,6 +168,8 @@ class SevenZipReader:
         factory = py7zr.io.BytesIOFactory(4096)
         try:
             self.archive.extract(targets=names, factory=factory)
+        except py7zr.exceptions.UnsupportedCompressionMethodError as error:
+            raise ArchiveError(_unsupported(self.path, error)) from None
         except _ERRORS as error:
             raise ArchiveError(f"{self.path}: cannot read symlink targets ({error})") from None
         finally:
@@ -151,6 +198,8 @@ class SevenZipReader:
             self.archive.extract(targets=[i.entry.name for i in files], factory=factory)
         except ArchiveError:
             raise
+        except py7zr.exceptions.UnsupportedCompressionMethodError as error:
+            raise ArchiveError(_unsupported(self.path, error)) from None
         except _ERRORS as error:
             hint = " (wrong password?)" if self.password else ""
             raise ArchiveError(f"{self.path}: damaged archive{hint} ({error})") from None

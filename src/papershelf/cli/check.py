@@ -88,6 +88,8 @@ def check(
 
             here.snapshot.progress = bar(sys.stderr)
             result = check_workspace(here, set(only) or None)
+            if here.snapshot.partial:
+                click.echo(f"note: {here.snapshot.partial}", err=True)
         finally:
             recorded = inputs.stop()
         if key is not None:

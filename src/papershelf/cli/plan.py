@@ -88,7 +88,10 @@ def load(path: Path, plan_path: Path | None, config_file: Path | None) -> Loaded
         where = f"{unread.file}:{unread.line}" if unread.line else unread.file
         click.echo(visible(f"warning: {where}: {unread.reason}"), err=True)
     plans = [plan for plan in status if plan.skipped is None]
-    for note in _notes(layout, plans, plan_path, bool(skipped)):
+    notes = _notes(layout, plans, plan_path, bool(skipped))
+    if here.snapshot.partial:  # PDFs the run's budget left unread
+        notes.append(here.snapshot.partial)
+    for note in notes:
         click.echo(visible(f"note: {note}"), err=True)
     return Loaded(here, layout, plans, plan_path)
 
@@ -150,7 +153,7 @@ def update(loaded: Loaded, update_file: Path) -> None:
 
     first = loaded.plans[0]
     location = loaded.plan_path or (loaded.here.root / first.plan_file if first.plan_file else None)
-    changed = planviews.update_block(loaded.plans, location, update_file)
+    changed = planviews.update_block(loaded.plans, location, update_file, loaded.here.root)
     click.echo(f"updated {update_file}" if changed else f"{update_file} is up to date")
 
 

@@ -70,10 +70,21 @@ def _remove_stale(path: Path) -> None:
             os.close(fd)
 
 
-def read_text(path: Path, shown: str) -> tuple[bytes, str]:
-    """A file to edit: its bytes and their UTF-8 text (decoding and encoding again is exact)."""
+def read_text(path: Path, shown: str, root: Path | None = None) -> tuple[bytes, str]:
+    """A file to edit: its bytes and their UTF-8 text (decoding and encoding again is exact).
+
+    Only a regular file is read, never blocking, up to the plan's size limit; one named
+    inside the repository ``root`` must not lead out of it (a README linked elsewhere).
+    """
+    from papershelf import repopaths
+    from papershelf.sizes import PLAN_MAX_BYTES
+
     try:
-        data = path.read_bytes()
+        inside = root is not None and repopaths.within(root.absolute(), path.absolute().parent)
+        if inside and root is not None:
+            data = repopaths.read_inside(root, path, PLAN_MAX_BYTES, shown)
+        else:
+            data = repopaths.read_bytes(path, PLAN_MAX_BYTES, shown)
         return data, data.decode("utf-8")
     except OSError as error:
         raise PapershelfError(f"{shown}: cannot read: {error.strerror or error}") from error
@@ -132,7 +143,9 @@ def badge(plans: list[ReadingPlan]) -> tuple[str, int, int]:
     return badge_report.render(done, total), done, total
 
 
-def update_block(plans: list[ReadingPlan], plan_location: Path | None, target: Path) -> bool:
+def update_block(
+    plans: list[ReadingPlan], plan_location: Path | None, target: Path, root: Path | None = None
+) -> bool:
     """Rewrite the plan block in ``target``; False when it was already current."""
     from papershelf import planblock
 
@@ -140,7 +153,7 @@ def update_block(plans: list[ReadingPlan], plan_location: Path | None, target: P
         raise PapershelfError(
             f"{target}: a symbolic link; papershelf does not write through it (nothing was changed)"
         )
-    data, text = read_text(target, str(target))
+    data, text = read_text(target, str(target), root)
     link = None
     if plan_location is not None:
         link = Path(os.path.relpath(plan_location.resolve(), target.resolve().parent)).as_posix()
@@ -183,7 +196,7 @@ def mark_read(
         raise PapershelfError(f"nothing named {title!r} in {where}{hint}")
     done: list[str] = []
     for (file, shown), lines in found.items():
-        _, text = read_text(file, shown)
+        _, text = read_text(file, shown, root)
         changed = text
         for line, label in sorted(lines.items()):
             ticked = planedit.tick(changed, line, shown, label)

@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from papershelf import interpreters
+from papershelf import interpreters, repopaths
 from papershelf.errors import PapershelfError
-from papershelf.experiments.declarations import requested_python
+from papershelf.experiments.declarations import boundary, requested_python
 from papershelf.experiments.finding import discover
 from papershelf.experiments.model import (
     INCOMPLETE_NAME,
@@ -20,14 +20,19 @@ from papershelf.experiments.model import (
     Experiment,
     State,
 )
+from papershelf.sizes import TEXT_MAX_BYTES
 
 
 def declaration_digest(experiment: Experiment) -> str:
+    """What the environment was made from: the declarations' bytes, each read only when a
+    regular file inside the experiment's repository (a FIFO would block, a link out leak)."""
+
     digest = hashlib.sha256()
+    root = boundary(experiment.path.absolute())
     for name in sorted((*experiment.declarations, *VERSION_FILES)):
         try:
-            content = (experiment.path / name).read_bytes()
-        except OSError:
+            content = repopaths.read_inside(root, experiment.path / name, TEXT_MAX_BYTES, name)
+        except (OSError, repopaths.Refused):
             continue
         digest.update(name.encode() + b"\0" + content + b"\0")
     return digest.hexdigest()

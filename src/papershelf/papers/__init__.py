@@ -43,13 +43,14 @@ def blob_ids(
 
         files, shas, special = indexcache.parse_stage(gitfiles.list_stage(root))
         return {p: sha for p, sha in zip(files, shas) if p in wanted and p not in special}
-    from papershelf.papers.scan import _blob_id
+    from papershelf import repopaths
+    from papershelf.papers.scan import SIZE_CAP, _blob_id
 
     found = {}
-    for path in sorted(wanted):
+    for path in sorted(wanted):  # regular files inside only: no FIFO, no link out
         try:
-            found[path] = _blob_id((root / path).read_bytes(), 40)
-        except OSError:
+            found[path] = _blob_id(repopaths.read_inside(root, root / path, SIZE_CAP, path), 40)
+        except (OSError, repopaths.Refused):
             continue
     return found
 

@@ -5,6 +5,12 @@ index is unchanged its blobs are too, so a warm run neither lists blob ids nor
 opens the PDF cache. What is kept stays small on a 100,000-file repository: the
 matches, the duplicate groups, a nearest plan title for the few unclaimed PDFs
 in the papers' folders, and a bounded sample of the notes about unreadable PDFs.
+
+After the index changed, each plan file's facts are found again by its own slot
+in one file (a collection with a README per folder has hundreds of plans), and
+the PDFs' identities come from one cache kept for every tracked PDF: staging a
+note reads no PDF. Facts made while the run's PDF budget left PDFs unread are
+not kept, so a later run reads on.
 """
 
 from __future__ import annotations
@@ -14,12 +20,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from papershelf.papers.scan import Shelf
     from papershelf.snapshot import Snapshot
 
 NOTES_KEPT = 50
-# The last run's facts, keyed by the PDFs' paths and blob ids and what the plan writes.
-FACTS_FILE = "paper-facts.v1"
-FACTS_VERSION = 1
+# Each plan file's last facts, keyed by the PDFs' paths and blob ids and what the plan writes.
+FACTS_FILE = "paper-facts.v2"
+FACTS_VERSION = 2
+SLOTS_KEPT = 1024  # plan files whose facts are kept (the least recently used go first)
 
 
 class PaperFacts(NamedTuple):
@@ -28,6 +38,7 @@ class PaperFacts(NamedTuple):
     nearest: dict[str, str]  # unclaimed PDF in a papers' folder -> the plan title it resembles
     notes: dict[str, str]  # PDF -> why it could not be read (at most NOTES_KEPT)
     unreadable: int  # how many PDFs could not be read in all
+    not_read: int = 0  # PDFs the run's time budget left unread (matched by name only)
 
 
 def _is_pdf(path: str) -> bool:
@@ -52,13 +63,64 @@ def paper_facts(
     where the plan's papers live (their unclaimed PDFs get a nearest title). Keyed by
     what the plan writes, so a warm run parses no identifier and imports no matcher."""
     key = repr((root, list(written), sorted(folders))).encode("utf-8", "surrogateescape")
-    computed: object = snapshot.memo(
-        f"paper-facts:{zlib.crc32(key)}:{len(key)}",
-        lambda: tuple(_reuse_or_compute(snapshot, root, written, folders, key)),
-        persist=True,
-    )
-    kept = _from_plain(computed)
-    return kept if kept is not None else _compute(snapshot, root, written, folders, {})
+    name = f"paper-facts:{zlib.crc32(key)}:{len(key)}"
+    derived = snapshot.facts.derived if snapshot.facts is not None else None
+    kept = _from_plain(derived[name]) if derived is not None and name in derived else None
+    if kept is None:
+        kept = _reuse_or_compute(snapshot, root, written, folders, key)
+        if derived is not None and not kept.not_read:  # unread PDFs: the next run reads on
+            derived[name] = tuple(kept)
+            snapshot.facts.changed = True  # type: ignore[union-attr]
+    return kept
+
+
+class _Slots:
+    """Every plan file's last facts, in one file read once per run: ``slot -> (header,
+    facts)``, the most recently used last."""
+
+    def __init__(self, path: Path) -> None:
+        from papershelf import cachefile
+
+        self.path = path
+        loaded = cachefile.load(path, 2, expect_first=(FACTS_VERSION, cachefile.code_stamp()))
+        body = loaded[1] if loaded is not None else None
+        self.slots: dict[object, object] = dict(body) if isinstance(body, dict) else {}
+
+    def get(self, slot: str, header: tuple[object, ...]) -> PaperFacts | None:
+        entry = self.slots.get(slot)
+        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == header):
+            return None
+        return _from_plain(entry[1])
+
+    def put(self, slot: str, header: tuple[object, ...], facts: PaperFacts) -> None:
+        from papershelf import cachefile
+
+        self.slots.pop(slot, None)
+        self.slots[slot] = (header, tuple(facts))
+        for old in list(self.slots)[: max(0, len(self.slots) - SLOTS_KEPT)]:
+            del self.slots[old]
+        cachefile.store(self.path, (FACTS_VERSION, cachefile.code_stamp()), self.slots)
+
+
+def _run_shelf(snapshot: Snapshot) -> Shelf:
+    """The run's PDF identities: one cache and one time budget for every plan file."""
+    from papershelf import papers
+    from papershelf.papers.scan import Budget, Shelf
+
+    def every_pdf() -> set[str]:
+        files = [path for path in snapshot.files if _is_pdf(path)]
+        return set(papers.blob_ids(snapshot.root, snapshot.in_git, files, snapshot.facts).values())
+
+    def make() -> Shelf:
+        return Shelf(
+            snapshot.root,
+            snapshot.cache_dir,
+            every_pdf,
+            snapshot.progress,
+            Budget.from_environment(),
+        )
+
+    return snapshot.memo("pdf-shelf", make)
 
 
 def _reuse_or_compute(
@@ -66,24 +128,26 @@ def _reuse_or_compute(
 ) -> PaperFacts:
     """After the index changed, the facts of the last run when its PDFs did not: staging a
     note must not cost reading 25,000 identities back."""
-    from papershelf import cachefile, papers
-    from papershelf.cachefile import code_stamp
+    from papershelf import papers
 
     files = pdfs_under(snapshot, root)
     blobs = papers.blob_ids(snapshot.root, snapshot.in_git, files, snapshot.facts)
-    cache_file = snapshot.facts.cache_file if snapshot.facts is not None else None
-    if cache_file is None:
+    cache_dir = snapshot.cache_dir
+    if cache_dir is None:
         return _compute(snapshot, root, written, folders, blobs)
+    from papershelf.cachefile import code_stamp
+
     listing = "".join(f"{path}\0{sha}\n" for path, sha in sorted(blobs.items()))
     stamp = zlib.crc32(listing.encode("utf-8", "surrogateescape"), zlib.crc32(key))
     header = (FACTS_VERSION, code_stamp(), stamp, len(listing), len(key))
-    last = cache_file.parent / FACTS_FILE
-    loaded = cachefile.load(last, 2, expect_first=header)
-    kept = _from_plain(loaded[1]) if loaded is not None else None
+    slots = snapshot.memo("paper-facts-slots", lambda: _Slots(cache_dir / FACTS_FILE))
+    slot = f"{zlib.crc32(key)}:{len(key)}"
+    kept = slots.get(slot, header)
     if kept is not None:
         return kept
     facts = _compute(snapshot, root, written, folders, blobs)
-    cachefile.store(last, header, tuple(facts))
+    if not facts.not_read:
+        slots.put(slot, header, facts)
     return facts
 
 
@@ -93,13 +157,14 @@ def _from_plain(value: object) -> PaperFacts | None:
 
     try:
         parts: tuple[Any, ...] = tuple(value)  # type: ignore[arg-type]
-        matches, groups, nearest, notes, unreadable = parts
+        matches, groups, nearest, notes, unreadable, not_read = parts
         facts = PaperFacts(
             {int(i): (str(path), str(how)) for i, (path, how) in dict(matches).items()},
             [(str(why), [str(path) for path in paths]) for why, paths in groups],
             {str(path): str(title) for path, title in dict(nearest).items()},
             {str(path): str(note) for path, note in dict(notes).items()},
             int(unreadable),
+            int(not_read),
         )
     except (TypeError, ValueError):
         return None
@@ -115,19 +180,27 @@ def _compute(
 ) -> PaperFacts:
     from papershelf import papers
     from papershelf.papers.ids import parse_written
-    from papershelf.papers.matching import Wanted, duplicates, match, nearest_title
+    from papershelf.papers.matching import PlanTitles, Wanted, duplicates, match, nearest_title
+    from papershelf.papers.scan import NOT_READ
 
     wanted = [Wanted(titles, *parse_written(identifiers)) for titles, identifiers in written]
 
     files = pdfs_under(snapshot, root)
     if not blobs:
         blobs = papers.blob_ids(snapshot.root, snapshot.in_git, files, snapshot.facts)
-    cache_file = snapshot.facts.cache_file if snapshot.facts is not None else None
-    cache_dir = cache_file.parent if cache_file is not None else None
-    found = papers.identities(snapshot.root, blobs, cache_dir, snapshot.progress)
+    shelf = _run_shelf(snapshot)
+    everything = shelf.identities(blobs)
+    found = {path: identity for path, identity in everything.items() if identity.note != NOT_READ}
+    not_read = len(everything) - len(found)
+    if not_read:
+        from papershelf import inputs
+
+        assert shelf.budget is not None
+        snapshot.partial = shelf.budget.note(len(shelf.unread))
+        inputs.incomplete()
     matched = match(wanted, found)
     claimed = {result.path for result in matched.values()}
-    titles = [title for paper in wanted for title in paper.titles[:1]]
+    titles = PlanTitles([title for paper in wanted for title in paper.titles[:1]])
     nearest: dict[str, str] = {}
     for folder in {*folders, *(path.rpartition("/")[0] for path in claimed)}:
         prefix = folder + "/" if folder else ""
@@ -143,4 +216,5 @@ def _compute(
         nearest,
         {path: found[path].note for path in unreadable[:NOTES_KEPT]},
         len(unreadable),
+        not_read,
     )

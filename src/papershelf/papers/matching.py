@@ -102,11 +102,14 @@ def match(wanted: Sequence[Wanted], papers: Mapping[str, Identity]) -> dict[int,
             if paths and index not in found:
                 found[index] = Match(paths[0], how, 100.0)
     metadata = _pool(
-        (path, titles.spans(titles.segments(identity.title)))
+        (path, titles.spans(titles.segments(identity.title[: titles.TITLE_MAX])))
         for path, identity in papers.items()
         if identity.title
     )
-    heads = _pool((path, titles.spans(identity.head)) for path, identity in papers.items())
+    heads = _pool(
+        (path, titles.spans([part[: titles.TITLE_MAX] for part in _head(identity)]))
+        for path, identity in papers.items()
+    )
     # (rank, -score, -length, path, index, title): the closest spelling claims a file
     # first, the longer title on a tie.
     claims: list[tuple[int, float, int, str, int, str]] = []
@@ -127,27 +130,69 @@ def match(wanted: Sequence[Wanted], papers: Mapping[str, Identity]) -> dict[int,
     return found
 
 
-def nearest_title(path: str, identity: Identity | None, plan_titles: Sequence[str]) -> str | None:
+def _head(identity: Identity) -> tuple[str, ...]:
+    return identity.head[: titles.HEAD_SEGMENTS_MAX]
+
+
+class PlanTitles:
+    """The plan's titles compacted once for :func:`nearest_title`, with an index of their
+    letter runs: a guess is compared only with the titles that share a run with it, never
+    with all 2,000 titles of a long plan."""
+
+    RUN = 4  # letters in a run
+    SHARED = 8  # the titles sharing the most runs with a guess are compared with it
+
+    def __init__(self, plan_titles: Sequence[str]) -> None:
+        self.choices = {titles.compact(t)[: titles.TITLE_MAX]: t for t in plan_titles}
+        self.runs: dict[str, list[str]] = {}
+        for key in self.choices:
+            for run in self._runs(key):
+                self.runs.setdefault(run, []).append(key)
+
+    def _runs(self, text: str) -> list[str]:
+        step = self.RUN  # in order, each once: the same candidates on every run
+        return list(dict.fromkeys(text[i : i + step] for i in range(max(1, len(text) - step + 1))))
+
+    def candidates(self, guess: str) -> list[str]:
+        from collections import Counter
+
+        shared: Counter[str] = Counter()
+        for run in self._runs(guess):
+            keys = self.runs.get(run, ())
+            if len(keys) <= len(self.choices) // 4 + self.SHARED:  # too common to tell
+                shared.update(keys)
+        return [key for key, _ in shared.most_common(self.SHARED)]
+
+
+def nearest_title(
+    path: str, identity: Identity | None, plan_titles: Sequence[str] | PlanTitles
+) -> str | None:
     """The plan title a file most resembles (its name, metadata or first lines), if any
-    resembles it at all: what an unlisted paper was probably meant to be."""
+    resembles it at all: what an unlisted paper was probably meant to be. Each guess is
+    cut at a title's length and compared with the few titles sharing letter runs with it."""
     from rapidfuzz import fuzz, process
 
-    if not plan_titles:
+    table = plan_titles if isinstance(plan_titles, PlanTitles) else PlanTitles(plan_titles)
+    if not table.choices:
         return None
     stem = path.rpartition("/")[2].rpartition(".")[0]
-    guesses = [titles.compact(stem)]
+    guesses = [titles.compact(stem[: titles.TITLE_MAX])]
     if identity is not None:
         guesses += [
-            titles.compact(identity.title),
-            *(part.rstrip(":") for part in identity.head[:3]),
+            titles.compact(identity.title[: titles.TITLE_MAX]),
+            *(part.rstrip(":") for part in _head(identity)[:3]),
         ]
-    choices = {titles.compact(title): title for title in plan_titles}
+    choices = table.choices
     best: tuple[float, str] | None = None
     for guess in guesses:
+        guess = guess[: titles.TITLE_MAX]
         if len(guess) < 6:
             continue
         hit = process.extractOne(
-            guess, list(choices), scorer=fuzz.partial_ratio, score_cutoff=_NEAREST_CUTOFF
+            guess,
+            table.candidates(guess),
+            scorer=fuzz.partial_ratio,
+            score_cutoff=_NEAREST_CUTOFF,
         )
         if hit is not None and (best is None or hit[1] > best[0]):
             best = (float(hit[1]), choices[str(hit[0])])

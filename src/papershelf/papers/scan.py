@@ -4,7 +4,10 @@ A blob id names its content exactly, so what a PDF said about itself stays
 true: a warm run reads the cache and no PDF. New blobs are read by worker
 processes, one per core, each file bounded by a size cap (larger files are
 skipped), a time cap (a worker stuck on a file is killed and replaced) and a
-memory cap. A file read from the work tree is hashed first: when it no longer
+memory cap; all of one run's reading by a time budget (:class:`Budget`): a
+cold run in CI must not cost 5 s for each of twenty hostile files. What the
+budget left unread is matched by name only, kept out of the cache, and read by
+a later run. A file read from the work tree is hashed first: when it no longer
 holds the staged blob, the blob is read from git instead.
 """
 
@@ -25,8 +28,41 @@ CACHE_FILE = "papers.v1"
 CACHE_VERSION = 1
 SIZE_CAP = 64 * 1024 * 1024  # bytes: larger PDFs are books or scans, skipped with a note
 TIME_CAP = 5.0  # seconds for one PDF
+BUDGET = 30.0  # seconds for all the PDFs of one run
+BUDGET_VARIABLE = "PAPERSHELF_PDF_BUDGET"  # overrides BUDGET (seconds; 0 reads none)
+# The note of a PDF the run's budget left unread (not cached: a later run reads it).
+NOT_READ = "not read: this run's time for reading PDFs was spent"
 MEMORY_CAP = 1024 * 1024 * 1024  # bytes of address space for a worker
 Progress = Callable[[int, int], None]
+
+
+class Budget:
+    """The time one run may spend reading PDFs, shared by all its plan files."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.spent = 0.0
+
+    @classmethod
+    def from_environment(cls) -> Budget:
+        """``$PAPERSHELF_PDF_BUDGET`` seconds when it is a number (CI may want more), else
+        :data:`BUDGET`."""
+        try:
+            seconds = float(os.environ.get(BUDGET_VARIABLE, ""))
+        except ValueError:
+            return cls(BUDGET)
+        return cls(seconds if seconds == seconds and seconds >= 0 else BUDGET)
+
+    def left(self) -> float:
+        return self.seconds - self.spent
+
+    def note(self, count: int) -> str:
+        """What a run that left ``count`` PDFs unread says, once."""
+        return (
+            f"{count} PDF{'s' if count != 1 else ''} not read: this run's {self.seconds:g} s "
+            f"for reading PDFs was spent, so {'they were' if count != 1 else 'it was'} matched "
+            f"by name only (a later run reads on; ${BUDGET_VARIABLE} sets the seconds)"
+        )
 
 
 def _blob_id(data: bytes, width: int) -> str:
@@ -37,11 +73,16 @@ def _blob_id(data: bytes, width: int) -> str:
 
 
 def _read_blob(root: str, path: str, sha: str) -> bytes | str:
-    """The blob's bytes (work tree first, git when the file changed), or a note why not."""
+    """The blob's bytes (work tree first, git when the file changed), or a note why not.
+    A work-tree file that is not a regular file inside the repository (a FIFO would block,
+    a link out would be read) is passed over: git holds the staged blob."""
+    from papershelf import repopaths
+
+    base = Path(root)
     try:
-        with open(os.path.join(root, path), "rb") as stream:
-            data = stream.read(SIZE_CAP + 1)
-    except OSError:
+        inside = repopaths.confined(base, base / path, path)
+        data = repopaths.read_bytes(inside, SIZE_CAP + 1, path, whole=False)
+    except (OSError, repopaths.Refused):
         data = b""
     if len(data) > SIZE_CAP:
         return f"larger than {SIZE_CAP // (1024 * 1024)} MB: not read"
@@ -154,11 +195,19 @@ def _size(path: str) -> int:
 
 
 def read_all(
-    root: Path, pending: Mapping[str, str], progress: Progress | None = None
+    root: Path,
+    pending: Mapping[str, str],
+    progress: Progress | None = None,
+    budget: Budget | None = None,
 ) -> dict[str, Identity]:
-    """``sha -> Identity`` for ``pending`` (``sha -> one path holding it``), in parallel."""
+    """``sha -> Identity`` for ``pending`` (``sha -> one path holding it``), in parallel;
+    the blobs ``budget`` leaves no time for are left out."""
     import selectors
 
+    begun = time.monotonic()
+    end = begun + budget.left() if budget is not None else float("inf")
+    if end <= begun:
+        return {}
     jobs = [(sha, path) for sha, path in pending.items()]
     jobs.reverse()
     alone: list[tuple[str, str]] = []  # from a failed batch: each read by itself
@@ -197,9 +246,9 @@ def read_all(
             assert worker.process.stdout is not None
             selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
             feed(worker)
-        while any(worker.batch for worker in workers):
+        while any(worker.batch for worker in workers) and time.monotonic() < end:
             busy = [worker for worker in workers if worker.batch]
-            deadline = min(worker.started for worker in busy) + TIME_CAP
+            deadline = min(min(worker.started for worker in busy) + TIME_CAP, end)
             for key, _ in selector.select(max(0.0, deadline - time.monotonic())):
                 worker = key.data
                 assert worker.process.stdout is not None
@@ -225,6 +274,8 @@ def read_all(
         for worker in workers:
             worker.stop()
         selector.close()
+        if budget is not None:
+            budget.spent += time.monotonic() - begun
     return found
 
 
@@ -269,28 +320,58 @@ def save_cache(path: Path, stamp: Any, identities: Mapping[str, Identity]) -> No
     cachefile.store(path, (CACHE_VERSION, stamp), body)
 
 
+class Shelf:
+    """One run's identities: the cache read once, new blobs read within the run's budget,
+    and the cache kept for every PDF the repository tracks (``keep``), not only those of
+    the plan file asking: with a README per folder, each is a plan of its own."""
+
+    def __init__(
+        self,
+        root: Path,
+        cache_dir: Path | None,
+        keep: Callable[[], set[str]] | None = None,
+        progress: Progress | None = None,
+        budget: Budget | None = None,
+    ) -> None:
+        from papershelf.cachefile import code_stamp
+
+        self.root, self.progress, self.budget = root, progress, budget
+        self.keep = keep
+        self.stamp = code_stamp()
+        self.cache_file = cache_dir / CACHE_FILE if cache_dir is not None else None
+        self.known = load_cache(self.cache_file, self.stamp) if self.cache_file else {}
+        self.pruned = False
+        self.unread: set[str] = set()  # blobs the budget left unread, all plan files together
+
+    def identities(self, blobs: Mapping[str, str]) -> dict[str, Identity]:
+        """``path -> Identity`` for ``blobs`` (``path -> blob id``), reading only new blobs;
+        a blob the budget left unread has the :data:`NOT_READ` note."""
+        known = self.known
+        pending: dict[str, str] = {}
+        for path, sha in blobs.items():
+            if sha not in known:
+                pending.setdefault(sha, path)
+        read = read_all(self.root, pending, self.progress, self.budget) if pending else {}
+        known.update(read)
+        unread = Identity.unreadable(NOT_READ)
+        self.unread.update(sha for sha in pending if sha not in read)
+        if self.cache_file is not None and (read or not self.pruned):
+            wanted = self.keep() if self.keep is not None else set(blobs.values())
+            if read or len(known) > len(wanted & known.keys()):
+                save_cache(self.cache_file, self.stamp, {s: known[s] for s in wanted if s in known})
+            self.pruned = self.keep is not None  # pruned to every tracked PDF: done
+        return {path: known.get(sha, unread) for path, sha in blobs.items()}
+
+
 def identities(
     root: Path,
     blobs: Mapping[str, str],
     cache_dir: Path | None,
     progress: Progress | None = None,
 ) -> dict[str, Identity]:
-    """``path -> Identity`` for ``blobs`` (``path -> blob id``), reading only new blobs."""
-    from papershelf.cachefile import code_stamp
-
-    stamp = code_stamp()
-    cache_file = cache_dir / CACHE_FILE if cache_dir is not None else None
-    known = load_cache(cache_file, stamp) if cache_file is not None else {}
-    pending: dict[str, str] = {}
-    for path, sha in blobs.items():
-        if sha not in known:
-            pending.setdefault(sha, path)
-    if pending:
-        known.update(read_all(root, pending, progress))
-    wanted = set(blobs.values())
-    if cache_file is not None and (pending or len(known) > len(wanted)):
-        save_cache(cache_file, stamp, {sha: known[sha] for sha in wanted if sha in known})
-    return {path: known[sha] for path, sha in blobs.items() if sha in known}
+    """``path -> Identity`` for ``blobs`` (``path -> blob id``), reading only new blobs;
+    the cache keeps these blobs only."""
+    return Shelf(root, cache_dir, None, progress).identities(blobs)
 
 
 if __name__ == "__main__":

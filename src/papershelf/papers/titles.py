@@ -20,6 +20,11 @@ from collections.abc import Iterable, Sequence
 HEAD_LINES = 40
 HEAD_CHARACTERS = 2000
 MAX_SEGMENTS_PER_SPAN = 4
+# No paper's title is longer: a longer metadata title is not one, and what is compared
+# (a first-page line, a guess at a title) is cut there, so matching costs the same for
+# a hostile PDF as for a paper.
+TITLE_MAX = 300
+HEAD_SEGMENTS_MAX = 60
 _SEGMENT_BREAK = re.compile(r"\s*(?::|—|–|\s-\s)\s*")
 _NOT_WORD = re.compile(r"[\W_]+")
 _HEAD_END = re.compile(r"^\s*(?:abstract|summary|(?:1\.?\s*|i\.\s*)?introduction)\b", re.I)
@@ -74,14 +79,17 @@ def head_segments(first_page: str) -> tuple[str, ...]:
         if _HEAD_END.match(line) or len(lines) >= HEAD_LINES or total >= HEAD_CHARACTERS:
             break
         if line.strip():
-            lines.append(line)
+            lines.append(line[:TITLE_MAX])
             total += len(line)
-    return segments("\n".join(lines))
+    return segments("\n".join(lines))[:HEAD_SEGMENTS_MAX]
 
 
 def good_metadata_title(title: str) -> str:
-    """The metadata title when it names the paper, else ``""`` (``fpca.dvi``, ``untitled``)."""
-    title = " ".join(title.split())
+    """The metadata title when it names the paper, else ``""`` (``fpca.dvi``, ``untitled``,
+    or longer than any title)."""
+    title = " ".join(title[: 4 * TITLE_MAX].split())
+    if len(title) > TITLE_MAX:
+        return ""
     words = re.findall(r"\w+", title)
     if len(words) < 2 or _JUNK_TITLE.search(title):
         return ""
