@@ -85,7 +85,7 @@ def markdown_it_py(linkify: bool = True) -> Candidate:
 def papershelf_reader(reference: Candidate) -> Candidate:
     """papershelf's whole plan reader: markdown-it-py's tree, the conventions, the items
     (timed beside the parsers; its HTML is markdown-it-py's)."""
-    from papershelf.readingplan.reader import read
+    from papershelf.plan.reader import read
 
     return Candidate(
         "papershelf plan reader",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from papershelf.readingplan.conventions import conventions_markdown
+from papershelf.plan.conventions import conventions_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

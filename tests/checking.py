@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papershelf.engine import run_check
+from papershelf.check.engine import run_check
 from papershelf.findings import Finding
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from papershelf.archive import rar5_literal
+from papershelf.extract import rar5_literal
 
 RAR5_SIGNATURE = b"Rar!\x1a\x07\x01\x00"
 RAR3_SIGNATURE = b"Rar!\x1a\x07\x00"

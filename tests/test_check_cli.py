@@ -197,7 +197,7 @@ def test_only_selected_rule_runs(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_rules_command_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
-    from papershelf.rules import RULES
+    from papershelf.check.rules import RULES
 
     assert main(["rules"]) == 0
     out = capsys.readouterr().out

@@ -8,8 +8,8 @@ import pytest
 
 from checking import summary
 from gitrepo import COMPLETE_PLAN, make_repo
+from papershelf.check.engine import run_check
 from papershelf.cli import repo_check_main
-from papershelf.engine import run_check
 
 ZIP = b"PK\x03\x04" + b"\0" * 40
 

@@ -52,7 +52,7 @@ def test_a_rule_option_outside_its_schema(
     ("value", "size"), [('"20MiB"', 20 * 1024**2), ('"50MB"', 50_000_000), ("1", 1)]
 )
 def test_a_rule_option_inside_its_schema(tmp_path: Path, value: str, size: int) -> None:
-    from papershelf.engine import run_check
+    from papershelf.check.engine import run_check
 
     text = f'extends = ["hygiene"]\n[rules.large-file]\nmax-size = {value}\n'
     repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, ".papershelf.toml": text})
@@ -73,7 +73,7 @@ def test_sizes_people_write() -> None:
 
 
 def test_every_rule_option_declares_a_schema_its_default_fits() -> None:
-    from papershelf.rules import RULES
+    from papershelf.check.rules import RULES
 
     for rule in RULES.values():
         for name, declared in rule.options.items():

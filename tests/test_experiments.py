@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from papershelf import experiments, interpreters
+from papershelf import mkexp as experiments
 from papershelf.errors import PapershelfError
-from papershelf.experiments import Experiment, discover, requested_python
-from papershelf.interpreters import VersionSpec
+from papershelf.mkexp import Experiment, discover, interpreters, requested_python
+from papershelf.mkexp.interpreters import VersionSpec
 
 
 def git(cwd: Path, *args: str) -> None:

@@ -31,9 +31,9 @@ from archive_builders import (
     unicode_path_extra,
     zip_entry,
 )
-from papershelf.archive import tools
-from papershelf.archive.manifest import MANIFEST
 from papershelf.cli import main
+from papershelf.extract import tools
+from papershelf.extract.manifest import MANIFEST
 from rar_writer import Member, directory, file, hardlink, symlink, write_rar3, write_rar5
 
 RAR_BACKENDS = ["unar", "bsdtar", *(["unrar"] if shutil.which("unrar") else [])]
@@ -683,8 +683,8 @@ def test_readme_documents_the_limits_and_options() -> None:
     """The README's extract section must keep up with the command's options and defaults."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     section = readme.split("<!-- section: extract -->")[1].split("<!-- end: extract -->")[0]
-    from papershelf.archive.model import Limits
     from papershelf.cli.extract import extract
+    from papershelf.extract.model import Limits
 
     limits = Limits()
     for row in (

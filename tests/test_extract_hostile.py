@@ -23,11 +23,11 @@ import pytest
 
 from archive_builders import make_tar, make_zip, make_zip_by_hand
 from interrupting import freeze_once_staging, start_extract
-from papershelf.archive.manifest import MANIFEST
+from papershelf.check.rules import portable_name
 from papershelf.cli import main
-from papershelf.names import archive_stem, is_windows_reserved
-from papershelf.readingplan.names import archive_stem as plan_archive_stem
-from papershelf.rules import portable_name
+from papershelf.extract.manifest import MANIFEST
+from papershelf.plan.names import archive_stem as plan_archive_stem
+from papershelf.repo.names import archive_stem, is_windows_reserved
 from papershelf.sizes import parse_size
 from rar_writer import file, write_rar5
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import COMPLETE_PLAN, git, make_repo, write_files
-from papershelf import gitindex
 from papershelf.cli import repo_check_main
+from papershelf.repo import gitindex
 
 
 def run(capsys: pytest.CaptureFixture[str], repo: Path) -> tuple[int, str, str]:

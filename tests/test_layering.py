@@ -23,18 +23,22 @@ def imported(path: Path) -> set[str]:
 
 
 RULE_MODULES = sorted(
-    path for path in (PACKAGE / "rules").glob("*.py") if path.stem not in ("__init__", "base")
+    path
+    for path in (PACKAGE / "check" / "rules").glob("*.py")
+    if path.stem not in ("__init__", "base")
 )
 
 
 @pytest.mark.parametrize("path", RULE_MODULES, ids=[path.stem for path in RULE_MODULES])
 def test_a_rule_imports_no_other_rule(path: Path) -> None:
-    others = {f"papershelf.rules.{p.stem}" for p in RULE_MODULES if p != path}
+    others = {f"papershelf.check.rules.{p.stem}" for p in RULE_MODULES if p != path}
     assert not imported(path) & others
 
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "report").glob("*.py")), ids=str)
 def test_a_reporter_imports_neither_the_engine_nor_a_rule(path: Path) -> None:
     """A reporter may read the registry's descriptions (SARIF lists the rules), no more."""
-    rules = {f"papershelf.rules.{p.stem}" for p in RULE_MODULES} | {"papershelf.rules.base"}
-    assert not imported(path) & (rules | {"papershelf.engine"})
+    rules = {f"papershelf.check.rules.{p.stem}" for p in RULE_MODULES} | {
+        "papershelf.check.rules.base"
+    }
+    assert not imported(path) & (rules | {"papershelf.check.engine"})

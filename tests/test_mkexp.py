@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from papershelf import experiments, interpreters
+from papershelf import mkexp as experiments
 from papershelf.cli import mkexp_main
 from papershelf.cli.mkexp import mkexp
-from papershelf.experiments import State
+from papershelf.mkexp import State, interpreters
 from wheels import offline_index, offline_settings, write_local_project
 
 __all__ = ["offline_index", "offline_settings"]
@@ -921,7 +921,7 @@ def test_check_never_uses_the_environments_old_pip(
 def test_check_with_pip_for_a_python_pip_cannot_run_on_says_sdists_need_uv(
     study: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from papershelf.experiments.resolving import pip_runs_on
+    from papershelf.mkexp.resolving import pip_runs_on
 
     old = [item for item in interpreters.find_interpreters() if not pip_runs_on(item)]
     assert old, "this machine needs a Python older than papershelf's pip supports (pyenv)"

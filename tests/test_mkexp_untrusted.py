@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from papershelf import interpreters
 from papershelf.cli import mkexp_main
+from papershelf.mkexp import interpreters
 from test_untrusted_repository import no_hang
 from wheels import offline_index, offline_settings
 

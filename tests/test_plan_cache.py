@@ -13,13 +13,13 @@ import pytest
 from gitrepo import COMPLETE_PLAN, PLAN_FILE, git, make_repo, write_files
 from papershelf import cachefile
 from papershelf.cli import repo_check_main
-from papershelf.readingplan.stored import PARSED_FILE
+from papershelf.plan.stored import PARSED_FILE
 
 PROBE = (
     "import json, sys\n"
     "from papershelf.cli import repo_check_main\n"
     "code = repo_check_main(['.'])\n"
-    "print(json.dumps([code, 'papershelf.readingplan.tree' in sys.modules]), "
+    "print(json.dumps([code, 'papershelf.plan.tree' in sys.modules]), "
     "file=sys.stderr)\n"
 )
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from organize_repo import PLAN_MOJIBAKE, PLAN_RU, ZIP_BYTES, make_repo
 from papershelf.cli import main
-from papershelf.readingplan import parse
+from papershelf.plan import parse
 
 PLAN_FILE = "00_The_Guidebook_&_Roadmap/README_Reading_Order.md"
 COURSE = "06_Engineering_&_Tuning/Разработка LLM с нуля"

@@ -17,12 +17,12 @@ import pytest
 
 from gitrepo import COMPLETE_PLAN, make_repo
 from papershelf import workspace
+from papershelf.check.engine import check_workspace
 from papershelf.cli import main
-from papershelf.engine import check_workspace
 from papershelf.findings import Finding
-from papershelf.readingplan.model import Item, ReadingPlan
-from papershelf.readingplan.names import DOCUMENT_SUFFIXES
-from papershelf.readingplan.status import plan_status
+from papershelf.plan.model import Item, ReadingPlan
+from papershelf.plan.names import DOCUMENT_SUFFIXES
+from papershelf.plan.status import plan_status
 
 PLAN_RULES = {"missing-path", "missing-paper", "empty-file", "plan-reference"}
 STATUS_RULES = PLAN_RULES - {"plan-reference"}
@@ -211,9 +211,9 @@ def test_a_warm_run_reads_the_status_back_and_a_changed_plan_is_read_again(
 
     repo = make_repo(tmp_path / "r", {"STUDY_PLAN.md": "1. `notes/a`\n", "notes/a/x.md": "x"})
     probe = (
-        "import sys, pathlib; from papershelf.engine import run_check; "
+        "import sys, pathlib; from papershelf.check.engine import run_check; "
         "found = run_check(pathlib.Path(sys.argv[1])).findings; "
-        "print(sorted(f.rule for f in found), 'papershelf.readingplan.tree' in sys.modules)"
+        "print(sorted(f.rule for f in found), 'papershelf.plan.tree' in sys.modules)"
     )
 
     def run() -> str:

@@ -11,8 +11,8 @@ from checking import summary
 from gitrepo import make_repo
 from organize_repo import tracked
 from papershelf.cli import main, repo_check_main
-from papershelf.readingplan import Item, parse
-from papershelf.readingplan.reader import DEFAULT_WORDS, Words
+from papershelf.plan import Item, parse
+from papershelf.plan.reader import DEFAULT_WORDS, Words
 
 
 def items(text: str, **options: object) -> list[Item]:
@@ -326,7 +326,7 @@ def test_the_shipped_plan_is_not_imposed_on_a_repository_with_its_own(tmp_path: 
 
 
 def test_explain_says_why_a_line_was_not_taken() -> None:
-    from papershelf.readingplan import explain
+    from papershelf.plan import explain
 
     text = "Run `pip install x`.\n\n[site](https://x.org)\n\nUse `venv`.\n"
     notes = {number: taken for number, _, taken in explain(text)}

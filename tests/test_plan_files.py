@@ -13,8 +13,8 @@ import pytest
 
 from gitrepo import make_repo
 from papershelf.cli import main, repo_check_main
-from papershelf.readingplan.model import TooManyItems
-from papershelf.readingplan.reader import parse
+from papershelf.plan.model import TooManyItems
+from papershelf.plan.reader import parse
 from papershelf.sizes import PLAN_MAX_BYTES, PLAN_MAX_ITEMS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

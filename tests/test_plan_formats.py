@@ -10,8 +10,8 @@ import pytest
 from checking import summary
 from gitrepo import make_repo
 from papershelf.cli import main
-from papershelf.readingplan import parse
-from papershelf.readingplan.conventions import CONVENTIONS, is_generic
+from papershelf.plan import parse
+from papershelf.plan.conventions import CONVENTIONS, is_generic
 
 
 def papers(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -174,7 +174,7 @@ def test_a_readme_that_is_only_documentation_adds_no_findings(tmp_path: Path) ->
 
 
 def test_explain_names_the_convention_that_made_each_paper() -> None:
-    from papershelf.readingplan import explain
+    from papershelf.plan import explain
 
     notes = [taken for _, _, taken in explain("| Paper |\n|---|\n| **LLaMA** |\n")]
     assert notes == ['paper "LLaMA"; by convention: table row']

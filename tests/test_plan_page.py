@@ -14,7 +14,7 @@ from organize_repo import git, make_repo
 from page_dom import PLAN_FILE, elements, item_statuses, study_repo, summary_counts
 from papershelf.cli import main
 from papershelf.findings import Finding, Severity
-from papershelf.report import badge, html
+from papershelf.views import badge, html
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import make_repo
+from papershelf.check.engine import run_check
 from papershelf.cli import main
-from papershelf.engine import run_check
 
 PLANS = Path(__file__).parent / "data" / "plans"
 PLAN_RULES = ("missing-path", "missing-paper", "plan-reference", "empty-file")

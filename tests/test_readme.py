@@ -16,7 +16,7 @@ def test_rule_reference_is_generated_from_the_registry() -> None:
 
 
 def test_plan_conventions_are_generated_from_their_table() -> None:
-    from papershelf.readingplan.conventions import conventions_markdown
+    from papershelf.plan.conventions import conventions_markdown
 
     block = README.split("<!-- conventions:begin -->\n", 1)[1].split("<!-- conventions:end", 1)[0]
     assert block == conventions_markdown(), "regenerate with: python scripts/regenerate_readme.py"
@@ -40,7 +40,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_dogfood_the_project_passes_its_own_check() -> None:
-    from papershelf.engine import run_check
+    from papershelf.check.engine import run_check
 
     result = run_check(PROJECT)
     assert result.config_file == ".papershelf.toml"

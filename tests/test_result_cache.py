@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import COMPLETE_PLAN, PLAN_FILE, git, make_repo, write_files
-from papershelf import cachefile, resultcache
+from papershelf import cachefile
+from papershelf.check import resultcache
 from papershelf.cli import repo_check_main
 
 ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
@@ -50,7 +51,8 @@ def add_dotfile(repo: Path) -> None:
 
 def add_pyproject(repo: Path) -> None:
     write_files(
-        repo, {"pyproject.toml": '[tool.papershelf.rules.archive-in-git]\nseverity = "info"\n'}
+        repo,
+        {"pyproject.toml": '[tool.papershelf.rules.archive-in-git]\nseverity = "info"\n'},
     )
 
 
@@ -200,11 +202,11 @@ def test_a_warm_run_loads_neither_the_rules_nor_the_plan(tmp_path: Path) -> None
 
     cold_code, cold, cold_out = modules()
     warm_code, warm, warm_out = modules()
-    assert "papershelf.workspace" in cold and "papershelf.rules" in cold
+    assert "papershelf.workspace" in cold and "papershelf.check.rules" in cold
     assert (warm_code, warm_out) == (cold_code, cold_out)
     assert not {
         name
         for name in warm
-        if name.startswith(("papershelf.rules", "papershelf.readingplan", "papershelf.config"))
+        if name.startswith(("papershelf.check.rules", "papershelf.plan", "papershelf.config"))
     }
     assert "papershelf.workspace" not in warm

@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 
 from organize_repo import DATA, ZIP_BYTES, make_repo
+from papershelf.check.rules import RULES
 from papershelf.cli import main, repo_check_main
-from papershelf.rules import RULES
 
 LEVELS = {"none", "note", "warning", "error"}
 

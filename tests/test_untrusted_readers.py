@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from gitrepo import COMPLETE_PLAN, make_repo
-from papershelf import interpreters, magic, papers
-from papershelf.experiments.model import Experiment
-from papershelf.experiments.state import declaration_digest
+from papershelf import papers
+from papershelf.mkexp import interpreters
+from papershelf.mkexp.model import Experiment
+from papershelf.mkexp.state import declaration_digest
+from papershelf.repo import magic
 from pdf_builders import pdf
 from test_untrusted_repository import check, fifo_in_work_tree, no_hang, papershelf
 

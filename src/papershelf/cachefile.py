@@ -28,8 +28,9 @@ def code_stamp() -> tuple[str, int]:
 
     package = Path(__file__).parent
     newest = 0
-    # The rules and the models whose results are cached (the plan, the papers).
-    for folder in (package, *(package / name for name in ("rules", "readingplan", "papers"))):
+    # The rules and the models whose results are cached (the repository, the plan, the papers).
+    folders = ("repo", "plan", "papers", "check", "check/rules")
+    for folder in (package, *(package / name for name in folders)):
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.name.endswith(".py"):

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from papershelf import inputs, repopaths, schema
+from papershelf import schema
 from papershelf.errors import ConfigError
 from papershelf.findings import Severity
+from papershelf.repo import inputs, repopaths
 from papershelf.sizes import TEXT_MAX_BYTES
 
 DEFAULT_EXTENDS = ("hygiene",)

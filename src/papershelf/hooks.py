@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from papershelf import magic, repopaths
-from papershelf.names import is_compressed_document
+from papershelf.repo import magic, repopaths
+from papershelf.repo.names import is_compressed_document
 from papershelf.shown import command, visible
 
 

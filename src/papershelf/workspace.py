@@ -12,8 +12,10 @@ import dataclasses
 from pathlib import Path
 from typing import NamedTuple
 
-from papershelf import config as config_module, gitfiles, layout, snapshot
-from papershelf.rules import known_options
+from papershelf import config as config_module
+from papershelf.check.rules import known_options
+from papershelf.plan import layout
+from papershelf.repo import gitfiles, snapshot
 
 
 class Workspace(NamedTuple):

@@ -63,11 +63,12 @@ def check(
     dry_run: bool,
 ) -> int:
     """Check the repository against its study plan and the hygiene rules."""
-    from papershelf import inputs, resultcache
+    from papershelf.check import resultcache
+    from papershelf.repo import inputs
     from papershelf.report import get_reporter
 
     if only:
-        from papershelf.rules import RULES
+        from papershelf.check.rules import RULES
 
         unknown = [slug for slug in only if slug not in RULES]
         if unknown:
@@ -79,7 +80,7 @@ def check(
     result = resultcache.load(key) if key is not None else None
     if result is None:
         from papershelf import workspace
-        from papershelf.engine import check_workspace
+        from papershelf.check.engine import check_workspace
 
         inputs.start()
         try:
@@ -95,8 +96,8 @@ def check(
         if key is not None:
             resultcache.save(key, recorded, result)
     if fix:
-        from papershelf import fixes
-        from papershelf.engine import run_check
+        from papershelf.check import fixes
+        from papershelf.check.engine import run_check
 
         found = fixes.find_fixes(here, result.findings, set(only) or None)
         if dry_run:
@@ -132,7 +133,7 @@ def check(
 )
 def rules(output_format: str) -> int:
     """List every rule: slug, code, default severity and what it checks."""
-    from papershelf.rules import RULES
+    from papershelf.check.rules import RULES
 
     if output_format == "markdown":
         click.echo(rules_markdown(), nl=False)
@@ -147,7 +148,7 @@ def rules(output_format: str) -> int:
 
 def rules_markdown() -> str:
     """The README's rule reference, generated from the registry."""
-    from papershelf.rules import RULES
+    from papershelf.check.rules import RULES
     from papershelf.schema import option
 
     lines = ["| code | rule | default | what it checks |", "|---|---|---|---|"]

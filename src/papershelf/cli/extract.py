@@ -12,18 +12,18 @@ from typing import Any
 import click
 
 from papershelf import sizes
-from papershelf.archive import tools
-from papershelf.archive.destination import destination
-from papershelf.archive.extractor import (
+from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
+from papershelf.extract import tools
+from papershelf.extract.destination import destination
+from papershelf.extract.extractor import (
     Options,
     Outcome,
     extract_archive,
     list_archive,
 )
-from papershelf.archive.manifest import Manifest
-from papershelf.archive.model import ArchiveError, Limits, Progress
-from papershelf.archive.staging import remove_tree
-from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
+from papershelf.extract.manifest import Manifest
+from papershelf.extract.model import ArchiveError, Limits, Progress
+from papershelf.extract.staging import remove_tree
 from papershelf.shown import visible
 
 _DEFAULTS = Limits()
@@ -61,7 +61,7 @@ def _bar(label: str, total: int) -> Iterator[Progress]:
 
 def archives_in_repository() -> list[Path]:
     """What repo-check reports as archive-in-git, as paths from the current folder."""
-    from papershelf.engine import run_check
+    from papershelf.check.engine import run_check
 
     result = run_check(Path.cwd(), only={"archive-in-git"})
     if not result.in_git:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from papershelf import experiments
+from papershelf import mkexp as experiments
 from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
-from papershelf.experiments import Experiment, MakeOptions
+from papershelf.mkexp import Experiment, MakeOptions
 
 VERBS = ("new", "check")
 

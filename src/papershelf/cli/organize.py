@@ -39,10 +39,11 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     """
     import json
 
-    from papershelf import config as config_module, gitfiles
-    from papershelf.repopaths import writable
-    from papershelf.rules import known_options
-    from papershelf.scaffold import scaffold
+    from papershelf import config as config_module
+    from papershelf.check.rules import known_options
+    from papershelf.plan.scaffold import scaffold
+    from papershelf.repo import gitfiles
+    from papershelf.repo.repopaths import writable
 
     if ruleset is not None and plan_path is not None:
         raise click.UsageError("--plan and --ruleset do not go together")
@@ -134,7 +135,7 @@ def _missing_folders(directory: Path) -> list[Path]:
 
 def _read_plan(path: Path) -> str:
     """The plan ``init --plan`` lays out, read as every plan is (UTF-8, the size limit)."""
-    from papershelf.layout import read_plan_file
+    from papershelf.plan.layout import read_plan_file
 
     text = read_plan_file(path, str(path))
     if text is None:

@@ -17,8 +17,8 @@ from papershelf.errors import EXIT_OK, PapershelfError
 from papershelf.shown import visible, visible_lines
 
 if TYPE_CHECKING:
-    from papershelf.layout import Layout
-    from papershelf.readingplan.model import ReadingPlan
+    from papershelf.plan.layout import Layout
+    from papershelf.plan.model import ReadingPlan
     from papershelf.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,8 +70,8 @@ def load(path: Path, plan_path: Path | None, config_file: Path | None) -> Loaded
     """The plans' status, with the warnings and notes repo-check would give said once."""
     from papershelf import workspace
     from papershelf.cli.progress import bar
-    from papershelf.layout import PlanSource, read_plan_file
-    from papershelf.readingplan.status import plan_status
+    from papershelf.plan.layout import PlanSource, read_plan_file
+    from papershelf.plan.status import plan_status
 
     here = workspace.load(path, config_file)
     here.snapshot.progress = bar(sys.stderr)
@@ -118,9 +118,9 @@ def _notes(
 
 def explain_plans(loaded: Loaded) -> None:
     """Each block of each plan file and what the check took from it."""
-    from papershelf.layout import PlanSource, shipped_plan_text
-    from papershelf.readingplan import render
-    from papershelf.readingplan.status import explain_source
+    from papershelf.plan.layout import PlanSource, shipped_plan_text
+    from papershelf.plan.status import explain_source
+    from papershelf.views import render
 
     for plan in loaded.plans:
         sources = [s for s in loaded.layout.sources if s.file == plan.plan_file]
@@ -134,14 +134,14 @@ def explain_plans(loaded: Loaded) -> None:
 
 
 def mark(loaded: Loaded, title: str) -> None:
-    from papershelf.cli import planviews
+    from papershelf.views import planviews
 
     for line in planviews.mark_read(loaded.plans, loaded.here.root, title, loaded.plan_path):
         click.echo(visible(line))
 
 
 def badge(loaded: Loaded, badge_file: Path) -> None:
-    from papershelf.cli import planviews
+    from papershelf.views import planviews
 
     svg, done, total = planviews.badge(loaded.plans)
     planviews.write_atomically(badge_file, svg.encode("utf-8"))
@@ -149,7 +149,7 @@ def badge(loaded: Loaded, badge_file: Path) -> None:
 
 
 def update(loaded: Loaded, update_file: Path) -> None:
-    from papershelf.cli import planviews
+    from papershelf.views import planviews
 
     first = loaded.plans[0]
     location = loaded.plan_path or (loaded.here.root / first.plan_file if first.plan_file else None)
@@ -161,8 +161,7 @@ def show_view(loaded: Loaded, output_format: str, output: Path | None) -> None:
     """The reading order as text, JSON, a markdown checklist or an HTML page."""
     import json
 
-    from papershelf.cli import planviews
-    from papershelf.readingplan import render
+    from papershelf.views import planviews, render
 
     plans, shown = loaded.plans, loaded.shown
     if output_format == "json":

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the submodules load on first use: a warm check needs none of them
-    from papershelf.indexcache import IndexFacts
     from papershelf.papers.reading import Identity
     from papershelf.papers.scan import Progress
+    from papershelf.repo.indexcache import IndexFacts
 
 __all__ = ["blob_ids", "file_name_for", "identities", "is_pdf", "rename_command"]
 
@@ -39,12 +39,12 @@ def blob_ids(
                 for p, sha in zip(facts.files, facts.shas)
                 if p in wanted and p not in special
             }
-        from papershelf import gitfiles, indexcache
+        from papershelf.repo import gitfiles, indexcache
 
         files, shas, special = indexcache.parse_stage(gitfiles.list_stage(root))
         return {p: sha for p, sha in zip(files, shas) if p in wanted and p not in special}
-    from papershelf import repopaths
     from papershelf.papers.scan import SIZE_CAP, _blob_id
+    from papershelf.repo import repopaths
 
     found = {}
     for path in sorted(wanted):  # regular files inside only: no FIFO, no link out

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from papershelf.papers.scan import Shelf
-    from papershelf.snapshot import Snapshot
+    from papershelf.repo.snapshot import Snapshot
 
 NOTES_KEPT = 50
 # Each plan file's last facts, keyed by the PDFs' paths and blob ids and what the plan writes.
@@ -193,7 +193,7 @@ def _compute(
     found = {path: identity for path, identity in everything.items() if identity.note != NOT_READ}
     not_read = len(everything) - len(found)
     if not_read:
-        from papershelf import inputs
+        from papershelf.repo import inputs
 
         assert shelf.budget is not None
         snapshot.partial = shelf.budget.note(len(shelf.unread))

@@ -76,7 +76,7 @@ def _read_blob(root: str, path: str, sha: str) -> bytes | str:
     """The blob's bytes (work tree first, git when the file changed), or a note why not.
     A work-tree file that is not a regular file inside the repository (a FIFO would block,
     a link out would be read) is passed over: git holds the staged blob."""
-    from papershelf import repopaths
+    from papershelf.repo import repopaths
 
     base = Path(root)
     try:
@@ -88,7 +88,7 @@ def _read_blob(root: str, path: str, sha: str) -> bytes | str:
         return f"larger than {SIZE_CAP // (1024 * 1024)} MB: not read"
     if data and _blob_id(data, len(sha)) == sha:
         return data
-    from papershelf import gitfiles
+    from papershelf.repo import gitfiles
 
     data = gitfiles.blob_head(Path(root), sha, SIZE_CAP + 1)
     if len(data) > SIZE_CAP:

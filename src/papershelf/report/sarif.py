@@ -70,7 +70,7 @@ def result_entry(finding: Finding, index: int) -> dict[str, Any]:
 
 
 def document(result: CheckResult) -> dict[str, Any]:
-    from papershelf.rules import RULES
+    from papershelf.check.rules import RULES
 
     rules = list(RULES.values())
     index = {rule.code: number for number, rule in enumerate(rules)}

@@ -1,0 +1,46 @@
+"""Two tracked PDFs are one paper.
+
+Files are one paper when they hold the same content, carry the same arXiv id
+(any version: ``2106.09685v1.pdf`` and ``2106.09685v2.pdf``), the same DOI, or
+the same title in their metadata. All the copies are named in one finding;
+keeping one is the reader's choice, so ``--fix`` never removes any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from papershelf.check.rules.base import Context, Rule
+from papershelf.findings import Finding, Severity
+from papershelf.shown import command
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    if ctx.layout.plan_root is None:
+        return
+    seen: set[tuple[str, ...]] = set()
+    for plan in ctx.plans:
+        if plan.papers is None:
+            continue
+        for why, paths in plan.papers.duplicates:
+            if tuple(paths) in seen:
+                continue
+            seen.add(tuple(paths))
+            first, others = paths[0], paths[1:]
+            named = ", ".join(f"`{path}`" for path in paths[:-1]) + f" and `{paths[-1]}`"
+            yield RULE.finding(
+                first,
+                f"{named} are one paper: {why}",
+                hint="keep one copy: " + command("git rm", *others),
+            )
+
+
+RULE = Rule(
+    slug="duplicate-paper",
+    code="PS106",
+    severity=Severity.WARNING,
+    description="Two tracked PDFs are one paper (same content, arXiv id, DOI or title).",
+    hint="keep one copy",
+    check=check,
+    doc=__doc__ or "",
+)

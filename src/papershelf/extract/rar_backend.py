@@ -1,0 +1,188 @@
+"""RAR: rarfile lists and validates; one run of a probed tool extracts, then is verified.
+
+The tool works in a private folder holding only links to this archive's own
+volumes (unar otherwise glues unrelated ``a.rar`` and ``b.rar`` lying side by
+side into one set), and what it writes is checked against rarfile's listing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import stat
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+import rarfile
+
+from papershelf.extract import tools
+from papershelf.extract.model import ArchiveError, Entry, EntryKind, Planned, Sink
+
+_REDIR_HARDLINK = 4
+_REDIR_COPY = 5
+_TWEAKED_CHECKSUMS = 0x0002  # file encryption record: checksums stored as an HMAC
+
+
+@functools.lru_cache(maxsize=16)
+def _hash_key(password: str, salt: bytes, log2_count: int) -> bytes:
+    """RAR5's HashKey: PBKDF2-HMAC-SHA256 of the password, 2**n + 16 rounds (unrar's pbkdf2)."""
+    key: bytes = rarfile.rar5_s2k(password, salt, (1 << log2_count) + 16)
+    return key
+
+
+def _tweaked_crc(key: bytes) -> Callable[[int], int]:
+    """unrar's ConvertHashToMAC for CRC32: HMAC-SHA256 of the CRC, folded to 32 bits.
+
+    An encrypted RAR5 entry (``rar`` by default) stores this instead of its CRC32,
+    so that the checksum tells nothing about the plain text.
+    """
+
+    def convert(crc: int) -> int:
+        digest = hmac.new(key, struct.pack("<I", crc), hashlib.sha256).digest()
+        value = 0
+        for index, byte in enumerate(digest):
+            value ^= byte << ((index & 3) * 8)
+        return value
+
+    return convert
+
+
+def _lend_rarfile_aes() -> bool:
+    """Give rarfile AES from pycryptodomex when it found neither of the packages it tries.
+
+    rarfile decrypts RAR5 headers with ``cryptography`` or ``pycryptodome`` (module
+    ``Crypto``); py7zr already brings the same library as ``pycryptodomex`` (module
+    ``Cryptodome``), whose ``AES.new(key, MODE_CBC, iv)`` rarfile's second path calls.
+    Imported only for an archive with encrypted headers.
+    """
+    if getattr(rarfile, "_have_crypto", None) != 0:
+        return False
+    try:
+        from Cryptodome.Cipher import AES
+    except ImportError:
+        return False
+    rarfile.AES = AES
+    rarfile._have_crypto = 2
+    return True
+
+
+def _open_rarfile(path: Path, password: str | None, retry: bool = True) -> rarfile.RarFile:
+    try:
+        rf = rarfile.RarFile(str(path))
+        if password:
+            rf.setpassword(password)  # encrypted headers are read here
+    except rarfile.NoCrypto:
+        if not retry or not _lend_rarfile_aes():
+            raise
+        return _open_rarfile(path, password, retry=False)
+    return rf
+
+
+class RarReader:
+    def __init__(self, path: Path, password: str | None, tool: str) -> None:
+        self.path = path
+        self.password = password
+        self.tool_name = tool
+        try:
+            self.rf = _open_rarfile(path, password)
+        except rarfile.NeedFirstVolume:
+            raise ArchiveError(
+                f"{path}: this is not the first volume of a multi-volume "
+                "archive; extract from the first one (.part1.rar or .rar)"
+            ) from None
+        except rarfile.RarWrongPassword:
+            raise ArchiveError(f"{path}: wrong password") from None
+        except rarfile.NoCrypto:
+            raise ArchiveError(
+                f"{path}: its headers are encrypted and no AES library is installed "
+                "(pip install pycryptodomex)"
+            ) from None
+        except (rarfile.Error, OSError, EOFError) as error:
+            raise ArchiveError(f"{path}: not a readable RAR archive ({error})") from None
+        problem = self.rf.strerror()
+        if problem:
+            self.rf.close()
+            raise ArchiveError(f"{path}: {problem} (missing volume, or truncated archive?)")
+        if self.rf.needs_password() and not password:
+            self.rf.close()
+            raise ArchiveError(f"{path}: encrypted; give --password or set PAPERSHELF_PASSWORD")
+        self.volumes = [Path(v) for v in self.rf.volumelist()]
+
+    def entries(self) -> list[Entry]:
+        result = []
+        for info in self.rf.infolist():
+            mode = info.mode if info.host_os == rarfile.RAR_OS_UNIX else 0
+            redir = getattr(info, "file_redir", None)
+            link = None
+            if info.is_dir():
+                kind = EntryKind.DIR
+            elif redir and redir[0] in (_REDIR_HARDLINK, _REDIR_COPY):
+                kind, link = EntryKind.HARDLINK, redir[2]
+            elif info.is_symlink():
+                kind = EntryKind.SYMLINK
+                link = redir[2] if redir else self.rf.read(info).decode("utf-8", "replace")
+            elif mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+                kind = EntryKind.SPECIAL
+            else:
+                kind = EntryKind.FILE
+            encryption = getattr(info, "file_encryption", None)
+            stored_crc = None
+            if encryption and encryption[1] & _TWEAKED_CHECKSUMS and self.password:
+                stored_crc = _tweaked_crc(_hash_key(self.password, encryption[3], encryption[2]))
+            result.append(
+                Entry(
+                    name=info.filename.rstrip("/"),
+                    kind=kind,
+                    size=info.file_size if kind is EntryKind.FILE else 0,
+                    packed=info.compress_size,
+                    crc=info.CRC if kind is EntryKind.FILE else None,
+                    mode=(mode & 0o7777) or None,
+                    link=link,
+                    encrypted=info.needs_password(),
+                    handle=info,
+                    stored_crc=stored_crc,
+                )
+            )
+        return result
+
+    def extract(self, items: list[Planned], sink: Sink) -> None:
+        tool = tools.choose(
+            tools.RAR_TOOLS,
+            self.tool_name,
+            len(self.volumes) > 1,
+            self.rf.needs_password(),
+            str(self.path),
+        )
+        work = Path(sink.root).parent / ".tool"
+        inbox, out = work / "in", work / "out"
+        inbox.mkdir(parents=True)
+        out.mkdir()
+        for volume in self.volumes:
+            if not stat.S_ISREG(os.lstat(volume).st_mode):
+                raise ArchiveError(f"{volume}: a volume of {self.path} is not a regular file")
+            os.symlink(os.path.abspath(volume), inbox / volume.name)
+        try:
+            tools.run(
+                tools.rar_command(tool, inbox / self.volumes[0].name, out, self.password),
+                str(self.path),
+            )
+        except ArchiveError as error:
+            if self.password and self.rf.needs_password():
+                raise ArchiveError(f"{error} (wrong password?)") from None
+            raise
+        sink.adopt_tree(out, items)
+
+    def close(self) -> None:
+        self.rf.close()
+
+
+class RarBackend:
+    name = "rar"
+
+    def open(
+        self, path: Path, password: str | None, encoding: str | None, tool: str = "auto"
+    ) -> RarReader:
+        return RarReader(path, password, tool)

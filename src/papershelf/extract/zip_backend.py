@@ -1,0 +1,214 @@
+"""Zip, read with the standard library; overlapping entries (zip bombs) detected here."""
+
+from __future__ import annotations
+
+import itertools
+import stat
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import IO
+
+from papershelf.extract.model import ArchiveError, Entry, EntryKind, Planned, Sink
+from papershelf.extract.names import decode_names, raw_name
+from papershelf.extract.safety import MAX_LINK_BYTES
+
+_LOCAL_HEADER = struct.Struct("<4s5HIIIHH")
+_END = struct.Struct("<4s4HIIH")  # end of central directory record
+_END64 = struct.Struct("<4sQ2H2I4Q")  # zip64 end of central directory record
+_LOCATOR64_SIZE = 20
+_ENCRYPTED = 0x1
+_CHUNK = 1024 * 1024
+
+
+class ZipReader:
+    def __init__(self, path: Path, password: str | None, encoding: str | None) -> None:
+        self.path = path
+        self.password = password.encode("utf-8") if password is not None else None
+        try:
+            self.zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
+            raise ArchiveError(f"{path}: not a readable zip archive ({error})") from None
+        try:
+            self.infos = self.zf.infolist()
+            self.names = decode_names(self.infos, encoding)
+            self._check_framing()
+            self._check_overlap()
+            if self.password is None and any(i.flag_bits & _ENCRYPTED for i in self.infos):
+                raise ArchiveError(f"{path}: encrypted; give --password or set PAPERSHELF_PASSWORD")
+        except BaseException:
+            self.zf.close()
+            raise
+
+    def _check_framing(self) -> None:
+        """The central directory must start where the end record says, after no other zip.
+
+        zipfile tolerates bytes before the archive (a self-extractor's stub) by
+        shifting every offset; a zip truncated before its central directory that
+        stores another zip then reads as that inner zip. ``unzip`` warns; we refuse.
+        """
+        with open(self.path, "rb") as stream:
+            declared = _declared_directory_offset(stream)
+            start_dir = getattr(self.zf, "start_dir", None)
+            if declared is not None and start_dir is not None and start_dir != declared:
+                raise ArchiveError(
+                    f"{self.path}: damaged zip: its central directory is not where its end "
+                    f"record says ({start_dir - declared:+} bytes; truncated, or a zip "
+                    "stored in another?)"
+                )
+            first = min((info.header_offset for info in self.infos), default=0)
+            stream.seek(0)
+            if first > 0 and stream.read(4) in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x01\x02"):
+                raise ArchiveError(
+                    f"{self.path}: damaged zip: the {first} bytes before its first entry "
+                    "are themselves a zip (truncated, or a zip stored in another?)"
+                )
+
+    def _check_overlap(self) -> None:
+        """Refuse entries whose data overlap: Python before 3.11.8/3.12.2 accepts them.
+
+        Also notes each entry whose local header names something else than the
+        central directory: a streaming extractor would write that other name.
+        """
+        spans: list[tuple[int, int, str]] = []
+        self.damage: dict[str, str] = {}
+        with open(self.path, "rb") as stream:
+            for info, name in zip(self.infos, self.names, strict=True):
+                stream.seek(info.header_offset)
+                header = stream.read(_LOCAL_HEADER.size)
+                if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+                    raise ArchiveError(
+                        f"{self.path}: entry {name!r}: bad local header "
+                        "(truncated or damaged archive)"
+                    )
+                fields = _LOCAL_HEADER.unpack(header)
+                local = stream.read(fields[9])
+                if local != raw_name(info):
+                    shown = local.decode("utf-8", "replace")
+                    self.damage[info.filename] = (
+                        f"its local header names {shown!r} instead "
+                        "(a disguised entry, or a damaged archive)"
+                    )
+                start = info.header_offset
+                end = start + _LOCAL_HEADER.size + fields[9] + fields[10] + info.compress_size
+                spans.append((start, end, name))
+        spans.sort()
+        for (_s1, end1, name1), (start2, _e2, name2) in itertools.pairwise(spans):
+            if start2 < end1:
+                raise ArchiveError(
+                    f"{self.path}: entry {name2!r} overlaps entry {name1!r} "
+                    "(an overlapping-entries zip bomb)"
+                )
+        start_dir = getattr(self.zf, "start_dir", None)
+        if spans and start_dir is not None and spans[-1][1] > start_dir:
+            raise ArchiveError(
+                f"{self.path}: entry {spans[-1][2]!r} overlaps the central "
+                "directory (damaged archive or zip bomb)"
+            )
+
+    def entries(self) -> list[Entry]:
+        result = []
+        for info, name in zip(self.infos, self.names, strict=True):
+            mode = info.external_attr >> 16 if info.create_system == 3 else 0
+            if info.is_dir():
+                kind = EntryKind.DIR
+            elif stat.S_ISLNK(mode):
+                kind = EntryKind.SYMLINK
+            elif mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+                kind = EntryKind.SPECIAL
+            else:
+                kind = EntryKind.FILE
+            link = None
+            if kind is EntryKind.SYMLINK and info.filename not in self.damage:
+                # Enough to judge: safety refuses any target longer than the system allows.
+                try:
+                    with self.zf.open(info, pwd=self.password) as stream:
+                        target = stream.read(MAX_LINK_BYTES + 1)
+                except (
+                    RuntimeError,
+                    zipfile.BadZipFile,
+                    EOFError,
+                    ValueError,
+                    zlib.error,
+                ) as error:
+                    raise ArchiveError(f"{self.path}: entry {name!r}: {error}") from None
+                link = target.decode("utf-8", "replace")
+            result.append(
+                Entry(
+                    name=name,
+                    kind=kind,
+                    size=info.file_size,
+                    packed=info.compress_size,
+                    crc=info.CRC,
+                    mode=mode & 0o7777 or None,
+                    link=link,
+                    encrypted=bool(info.flag_bits & _ENCRYPTED),
+                    handle=info,
+                    damage=self.damage.get(info.filename),
+                )
+            )
+        return result
+
+    def extract(self, items: list[Planned], sink: Sink) -> None:
+        for item in items:
+            if item.entry.kind is not EntryKind.FILE:
+                continue
+            info = item.entry.handle
+            assert isinstance(info, zipfile.ZipInfo)
+            try:
+                with self.zf.open(info, pwd=self.password) as source:
+                    # zipfile checks the CRC itself at the end of each member.
+                    sink.write_stream(item, source, verify_crc=False)
+            except RuntimeError as error:  # zipfile: password required / bad password
+                raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                NotImplementedError,
+                ValueError,
+                zlib.error,
+            ) as error:
+                raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
+            except OSError as error:
+                if isinstance(error.__cause__, OSError) or error.errno is None:
+                    raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
+                raise
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+def _declared_directory_offset(stream: IO[bytes]) -> int | None:
+    """Where the end record (found as zipfile finds it) says the central directory starts."""
+    size = stream.seek(0, 2)
+    tail_size = min(size, _END.size + 0xFFFF)
+    stream.seek(size - tail_size)
+    tail = stream.read(tail_size)
+    if tail[-_END.size :][:4] == b"PK\x05\x06" and tail[-2:] == b"\0\0":
+        at = len(tail) - _END.size
+    else:
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or at + _END.size > len(tail):
+            return None
+    offset: int = _END.unpack_from(tail, at)[6]
+    if offset != 0xFFFFFFFF:
+        return offset
+    at64 = size - tail_size + at - _LOCATOR64_SIZE - _END64.size
+    if at64 < 0:
+        return None
+    stream.seek(at64)
+    record = stream.read(_END64.size)
+    if len(record) < _END64.size or record[:4] != b"PK\x06\x06":
+        return None
+    offset64: int = _END64.unpack(record)[9]
+    return offset64
+
+
+class ZipBackend:
+    name = "zip"
+
+    def open(
+        self, path: Path, password: str | None, encoding: str | None, tool: str = "auto"
+    ) -> ZipReader:
+        return ZipReader(path, password, encoding)

@@ -1,0 +1,200 @@
+"""Resolving requirements without installing, and saying why one cannot be had.
+
+The resolver (uv, else pip) runs over the whole set; its own explanation is
+read into a cause and blamed on a file and line. With uv the set is resolved
+again without that line until the rest resolves: one line per problem, in
+milliseconds a run. pip's run costs half a second, so with pip check stops
+at the first problem, as pip does, and says so.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from papershelf.errors import PapershelfError
+from papershelf.mkexp import indexes, interpreters
+from papershelf.mkexp.declarations import (
+    InstallPlan,
+    Requirement,
+    conda_entries,
+    install_plan,
+)
+from papershelf.mkexp.explaining import Cause, explain, normalize
+from papershelf.mkexp.interpreters import Interpreter, VersionSpec
+from papershelf.mkexp.model import Experiment
+from papershelf.mkexp.resolving import Timeout, find_resolver, pip_runs_on, resolver_lines
+
+DEFAULT_TIMEOUT = 300.0
+
+
+class CheckResult(NamedTuple):
+    problems: list[str]  # one line per requirement that cannot be had, with file and line
+    resolved: list[str]  # 'name version' of what would be installed, when all resolve
+    notes: list[str]  # what check cannot judge (conda packages)
+    tool: str
+
+
+def check(
+    experiment: Experiment,
+    python: Interpreter,
+    plan: InstallPlan | None = None,
+    *,
+    installer: str = "auto",
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Callable[[str], None] | None = None,
+) -> CheckResult:
+    """One line per requirement the Python cannot get, instead of the resolver's traceback."""
+    plan = install_plan(experiment) if plan is None else plan
+    notes = [
+        f"{path}:{line}: {text}: a conda package; pip cannot install it (conda env create)"
+        for path, text, line in conda_entries(experiment)
+    ]
+    resolver = find_resolver(installer)
+    if not plan.requirements:
+        return CheckResult([], [], notes, resolver.tool)
+    version = interpreters.format_version(python.version)
+    doing = f"resolving {', '.join(plan.files)} with {resolver.tool} for Python {version}"
+    if progress:
+        progress(f"{experiment.label}: {doing} ({len(plan.requirements)} requirements)")
+    deadline = time.monotonic() + timeout
+    problems: list[str] = []
+    remaining = list(plan.requirements)
+    with tempfile.TemporaryDirectory(prefix="mkexp-check-") as temporary:
+        workdir = Path(temporary)
+        copies: dict[Path, Path] = {}
+        while remaining:
+            lines = resolver_lines(remaining, plan.options, workdir / "projects", copies)
+            try:
+                outcome = resolver.run(
+                    lines, workdir, python, max(deadline - time.monotonic(), 0.1)
+                )
+            except Timeout as stop:
+                last = f"; its last words: {stop.last}" if stop.last else ""
+                raise PapershelfError(
+                    f"{experiment.label}: check stopped after {timeout:g} s (--timeout) while "
+                    f"{doing}{last}"
+                ) from None
+            if outcome.ok:
+                return CheckResult(
+                    problems, [] if problems else outcome.resolved, notes, resolver.tool
+                )
+            cause = explain(resolver.tool, outcome.output)
+            blamed = _blamed(cause, remaining, outcome.output, copies)
+            if blamed is None:
+                problems.append(
+                    f"{experiment.label}: {_sentence(cause, None, remaining, python, plan)}"
+                )
+                break
+            wheels_only = resolver.tool == "pip" and not pip_runs_on(python)
+            sentence = _sentence(cause, blamed, remaining, python, plan, wheels_only)
+            problems.append(f"{blamed.where}: {blamed.text}: {sentence}")
+            remaining.remove(blamed)
+            if resolver.tool == "pip" and remaining:
+                # pip takes half a second a run: say what the first run found, no more
+                notes.append(
+                    f"{experiment.label}: pip stops at the first problem, so the other "
+                    "lines were not checked (with uv on PATH, check lists every problem)"
+                )
+                break
+    return CheckResult(problems, [], notes, resolver.tool)
+
+
+def requirement_name(requirement: Requirement) -> str:
+    match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)", requirement.text)
+    return normalize(match.group(1)) if match and not requirement.text.startswith("-") else ""
+
+
+def _blamed(
+    cause: Cause, remaining: list[Requirement], output: str, copies: dict[Path, Path]
+) -> Requirement | None:
+    by_name = {requirement_name(req): req for req in remaining if requirement_name(req)}
+    for name in cause.names:
+        if name in by_name:
+            return by_name[name]
+    host = re.search(r"cannot reach (\S+)", cause.detail) if cause.kind == "network" else None
+    for req in remaining:
+        if host and f"://{host.group(1)}" in req.text:
+            return req
+    for req in remaining:
+        local = req.local_path
+        if local is not None:
+            places = {str(local.absolute()), str(copies.get(local.absolute(), local))}
+            if any(place in output for place in places):
+                return req
+    if cause.kind in ("build", "network"):
+        projects = [req for req in remaining if req.local_path is not None]
+        if len(remaining) == 1:
+            return remaining[0]
+        if cause.kind == "build" and len(projects) == 1:
+            return projects[0]
+    return None
+
+
+def _sentence(
+    cause: Cause,
+    blamed: Requirement | None,
+    remaining: list[Requirement],
+    python: Interpreter,
+    plan: InstallPlan,
+    wheels_only: bool = False,
+) -> str:
+    if cause.kind == "conflict":
+        names = {requirement_name(req): req for req in remaining}
+        others = [names[name] for name in cause.names if name in names and names[name] != blamed]
+        with_whom = ", ".join(f"{req.text} ({req.where})" for req in others)
+        head = f"conflicts with {with_whom}" if with_whom else "conflicting requirements"
+        return f"{head}: {cause.detail}" if cause.detail else head
+    if cause.kind in ("python", "missing", "version") and blamed is not None:
+        return _no_release(cause, blamed, python, plan, wheels_only)
+    return cause.detail or cause.kind
+
+
+def _no_release(
+    cause: Cause, blamed: Requirement, python: Interpreter, plan: InstallPlan, wheels_only: bool
+) -> str:
+    """Which installed Pythons would work: from requires-python, else the index's files."""
+    name = requirement_name(blamed)
+    pinned = re.search(r"===?\s*([A-Za-z0-9.!+]+)(?![.*\w])", blamed.text)
+    found = interpreters.find_interpreters(trust_names=True)
+    others = [item for item in found if item.version[:2] != python.version[:2]]
+    if cause.kind == "python" and cause.detail:
+        fitting = [item for item in others if _allows(cause.detail, item)]
+    else:
+        links, urls = indexes.sources([option.text for option in plan.options])
+        files = indexes.files_for(name, links, urls)
+        version_files = [
+            file for file, _ in files if pinned is None or indexes.version_of(file) == pinned[1]
+        ]
+        fitting = indexes.fitting_pythons(files, pinned.group(1) if pinned else None, others)
+        if not files and cause.kind == "missing":
+            return "no such package on the index"
+        sdists = [file for file in version_files if not file.endswith(".whl")]
+        if wheels_only and sdists and not fitting:
+            shown = interpreters.format_version(python.version)
+            return (
+                f"only a source distribution ({sdists[0]}), and papershelf's pip, which does "
+                f"not run on Python {shown}, checks it with wheels only: put uv on PATH"
+            )
+    if cause.kind == "version" and not fitting:
+        return f"no matching version ({cause.detail})" if cause.detail else "no matching version"
+    version = interpreters.format_version(python.version)
+    needs = f" (it needs Python {cause.detail})" if cause.kind == "python" and cause.detail else ""
+    if fitting:
+        listed = ", ".join(interpreters.format_version(item.version) for item in fitting)
+        return f"no release for Python {version}{needs}; installed Pythons that have one: {listed}"
+    return f"no release for Python {version}{needs}, nor for any installed Python"
+
+
+def _allows(spec: str, python: Interpreter) -> bool:
+    try:
+        return any(
+            VersionSpec(part, "Requires-Python").allows(python.version)
+            for part in spec.split(" or ")
+        )
+    except PapershelfError:
+        return False

@@ -1,0 +1,265 @@
+"""Where the plan lives inside a repository: its root folder and its plan file(s)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from papershelf.config import Config
+from papershelf.errors import ConfigError
+from papershelf.plan.model import Skipped
+from papershelf.repo import inputs, repopaths
+from papershelf.repo.snapshot import Snapshot
+from papershelf.sizes import PLAN_MAX_BYTES
+
+COMMON_PLAN_NAMES = (
+    "HOW_TO_READ.md",
+    "HOW_TO_READ.ru.md",
+    "HOW_TO_READ.en.md",
+    "README_Reading_Order.md",
+    "READING_ORDER.md",
+    "READING_PLAN.md",
+    "STUDY_PLAN.md",
+    "PLAN.md",
+)
+
+
+class PlanSource(NamedTuple):
+    """One plan file's text and the folders its paths are read from."""
+
+    file: str | None  # repository-relative; None: a rule set's shipped plan text
+    text: str
+    root: str  # the plan root: where rooted paths (`01_Section/…`) start
+    folder: str  # the file's own folder: where its links start
+    # Found by a glob in ``plan``: when it cannot be read it is skipped with a
+    # ``plan-file`` finding. A plan named exactly (or by its usual name) is an error.
+    matched: bool = False
+    # A README read as the plan for want of one: kept only when it names papers or the
+    # repository's folders and files, and skipped quietly when it cannot be read.
+    readme: bool = False
+
+
+TOO_BIG_HINT = "keep the plans to what is to be read, or narrow the globs in `plan`"
+
+
+class Layout(NamedTuple):
+    plan_root: str | None  # relative to the repository root; "" is the root itself
+    plan_file: str | None
+    plan_text: str | None
+    sources: tuple[PlanSource, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+    def under_root(self, path: str) -> str:
+        """A plan-relative path as a repository-relative one."""
+        return posixpath.join(self.plan_root, path) if self.plan_root else path
+
+
+def find_plan_root(snapshot: Snapshot, config: Config) -> str | None:
+    """The shallowest folder holding the first section (or, failing that, any section)."""
+    if config.root is not None:
+        return config.root
+    if not config.sections:
+        return ""
+    first = config.sections[0].path.split("/")[0]
+    names = {section.path.split("/")[0] for section in config.sections}
+    for wanted in ({first}, names):
+        holders = [
+            directory.rpartition("/")[0]
+            for directory in snapshot.dirs
+            if directory and directory.rpartition("/")[2] in wanted
+        ]
+        if holders:
+            return min(holders, key=lambda holder: (holder.count("/") if holder else -1, holder))
+    return None
+
+
+def find_plan_file(snapshot: Snapshot, config: Config, plan_root: str | None) -> str | None:
+    """A non-empty file with a usual plan name in the plan root or a folder above it."""
+    if plan_root is None:
+        return None
+    candidates: list[str] = []
+    folder: str | None = plan_root
+    names = [*config.plan_files, *COMMON_PLAN_NAMES]
+    while folder is not None:
+        candidates.extend(posixpath.join(folder, name) if folder else name for name in names)
+        folder = None if folder == "" else folder.rpartition("/")[0]
+    for candidate in dict.fromkeys(candidates):
+        if snapshot.has_file(candidate) and not snapshot.is_empty(candidate):
+            return candidate
+    return None
+
+
+_GLOB = frozenset("*?[")
+
+
+def readme_plans(snapshot: Snapshot) -> list[str]:
+    """The READMEs that may be the plan when none is named: the root's, then each folder's
+    (a collection keeps a README per folder), shallowest first."""
+
+    def readmes() -> list[str]:
+        found = [p for p in snapshot.files if p.rpartition("/")[2].lower() == "readme.md"]
+        return sorted(found, key=lambda path: (path.count("/"), path))
+
+    return snapshot.memo("readme-plans", readmes, persist=True)
+
+
+def configured_plan_files(snapshot: Snapshot, patterns: list[str]) -> list[str]:
+    """Tracked files the configured ``plan`` names: paths, and gitignore-style globs."""
+    if not any(_GLOB & set(pattern) for pattern in patterns):
+        return [p for p in dict.fromkeys(patterns) if snapshot.has_file(p)]
+
+    def matching() -> list[str]:
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        markdown = [path for path in snapshot.files if path.lower().endswith((".md", ".txt"))]
+        return [path for path in markdown if spec.match_file(path)]
+
+    return snapshot.memo("plan-files:" + "\0".join(patterns), matching, persist=True)
+
+
+def shipped_plan_text(config: Config) -> str | None:
+    """The plan text a rule set ships beside itself (``<name>.plan.md``), when non-empty."""
+    for source in reversed(config.sources):
+        path = Path(source)
+        companion = path.with_name(path.stem + ".plan.md")
+        inputs.note(companion)
+        try:
+            text = companion.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if text.strip():
+            return text
+    return None
+
+
+NOT_UTF8 = "the plan is not UTF-8 text; save it as UTF-8"
+
+
+class _Unread(Exception):
+    """A plan file that is not read: not UTF-8 text, past the plans' size limit
+    (``alone``: it is over the limit by itself), or ``refused``: a link out of the
+    repository, a FIFO or a device."""
+
+    def __init__(
+        self, reason: str, too_big: bool = False, alone: bool = False, refused: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.too_big = too_big
+        self.alone = alone
+        self.refused = refused
+
+
+def _plan_text(path: Path, room: int, root: Path | None = None) -> tuple[str, int] | None:
+    """A plan file's text and size, reading at most ``room`` bytes; it must be UTF-8 (a
+    plan in cp1251 or a binary file would give findings in gibberish), a regular file,
+    and, with ``root``, inside it (a tracked link may point anywhere). None: unopenable."""
+    inputs.note(path)
+    try:
+        if root is not None and repopaths.within(root, path) is None:
+            raise _Unread(repopaths.OUTSIDE_LINK, refused=True)
+        data = repopaths.read_bytes(path, room + 1, whole=False)
+    except repopaths.Refused as refused:
+        raise _Unread(refused.reason, refused=True) from None
+    except OSError:
+        return None
+    if len(data) > room:
+        size = max(path.stat().st_size, len(data))
+        limit = _mb(PLAN_MAX_BYTES)
+        if size > PLAN_MAX_BYTES:
+            raise _Unread(f"the plan is {_mb(size)}, over the {limit} papershelf reads", True, True)
+        raise _Unread(f"with this file ({_mb(size)}) the plan files are over {limit}", True)
+    try:  # a BOM (Windows editors write one) is no part of the first heading
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), len(data)
+    except UnicodeDecodeError:
+        raise _Unread(NOT_UTF8) from None
+
+
+def _mb(size: int) -> str:
+    if size < 100_000:
+        return f"{size:,} bytes"
+    return f"{size / 1_000_000:.1f}".removesuffix(".0") + " MB"
+
+
+def read_plan_file(path: Path, name: str) -> str | None:
+    """A plan file named on the command line (``--plan FILE``): refused when unreadable."""
+    try:
+        read = _plan_text(path, PLAN_MAX_BYTES)
+    except _Unread as unread:
+        raise ConfigError(name, unread.reason) from None
+    return read[0] if read else None
+
+
+def rest_of(files: Sequence[object], index: int) -> str:
+    """``", nor the 3 plan files after it"``: what a limit reached at ``index`` leaves out."""
+    after = len(files) - index - 1
+    return f", nor the {after} plan file{'s' if after > 1 else ''} after it" if after else ""
+
+
+def locate(snapshot: Snapshot, config: Config) -> Layout:
+    """The plan root and every plan source: the configured ``plan`` files (each read from
+    its own folder unless a root or the shipped plan's sections place it), else the first
+    file with a usual plan name in the plan root or above it.
+
+    A plan file named exactly that cannot be read (not UTF-8, over the size limit) is a
+    ``ConfigError``; one a glob matched is skipped, and so are those after it once the
+    plans together reach the size limit."""
+    plan_root = find_plan_root(snapshot, config)
+    if config.plan:
+        files = configured_plan_files(snapshot, config.plan)
+        exact = {pattern for pattern in config.plan if not _GLOB & set(pattern)}
+    else:
+        found = find_plan_file(snapshot, config, plan_root)
+        files = [found] if found else []
+        exact = set(files)
+        if not files and plan_root == "" and not config.sections and not config.config_file:
+            files = readme_plans(snapshot)
+    readmes = set() if exact or config.plan else set(files)
+    sources: list[PlanSource] = []
+    skipped: list[Skipped] = []
+    room = PLAN_MAX_BYTES
+    for index, name in enumerate(files):
+        try:
+            read = _plan_text(snapshot.root / name, room, snapshot.root)
+        except _Unread as unread:
+            if name in readmes:
+                continue
+            if name in exact:
+                raise ConfigError(name, unread.reason) from None
+            if unread.refused:
+                hint = "leave it out of `plan`, or make it a file of the repository"
+                skipped.append(Skipped(name, f"{unread.reason}: this plan file is skipped", hint))
+                continue
+            if not unread.too_big:
+                hint = "save it as UTF-8, or leave it out of `plan`"
+                skipped.append(Skipped(name, "not UTF-8 text: this plan file is skipped", hint))
+                continue
+            if unread.alone:  # the others may still fit
+                reason = unread.reason.replace("the plan is", "this plan file is", 1)
+                skipped.append(Skipped(name, f"{reason}: it is skipped", TOO_BIG_HINT))
+                continue
+            reason = f"{unread.reason}: it was not read{rest_of(files, index)}"
+            skipped.append(Skipped(name, reason, TOO_BIG_HINT))
+            break
+        if read is None or not read[0].strip():
+            continue
+        text, size = read
+        room -= size
+        if "papershelf:plan" in text:  # a README's progress block is output, never plan
+            from papershelf.views.planblock import strip_block
+
+            text = strip_block(text)
+        folder = name.rpartition("/")[0]
+        placed = config.root is not None or (config.sections and len(files) == 1)
+        root = plan_root if placed and plan_root is not None else folder
+        sources.append(PlanSource(name, text, root, folder, name not in exact, name in readmes))
+    first = sources[0] if sources else None
+    plan_file = first.file if first else (files[0] if files else None)
+    if plan_root is not None and first is not None and not config.sections:
+        plan_root = first.root if config.root is None else plan_root
+    return Layout(
+        plan_root, plan_file, first.text if first else None, tuple(sources), tuple(skipped)
+    )

@@ -1,0 +1,327 @@
+"""The plans' status for one run: each plan source read (once per text, cached), the
+rule set's items added, every item resolved against the snapshot
+(:mod:`papershelf.plan.resolve`), the result kept with the index facts.
+
+Everything that asks "is this folder or paper here?" reads the answer from
+here: the plan rules, ``papershelf plan`` and ``repo-check --fix``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from papershelf.config import Config
+from papershelf.errors import ConfigError
+from papershelf.plan.layout import TOO_BIG_HINT, Layout, PlanSource, rest_of, shipped_plan_text
+from papershelf.plan.model import (
+    Item,
+    Kind,
+    ReadingPlan,
+    Skipped,
+    Status,
+    TooManyItems,
+    mark_gone,
+)
+from papershelf.plan.names import (
+    normalize_title,
+    shortens,
+)
+from papershelf.plan.resolve import Marker
+from papershelf.repo.snapshot import Snapshot
+from papershelf.sizes import PLAN_MAX_ITEMS
+
+if TYPE_CHECKING:
+    from papershelf.plan.reader import Note, Words
+    from papershelf.plan.stored import ParsedPlans
+
+STATUS_CACHE = "plan-status.v2"
+
+
+def ruleset_items(config: Config, named: set[str], titles: set[str]) -> list[Item]:
+    """What the rule sets list that the plan's markdown does not name."""
+    items: list[Item] = []
+    for section in config.sections:
+        if section.path not in named:
+            items.append(
+                Item(Kind.SECTION, section.path, 0, path=section.path, required=section.required)
+            )
+    for expected in config.paths:
+        if expected.path not in named:
+            kind = Kind.FILE if expected.kind == Kind.FILE else Kind.FOLDER
+            items.append(Item(kind, expected.path, 0, path=expected.path, step=expected.step))
+    for paper in config.papers:
+        if paper.section and normalize_title(paper.title) not in titles:
+            items.append(
+                Item(
+                    Kind.PAPER,
+                    paper.title,
+                    0,
+                    path=paper.section,
+                    step=paper.step,
+                    aliases=paper.aliases,
+                )
+            )
+    return items
+
+
+def _apply_aliases(plan: ReadingPlan, config: Config) -> None:
+    known = {normalize_title(t): p for p in config.papers for t in (p.title, *p.aliases)}
+    for item in plan.items():
+        paper = known.get(normalize_title(item.name)) if item.kind == Kind.PAPER else None
+        if paper is not None:
+            item.aliases = tuple(t for t in (paper.title, *paper.aliases) if t != item.name)
+
+
+def words_of(config: Config) -> Words:
+    """The usual heading words, and those the configuration adds (``phase-words``,
+    ``step-words``): each labels its items as it is written."""
+    from papershelf.plan.reader import DEFAULT_WORDS, Words
+
+    if not config.phase_words and not config.step_words:
+        return DEFAULT_WORDS
+    phase = {**DEFAULT_WORDS.phase, **{w.casefold(): w for w in config.phase_words}}
+    step = {**DEFAULT_WORDS.step, **{w.casefold(): w for w in config.step_words}}
+    return Words(phase, step)
+
+
+def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPlan]:
+    """Every plan source parsed and marked: the first is the repository's own plan."""
+    from papershelf.plan.stored import ParsedPlans
+
+    parsed = ParsedPlans(snapshot.cache_dir)
+    plans, skipped, readmes = _read_sources(config, layout, parsed)
+    if layout.plan_root is not None and not any(True for plan in plans for _ in plan.items()):
+        shipped = shipped_plan_text(config)  # the repository's plan is the rule set's plan
+        if shipped is not None:
+            source = PlanSource(None, shipped, layout.plan_root, layout.plan_root)
+            plans = [_parse_source(source, _sections(config), config, parsed=parsed)]
+    parsed.save()
+    if not plans:
+        plans.append(ReadingPlan("", [], False, None, root=layout.plan_root or ""))
+    if layout.plan_root is not None:
+        first = plans[0]
+        named = {item.path for item in first.items() if item.path}
+        titles = {normalize_title(item.name) for item in first.items() if item.kind == Kind.PAPER}
+        first.sections = ruleset_items(config, named, titles)
+    for plan in plans:
+        _resolve(snapshot, config, plan, papers=layout.plan_root is not None)
+        if id(plan) in readmes and not _describes_the_repository(plan):
+            plan.phases = []  # project documentation: its paths are examples
+    if layout.plan_root is not None:  # else no plan folder is checked (see missing-path)
+        mark_gone(plans)
+    return plans + skipped
+
+
+def _sections(config: Config) -> set[str]:
+    return {section.path.split("/")[0] for section in config.sections}
+
+
+def _read_sources(
+    config: Config, layout: Layout, parsed: ParsedPlans
+) -> tuple[list[ReadingPlan], list[ReadingPlan], set[int]]:
+    """The plan sources read within the item limit; stand-ins for those skipped (for the
+    ``plan-file`` finding); and which plans are READMEs read for want of a plan."""
+    plans: list[ReadingPlan] = []
+    skipped = [ReadingPlan("", [], False, s.file, skipped=s) for s in layout.skipped]
+    readmes: set[int] = set()
+    left = PLAN_MAX_ITEMS
+    for index, source in enumerate(layout.sources):
+        try:
+            plan = _parse_source(source, _sections(config), config, left, parsed)
+        except TooManyItems as full:
+            alone = left == PLAN_MAX_ITEMS  # over the limit by itself: the others may fit
+            rest = "" if alone else rest_of(layout.sources, index)
+            skipped.append(_too_many(source, full.line, alone, rest))
+            if alone:
+                continue
+            break
+        if source.readme:
+            if not any(item.kind == Kind.PAPER or item.path for item in plan.items()):
+                continue  # project documentation, not a plan
+            readmes.add(id(plan))
+        left -= sum(1 for _ in plan.items())
+        plans.append(plan)
+    return plans, skipped, readmes
+
+
+def _resolve(snapshot: Snapshot, config: Config, plan: ReadingPlan, papers: bool) -> None:
+    """Give every item of ``plan`` its status; drop what is not to be checked."""
+    _apply_aliases(plan, config)
+    marker = Marker(snapshot, plan.root, plan.plan_file)
+    if papers:
+        plan.papers = marker.read_papers(list(plan.all_items()))
+    marker.mark(plan.all_items())
+    for phase in plan.phases:
+        for step in phase.steps:
+            step.items = [item for item in step.items if item.status != Status.SKIP]
+    plan.sections = [item for item in plan.sections if item.status != Status.SKIP]
+    plan.prune()
+
+
+def _describes_the_repository(plan: ReadingPlan) -> bool:
+    """A README read as the plan for want of one is the plan when it names papers, or when
+    most of the folders and files it names are there: a course's weeks, not a tool's
+    examples."""
+    named = [item for item in plan.items() if item.kind != Kind.PAPER and item.path]
+    here = sum(1 for item in named if item.status == Status.PRESENT)
+    return any(item.kind == Kind.PAPER for item in plan.items()) or 2 * here >= len(named)
+
+
+def _too_many(source: PlanSource, line: int, alone: bool, rest: str) -> ReadingPlan:
+    """The plan file in which the plans reach the item limit, not read: an error when the
+    configuration names it exactly, else a stand-in for the ``plan-file`` finding."""
+    name = source.file or "the plan"
+    limit = f"{PLAN_MAX_ITEMS:,} folders, files and papers"
+    if not source.matched:
+        raise ConfigError(name, f"the plan names more than {limit}", line)
+    if alone:
+        reason = f"by this line this plan file names more than {limit}: it is skipped"
+    else:
+        reason = f"by this line the plan files name more than {limit}: it was not read{rest}"
+    return ReadingPlan(
+        "", [], False, name, root=source.root, skipped=Skipped(name, reason, TOO_BIG_HINT, line)
+    )
+
+
+def _parse_source(
+    source: PlanSource,
+    sections: set[str],
+    config: Config,
+    max_items: int | None = None,
+    parsed: ParsedPlans | None = None,
+) -> ReadingPlan:
+    base = _base_of(source)
+    shape = (sorted(sections), config.phase_words, config.step_words, base, source.file)
+    text = source.text
+    key = f"{zlib.crc32(text.encode('utf-8', 'surrogateescape'))}:{len(text)}:{shape!r}"
+    plan = parsed.get(key) if parsed is not None else None
+    if plan is None or (
+        max_items is not None and source.file and sum(1 for _ in plan.items()) > max_items
+    ):  # not parsed before, or over the limit: the reader says where
+        plan = _parse_text(text, sections, config, base, source.file, max_items)
+        if parsed is not None:
+            parsed.put(key, plan)
+    plan.root = source.root
+    return plan
+
+
+def _parse_text(
+    text: str,
+    sections: set[str],
+    config: Config,
+    base: str,
+    plan_file: str | None,
+    max_items: int | None,
+) -> ReadingPlan:
+    return read_text(text, sections, config, base, plan_file, max_items)[0]
+
+
+def read_text(
+    text: str,
+    sections: set[str],
+    config: Config,
+    base: str,
+    plan_file: str | None,
+    max_items: int | None = None,
+) -> tuple[ReadingPlan, list[Note]]:
+    """The one way a plan's text is read — mojibake repaired first — and the trace of
+    what each block gave (``papershelf plan --explain`` prints it)."""
+    from papershelf.mojibake_repair import SUSPECT
+    from papershelf.plan.reader import read
+
+    if SUSPECT.search(text):
+        from papershelf.mojibake_repair import repair
+
+        fixed = repair(text)
+        if fixed is not None:
+            text = fixed.text
+    return read(
+        text,
+        sections,
+        words=words_of(config),
+        base=base,
+        plan_file=plan_file,
+        max_items=max_items if plan_file else None,
+    )
+
+
+def explain_source(source: PlanSource, config: Config) -> list[Note]:
+    """What each block of one plan source was taken for, read exactly as the check reads it."""
+    return read_text(source.text, _sections(config), config, _base_of(source), source.file)[1]
+
+
+def _base_of(source: PlanSource) -> str:
+    """The plan file's folder relative to the plan root: where its links start."""
+    base = posixpath.relpath(source.folder or ".", source.root or ".") if source.file else ""
+    return "" if base == "." else base
+
+
+def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPlan]:
+    """The plans' status for this run, computed once however many views ask, and kept
+    with the index facts for the next run (see :mod:`papershelf.plan.stored`)."""
+    shape = repr(
+        (
+            layout.plan_root,
+            [(s.file, s.root, s.folder, s.matched) for s in layout.sources],
+            layout.skipped,
+            config.sections,
+            config.paths,
+            config.papers,
+            config.sources,
+            config.phase_words,
+            config.step_words,
+        )
+    )
+    # the plan text a rule set ships stands in for a repository plan that names nothing
+    shipped = shipped_plan_text(config) if config.sources else None
+    texts = "".join(s.text for s in layout.sources) + "\0" + (shipped or "")
+    key = (
+        STATUS_CACHE
+        + ":"
+        + ":".join(
+            str(zlib.crc32(part.encode("utf-8", "surrogateescape"))) for part in (shape, texts)
+        )
+        + f":{len(texts)}"
+    )
+
+    def compute() -> list[ReadingPlan]:
+        from papershelf.plan import stored
+
+        plain = snapshot.memo(
+            key, lambda: stored.to_plain(build(snapshot, config, layout)), persist=True
+        )
+        plans = stored.from_plain(plain)
+        return plans if plans is not None else build(snapshot, config, layout)
+
+    return snapshot.memo(key + ":plans", compute)
+
+
+def planned_folders(plans: Iterable[ReadingPlan], optional: bool = False) -> list[str]:
+    """Repository-relative folders the plans lay out: what ``init`` and ``--fix`` create.
+
+    With ``optional``, optional sections too. A name the plan abbreviates
+    (``06_Engineering`` beside ``06_Engineering_&_Tuning``) is the same folder.
+    """
+    folders: dict[str, None] = {}
+    for plan in plans:
+        for item in plan.all_items():
+            if (
+                item.kind in (Kind.SECTION, Kind.FOLDER)
+                and item.path
+                and (item.required or optional)
+            ):
+                folders[plan.expected(item).strip("/")] = None
+    names = set(folders)
+
+    def abbreviates(path: str) -> bool:
+        parent, _, name = path.rpartition("/")
+        return any(
+            shortens(name, other.rpartition("/")[2])
+            for other in names
+            if other.rpartition("/")[0] == parent
+        )
+
+    return [path for path in folders if path and not abbreviates(path)]
