@@ -44,7 +44,6 @@ _NOT_READING = re.compile(
 _QUOTES = "\"“”«»„'‘’"
 _OPEN_QUOTES = '"“«„‘'
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_READ_WORD = re.compile(r"(?i)^\s*(?:read|study|прочитать|прочти|читать|изучить|изучите)\s*$")
 _BY_AUTHOR = re.compile(r"\s*[-–—,]\s*by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*$")
 # Link text that says the link is the paper itself (``[pdf]``, ``[paper]``, ``[arXiv]``).
 _PAPER_WORD = re.compile(

@@ -216,6 +216,27 @@ def mark_gone(plans: Iterable[ReadingPlan]) -> None:
                 )
 
 
+def owner(plan: ReadingPlan, item: Item) -> str | None:
+    """The one rule that reports ``item``'s status, if it is to be reported at all.
+
+    A folder or file of the plan that is not where it says is ``missing-path``'s, and
+    what it holds goes with it; an empty file is ``empty-file``'s; a paper that is not
+    where the plan reads it (missing, filed elsewhere, archived, only online) is
+    ``missing-paper``'s. (``plan-reference`` judges the link as written, not the item.)
+    """
+    if item.gone is not None:
+        top = item.kind != Kind.PAPER and item.gone == plan.expected(item)
+        return "missing-path" if top else None
+    if item.status == Status.EMPTY and item.kind in (Kind.FILE, Kind.PAPER):
+        return "empty-file"
+    if item.kind == Kind.PAPER and item.status in _PAPER_FINDINGS:
+        return "missing-paper"
+    return None
+
+
+_PAPER_FINDINGS = (Status.MISSING, Status.MISPLACED, Status.ARCHIVED, Status.ONLINE)
+
+
 def gone_items(plans: Iterable[ReadingPlan]) -> dict[str, Item]:
     """The folders and files ``missing-path`` reports, by repository path: each is ``gone``
     itself (``missing``, ``archived`` or ``misplaced``), and holds what it covers."""

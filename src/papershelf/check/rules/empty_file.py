@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
-from papershelf.plan.model import Kind, Status
+from papershelf.plan.model import owner
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -19,7 +19,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     empty: dict[str, None] = {}
     for plan in ctx.plans:
         for item in plan.all_items():
-            if item.kind in (Kind.FILE, Kind.PAPER) and item.status == Status.EMPTY:
+            if owner(plan, item) == RULE.slug:
                 path = item.where or plan.expected(item)
                 if path:
                     empty[path] = None

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
-from papershelf.plan.model import Kind, Status
+from papershelf.plan.model import Status, owner
 from papershelf.plan.names import DOCUMENT_SUFFIXES
 from papershelf.shown import command
 
@@ -30,7 +30,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for plan in ctx.plans:
         home = (plan.plan_file or "").rpartition("/")[0] if plan.plan_file else plan.root
         for item in plan.all_items():
-            if item.kind != Kind.PAPER:
+            if owner(plan, item) != RULE.slug:
                 continue
             step = f" ({item.step})" if item.step else ""
             expected = item.path or ""
@@ -61,7 +61,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                     f'"{item.name}" is only online: the plan links it{step}',
                     hint="download the paper into the folder the plan reads it from",
                 )
-            elif item.status == Status.MISSING and item.gone is None:  # else missing-path's
+            elif item.status == Status.MISSING:
                 if folder in ctx.snapshot.dirs or not folder:
                     message = f'"{item.name}" is missing: the plan reads it here{step}'
                 else:
