@@ -251,3 +251,15 @@ def test_fix_does_not_create_plan_folders_with_invisible_characters(
         "zero-width character (shown escaped); correct the plan"
         for folder in ("02_\\u202efdp.exe", "03_a\\u200bb")
     ]
+
+
+def test_init_does_not_create_plan_folders_with_invisible_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "PLAN.md"
+    plan.write_text("# Plan\n\n- `01_Intro/`\n- `02_\u202efdp.exe/`\n", encoding="utf-8")
+    target = tmp_path / "study"
+    assert main(["init", "--plan", str(plan), str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "02_\\u202efdp.exe: the plan names a folder with a control, bidirectional" in err
+    assert not target.exists() or not any(target.iterdir())

@@ -17,6 +17,7 @@ from papershelf.plan.layout import shipped_plan_text
 from papershelf.plan.model import Kind
 from papershelf.repo import gitfiles
 from papershelf.repo.repopaths import writable
+from papershelf.shown import HIDDEN, visible
 
 GITKEEP = ".gitkeep"
 GITIGNORE = """\
@@ -151,6 +152,12 @@ def scaffold(target: Path, config: Config, plan: tuple[str, str] | None = None) 
     if plan is None:
         plan_file, text = plan_file_path(config), shipped_plan_text(config)
     folders = [under(folder) for folder in planned_folders(config, text)]
+    hidden = [folder for folder in folders if HIDDEN.search(folder)]
+    if hidden:  # a name that does not read as it is: refused before anything is written
+        raise PapershelfError(
+            f"{visible(hidden[0])}: the plan names a folder with a control, bidirectional or "
+            "zero-width character (shown escaped); correct the plan (nothing was written)"
+        )
     for relative in [*folders, under(plan_file)] if plan_file and text else folders:
         writable(root, relative)
     if found is None:
