@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import make_repo
+from checking import summary
+from gitrepo import git, make_repo
 from papershelf.cli import main, repo_check_main
 from papershelf.plan.model import TooManyItems
 from papershelf.plan.reader import parse
@@ -203,3 +204,27 @@ def test_glob_matched_plans_share_the_byte_limit(
 def test_the_limits_are_documented() -> None:
     assert f"{PLAN_MAX_ITEMS:,} folders, files and papers" in README
     assert f"{PLAN_MAX_BYTES // 1_000_000} MB of plan text" in README
+
+
+def test_a_plan_a_sparse_checkout_leaves_out_is_read_from_the_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`git sparse-checkout set papers` leaves `plans/` out of the work tree; the plan is
+    still tracked, and read as the index holds it."""
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            ".papershelf.toml": 'plan = "plans/STUDY_PLAN.md"\nroot = "."\n',
+            "plans/STUDY_PLAN.md": "# Plan\n\n1. `papers/week1/`\n2. `papers/week2/`\n",
+            "papers/week1/a.md": "x",
+        },
+    )
+    git(repo, "sparse-checkout", "set", "papers")
+    assert not (repo / "plans" / "STUDY_PLAN.md").exists()
+    assert summary(repo, "missing-path") == [
+        (
+            "papers/week2",
+            "error",
+            "the plan's folder `papers/week2` is missing (did you mean `week1`?)",
+        )
+    ]

@@ -8,6 +8,7 @@ extends rule sets and tunes severity, options and ignores.
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
 import sys
 from collections.abc import Mapping
@@ -217,7 +218,10 @@ class _Source:
         if value and repopaths.inside(root, value) is None:
             message = f"'{key}' must name a path inside the repository, not {value!r}"
             raise self.error(key, message)
-        return value.strip("/") or None
+        if not value.strip("/"):
+            return None
+        normal = posixpath.normpath(value.strip("/"))
+        return "" if normal == "." else normal  # `root = "."`: the repository itself
 
     def paths_inside(self, table: Mapping[str, Any], key: str, root: Path) -> list[str]:
         """Repository-relative paths or globs (``plan``), each inside the repository."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import NamedTuple
 from papershelf.config import Config
 from papershelf.errors import ConfigError
 from papershelf.plan.model import Skipped
-from papershelf.repo import inputs, repopaths
+from papershelf.repo import gitfiles, inputs, repopaths
 from papershelf.repo.snapshot import Snapshot
 from papershelf.sizes import PLAN_MAX_BYTES
 
@@ -165,9 +166,19 @@ def _plan_text(path: Path, room: int, root: Path | None = None) -> tuple[str, in
     except repopaths.Refused as refused:
         raise _Unread(refused.reason, refused=True) from None
     except OSError:
-        return None
+        if root is None or os.path.lexists(path):
+            return None
+        # not in the work tree, but tracked (a sparse checkout leaves it out): the index's copy
+        staged = gitfiles.index_blob(root, path.relative_to(root).as_posix(), room + 1)
+        if staged is None:
+            return None
+        data = staged
+    return _decoded(data, room, path)
+
+
+def _decoded(data: bytes, room: int, path: Path) -> tuple[str, int]:
     if len(data) > room:
-        size = max(path.stat().st_size, len(data))
+        size = max(path.stat().st_size if path.exists() else 0, len(data))
         limit = _mb(PLAN_MAX_BYTES)
         if size > PLAN_MAX_BYTES:
             raise _Unread(f"the plan is {_mb(size)}, over the {limit} papershelf reads", True, True)

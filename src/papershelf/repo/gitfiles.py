@@ -151,6 +151,23 @@ def blob_head(root: Path, sha: str, size: int) -> bytes:
     return completed.stdout[:size]
 
 
+def index_blob(root: Path, path: str, limit: int) -> bytes | None:
+    """The first ``limit`` bytes of ``path`` as the index holds it (a sparse checkout
+    leaves it out of the work tree); None when the index has no such file."""
+    process = subprocess.Popen(
+        [*GIT, "cat-file", "blob", f":{path}"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    assert process.stdout is not None
+    data = process.stdout.read(limit)
+    process.stdout.close()
+    process.kill()
+    return data if process.wait() in (0, -9) and data else None
+
+
 def gitmodules_paths(root: Path) -> dict[str, str]:
     """``path -> submodule name`` from ``.gitmodules`` (as staged, falling back to the file)."""
     inputs.note(root / ".gitmodules")
