@@ -150,3 +150,28 @@ def test_temporary_files_a_killed_run_left_are_removed(
     assert not killed.exists()
     assert writing.exists()
     assert sorted(p.name for p in repo.iterdir() if p.name.endswith(".tmp")) == [writing.name]
+
+
+def test_update_writes_its_temporary_file_where_git_add_never_sees_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The new README is written first under ``.git/papershelf`` and renamed into place:
+    a run killed mid-write leaves nothing in the work tree for ``git add -A``."""
+    repo = make_repo(
+        tmp_path / "repo", {"STUDY_PLAN.md": PLAN, "01_Intro/a.md": "x", "README.md": README}
+    )
+    opened: list[str] = []
+    watching = [True]
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if watching[0] and event == "open" and str(args[0]).endswith(".tmp"):
+            opened.append(str(args[0]))
+
+    sys.addaudithook(hook)
+    try:
+        update(repo, capsys)
+    finally:
+        watching[0] = False
+    assert opened
+    assert all(Path(path).parent == repo / ".git" / "papershelf" for path in opened)
+    assert not list(repo.glob(".README.md.*.tmp"))

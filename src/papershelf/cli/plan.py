@@ -153,7 +153,9 @@ def update(loaded: Loaded, update_file: Path) -> None:
 
     first = loaded.plans[0]
     location = loaded.plan_path or (loaded.here.root / first.plan_file if first.plan_file else None)
-    changed = planviews.update_block(loaded.plans, location, update_file, loaded.here.root)
+    here = loaded.here
+    staging = here.snapshot.cache_dir  # .git/papershelf: a killed run leaves nothing to commit
+    changed = planviews.update_block(loaded.plans, location, update_file, here.root, staging)
     click.echo(f"updated {update_file}" if changed else f"{update_file} is up to date")
 
 

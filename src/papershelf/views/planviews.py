@@ -19,8 +19,11 @@ from papershelf.plan import ReadingPlan
 from papershelf.workspace import Workspace
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``; an interrupted write leaves the old file (or none)."""
+def write_atomically(path: Path, data: bytes, staging: Path | None = None) -> None:
+    """Replace ``path`` with ``data``; an interrupted write leaves the old file (or none).
+
+    With ``staging`` (the repository's ``.git/papershelf``) the temporary file is written
+    there, where ``git add -A`` never sees it, when it is on the same file system."""
     import tempfile
 
     try:
@@ -28,7 +31,8 @@ def write_atomically(path: Path, data: bytes) -> None:
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(path)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        folder = _staging_folder(staging, path.parent)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise PapershelfError(f"{path}: cannot write: {error.strerror or error}") from error
     try:
@@ -47,6 +51,17 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _staging_folder(staging: Path | None, beside: Path) -> Path:
+    """Where to write the temporary file: ``staging`` when a rename from there is atomic."""
+    if staging is None:
+        return beside
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+        return staging if staging.stat().st_dev == beside.stat().st_dev else beside
+    except OSError:
+        return beside
 
 
 def _remove_stale(path: Path) -> None:
@@ -144,9 +159,14 @@ def badge(plans: list[ReadingPlan]) -> tuple[str, int, int]:
 
 
 def update_block(
-    plans: list[ReadingPlan], plan_location: Path | None, target: Path, root: Path | None = None
+    plans: list[ReadingPlan],
+    plan_location: Path | None,
+    target: Path,
+    root: Path | None = None,
+    staging: Path | None = None,
 ) -> bool:
-    """Rewrite the plan block in ``target``; False when it was already current."""
+    """Rewrite the plan block in ``target``; False when it was already current. The new
+    text is written first in ``staging`` (see :func:`write_atomically`)."""
     from papershelf.views import planblock
 
     if target.is_symlink():
@@ -161,7 +181,7 @@ def update_block(
     updated = planblock.replace_block(text, lines, str(target)).encode("utf-8")
     if updated == data:
         return False
-    write_atomically(target, updated)
+    write_atomically(target, updated, staging)
     return True
 
 
