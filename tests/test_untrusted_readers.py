@@ -213,3 +213,20 @@ def test_py7zr_names_a_coder_it_lacks_instead_of_calling_the_archive_damaged(
         "unpack it (7-Zip can: install 7zz and use --backend 7zz)\n"
     )
     assert "damaged" not in err
+
+
+def test_a_nested_fifo_gitignore_is_refused_before_git_waits_on_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_hang: None
+) -> None:
+    """`git check-ignore` reads each `.gitignore` on the way to a path and would wait on a
+    FIFO for ever: `extract --dest` inside the repository names it and stops."""
+    import zipfile
+
+    repo = make_repo(tmp_path / "study", {"sub/.gitignore": "*.log\n", "notes.md": "x"})
+    fifo_in_work_tree(repo, "sub/.gitignore")
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("top/a.txt", "a\n")
+    code, _, err = papershelf(capsys, "extract", str(archive), "--dest", str(repo / "sub" / "out"))
+    assert code != 0
+    assert "sub/.gitignore: not a regular file; git would wait on it forever" in err

@@ -7,6 +7,7 @@ names arrive exactly as they are on disk, never as git's quoted escapes.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -187,10 +188,29 @@ def gitmodules_paths(root: Path) -> dict[str, str]:
     return result
 
 
+def _no_fifo_ignores(root: Path, paths: Sequence[str]) -> None:
+    """git reads every ``.gitignore`` on the way to a path, and waits forever on one that
+    is a FIFO: such a file is refused first, by name."""
+    folders = {""}
+    for path in paths:
+        parts = path.strip("/").split("/")[:-1]
+        folders.update("/".join(parts[: end + 1]) for end in range(len(parts)))
+    for folder in sorted(folders):
+        ignore = root / folder / ".gitignore" if folder else root / ".gitignore"
+        try:
+            mode = ignore.lstat().st_mode
+        except OSError:
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            shown = f"{folder}/.gitignore" if folder else ".gitignore"
+            raise GitError(f"{shown}: not a regular file; git would wait on it forever")
+
+
 def ignored(root: Path, paths: Sequence[str]) -> set[str]:
     """Which of ``paths`` git ignores (``.gitignore``, ``info/exclude``, global excludes)."""
     if not paths:
         return set()
+    _no_fifo_ignores(root, paths)
     completed = subprocess.run(
         [*GIT, "check-ignore", "-z", "--stdin", "--no-index"],
         cwd=root,
