@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from papershelf.config import Config
 from papershelf.errors import ConfigError
+from papershelf.plan.blockmarkers import strip_block
 from papershelf.plan.model import Skipped
 from papershelf.repo import gitfiles, inputs, repopaths
 from papershelf.repo.snapshot import Snapshot
@@ -213,22 +214,13 @@ def rest_of(files: Sequence[object], index: int) -> str:
 def locate(snapshot: Snapshot, config: Config) -> Layout:
     """The plan root and every plan source: the configured ``plan`` files (each read from
     its own folder unless a root or the shipped plan's sections place it), else the first
-    file with a usual plan name in the plan root or above it.
+    file with a usual plan name in the plan root or above it, else the READMEs.
 
     A plan file named exactly that cannot be read (not UTF-8, over the size limit) is a
     ``ConfigError``; one a glob matched is skipped, and so are those after it once the
     plans together reach the size limit."""
     plan_root = find_plan_root(snapshot, config)
-    if config.plan:
-        files = configured_plan_files(snapshot, config.plan)
-        exact = {pattern for pattern in config.plan if not _GLOB & set(pattern)}
-    else:
-        found = find_plan_file(snapshot, config, plan_root)
-        files = [found] if found else []
-        exact = set(files)
-        if not files and plan_root == "" and not config.sections and not config.config_file:
-            files = readme_plans(snapshot)
-    readmes = set() if exact or config.plan else set(files)
+    files, exact, readmes = _candidates(snapshot, config, plan_root)
     sources: list[PlanSource] = []
     skipped: list[Skipped] = []
     room = PLAN_MAX_BYTES
@@ -240,33 +232,16 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
                 continue
             if name in exact:
                 raise ConfigError(name, unread.reason) from None
-            if unread.refused:
-                hint = "leave it out of `plan`, or make it a file of the repository"
-                skipped.append(Skipped(name, f"{unread.reason}: this plan file is skipped", hint))
-                continue
-            if not unread.too_big:
-                hint = "save it as UTF-8, or leave it out of `plan`"
-                skipped.append(Skipped(name, "not UTF-8 text: this plan file is skipped", hint))
-                continue
-            if unread.alone:  # the others may still fit
-                reason = unread.reason.replace("the plan is", "this plan file is", 1)
-                skipped.append(Skipped(name, f"{reason}: it is skipped", TOO_BIG_HINT))
-                continue
-            reason = f"{unread.reason}: it was not read{rest_of(files, index)}"
-            skipped.append(Skipped(name, reason, TOO_BIG_HINT))
-            break
+            skipped.append(_skipped(name, unread, rest_of(files, index)))
+            if unread.too_big and not unread.alone:
+                break  # the plans together reached the limit: the rest are not read
+            continue
         if read is None or not read[0].strip():
             continue
         text, size = read
         room -= size
-        if "papershelf:plan" in text:  # a README's progress block is output, never plan
-            from papershelf.views.planblock import strip_block
-
-            text = strip_block(text)
-        folder = name.rpartition("/")[0]
-        placed = config.root is not None or (config.sections and len(files) == 1)
-        root = plan_root if placed and plan_root is not None else folder
-        sources.append(PlanSource(name, text, root, folder, name not in exact, name in readmes))
+        placed = config.root is not None or bool(config.sections and len(files) == 1)
+        sources.append(_source(name, text, plan_root if placed else None, exact, readmes))
     first = sources[0] if sources else None
     plan_file = first.file if first else (files[0] if files else None)
     if plan_root is not None and first is not None and not config.sections:
@@ -274,3 +249,43 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
     return Layout(
         plan_root, plan_file, first.text if first else None, tuple(sources), tuple(skipped)
     )
+
+
+def _source(
+    name: str, text: str, root: str | None, exact: set[str], readmes: set[str]
+) -> PlanSource:
+    """A plan file read: from ``root`` when a root or the shipped sections place it, else
+    from its own folder; a README's progress block is output, never plan."""
+    folder = name.rpartition("/")[0]
+    root = folder if root is None else root
+    return PlanSource(name, strip_block(text), root, folder, name not in exact, name in readmes)
+
+
+def _candidates(
+    snapshot: Snapshot, config: Config, plan_root: str | None
+) -> tuple[list[str], set[str], set[str]]:
+    """The plan files to read, those named exactly, and the READMEs read for want of one."""
+    if config.plan:
+        files = configured_plan_files(snapshot, config.plan)
+        return files, {pattern for pattern in config.plan if not _GLOB & set(pattern)}, set()
+    found = find_plan_file(snapshot, config, plan_root)
+    if found:
+        return [found], {found}, set()
+    if plan_root == "" and not config.sections and not config.config_file:
+        readmes = readme_plans(snapshot)
+        return readmes, set(), set(readmes)
+    return [], set(), set()
+
+
+def _skipped(name: str, unread: _Unread, rest: str) -> Skipped:
+    """The ``plan-file`` finding's reason and hint for a glob-matched plan not read."""
+    if unread.refused:
+        hint = "leave it out of `plan`, or make it a file of the repository"
+        return Skipped(name, f"{unread.reason}: this plan file is skipped", hint)
+    if not unread.too_big:
+        hint = "save it as UTF-8, or leave it out of `plan`"
+        return Skipped(name, "not UTF-8 text: this plan file is skipped", hint)
+    if unread.alone:  # the others may still fit
+        reason = unread.reason.replace("the plan is", "this plan file is", 1)
+        return Skipped(name, f"{reason}: it is skipped", TOO_BIG_HINT)
+    return Skipped(name, f"{unread.reason}: it was not read{rest}", TOO_BIG_HINT)

@@ -126,6 +126,19 @@ class _Writer:
         self.result.created.append(relative)
 
 
+def _refuse_before_writing(root: Path, folders: list[str], written: list[str]) -> None:
+    """Every path init will write, checked before the first is: inside the repository, not
+    in ``.git``, and named as it reads (no control, bidi or zero-width character)."""
+    hidden = [folder for folder in folders if HIDDEN.search(folder)]
+    if hidden:
+        raise PapershelfError(
+            f"{visible(hidden[0])}: the plan names a folder with a control, bidirectional or "
+            "zero-width character (shown escaped); correct the plan (nothing was written)"
+        )
+    for relative in written:
+        writable(root, relative)
+
+
 def scaffold(target: Path, config: Config, plan: tuple[str, str] | None = None) -> ScaffoldResult:
     """Create what the plan names under ``target``; see the module docstring.
 
@@ -152,14 +165,8 @@ def scaffold(target: Path, config: Config, plan: tuple[str, str] | None = None) 
     if plan is None:
         plan_file, text = plan_file_path(config), shipped_plan_text(config)
     folders = [under(folder) for folder in planned_folders(config, text)]
-    hidden = [folder for folder in folders if HIDDEN.search(folder)]
-    if hidden:  # a name that does not read as it is: refused before anything is written
-        raise PapershelfError(
-            f"{visible(hidden[0])}: the plan names a folder with a control, bidirectional or "
-            "zero-width character (shown escaped); correct the plan (nothing was written)"
-        )
-    for relative in [*folders, under(plan_file)] if plan_file and text else folders:
-        writable(root, relative)
+    written = [*folders, under(plan_file)] if plan_file and text else folders
+    _refuse_before_writing(root, folders, written)
     if found is None:
         gitfiles.init_repository(target)
     if plan_file and text:

@@ -14,6 +14,12 @@ from urllib.parse import quote
 
 from papershelf.errors import PapershelfError
 from papershelf.plan import Item, ReadingPlan
+from papershelf.plan.blockmarkers import (
+    BEGIN,
+    BEGIN_LINE as _BEGIN,
+    END,
+    END_LINE as _END,
+)
 from papershelf.plan.model import SHOWN_ORDER, Kind, Status, gone_items
 from papershelf.shown import visible
 from papershelf.views.render import (
@@ -25,12 +31,6 @@ from papershelf.views.render import (
     summary,
 )
 
-BEGIN = "<!-- papershelf:plan -->"
-END = "<!-- /papershelf:plan -->"
-# A marker counts only on a line of its own: quoted in a sentence, or inside a path a
-# line of the block shows, it is text.
-_BEGIN = re.compile(r"^[ \t]*<!--[ \t]*papershelf:plan[ \t]*-->[ \t]*(?=\r?$)", re.MULTILINE)
-_END = re.compile(r"^[ \t]*<!--[ \t]*/papershelf:plan[ \t]*-->[ \t]*(?=\r?$)", re.MULTILINE)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 # the order of the progress line: what is there first, what is not last
 ORDER = SHOWN_ORDER
@@ -112,29 +112,6 @@ def _line_ending(text: str, after: int) -> str:
 
 def _line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
-
-
-def _block(text: str) -> tuple[re.Match[str], re.Match[str]] | None:
-    """The one well-formed block's markers, or None."""
-    begins = list(_BEGIN.finditer(text))
-    if len(begins) != 1:
-        return None
-    end = next((m for m in _END.finditer(text) if m.start() >= begins[0].end()), None)
-    return (begins[0], end) if end is not None else None
-
-
-def strip_block(text: str) -> str:
-    """``text`` with the block's lines, markers included, blank: what the plan reader
-    reads of a README that holds a block. The block is papershelf's own output; read as
-    plan, every run would find its items again (and more of them). Line numbers stay."""
-    if "papershelf:plan" not in text:
-        return text
-    found = _block(text)
-    if found is None:
-        return text
-    start, end = found[0].start(), found[1].end()
-    blank = re.sub(r"[^\r\n]+", "", text[start:end])
-    return text[:start] + blank + text[end:]
 
 
 def replace_block(text: str, lines: list[str], name: str) -> str:
