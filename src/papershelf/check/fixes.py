@@ -22,7 +22,7 @@ from pathlib import Path
 from papershelf.check.rules.mojibake import broken_names
 from papershelf.findings import Finding
 from papershelf.mojibake_repair import repair
-from papershelf.plan.model import Status
+from papershelf.plan.model import Item, Status
 from papershelf.plan.scaffold import GITIGNORE, GITKEEP
 from papershelf.repo import gitfiles
 from papershelf.repo.gitfiles import MODE_GITLINK
@@ -227,30 +227,15 @@ def _missing_folders(workspace: Workspace, result: FixList, reported: _Reported)
     missing: list[str] = []
     gitlinks = [path for path, mode in snap.special.items() if mode == MODE_GITLINK]
     for path in planned_folders(plans):
-        item = status.get(path)
         if path in snap.dirs or not reported.within("missing-path", path):
             continue
         if any(path == link or path.startswith(link + "/") for link in gitlinks):
             continue  # inside a submodule: its own repository, not this one's to change
         if snap.has_file(path):
             continue  # a file stands where the plan names a folder: that is for a person
-        if item is not None and item.status == Status.ARCHIVED and item.where:
-            result.advice.append(
-                Advice(
-                    path,
-                    f"exists only as `{item.where}`: {command('papershelf extract', item.where)}",
-                )
-            )
-        elif item is not None and item.status == Status.MISPLACED and item.where in snap.dirs:
-            result.advice.append(
-                Advice(path, f"it is at `{item.where}`: {command('git mv', item.where, path)}")
-            )
-        elif (root / path).is_dir() and any((root / path).iterdir()):
-            result.advice.append(
-                Advice(path, f"exists but is not tracked: {command('git add', path)}")
-            )
-        elif HIDDEN.search(path):
-            result.advice.append(Advice(path, _HIDDEN_NAME))
+        advice = _folder_advice(workspace, path, status.get(path))
+        if advice is not None:
+            result.advice.append(advice)
         else:
             missing.append(path)
     for path in sorted(missing):
@@ -260,6 +245,21 @@ def _missing_folders(workspace: Workspace, result: FixList, reported: _Reported)
         result.fixes.append(
             Fix(f"create `{keep}`", f"created `{keep}`", _creator(root, keep, ""), (keep,))
         )
+
+
+def _folder_advice(workspace: Workspace, path: str, item: Item | None) -> Advice | None:
+    """What to do instead of creating a missing plan folder, when it is not that simple."""
+    snap, root = workspace.snapshot, workspace.root
+    if item is not None and item.status == Status.ARCHIVED and item.where:
+        extract = command("papershelf extract", item.where)
+        return Advice(path, f"exists only as `{item.where}`: {extract}")
+    if item is not None and item.status == Status.MISPLACED and item.where in snap.dirs:
+        return Advice(path, f"it is at `{item.where}`: {command('git mv', item.where, path)}")
+    if (root / path).is_dir() and any((root / path).iterdir()):
+        return Advice(path, f"exists but is not tracked: {command('git add', path)}")
+    if HIDDEN.search(path):
+        return Advice(path, _HIDDEN_NAME)
+    return None
 
 
 def _creator(root: Path, relative: str, text: str) -> Callable[[], list[str]]:

@@ -167,7 +167,7 @@ def _plan_text(path: Path, room: int, root: Path | None = None) -> tuple[str, in
     except repopaths.Refused as refused:
         raise _Unread(refused.reason, refused=True) from None
     except OSError:
-        if root is None or os.path.lexists(path):
+        if root is None or os.path.lexists(path) or not gitfiles.sparse_checkout(root):
             return None
         # not in the work tree, but tracked (a sparse checkout leaves it out): the index's copy
         staged = gitfiles.index_blob(root, path.relative_to(root).as_posix(), room + 1)

@@ -152,6 +152,14 @@ def blob_head(root: Path, sha: str, size: int) -> bytes:
     return completed.stdout[:size]
 
 
+def sparse_checkout(root: Path) -> bool:
+    """Whether the work tree is a sparse checkout: a tracked file may be left out of it."""
+    try:
+        return git_path(root, "info/sparse-checkout").is_file()
+    except GitError:
+        return False
+
+
 def index_blob(root: Path, path: str, limit: int) -> bytes | None:
     """The first ``limit`` bytes of ``path`` as the index holds it (a sparse checkout
     leaves it out of the work tree); None when the index has no such file."""

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
-from papershelf.plan.model import Status, owner
+from papershelf.plan.model import Item, ReadingPlan, Status, owner
 from papershelf.plan.names import DOCUMENT_SUFFIXES
 from papershelf.shown import command
 
@@ -30,43 +30,51 @@ def check(ctx: Context) -> Iterator[Finding]:
     for plan in ctx.plans:
         home = (plan.plan_file or "").rpartition("/")[0] if plan.plan_file else plan.root
         for item in plan.all_items():
-            if owner(plan, item) != RULE.slug:
-                continue
-            step = f" ({item.step})" if item.step else ""
-            expected = item.path or ""
-            if expected.lower().endswith(DOCUMENT_SUFFIXES):  # linked to a file: its folder
-                expected = expected.rpartition("/")[0]
-            folder = posixpath.join(plan.root, expected).strip("/") if plan.root else expected
-            if not item.path:
-                folder = home
-            if item.status == Status.MISPLACED and item.where:
-                filed = item.where.rpartition("/")[0] or "."
-                yield RULE.finding(
-                    item.where,
-                    f'"{item.name}" is filed under `{filed}`, where the '
-                    f"plan's step{step} reads it from `{expected}`",
-                    severity=Severity.INFO,
-                    hint=f"move it: {_move_command(item.where, folder, item.name, item.how)}, "
-                    "or leave it if you prefer it there",
-                )
-            elif item.status == Status.ARCHIVED and item.where:
-                yield RULE.finding(
-                    item.where,
-                    f'"{item.name}" is only inside the archive `{item.where}`{step}',
-                    hint=f"extract it outside git: {command('papershelf extract', item.where)}",
-                )
-            elif item.status == Status.ONLINE and ctx.options.get("online"):
-                yield RULE.finding(
-                    folder or ".",
-                    f'"{item.name}" is only online: the plan links it{step}',
-                    hint="download the paper into the folder the plan reads it from",
-                )
-            elif item.status == Status.MISSING:
-                if folder in ctx.snapshot.dirs or not folder:
-                    message = f'"{item.name}" is missing: the plan reads it here{step}'
-                else:
-                    message = f'"{item.name}" is missing: the plan reads it from `{folder}`{step}'
-                yield RULE.finding(folder or ".", message)
+            if owner(plan, item) == RULE.slug:
+                finding = _finding(ctx, plan, item, home)
+                if finding is not None:
+                    yield finding
+
+
+def _finding(ctx: Context, plan: ReadingPlan, item: Item, home: str) -> Finding | None:
+    """The one finding for a paper that is not where the plan reads it."""
+    step = f" ({item.step})" if item.step else ""
+    expected = item.path or ""
+    if expected.lower().endswith(DOCUMENT_SUFFIXES):  # linked to a file: its folder
+        expected = expected.rpartition("/")[0]
+    folder = posixpath.join(plan.root, expected).strip("/") if plan.root else expected
+    if not item.path:
+        folder = home
+    if item.status == Status.MISPLACED and item.where:
+        filed = item.where.rpartition("/")[0] or "."
+        return RULE.finding(
+            item.where,
+            f'"{item.name}" is filed under `{filed}`, where the '
+            f"plan's step{step} reads it from `{expected}`",
+            severity=Severity.INFO,
+            hint=f"move it: {_move_command(item.where, folder, item.name, item.how)}, "
+            "or leave it if you prefer it there",
+        )
+    if item.status == Status.ARCHIVED and item.where:
+        return RULE.finding(
+            item.where,
+            f'"{item.name}" is only inside the archive `{item.where}`{step}',
+            hint=f"extract it outside git: {command('papershelf extract', item.where)}",
+        )
+    if item.status == Status.ONLINE:
+        if not ctx.options.get("online"):
+            return None
+        return RULE.finding(
+            folder or ".",
+            f'"{item.name}" is only online: the plan links it{step}',
+            hint="download the paper into the folder the plan reads it from",
+        )
+    if folder in ctx.snapshot.dirs or not folder:
+        return RULE.finding(
+            folder or ".", f'"{item.name}" is missing: the plan reads it here{step}'
+        )
+    message = f'"{item.name}" is missing: the plan reads it from `{folder}`{step}'
+    return RULE.finding(folder, message)
 
 
 def _move_command(where: str, folder: str, title: str, how: str | None) -> str:

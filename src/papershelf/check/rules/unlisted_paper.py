@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
 from papershelf.papers import is_pdf, rename_command
-from papershelf.plan.model import Kind
+from papershelf.plan.model import Item, Kind, ReadingPlan
 from papershelf.plan.names import DOCUMENT_SUFFIXES
 
 
@@ -27,38 +27,46 @@ def check(ctx: Context) -> Iterator[Finding]:
         papers = [item for item in plan.all_items() if item.kind == Kind.PAPER]
         if plan.papers is None or not papers:
             continue
-        folders: set[str] = set()
-        claimed: set[str] = set()
-        for item in papers:
-            expected = posixpath.join(plan.root, item.path) if item.path else None
-            if expected is not None and expected.lower().endswith(DOCUMENT_SUFFIXES):
-                claimed.add(expected)
-                expected = expected.rpartition("/")[0]
-            if expected is not None:
-                folders.add(expected)
-            if item.where:
-                claimed.add(item.where)
-                folders.add(item.where.rpartition("/")[0])
-        for _, copies in plan.papers.duplicates:  # another copy of a listed paper is listed
-            if claimed.intersection(copies):
-                claimed.update(copies)
+        folders, claimed = _read_in(plan, papers)
         for folder in sorted(folders):
             for name in sorted(ctx.snapshot.children(folder)):
                 path = f"{folder}/{name}" if folder else name
                 if not is_pdf(name) or path in claimed or path in reported:
                     continue
-                if not ctx.snapshot.has_file(path):
-                    continue
-                reported.add(path)
-                title = plan.papers.nearest.get(path)
-                if title is None:
-                    yield RULE.finding(path, f"`{path}` is a paper the plan does not name")
-                    continue
-                yield RULE.finding(
-                    path,
-                    f'`{path}` is a paper the plan does not name; it resembles "{title}"',
-                    hint=f"if it is that paper, name it so: {rename_command(path, title)}",
-                )
+                if ctx.snapshot.has_file(path):
+                    reported.add(path)
+                    yield _finding(path, plan.papers.nearest.get(path))
+
+
+def _read_in(plan: ReadingPlan, papers: list[Item]) -> tuple[set[str], set[str]]:
+    """The folders the plan reads papers in, and the PDFs it names (with their copies)."""
+    folders: set[str] = set()
+    claimed: set[str] = set()
+    for item in papers:
+        expected = posixpath.join(plan.root, item.path) if item.path else None
+        if expected is not None and expected.lower().endswith(DOCUMENT_SUFFIXES):
+            claimed.add(expected)
+            expected = expected.rpartition("/")[0]
+        if expected is not None:
+            folders.add(expected)
+        if item.where:
+            claimed.add(item.where)
+            folders.add(item.where.rpartition("/")[0])
+    assert plan.papers is not None
+    for _, copies in plan.papers.duplicates:  # another copy of a listed paper is listed
+        if claimed.intersection(copies):
+            claimed.update(copies)
+    return folders, claimed
+
+
+def _finding(path: str, title: str | None) -> Finding:
+    if title is None:
+        return RULE.finding(path, f"`{path}` is a paper the plan does not name")
+    return RULE.finding(
+        path,
+        f'`{path}` is a paper the plan does not name; it resembles "{title}"',
+        hint=f"if it is that paper, name it so: {rename_command(path, title)}",
+    )
 
 
 RULE = Rule(
