@@ -5,8 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from papershelf.plan.scaffold import ScaffoldResult
 
 from papershelf.errors import EXIT_OK, PapershelfError
 from papershelf.shown import visible
@@ -37,11 +41,9 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     overwrites a file: in an existing repository it only adds what is missing,
     lists what it added, and stages it.
     """
-    import json
-
     from papershelf import config as config_module
     from papershelf.check.rules import known_options
-    from papershelf.plan.scaffold import scaffold
+    from papershelf.plan.scaffold import configuration_text, scaffold
     from papershelf.repo import gitfiles
     from papershelf.repo.repopaths import writable
 
@@ -55,7 +57,6 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     made = _missing_folders(directory)
     directory.mkdir(parents=True, exist_ok=True)
     root = gitfiles.repository_root(directory) or directory.resolve()
-    written_config = None
     if ruleset is not None or plan_path is not None:
         existing = config_module.find_config_file(root)
         if existing is not None:
@@ -63,28 +64,12 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
             raise PapershelfError(
                 f"{existing} already configures papershelf; set `{key}` there instead"
             )
-    plan: tuple[str, str] | None = None
-    if plan_path is not None and plan_text is not None:
-        name = plan_path.name
-        relative = (directory.resolve() / name).relative_to(root.resolve()).as_posix()
-        plan = (name, plan_text)
+    plan = (plan_path.name, plan_text) if plan_path is not None and plan_text else None
+    text = configuration_text(root, directory, ruleset, plan[0] if plan else None)
+    written_config = None
+    if text is not None:
         written_config = writable(root, ".papershelf.toml")
-        written_config.write_text(
-            f"plan = {json.dumps(relative, ensure_ascii=False)}\n", encoding="utf-8"
-        )
-    if ruleset is not None:
-        if "/" in ruleset or ruleset.endswith(".toml"):  # a local file: from the config's folder
-            local = Path(ruleset).resolve()
-            try:
-                ruleset = local.relative_to(root.resolve()).as_posix()
-            except ValueError:
-                ruleset = local.as_posix()
-            if "/" not in ruleset:
-                ruleset = f"./{ruleset}"
-        extends = [ruleset] if ruleset == "hygiene" else [ruleset, "hygiene"]
-        listed = ", ".join(json.dumps(name, ensure_ascii=False) for name in extends)
-        written_config = writable(root, ".papershelf.toml")
-        written_config.write_text(f"extends = [{listed}]\n", encoding="utf-8")
+        written_config.write_text(text, encoding="utf-8")
     try:
         config = config_module.load(root, known_options())
         if example and config.extends_default and not config.plan:
@@ -100,17 +85,26 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
     if written_config is not None:
         gitfiles.stage(result.root, [".papershelf.toml"])
         result.created.insert(0, ".papershelf.toml")
+    asked = written_config is not None or example or config.plan or config.sections
+    _report(result, laid_out=bool(asked))
+    return EXIT_OK
+
+
+def _report(result: ScaffoldResult, laid_out: bool) -> None:
+    """What init did, a line each; without a plan, how to lay one out."""
+    from papershelf.config import SHIPPED_PLAN
+
     if result.initialised:
         click.echo(f"initialised an empty git repository in {result.root}")
     for path in result.created:
         click.echo(visible(f"created {path}"))
     for note in result.notes:
         click.echo(visible(f"note: {note}"))
-    if written_config is None and not example and not config.plan and not config.sections:
+    if not laid_out:
         click.echo(
             "note: no plan given, so no folders were laid out; write the plan (STUDY_PLAN.md, "
             "or the papers in README.md) and run `papershelf init --plan FILE`, or "
-            f"`papershelf init --ruleset {config_module.SHIPPED_PLAN}` for the example layout"
+            f"`papershelf init --ruleset {SHIPPED_PLAN}` for the example layout"
         )
     if result.created:
         count = len(result.created)
@@ -120,7 +114,6 @@ def init(directory: Path, ruleset: str | None, plan_path: Path | None) -> int:
         )
     else:
         click.echo("nothing to add: everything the plan names is already here")
-    return EXIT_OK
 
 
 def _missing_folders(directory: Path) -> list[Path]:

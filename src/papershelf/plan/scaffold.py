@@ -139,6 +139,31 @@ def _refuse_before_writing(root: Path, folders: list[str], written: list[str]) -
         writable(root, relative)
 
 
+def configuration_text(
+    root: Path, directory: Path, ruleset: str | None, plan_name: str | None
+) -> str | None:
+    """The ``.papershelf.toml`` init writes: ``plan = …`` for a plan laid out from a file
+    (copied into ``directory`` as ``plan_name``), ``extends = […]`` for a rule set (a
+    local file named from the configuration's folder); None when neither was asked for."""
+    import json
+
+    if plan_name is not None:
+        relative = (directory.resolve() / plan_name).relative_to(root.resolve()).as_posix()
+        return f"plan = {json.dumps(relative, ensure_ascii=False)}\n"
+    if ruleset is None:
+        return None
+    if "/" in ruleset or ruleset.endswith(".toml"):  # a local file: from the config's folder
+        local = Path(ruleset).resolve()
+        try:
+            ruleset = local.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            ruleset = local.as_posix()
+        if "/" not in ruleset:
+            ruleset = f"./{ruleset}"
+    extends = [ruleset] if ruleset == "hygiene" else [ruleset, "hygiene"]
+    return f"extends = [{', '.join(json.dumps(n, ensure_ascii=False) for n in extends)}]\n"
+
+
 def scaffold(target: Path, config: Config, plan: tuple[str, str] | None = None) -> ScaffoldResult:
     """Create what the plan names under ``target``; see the module docstring.
 
