@@ -61,7 +61,11 @@ def add_paper(repo: Path, n: int) -> None:
     git(repo, "add", "-A")
 
 
-EDITS = [edit_plan, edit_shipped, drop_plan, edit_config, add_folder, add_paper]
+def edit_ignores(repo: Path, n: int) -> None:  # in the work tree only: git reads it so
+    write_files(repo, {".gitignore": "" if n % 2 else "topic*/\nshipped*/\n"})
+
+
+EDITS = [edit_plan, edit_shipped, drop_plan, edit_config, add_folder, add_paper, edit_ignores]
 
 
 @settings(

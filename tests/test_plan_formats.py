@@ -241,3 +241,21 @@ def test_a_link_to_the_repositorys_own_file_on_its_forge_is_that_file(
     assert main(["plan", "--format", "json", str(repo)]) == 0
     (item,) = json.loads(capsys.readouterr().out)["phases"][0]["steps"][0]["items"]
     assert (item["status"], item["where"]) == ("present", "vision/he 2015.pdf")
+
+
+def test_a_folder_git_ignores_is_not_missing(tmp_path: Path) -> None:
+    """`Put the data in `data/raw`.` names a folder the repository keeps out of git on
+    purpose: it cannot be committed, so it is not missing."""
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "README.md": "# Course\n\nPut the data in `data/raw`, then open `notebooks/`.\n",
+            "notebooks/a.ipynb": "{}",
+            ".gitignore": "data/\n",
+        },
+    )
+    assert summary(repo, "missing-path") == []
+    (repo / ".gitignore").write_text("*.log\n", encoding="utf-8")  # not staged: still read
+    assert summary(repo, "missing-path") == [
+        ("data/raw", "error", "the plan's folder `data/raw` is missing")
+    ]

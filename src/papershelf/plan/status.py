@@ -36,6 +36,7 @@ from papershelf.sizes import PLAN_MAX_ITEMS
 if TYPE_CHECKING:
     from papershelf.plan.reader import Note, Words
     from papershelf.plan.stored import ParsedPlans
+    from papershelf.repo.inputs import Identity
 
 STATUS_CACHE = "plan-status.v2"
 
@@ -154,11 +155,53 @@ def _resolve(snapshot: Snapshot, config: Config, plan: ReadingPlan, papers: bool
     if papers:
         plan.papers = marker.read_papers(list(plan.all_items()))
     marker.mark(plan.all_items())
+    _skip_ignored(snapshot, plan)
     for phase in plan.phases:
         for step in phase.steps:
             step.items = [item for item in step.items if item.status != Status.SKIP]
     plan.sections = [item for item in plan.sections if item.status != Status.SKIP]
     plan.prune()
+
+
+def _ignore_files(snapshot: Snapshot) -> list[tuple[str, Identity]]:
+    """The ignore files git reads, as they are in the work tree: the status depends on
+    them (see :func:`_skip_ignored`), and so does a warm run's answer."""
+    if not snapshot.in_git:
+        return []
+    from papershelf.repo import inputs
+
+    found = [snapshot.root / path for path in snapshot.paths_holding(".gitignore", in_name=True)]
+    found.append(snapshot.root / ".gitignore")
+    if snapshot.cache_dir is not None:  # <git-dir>/papershelf
+        found.append(snapshot.cache_dir.parent / "info" / "exclude")
+    identities = []
+    for path in sorted(set(found)):
+        inputs.note(path)
+        identities.append((str(path), inputs.identity(path)))
+    return identities
+
+
+def _skip_ignored(snapshot: Snapshot, plan: ReadingPlan) -> None:
+    """A missing folder or file git ignores is not missing: it cannot be committed (a
+    README telling you to put the data in `data/raw`, kept out of git on purpose)."""
+    missing = {
+        plan.expected(item): item
+        for item in plan.all_items()
+        if item.status == Status.MISSING and item.kind != Kind.PAPER and item.path
+    }
+    if not missing or not snapshot.in_git:
+        return
+    from papershelf.repo import gitfiles
+
+    asked = [path + "/" if missing[path].kind != Kind.FILE else path for path in missing]
+    try:
+        ignored = gitfiles.ignored(snapshot.root, asked)
+    except gitfiles.GitError:
+        return  # git cannot say (a FIFO .gitignore): the items stay missing
+    for path in ignored:
+        item = missing.get(path.rstrip("/"))
+        if item is not None:
+            item.status = Status.SKIP
 
 
 def _describes_the_repository(plan: ReadingPlan) -> bool:
@@ -278,6 +321,7 @@ def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[Read
     # the plan text a rule set ships stands in for a repository plan that names nothing
     shipped = shipped_plan_text(config) if config.sources else None
     texts = "".join(s.text for s in layout.sources) + "\0" + (shipped or "")
+    texts += "\0" + repr(_ignore_files(snapshot))  # what git ignores is no missing path
     key = (
         STATUS_CACHE
         + ":"
