@@ -259,3 +259,49 @@ def test_a_folder_git_ignores_is_not_missing(tmp_path: Path) -> None:
     assert summary(repo, "missing-path") == [
         ("data/raw", "error", "the plan's folder `data/raw` is missing")
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        (
+            "- Attention Is All You Need. Vaswani et al. NeurIPS 2017. "
+            "[[pdf]](https://arxiv.org/pdf/1706.03762)",
+            "Attention Is All You Need",
+        ),
+        (
+            "- Deep Residual Learning for Image Recognition, He et al., CVPR 2016 "
+            "[pdf](https://arxiv.org/abs/1512.03385)",
+            "Deep Residual Learning for Image Recognition",
+        ),
+        (
+            "- Dropout: A Simple Way to Prevent Overfitting - N. Srivastava, G. Hinton - "
+            "JMLR 2014 [pdf](http://jmlr.org/papers/v15/srivastava14a.pdf)",
+            "Dropout: A Simple Way to Prevent Overfitting",
+        ),
+        (
+            "- *Playing Atari with Deep RL*, Mnih et al. 2013. [pdf](https://arxiv.org/pdf/1312.5602)",
+            "Playing Atari with Deep RL",
+        ),
+    ],
+)
+def test_a_plain_title_before_a_generic_link_is_the_title(line: str, title: str) -> None:
+    assert titles(line + "\n") == [title]
+
+
+def test_material_before_a_generic_link_is_no_paper() -> None:
+    assert titles("- Lecture 3 slides [pdf](https://example.org/l3.pdf)\n") == []
+
+
+def test_tags_and_prose_words_are_not_titles() -> None:
+    text = (
+        "* __[recommended]__ - evolution strategies as an alternative - "
+        "[blog post](https://openai.com/research/es), [article](https://arxiv.org/abs/1703.03864)\n"
+        "* crossentropy method in [general](https://example.org/ce.pdf) and for "
+        "[optimization](https://example.org/ceopt.pdf)\n"
+        "* [en] Notes on vector and matrix derivatives - [pdf](https://example.org/d.pdf)\n"
+    )
+    assert titles(text) == [
+        "evolution strategies as an alternative",
+        "Notes on vector and matrix derivatives",
+    ]

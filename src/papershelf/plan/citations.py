@@ -1,0 +1,115 @@
+"""Conventions for papers written as citations: authors, then the title, the venue and
+the year (``Kevin Knight: Bayesian Inference with Tears, 2009.``), or a plain title
+before a link that only says pdf (``Attention Is All You Need. Vaswani et al. [pdf]``)."""
+
+from __future__ import annotations
+
+import re
+
+from papershelf.plan.titles import (
+    LETTERS,
+    SHORTCODES,
+    TAGS,
+    YEAR,
+    Found,
+    clean_title,
+    is_generic,
+    links_a_paper,
+    remote_links,
+)
+from papershelf.plan.tree import Block, Inline, Node, plain
+
+_SEPARATOR = re.compile(r"\.\s+|,\s+|\s+[-–—]\s+|\s*\(")
+# Where a byline ends: a dash, a bracket, or a full stop that is no initial's.
+_BYLINE_END = re.compile(r"\s[-–—]\s|[()]|(?<!\b[A-Z])\.\s|,\s(?=[A-Z]{2,}|(?:19|20)\d\d)")
+
+
+def title_before_link(node: Node) -> list[Found]:
+    """``- Attention Is All You Need. Vaswani et al. NeurIPS 2017. [[pdf]](…)``: a list
+    item's plain text before a link that only says pdf, paper or arXiv is the title, up
+    to the authors, the venue or the year that follow it."""
+    if node.block is not Block.ITEM:
+        return []
+    spans = node.spans
+    at = next(
+        (i for i, span in enumerate(spans) if span.kind is Inline.LINK and links_a_paper(span)),
+        None,
+    )
+    if at is None or not is_generic(spans[at].text):
+        return []
+    kinds = (Inline.TEXT, Inline.EMPHASIS, Inline.STRONG)
+    before = [span for span in spans[:at] if span.kind in kinds]
+    text = re.sub(r"\s+", " ", SHORTCODES.sub(" ", plain(before))).strip()
+    text = TAGS.sub("", text).strip(" [(-–—:|")  # `[en]`, `[Recommended]`, `(optional)`
+    title = _cut_at_byline(text)
+    if len(title.split()) < 2 or is_generic(title):
+        return []  # `- Lecture 3 slides [pdf](…)`: material, not a paper
+    return [Found(clean_title(title), node.line, remote_links(spans), spans[0].at)]
+
+
+def _cut_at_byline(text: str) -> str:
+    """The title a citation opens with: up to the first separator followed by authors
+    (``Vaswani et al.``, ``A. Author, B. Author``), a venue and year, or a year."""
+    for cut in _SEPARATOR.finditer(text):
+        rest = text[cut.end() :]
+        head = _BYLINE_END.split(rest, maxsplit=1)[0]
+        if YEAR.match(rest) or re.match(r"^(?:[A-Z]{2,}\w*\s)?(?:19|20)\d\d\b", rest):
+            return text[: cut.start()]
+        if "et al" in head or _names(head) >= 2 or (_names(head) == 1 and "," in rest):
+            return text[: cut.start()]
+    return text
+
+
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "del", "le", "la", "du"})
+_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÞА-ЯЁ][\w'’-]*\.?|(?:[A-ZА-ЯЁ]\.)+[A-ZА-ЯЁ]?\.?)$")
+_TAIL = re.compile(r"^[^,]{0,60}?,?\s*(?:19|20)\d\d[a-z]?\)?\.?$")
+
+
+def _names(text: str) -> int:
+    """How many authors ``text`` lists (0: it is not a list of names)."""
+    text = re.sub(r",?\s*\bet al\.?", "", text).strip(" ,")
+    parts = [part.strip() for part in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text)]
+    if not parts or not all(parts):
+        return 0
+    for part in parts:
+        tokens = [token for token in part.split() if token.lower() not in _PARTICLES]
+        if not 1 <= len(tokens) <= 5 or not all(_NAME_TOKEN.match(t) for t in tokens):
+            return 0
+    return len(parts) if any(len(part.split()) >= 2 for part in parts) else 0
+
+
+def _authors_first(text: str) -> tuple[int, str] | None:
+    """How many authors open ``text`` (``Authors: …``, or ``Authors. …`` naming two or
+    more) and what follows them."""
+    head, colon, rest = text.partition(": ")
+    if colon and len(head) <= 150 and _names(head):
+        return _names(head), rest
+    for stop in re.finditer(r"\.\s+", text[:150]):
+        head = text[: stop.start()]
+        if re.search(r"(?:^|\s)[A-Z]$", head):
+            continue  # an initial: `Stanley F. Chen`
+        count = _names(head)
+        if count >= 2 or (count and "et al" in head):
+            return count, text[stop.end() :]
+    return None
+
+
+def citation(node: Node) -> list[Found]:
+    """``* Kevin Knight: Bayesian Inference with Tears, 2009.``: authors, then the title up
+    to the venue and year (or ``Authors. Title.`` naming two authors or more)."""
+    if node.block is not Block.ITEM or not node.spans or node.spans[0].kind is not Inline.TEXT:
+        return []
+    split = _authors_first(re.sub(r"\s+", " ", node.text).strip())
+    if split is None:
+        return []
+    count, rest = split
+    title = ""
+    for cut in re.finditer(r"[,.]\s+", rest):
+        if _TAIL.match(rest[cut.end() :]):
+            title = rest[: cut.start()]
+            break
+    if not title and YEAR.search(rest) is None and count >= 2:
+        title = rest  # `Charles Sutton, Andrew McCallum. An Introduction to ….`
+    if not LETTERS.search(title):
+        return []
+    return [Found(clean_title(title), node.line, remote_links(node.spans), node.spans[0].at)]
