@@ -305,3 +305,15 @@ def test_tags_and_prose_words_are_not_titles() -> None:
         "evolution strategies as an alternative",
         "Notes on vector and matrix derivatives",
     ]
+
+
+def test_a_table_cell_of_several_titled_links_is_one_paper_each() -> None:
+    text = (
+        "| Week | Readings |\n|---|---|\n"
+        "| 1 | [Attention Is All You Need](https://arxiv.org/abs/1706.03762), "
+        "[BERT](https://arxiv.org/abs/1810.04805) |\n"
+    )
+    assert papers(text) == [
+        ("Attention Is All You Need", ("https://arxiv.org/abs/1706.03762", "arXiv:1706.03762")),
+        ("BERT", ("https://arxiv.org/abs/1810.04805", "arXiv:1810.04805")),
+    ]

@@ -98,7 +98,8 @@ def quoted_lead_title(node: Node) -> list[Found]:
 
 def table_row(node: Node) -> list[Found]:
     """A table row is one paper: the cell under a "Paper"/"Title" header, else the first
-    cell with a titled link or bold text; the row's other links go with it."""
+    cell with a titled link or bold text; the row's other links go with it. A cell of
+    several titled links names one paper each."""
     if node.block is not Block.ROW:
         return []
     cells = list(node.cells)
@@ -109,8 +110,16 @@ def table_row(node: Node) -> list[Found]:
     order = [*named, *(i for i in range(len(cells)) if i not in named)]
     for index in order:
         title = _cell_title(cells[index], named=index in named)
-        if title:
-            return [Found(title, node.line, links, cells[index][0].at)]
+        if not title:
+            continue
+        titled = [
+            link
+            for link in remote_links(cells[index])
+            if not is_generic(link.text) and not NOT_READING.match(link.target)
+        ]
+        if len(titled) > 1:  # `[Attention Is All You Need](…), [BERT](…)`: one paper each
+            return [Found(clean_title(link.text), node.line, (link,), link.at) for link in titled]
+        return [Found(title, node.line, links, cells[index][0].at)]
     return []
 
 
