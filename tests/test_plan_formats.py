@@ -317,3 +317,32 @@ def test_a_table_cell_of_several_titled_links_is_one_paper_each() -> None:
         ("Attention Is All You Need", ("https://arxiv.org/abs/1706.03762", "arXiv:1706.03762")),
         ("BERT", ("https://arxiv.org/abs/1810.04805", "arXiv:1810.04805")),
     ]
+
+
+def test_paper_lists_beside_the_readme_are_read_and_paperwork_is_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no configuration, markdown files that list papers are the plan too; the
+    repository's paperwork (CONTRIBUTING.md) and files naming folders that are not there
+    (a tool's docs) are not."""
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "README.md": "# LLM papers\n\nSee the lists in `paper_list/`.\n",
+            "paper_list/alignment.md": "- **InstructGPT** [paper](https://arxiv.org/abs/2203.02155)\n",
+            "CONTRIBUTING.md": "- **Your Paper** [paper](https://arxiv.org/abs/2401.00001)\n",
+            "docs/usage.md": "- [Our Paper](https://arxiv.org/abs/2401.00002) in `build/`, "
+            "`dist/` and `out/`\n",
+        },
+    )
+    assert main(["plan", "--format", "json", str(repo)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    names = [
+        item["name"]
+        for plan in document.get("plans", [document])
+        for phase in plan["phases"]
+        for step in phase["steps"]
+        for item in step["items"]
+        if item["kind"] == "paper"
+    ]
+    assert names == ["InstructGPT"]

@@ -96,15 +96,45 @@ def find_plan_file(snapshot: Snapshot, config: Config, plan_root: str | None) ->
 _GLOB = frozenset("*?[")
 
 
+# A repository's own paperwork, never its reading list.
+_BOILERPLATE = frozenset(
+    {
+        "license.md",
+        "licence.md",
+        "contributing.md",
+        "code_of_conduct.md",
+        "changelog.md",
+        "history.md",
+        "security.md",
+        "support.md",
+        "authors.md",
+        "pull_request_template.md",
+        "issue_template.md",
+    }
+)
+
+
 def readme_plans(snapshot: Snapshot) -> list[str]:
-    """The READMEs that may be the plan when none is named: the root's, then each folder's
-    (a collection keeps a README per folder), shallowest first."""
+    """The markdown files that may be the plan when none is named: the READMEs (the
+    root's, then each folder's: a collection keeps one per folder), shallowest first,
+    then the other markdown files (lists kept beside them: ``paper_list/alignment.md``),
+    the repository's paperwork and ``.github/`` left out."""
 
-    def readmes() -> list[str]:
-        found = [p for p in snapshot.files if p.rpartition("/")[2].lower() == "readme.md"]
-        return sorted(found, key=lambda path: (path.count("/"), path))
+    def found() -> list[str]:
+        readmes: list[str] = []
+        others: list[str] = []
+        for path in snapshot.files:
+            name = path.rpartition("/")[2].lower()
+            if not name.endswith(".md") or name in _BOILERPLATE or path.startswith(".github/"):
+                continue
+            (readmes if name == "readme.md" else others).append(path)
+        return sorted(readmes, key=_shallow_first) + sorted(others, key=_shallow_first)
 
-    return snapshot.memo("readme-plans", readmes, persist=True)
+    return snapshot.memo("markdown-plans", found, persist=True)
+
+
+def _shallow_first(path: str) -> tuple[int, str]:
+    return (path.count("/"), path)
 
 
 def configured_plan_files(snapshot: Snapshot, patterns: list[str]) -> list[str]:
@@ -244,8 +274,8 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
         sources.append(_source(name, text, plan_root if placed else None, exact, readmes))
     first = sources[0] if sources else None
     plan_file = first.file if first else (files[0] if files else None)
-    if plan_root is not None and first is not None and not config.sections:
-        plan_root = first.root if config.root is None else plan_root
+    if plan_root is not None and first is not None and not config.sections and not first.readme:
+        plan_root = first.root if config.root is None else plan_root  # (found ones: each its own)
     return Layout(
         plan_root, plan_file, first.text if first else None, tuple(sources), tuple(skipped)
     )

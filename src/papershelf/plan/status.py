@@ -207,10 +207,15 @@ def _skip_ignored(snapshot: Snapshot, plan: ReadingPlan) -> None:
 def _describes_the_repository(plan: ReadingPlan) -> bool:
     """A README read as the plan for want of one is the plan when it names papers, or when
     most of the folders and files it names are there: a course's weeks, not a tool's
-    examples."""
+    examples. Another markdown file is a plan only when it names papers and most of the
+    folders and files it names are there."""
     named = [item for item in plan.items() if item.kind != Kind.PAPER and item.path]
     here = sum(1 for item in named if item.status == Status.PRESENT)
-    return any(item.kind == Kind.PAPER for item in plan.items()) or 2 * here >= len(named)
+    mostly_here = 2 * here >= len(named)
+    papers = any(item.kind == Kind.PAPER for item in plan.items())
+    if (plan.plan_file or "").rpartition("/")[2].lower() == "readme.md":
+        return papers or mostly_here
+    return papers and mostly_here
 
 
 def _too_many(source: PlanSource, line: int, alone: bool, rest: str) -> ReadingPlan:
