@@ -183,7 +183,10 @@ class Outline:
         """The phases as read; a plan without phase or step headings is one flat list."""
         if self.structured:
             return self.phases
-        items = [item for phase in self.phases for step in phase.steps for item in step.items]
-        for item in items:
-            item.step = item.phase = ""
+        items = [
+            item.but(step="", phase="")
+            for phase in self.phases
+            for step in phase.steps
+            for item in step.items
+        ]
         return [Phase("", 0, [Step("", 0, items)])]

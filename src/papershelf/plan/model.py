@@ -2,15 +2,19 @@
 
 One plan model serves every view: ``repo-check``'s plan rules, ``papershelf
 plan`` and ``--fix`` all read the same items and the status computed for them.
+Items are frozen: the reader makes them, the resolver (:mod:`papershelf.plan.resolve`)
+puts each one's status record in its place (:meth:`ReadingPlan.map_items`), and
+nothing changes an item anyone holds.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from papershelf.papers.facts import PaperFacts
@@ -90,9 +94,10 @@ class Skipped(NamedTuple):
     line: int = 0  # where the plan files reached the item limit
 
 
-@dataclass
+@dataclass(frozen=True)
 class Item:
-    """One section, folder, file or paper the plan names, with its status once computed."""
+    """One section, folder, file or paper the plan names, with its status once resolved
+    (``status``, ``where``, ``how``: the resolver's record; ``gone``: what reports it)."""
 
     kind: Kind
     name: str  # as the plan writes it (a paper's title, a folder's path)
@@ -120,6 +125,11 @@ class Item:
     # The topmost folder or file of the plan that is not where the plan says and that is,
     # or holds, this missing item (repository-relative): one finding reports them all.
     gone: str | None = None
+
+    def but(self, **changes: Any) -> Item:
+        """This item with ``changes``: items are never changed in place, so what one view
+        or rule holds is what every other sees."""
+        return dataclasses.replace(self, **changes)
 
     @property
     def label(self) -> str:
@@ -185,6 +195,13 @@ class ReadingPlan:
                 counts["read" if item.read else "unread"] += 1
         return counts
 
+    def map_items(self, change: Callable[[Item], Item]) -> None:
+        """Put ``change(item)`` in every item's place, the rule set's sections included."""
+        self.sections = [change(item) for item in self.sections]
+        for phase in self.phases:
+            for step in phase.steps:
+                step.items = [change(item) for item in step.items]
+
     def prune(self) -> None:
         """Drop steps and phases left without items."""
         for phase in self.phases:
@@ -207,13 +224,16 @@ def mark_gone(plans: Iterable[ReadingPlan]) -> None:
         if not any(path.startswith(top + "/") for top in tops):
             tops.append(path)
     for plan in plans:
-        for item in plan.all_items():
+
+        def gone(item: Item, plan: ReadingPlan = plan) -> Item:
             paper = item.kind == Kind.PAPER and item.status == Status.MISSING and bool(item.path)
-            if paper or _is_gone(item):
-                path = plan.expected(item)
-                item.gone = next(
-                    (top for top in tops if path == top or path.startswith(top + "/")), None
-                )
+            if not (paper or _is_gone(item)):
+                return item
+            path = plan.expected(item)
+            top = next((top for top in tops if path == top or path.startswith(top + "/")), None)
+            return item.but(gone=top)
+
+        plan.map_items(gone)
 
 
 def owner(plan: ReadingPlan, item: Item) -> str | None:

@@ -106,6 +106,12 @@ def _not_a_path(token: str) -> bool:
     return CODE.search(token) is not None  # a call, an option, a formula, a command
 
 
+class _Place(NamedTuple):
+    path: str | None  # None: a bare name, wherever the repository has it
+    placed: bool  # False: the path is a guess (no section, link or step folder)
+    sends: bool  # a folder that sends the reader there
+
+
 class PathReader:
     """Turns code spans and local links into folder, file and local-paper items."""
 
@@ -137,12 +143,13 @@ class PathReader:
         if " " in token and not SECTIONISH.match(token) and not slashed:
             return None, False  # a term, not a path
         kind = Kind.FILE if FILE_SUFFIX.search(token) and not slashed else Kind.FOLDER
-        item = self._item(kind, token, line)
-        sends = self._place(item, token, spot, slashed)
+        place = self._place(kind, token, spot, slashed)
+        item = self._item(
+            kind, token, line, path=place.path, placed=place.placed, anywhere=place.path is None
+        )
         if item.path is not None:
-            item.written = token
-            item.mentioned = self._in_passing(item, token, spot, slashed)
-        return item, sends
+            item = item.but(written=token, mentioned=self._in_passing(item, token, spot, slashed))
+        return item, place.sends
 
     def _in_passing(self, item: Item, token: str, spot: Spot, slashed: bool) -> bool:
         """Named in a sentence of a list item (a paragraph's folder is a direction), in a
@@ -151,9 +158,9 @@ class PathReader:
         in_passing = (spot.in_list or item.kind == Kind.FILE) and not spot.context
         return in_passing and not (directed or self.is_rooted(token))
 
-    def _place(self, item: Item, token: str, spot: Spot, slashed: bool) -> bool:
-        """Set where a code span's path points. True: it is a folder that sends the reader
-        there."""
+    def _place(self, kind: Kind, token: str, spot: Spot, slashed: bool) -> _Place:
+        """Where a code span's path points, and whether it is a folder that sends the
+        reader there."""
         context = spot.context
         rooted = self.is_rooted(token)
         if rooted and spot.in_list and context and not self.sections:
@@ -161,17 +168,15 @@ class PathReader:
             # (`02_Data_Filtering_Quality`) is inside it
             rooted = token.split("/")[0] == context.split("/")[0]
         if rooted:
-            item.path = token
-            return item.kind == Kind.FOLDER
+            return _Place(token, True, kind == Kind.FOLDER)
         pathlike = looks_like_path(token) and ("/" in token or "_" in token)
-        if slashed or pathlike or (looks_like_path(token) and item.kind == Kind.FILE):
+        if slashed or pathlike or (looks_like_path(token) and kind == Kind.FILE):
             inside = not context or token == context or token.startswith(context + "/")
-            item.path = token if inside else posixpath.join(context, token)
-            item.placed = bool(context) or not self.sections
+            path = token if inside else posixpath.join(context, token)
             # without the shipped sections, the first folder a step names is where it goes
-            return not context and not self.sections and item.kind == Kind.FOLDER
-        item.path, item.anywhere = None, True  # a bare word: a folder only if one exists
-        return False
+            sends = not context and not self.sections and kind == Kind.FOLDER
+            return _Place(path, bool(context) or not self.sections, sends)
+        return _Place(None, True, False)  # a bare word: a folder only if one exists
 
     def link(self, span: Span, title: str | None) -> Item | None:
         """A link to a local folder, file or document (``title``: its text, when that is a

@@ -80,8 +80,7 @@ class _Reader:
             return []
         if item.path:
             self.context = item.path
-        self._label(node, None, [item])
-        return [item]
+        return self._label(node, None, [item])
 
     def block(self, node: Node, index: int) -> tuple[list[Item], str]:
         """The folders, files and papers one list item, paragraph or table row names, and
@@ -92,13 +91,11 @@ class _Reader:
         found, here, context = self._paths(node, index, spans, spot)
         local = [(at, item) for at, item in found if item.kind == Kind.PAPER]
         convention, papers = self.papers(node, local)
-        for _, paper in papers:
-            if paper.path is None:
-                paper.path = here or self.held.get(index) or context or None
+        folder = here or self.held.get(index) or context or None
+        papers = [(at, p if p.path else p.but(path=folder)) for at, p in papers]
         placed = [*((at, item) for at, item in found if item.kind != Kind.PAPER), *papers]
         items = [item for _, item in sorted(placed, key=lambda pair: pair[0])]
-        self._label(node, index, items)
-        return items, convention
+        return self._label(node, index, items), convention
 
     def _paths(
         self, node: Node, index: int, spans: Sequence[Span], spot: Spot
@@ -142,21 +139,22 @@ class _Reader:
             self.context = folder
         return True
 
-    def _label(self, node: Node, index: int | None, items: Iterable[Item]) -> None:
-        """Give the items their step's name (with the list item's number), their source
-        span and their task-list box, and add them to the step."""
+    def _label(self, node: Node, index: int | None, items: Iterable[Item]) -> list[Item]:
+        """The items with their step's name (and the list item's number), their source
+        span and their task-list box, added to the step."""
         number = node.number
         if number is None and node.parent is not None:
             number = self.numbers.get(node.parent)
         if index is not None and node.block is Block.ITEM:
             self.numbers[index] = number
-        name = self.outline.step_name(number)
+        name, phase = self.outline.step_name(number), self.outline.phase_title
+        labelled = []
         for item in items:
-            item.step, item.phase = name, self.outline.phase_title
-            item.end_line = max(item.end_line, node.end_line if item.kind == Kind.PAPER else 0)
-            if node.checked is not None:
-                item.read = node.checked
-            self.outline.step.items.append(item)
+            end = max(item.end_line, node.end_line if item.kind == Kind.PAPER else 0)
+            read = node.checked if node.checked is not None else item.read
+            labelled.append(item.but(step=name, phase=phase, end_line=end, read=read))
+        self.outline.step.items.extend(labelled)
+        return labelled
 
     def papers(self, node: Node, local: list[Placed]) -> tuple[str, list[Placed]]:
         """The block's papers, by the first convention that finds any; a local document it
@@ -171,15 +169,14 @@ class _Reader:
         papers = [(title.at, self._paper(title)) for title in titles]
         if len(papers) != 1:
             return [*papers, *local]
-        paper = papers[0][1]
+        at, paper = papers[0]
         ids = _identifiers(tree.plain(_flat(node)))
-        paper.identifiers = tuple(dict.fromkeys((*paper.identifiers, *ids)))
+        paper = paper.but(identifiers=tuple(dict.fromkeys((*paper.identifiers, *ids))))
         if len(local) == 1 and _icon_or_stem(local[0][1]):
             # `[📄](x.pdf) [Title](https://…)`: one paper, titled, at the local file
-            at, own = local[0]
-            own.name, own.identifiers = paper.name, paper.identifiers
-            return [(at, own)]
-        return [*papers, *local]
+            own_at, own = local[0]
+            return [(own_at, own.but(name=paper.name, identifiers=paper.identifiers))]
+        return [(at, paper), *local]
 
     def _paper(self, title: Found) -> Item:
         links = sorted((link.target for link in title.links), key=lambda t: not is_paper_url(t))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
-from papershelf.plan.model import How, Item, Kind, Status
+from papershelf.plan.model import How, Item, Kind, ReadingPlan, Status
 from papershelf.plan.names import (
     DOCUMENT_SUFFIXES,
     archive_standin,
@@ -134,6 +134,14 @@ def _variants(titles: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
+class Resolution(NamedTuple):
+    """Where the resolver found an item, and how: its frozen status record."""
+
+    status: Status
+    where: str | None = None  # repository-relative, when found elsewhere than expected
+    how: How | None = None
+
+
 class Marker:
     """Marks one plan's items against the snapshot."""
 
@@ -176,14 +184,12 @@ class Marker:
             start = end
         return False
 
-    def _found(self, item: Item, path: str, how: str, expected: str | None) -> None:
-        item.where, item.how = path, How(how)
+    def _found(self, path: str, how: str, expected: str | None) -> Resolution:
         if path in self.snap.dirs:
-            item.status = Status.PRESENT if self.has_content(path) else Status.EMPTY
+            status = Status.PRESENT if self.has_content(path) else Status.EMPTY
         else:
-            item.status = Status.EMPTY if self.snap.is_empty(path) else Status.PRESENT
-        if path == expected:
-            item.where = None
+            status = Status.EMPTY if self.snap.is_empty(path) else Status.PRESENT
+        return Resolution(status, None if path == expected else path, How(how))
 
     def resolve(self, reference: str, by_tail: bool = True) -> str | None:
         """A written path, read from the plan root, beside the plan file, or as the unique
@@ -205,7 +211,7 @@ class Marker:
             start = end
         return matches[0] if len(matches) == 1 else None
 
-    def mark_path(self, item: Item) -> None:
+    def mark_path(self, item: Item) -> Resolution:
         snap = self.snap
         is_folder = item.kind in (Kind.FOLDER, Kind.SECTION)
         expected = self.under(item.path) if item.path else None
@@ -213,39 +219,31 @@ class Marker:
             expected in snap.dirs if is_folder else snap.has_file(expected)
         )
         if expected is not None and here:
-            self._found(item, expected, How.PATH, expected)
-            return
+            return self._found(expected, How.PATH, expected)
         written = self.resolve(item.written, by_tail=False) if item.written else None
         if written is not None and (written in snap.dirs) == is_folder:
-            self._found(item, written, How.PATH, None)  # written from the root, not the step
-            return
+            return self._found(written, How.PATH, None)  # written from the root, not the step
         pool = snap.dirs if is_folder else snap.file_set
         found = self._by_tail(item.name, is_folder)
         if expected is not None:
             archive = archive_standin(snap, expected, self.root)
             if archive:
-                item.status, item.where = Status.ARCHIVED, archive
-                return
+                return Resolution(Status.ARCHIVED, archive)
             # `06_Engineering` for `06_Engineering_&_Tuning`: any such sibling for a name
             # the plan gives no certain place, else only one the plan itself names
             extended = self._extended(expected, self.named & pool if item.placed else pool)
             if extended:
-                self._found(item, extended, How.FILE_NAME, expected)
-                return
+                return self._found(extended, How.FILE_NAME, expected)
             if not found:
                 found = self._by_tail(item.name.rpartition("/")[2], is_folder)
             if item.mentioned and not self._first_folder_here(expected, item.written):
-                item.status = Status.SKIP  # a path in someone else's tree, named in passing
-                return
+                return Resolution(Status.SKIP)  # a path in someone else's tree, in passing
             if found:
-                item.status, item.where, item.how = Status.MISPLACED, found[0], How.FILE_NAME
-                return
-            item.status = Status.MISSING
-            return
+                return Resolution(Status.MISPLACED, found[0], How.FILE_NAME)
+            return Resolution(Status.MISSING)
         if found:  # a bare name the plan gives no place for: anywhere will do
-            self._found(item, found[0], How.FILE_NAME, None)
-            return
-        item.status = Status.SKIP
+            return self._found(found[0], How.FILE_NAME, None)
+        return Resolution(Status.SKIP)
 
     def _first_folder_here(self, expected: str, written: str) -> bool:
         """Whether the first folder of a path written ``written`` and expected at
@@ -281,26 +279,23 @@ class Marker:
                     return full
         return None
 
-    def mark_paper(self, item: Item) -> None:
+    def mark_paper(self, item: Item) -> Resolution:
         folder = self.under(item.path) if item.path else None
         if folder is not None and folder.lower().endswith(DOCUMENT_SUFFIXES):
             if self.snap.has_file(folder):  # linked to a local file: expected exactly there
-                self._found(item, folder, How.PATH, folder)
-                return
+                return self._found(folder, How.PATH, folder)
             folder = folder.rpartition("/")[0]
         if item.written and not item.remote:
             written = self.resolve(item.written)
             if written is not None and self.snap.has_file(written):
-                self._found(item, written, How.PATH, None)
-                return
+                return self._found(written, How.PATH, None)
         for url in item.identifiers if item.remote else ():
             own = own_file(url)  # this repository's file, linked on its forge
             if own is not None and self.snap.has_file(own):
-                self._found(item, own, How.PATH, None)
-                return
-        self._mark_by_content_or_name(item, folder)
+                return self._found(own, How.PATH, None)
+        return self._mark_by_content_or_name(item, folder)
 
-    def _mark_by_content_or_name(self, item: Item, folder: str | None) -> None:
+    def _mark_by_content_or_name(self, item: Item, folder: str | None) -> Resolution:
         """A paper found by what it is (ids, title) or by its name: in the folder the plan
         reads it in, elsewhere (misplaced), only in an archive, or nowhere."""
         matches = locate_paper(self.index, (item.name, *item.aliases), item.identifiers)
@@ -311,25 +306,25 @@ class Marker:
         stored = [match for match in matches if match.path in archives]
         here = [m for m in real if folder is None or m.path.startswith(folder + "/")]
         if here:
-            self._found(item, here[0].path, here[0].how, None)
-        elif real:
-            item.status, item.where, item.how = Status.MISPLACED, real[0].path, How(real[0].how)
-        elif stored:
-            item.status, item.where, item.how = Status.ARCHIVED, stored[0].path, How(stored[0].how)
-        else:
-            item.status = Status.ONLINE if item.remote else Status.MISSING
+            return self._found(here[0].path, here[0].how, None)
+        if real:
+            return Resolution(Status.MISPLACED, real[0].path, How(real[0].how))
+        if stored:
+            return Resolution(Status.ARCHIVED, stored[0].path, How(stored[0].how))
+        return Resolution(Status.ONLINE if item.remote else Status.MISSING)
 
-    def mark(self, items: Iterable[Item]) -> None:
-        items = list(items)
+    def mark(self, plan: ReadingPlan) -> None:
+        """Give every item of ``plan`` its status record."""
         self.named = {
             self.under(item.path)
-            for item in items
+            for item in plan.all_items()
             if item.kind in (Kind.FOLDER, Kind.SECTION) and item.path
         }
-        for item in items:
-            if item.kind == Kind.PAPER:
-                self.mark_paper(item)
-            else:
-                self.mark_path(item)
-            if item.written and item.plan_file and not item.remote:
-                item.resolves = self.resolve(item.written) is not None
+        plan.map_items(self.resolved)
+
+    def resolved(self, item: Item) -> Item:
+        found = self.mark_paper(item) if item.kind == Kind.PAPER else self.mark_path(item)
+        resolves = item.resolves
+        if item.written and item.plan_file and not item.remote:
+            resolves = self.resolve(item.written) is not None
+        return item.but(status=found.status, where=found.where, how=found.how, resolves=resolves)

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from papershelf.config import Config
+from papershelf.config import Config, Paper
 from papershelf.errors import ConfigError
 from papershelf.plan.layout import TOO_BIG_HINT, Layout, PlanSource, rest_of, shipped_plan_text
 from papershelf.plan.model import (
@@ -70,10 +70,18 @@ def ruleset_items(config: Config, named: set[str], titles: set[str]) -> list[Ite
 
 def _apply_aliases(plan: ReadingPlan, config: Config) -> None:
     known = {normalize_title(t): p for p in config.papers for t in (p.title, *p.aliases)}
-    for item in plan.items():
-        paper = known.get(normalize_title(item.name)) if item.kind == Kind.PAPER else None
-        if paper is not None:
-            item.aliases = tuple(t for t in (paper.title, *paper.aliases) if t != item.name)
+    if not known:
+        return
+    for phase in plan.phases:
+        for step in phase.steps:
+            step.items = [_with_aliases(item, known) for item in step.items]
+
+
+def _with_aliases(item: Item, known: dict[str, Paper]) -> Item:
+    paper = known.get(normalize_title(item.name)) if item.kind == Kind.PAPER else None
+    if paper is None:
+        return item
+    return item.but(aliases=tuple(t for t in (paper.title, *paper.aliases) if t != item.name))
 
 
 def words_of(config: Config) -> Words:
@@ -154,7 +162,7 @@ def _resolve(snapshot: Snapshot, config: Config, plan: ReadingPlan, papers: bool
     marker = Marker(snapshot, plan.root, plan.plan_file)
     if papers:
         plan.papers = marker.read_papers(list(plan.all_items()))
-    marker.mark(plan.all_items())
+    marker.mark(plan)
     _skip_ignored(snapshot, plan)
     for phase in plan.phases:
         for step in phase.steps:
@@ -198,10 +206,8 @@ def _skip_ignored(snapshot: Snapshot, plan: ReadingPlan) -> None:
         ignored = gitfiles.ignored(snapshot.root, asked)
     except gitfiles.GitError:
         return  # git cannot say (a FIFO .gitignore): the items stay missing
-    for path in ignored:
-        item = missing.get(path.rstrip("/"))
-        if item is not None:
-            item.status = Status.SKIP
+    skipped = {id(missing[path.rstrip("/")]) for path in ignored if path.rstrip("/") in missing}
+    plan.map_items(lambda item: item.but(status=Status.SKIP) if id(item) in skipped else item)
 
 
 def _describes_the_repository(plan: ReadingPlan) -> bool:

@@ -65,9 +65,8 @@ def _read_item(values: Any) -> Item:
     item = Item(*values)
     if not isinstance(item.line, int):
         raise ValueError("an item of another shape")
-    item.kind, item.status = Kind(item.kind), Status(item.status)  # ValueError if unknown
-    item.how = None if item.how is None else How(item.how)
-    return item
+    how = None if item.how is None else How(item.how)  # ValueError if unknown
+    return item.but(kind=Kind(item.kind), status=Status(item.status), how=how)
 
 
 def from_plain(value: object) -> list[ReadingPlan] | None:
