@@ -346,3 +346,15 @@ def test_paper_lists_beside_the_readme_are_read_and_paperwork_is_not(
         if item["kind"] == "paper"
     ]
     assert names == ["InstructGPT"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- **[Attention Is All You Need](https://example.org/attention)** - Vaswani et al.",
+        "* *[Attention Is All You Need](https://arxiv.org/abs/1706.03762)* (2017)",
+        '- <a href="https://arxiv.org/abs/1706.03762">Attention Is All You Need</a>',
+    ],
+)
+def test_a_link_in_emphasis_or_an_html_anchor_is_a_titled_link(line: str) -> None:
+    assert titles(line + "\n") == ["Attention Is All You Need"]

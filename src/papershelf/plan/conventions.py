@@ -36,6 +36,7 @@ from papershelf.plan.titles import (
     meaningful,
     remote_links,
     top_spans,
+    unwrapped,
 )
 from papershelf.plan.tree import Block, Inline, Node, Span, plain
 from papershelf.plan.vocabulary import TITLE_HEADERS
@@ -143,7 +144,7 @@ def titled_link(node: Node) -> list[Found]:
     titled link to a paper's site (arXiv, DOI, a PDF …) elsewhere."""
     if node.block is Block.ROW:
         return []
-    spans = node.spans
+    spans = unwrapped(node.spans)
     found: list[Found] = []
     lead = meaningful(spans)
     opening = lead[0][1] if lead and node.block is Block.ITEM else None

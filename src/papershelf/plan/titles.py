@@ -119,3 +119,16 @@ def remote_links(spans: Sequence[Span]) -> tuple[Span, ...]:
 
 def links_a_paper(link: Span) -> bool:
     return is_paper_url(link.target) or bool(PAPER_WORD.match(link.text))
+
+
+def unwrapped(spans: Sequence[Span]) -> list[Span]:
+    """Links inside emphasis count as the block's own (``**[Title](…)**``)."""
+    out: list[Span] = []
+    for span in spans:
+        if span.kind in (Inline.STRONG, Inline.EMPHASIS) and any(
+            child.kind is Inline.LINK for child in span.children
+        ):
+            out.extend(unwrapped(span.children))
+        else:
+            out.append(span)
+    return out

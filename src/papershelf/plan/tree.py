@@ -9,6 +9,7 @@ code spans are never re-guessed here: they are what CommonMark says they are.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -256,6 +257,11 @@ def _spans(tokens: Sequence[Token], line: int, at: int) -> tuple[tuple[Span, ...
             add(Span(Inline.IMAGE, alt, line, str(token.attrs.get("src", "")), at=place))
         elif kind == "html_inline" and "task-list-item-checkbox" in token.content:
             checked = 'checked="checked"' in token.content
+        elif kind == "html_inline" and (href := _anchor_href(token.content)) is not None:
+            stack.append((Inline.LINK, href, line, place, []))  # <a href="…">Title</a>
+        elif kind == "html_inline" and _ANCHOR_END.match(token.content) and stack:
+            inline, target, start, opened, children = stack.pop()
+            add(Span(inline, plain(children), start, target, tuple(children), opened))
         elif kind.endswith("_open") and kind[:-5] in _NESTED:
             target = str(token.attrs.get("href", ""))
             stack.append((_NESTED[kind[:-5]], target, line, place, []))
@@ -266,6 +272,28 @@ def _spans(tokens: Sequence[Token], line: int, at: int) -> tuple[tuple[Span, ...
         inline, target, start, opened, children = stack.pop()
         add(Span(inline, plain(children), start, target, tuple(children), opened))
     return tuple(out), checked
+
+
+_ANCHOR_END = re.compile(r"(?i)^</a\s*>$")
+
+
+def _anchor_href(tag: str) -> str | None:
+    """The ``href`` of an ``<a …>`` opening tag, read by Python's HTML parser."""
+    if tag[:2].lower() != "<a" or tag[2:3] not in (" ", "\t", "\n", ">"):
+        return None
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class _Anchor(HTMLParser):
+        def handle_starttag(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
+            if name == "a":
+                found.extend(value for key, value in attrs if key == "href" and value)
+
+    reader = _Anchor()
+    reader.feed(tag)
+    reader.close()
+    return found[0] if found else None
 
 
 _NESTED = {"link": Inline.LINK, "strong": Inline.STRONG, "em": Inline.EMPHASIS, "s": Inline.TEXT}
