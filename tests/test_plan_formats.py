@@ -358,3 +358,15 @@ def test_paper_lists_beside_the_readme_are_read_and_paperwork_is_not(
 )
 def test_a_link_in_emphasis_or_an_html_anchor_is_a_titled_link(line: str) -> None:
     assert titles(line + "\n") == ["Attention Is All You Need"]
+
+
+def test_html_tables_and_lists_are_read_as_markdown_ones() -> None:
+    text = (
+        "<table>\n<tr><th>Paper</th><th>Code</th></tr>\n"
+        '<tr><td><a href="https://arxiv.org/abs/1706.03762">Attention Is All You Need</a></td>'
+        '<td><a href="https://github.com/x/y">code</a></td></tr>\n</table>\n\n'
+        '<ul>\n  <li><a href="https://arxiv.org/abs/1512.03385">Deep Residual Learning</a>, '
+        "He et al.</li>\n  <li>Plain text</li>\n</ul>\n"
+    )
+    found = [(item.name, item.line) for item in parse(text).items()]
+    assert found == [("Attention Is All You Need", 3), ("Deep Residual Learning", 7)]

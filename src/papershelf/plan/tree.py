@@ -8,6 +8,7 @@ code spans are never re-guessed here: they are what CommonMark says they are.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from collections.abc import Iterator, Sequence
@@ -126,6 +127,7 @@ class _Builder:
             "tr_close": self._row_close,
             "inline": self._inline,
             "fence": self._code,
+            "html_block": self._html,
             "code_block": self._code,
         }
         for token in tokens:
@@ -173,6 +175,17 @@ class _Builder:
         if self.row is not None:
             self._row(self.row)
             self.row = None
+
+    def _html(self, token: Token) -> None:
+        """An HTML block's list items and table rows, as markdown would give them."""
+        if not token.map or "<" not in token.content:
+            return
+        from papershelf.plan import htmlblocks
+
+        nodes = htmlblocks.read(token.content, token.map[0] + 1, self.count)
+        self.count += 1 + sum(len(n.spans) + sum(len(c) for c in n.cells) for n in nodes) * 4
+        holder = self._holder
+        self.nodes.extend(dataclasses.replace(node, parent=holder) for node in nodes)
 
     def _code(self, token: Token) -> None:
         if token.map:
