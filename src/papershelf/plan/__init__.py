@@ -1,4 +1,4 @@
-"""The reading plan: parse its markdown, compute its status over a snapshot, render it.
+"""The reading plan: read its markdown, resolve its items over a snapshot (views render it).
 
 The markdown reader is imported only when a plan is read: a warm ``repo-check``
 takes the plan's status from the cache and never needs it.
