@@ -370,3 +370,17 @@ def test_html_tables_and_lists_are_read_as_markdown_ones() -> None:
     )
     found = [(item.name, item.line) for item in parse(text).items()]
     assert found == [("Attention Is All You Need", 3), ("Deep Residual Learning", 7)]
+
+
+def test_citations_by_surnames_or_one_author_with_a_year() -> None:
+    text = (
+        "* Collins and Singer: Unsupervised Models for Named Entity Classification, EMNLP 1999.\n"
+        "* David Chiang. A Hierarchical Phrase-Based Model for Statistical Machine "
+        "Translation, ACL 2005.\n"
+        "* Kenton Lee at al.: End-to-end Neural Coreference Resolution, EMNLP 2017.\n"
+    )
+    assert titles(text) == [
+        "Unsupervised Models for Named Entity Classification",
+        "A Hierarchical Phrase-Based Model for Statistical Machine Translation",
+        "End-to-end Neural Coreference Resolution",
+    ]

@@ -65,9 +65,10 @@ _NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÞА-ЯЁ][\w'’-]*\.?|(?:[A-ZА-ЯЁ]\.)
 _TAIL = re.compile(r"^[^,]{0,60}?,?\s*(?:19|20)\d\d[a-z]?\)?\.?$")
 
 
-def _names(text: str) -> int:
-    """How many authors ``text`` lists (0: it is not a list of names)."""
-    text = re.sub(r",?\s*\bet al\.?", "", text).strip(" ,")
+def _names(text: str, surnames: bool = False) -> int:
+    """How many authors ``text`` lists (0: it is not a list of names). Names are of two
+    words or more (``Kevin Knight``), or, with ``surnames``, may be one (``Collins``)."""
+    text = re.sub(r",?\s*\b[ea]t al\.?", "", text).strip(" ,")
     parts = [part.strip() for part in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text)]
     if not parts or not all(parts):
         return 0
@@ -75,21 +76,23 @@ def _names(text: str) -> int:
         tokens = [token for token in part.split() if token.lower() not in _PARTICLES]
         if not 1 <= len(tokens) <= 5 or not all(_NAME_TOKEN.match(t) for t in tokens):
             return 0
-    return len(parts) if any(len(part.split()) >= 2 for part in parts) else 0
+    full = surnames or any(len(part.split()) >= 2 for part in parts)
+    return len(parts) if full else 0
 
 
 def _authors_first(text: str) -> tuple[int, str] | None:
     """How many authors open ``text`` (``Authors: …``, or ``Authors. …`` naming two or
     more) and what follows them."""
     head, colon, rest = text.partition(": ")
-    if colon and len(head) <= 150 and _names(head):
-        return _names(head), rest
+    dated = bool(YEAR.search(text[-12:]))  # a venue and year close it: surnames will do
+    if colon and len(head) <= 150 and _names(head, surnames=dated):
+        return _names(head, surnames=dated), rest
     for stop in re.finditer(r"\.\s+", text[:150]):
         head = text[: stop.start()]
         if re.search(r"(?:^|\s)[A-Z]$", head):
             continue  # an initial: `Stanley F. Chen`
         count = _names(head)
-        if count >= 2 or (count and "et al" in head):
+        if count >= 2 or (count and ("et al" in head or dated)):
             return count, text[stop.end() :]
     return None
 
@@ -110,6 +113,7 @@ def citation(node: Node) -> list[Found]:
             break
     if not title and YEAR.search(rest) is None and count >= 2:
         title = rest  # `Charles Sutton, Andrew McCallum. An Introduction to ….`
-    if not LETTERS.search(title):
-        return []
-    return [Found(clean_title(title), node.line, remote_links(node.spans), node.spans[0].at)]
+    title = clean_title(title)
+    if not LETTERS.search(title) or title[:1].islower():
+        return []  # `Python: a language, 2020.`: a sentence, not a citation
+    return [Found(title, node.line, remote_links(node.spans), node.spans[0].at)]
