@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from papershelf.plan import tree
-from papershelf.plan.model import Phase, Step
+from papershelf.plan.model import Item, Phase, Step
 from papershelf.plan.tree import Block, Inline, Node, Span
 
 PHASE_WORDS: dict[str, str] = {
@@ -85,7 +85,8 @@ class Outline:
     def __init__(self, words: Words) -> None:
         self.words = words
         self.title = ""
-        self.phases: list[Phase] = []
+        # what is read so far: (title, line, steps), each step (title, line, items)
+        self.phases: list[tuple[str, int, list[tuple[str, int, list[Item]]]]] = []
         self.structured = False  # False: no phase or step heading; the plan is one list
         self.phase_level = 0
         self.phase_named = False  # the phase was opened by a phase word or a number
@@ -94,17 +95,18 @@ class Outline:
         self.step_numbered = False
 
     @property
-    def step(self) -> Step:
+    def step(self) -> list[Item]:
+        """The items of the step being read, to add to."""
         if not self.phases:
-            self.phases.append(Phase("", 0))
-        phase = self.phases[-1]
-        if not phase.steps:
-            phase.steps.append(Step("", phase.line))
-        return phase.steps[-1]
+            self.phases.append(("", 0, []))
+        _, line, steps = self.phases[-1]
+        if not steps:
+            steps.append(("", line, []))
+        return steps[-1][2]
 
     @property
     def phase_title(self) -> str:
-        return self.phases[-1].title if self.phases else ""
+        return self.phases[-1][0] if self.phases else ""
 
     def heading(self, level: int, spans: Sequence[Span], line: int) -> str:
         """Open a phase or a step: returns what the heading was taken for ("title",
@@ -141,7 +143,7 @@ class Outline:
 
     def _open_phase(self, said: _Heading, line: int) -> None:
         self.structured = self.structured or bool(said.phase or said.numbered)
-        self.phases.append(Phase(said.title, line))
+        self.phases.append((said.title, line, []))
         self.phase_level = said.level
         self.phase_named = bool(said.phase or said.numbered)
         self.phase_label = " ".join(said.phase).strip() if said.phase else said.title
@@ -150,8 +152,8 @@ class Outline:
     def _open_step(self, said: _Heading, line: int) -> None:
         self.structured = True
         if not self.phases:
-            self.phases.append(Phase("", 0))
-        self.phases[-1].steps.append(Step(said.title, line))
+            self.phases.append(("", 0, []))
+        self.phases[-1][2].append((said.title, line, []))
         self.step_label = " ".join(said.step).strip() if said.step else said.title
         self.step_numbered = bool(said.step and said.step[1])
 
@@ -179,14 +181,17 @@ class Outline:
                 step = f"step {number}"
         return ", ".join(part for part in (phase, step) if part)
 
-    def finished(self) -> list[Phase]:
+    def finished(self) -> tuple[Phase, ...]:
         """The phases as read; a plan without phase or step headings is one flat list."""
         if self.structured:
-            return self.phases
-        items = [
+            return tuple(
+                Phase(title, line, tuple(Step(t, n, tuple(items)) for t, n, items in steps))
+                for title, line, steps in self.phases
+            )
+        items = tuple(
             item.but(step="", phase="")
-            for phase in self.phases
-            for step in phase.steps
-            for item in step.items
-        ]
-        return [Phase("", 0, [Step("", 0, items)])]
+            for _, _, steps in self.phases
+            for _, _, step_items in steps
+            for item in step_items
+        )
+        return (Phase("", 0, (Step("", 0, items),)),)

@@ -2,9 +2,9 @@
 
 One plan model serves every view: ``repo-check``'s plan rules, ``papershelf
 plan`` and ``--fix`` all read the same items and the status computed for them.
-Items are frozen: the reader makes them, the resolver (:mod:`papershelf.plan.resolve`)
-puts each one's status record in its place (:meth:`ReadingPlan.map_items`), and
-nothing changes an item anyone holds.
+Plans, phases, steps and items are frozen: the reader makes them, the resolver
+(:mod:`papershelf.plan.resolve`) gives each item its status record in a new plan
+(:meth:`ReadingPlan.map_items`), and nothing changes what anyone holds.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import dataclasses
 import enum
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -136,28 +136,31 @@ class Item:
         return f'"{self.name}"' if self.kind == Kind.PAPER else self.name
 
 
-@dataclass
+@dataclass(frozen=True)
 class Step:
     title: str
     line: int
-    items: list[Item] = field(default_factory=list)
+    items: tuple[Item, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Phase:
     title: str
     line: int
-    steps: list[Step] = field(default_factory=list)
+    steps: tuple[Step, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReadingPlan:
+    """One plan file's phases, steps and items, frozen: each step of the pipeline (read,
+    resolve, mark what is gone) gives a new plan."""
+
     title: str
-    phases: list[Phase]
+    phases: tuple[Phase, ...]
     structured: bool  # False: the plan had no phase or step headings, this is a flat list
     plan_file: str | None = None  # None: a rule set's own plan text stands in
     root: str = ""  # the plan root its paths are read from, repository-relative
-    sections: list[Item] = field(default_factory=list)  # what a rule set adds; not shown
+    sections: tuple[Item, ...] = ()  # what a rule set adds; not shown
     papers: PaperFacts | None = None  # the PDFs under its root, read for its papers
     skipped: Skipped | None = None  # a plan file that was not read: why (no items then)
 
@@ -195,24 +198,51 @@ class ReadingPlan:
                 counts["read" if item.read else "unread"] += 1
         return counts
 
-    def map_items(self, change: Callable[[Item], Item]) -> None:
-        """Put ``change(item)`` in every item's place, the rule set's sections included."""
-        self.sections = [change(item) for item in self.sections]
+    def but(self, **changes: Any) -> ReadingPlan:
+        return dataclasses.replace(self, **changes)
+
+    def map_items(self, change: Callable[[Item], Item], sections: bool = True) -> ReadingPlan:
+        """This plan with ``change(item)`` in every item's place (the rule set's sections
+        too, unless ``sections`` is False)."""
+        return self.but(
+            sections=tuple(map(change, self.sections)) if sections else self.sections,
+            phases=tuple(
+                dataclasses.replace(
+                    phase,
+                    steps=tuple(
+                        dataclasses.replace(step, items=tuple(map(change, step.items)))
+                        for step in phase.steps
+                    ),
+                )
+                for phase in self.phases
+            ),
+        )
+
+    def keeping(self, keep: Callable[[Item], bool]) -> ReadingPlan:
+        """This plan with only the items ``keep`` keeps, and no step or phase left empty."""
+        phases = []
         for phase in self.phases:
+            steps = []
             for step in phase.steps:
-                step.items = [change(item) for item in step.items]
+                items = tuple(item for item in step.items if keep(item))
+                if items:
+                    steps.append(dataclasses.replace(step, items=items))
+            if steps:
+                phases.append(dataclasses.replace(phase, steps=tuple(steps)))
+        return self.but(
+            phases=tuple(phases), sections=tuple(item for item in self.sections if keep(item))
+        )
 
-    def prune(self) -> None:
-        """Drop steps and phases left without items."""
-        for phase in self.phases:
-            phase.steps = [step for step in phase.steps if step.items]
-        self.phases = [phase for phase in self.phases if phase.steps]
+    def pruned(self) -> ReadingPlan:
+        """This plan without steps and phases left without items."""
+        return self.keeping(lambda item: True)
 
 
-def mark_gone(plans: Iterable[ReadingPlan]) -> None:
-    """Set ``gone`` on every missing item: the plan's folders and files that are not where
-    the plan says are each reported once, and nothing below them again — the folders and
-    files inside, and the papers the plan reads from them, go with them."""
+def mark_gone(plans: Iterable[ReadingPlan]) -> list[ReadingPlan]:
+    """The plans with ``gone`` set on every missing item: the plan's folders and files
+    that are not where the plan says are each reported once, and nothing below them
+    again — the folders and files inside, and the papers the plan reads from them, go
+    with them."""
     plans = list(plans)
     wanted: set[str] = set()
     for plan in plans:
@@ -223,6 +253,7 @@ def mark_gone(plans: Iterable[ReadingPlan]) -> None:
     for path in sorted(wanted):
         if not any(path.startswith(top + "/") for top in tops):
             tops.append(path)
+    marked = []
     for plan in plans:
 
         def gone(item: Item, plan: ReadingPlan = plan) -> Item:
@@ -233,7 +264,8 @@ def mark_gone(plans: Iterable[ReadingPlan]) -> None:
             top = next((top for top in tops if path == top or path.startswith(top + "/")), None)
             return item.but(gone=top)
 
-        plan.map_items(gone)
+        marked.append(plan.map_items(gone))
+    return marked
 
 
 def owner(plan: ReadingPlan, item: Item) -> str | None:

@@ -153,7 +153,7 @@ class _Reader:
             end = max(item.end_line, node.end_line if item.kind == Kind.PAPER else 0)
             read = node.checked if node.checked is not None else item.read
             labelled.append(item.but(step=name, phase=phase, end_line=end, read=read))
-        self.outline.step.items.extend(labelled)
+        self.outline.step.extend(labelled)
         return labelled
 
     def papers(self, node: Node, local: list[Placed]) -> tuple[str, list[Placed]]:
@@ -288,9 +288,7 @@ def read(
         notes.append(Note(node.line, source, taken))
     outline = reader.outline
     plan = ReadingPlan(outline.title, outline.finished(), outline.structured, plan_file)
-    if outline.structured:
-        plan.prune()
-    return plan, notes
+    return (plan.pruned() if outline.structured else plan), notes
 
 
 def _heading_note(reader: _Reader, node: Node, limit: _Limit) -> str:

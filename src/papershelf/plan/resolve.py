@@ -313,14 +313,14 @@ class Marker:
             return Resolution(Status.ARCHIVED, stored[0].path, How(stored[0].how))
         return Resolution(Status.ONLINE if item.remote else Status.MISSING)
 
-    def mark(self, plan: ReadingPlan) -> None:
-        """Give every item of ``plan`` its status record."""
+    def mark(self, plan: ReadingPlan) -> ReadingPlan:
+        """``plan`` with every item's status record."""
         self.named = {
             self.under(item.path)
             for item in plan.all_items()
             if item.kind in (Kind.FOLDER, Kind.SECTION) and item.path
         }
-        plan.map_items(self.resolved)
+        return plan.map_items(self.resolved)
 
     def resolved(self, item: Item) -> Item:
         found = self.mark_paper(item) if item.kind == Kind.PAPER else self.mark_path(item)

@@ -99,9 +99,9 @@ def planned_folders(config: Config, text: str | None) -> list[str]:
 
     sections = {section.path.split("/")[0] for section in config.sections}
     words = words_of(config)
-    plan = parse(text, sections, words=words) if text else ReadingPlan("", [], False)
+    plan = parse(text, sections, words=words) if text else ReadingPlan("", (), False)
     named = {item.path for item in plan.items() if item.path}
-    plan.sections = ruleset_items(config, named, set())
+    plan = plan.but(sections=tuple(ruleset_items(config, named, set())))
     return folders_of([plan], optional=True)
 
 

@@ -68,13 +68,11 @@ def ruleset_items(config: Config, named: set[str], titles: set[str]) -> list[Ite
     return items
 
 
-def _apply_aliases(plan: ReadingPlan, config: Config) -> None:
+def _apply_aliases(plan: ReadingPlan, config: Config) -> ReadingPlan:
     known = {normalize_title(t): p for p in config.papers for t in (p.title, *p.aliases)}
     if not known:
-        return
-    for phase in plan.phases:
-        for step in phase.steps:
-            step.items = [_with_aliases(item, known) for item in step.items]
+        return plan
+    return plan.map_items(lambda item: _with_aliases(item, known), sections=False)
 
 
 def _with_aliases(item: Item, known: dict[str, Paper]) -> Item:
@@ -109,19 +107,21 @@ def build(snapshot: Snapshot, config: Config, layout: Layout) -> list[ReadingPla
             plans = [_parse_source(source, _sections(config), config, parsed=parsed)]
     parsed.save()
     if not plans:
-        plans.append(ReadingPlan("", [], False, None, root=layout.plan_root or ""))
+        plans.append(ReadingPlan("", (), False, None, root=layout.plan_root or ""))
     if layout.plan_root is not None:
         first = plans[0]
         named = {item.path for item in first.items() if item.path}
         titles = {normalize_title(item.name) for item in first.items() if item.kind == Kind.PAPER}
-        first.sections = ruleset_items(config, named, titles)
+        plans[0] = first.but(sections=tuple(ruleset_items(config, named, titles)))
+    resolved = []
     for plan in plans:
-        _resolve(snapshot, config, plan, papers=layout.plan_root is not None)
-        if id(plan) in readmes and not _describes_the_repository(plan):
-            plan.phases = []  # project documentation: its paths are examples
+        plan = _resolve(snapshot, config, plan, papers=layout.plan_root is not None)
+        if plan.plan_file in readmes and not _describes_the_repository(plan):
+            plan = plan.but(phases=())  # project documentation: its paths are examples
+        resolved.append(plan)
     if layout.plan_root is not None:  # else no plan folder is checked (see missing-path)
-        mark_gone(plans)
-    return plans + skipped
+        resolved = mark_gone(resolved)
+    return resolved + skipped
 
 
 def _sections(config: Config) -> set[str]:
@@ -130,12 +130,12 @@ def _sections(config: Config) -> set[str]:
 
 def _read_sources(
     config: Config, layout: Layout, parsed: ParsedPlans
-) -> tuple[list[ReadingPlan], list[ReadingPlan], set[int]]:
+) -> tuple[list[ReadingPlan], list[ReadingPlan], set[str | None]]:
     """The plan sources read within the item limit; stand-ins for those skipped (for the
     ``plan-file`` finding); and which plans are READMEs read for want of a plan."""
     plans: list[ReadingPlan] = []
-    skipped = [ReadingPlan("", [], False, s.file, skipped=s) for s in layout.skipped]
-    readmes: set[int] = set()
+    skipped = [ReadingPlan("", (), False, s.file, skipped=s) for s in layout.skipped]
+    readmes: set[str | None] = set()
     left = PLAN_MAX_ITEMS
     for index, source in enumerate(layout.sources):
         try:
@@ -150,25 +150,20 @@ def _read_sources(
         if source.readme:
             if not any(item.kind == Kind.PAPER or item.path for item in plan.items()):
                 continue  # project documentation, not a plan
-            readmes.add(id(plan))
+            readmes.add(plan.plan_file)
         left -= sum(1 for _ in plan.items())
         plans.append(plan)
     return plans, skipped, readmes
 
 
-def _resolve(snapshot: Snapshot, config: Config, plan: ReadingPlan, papers: bool) -> None:
-    """Give every item of ``plan`` its status; drop what is not to be checked."""
-    _apply_aliases(plan, config)
+def _resolve(snapshot: Snapshot, config: Config, plan: ReadingPlan, papers: bool) -> ReadingPlan:
+    """``plan`` with every item's status; what is not to be checked dropped."""
+    plan = _apply_aliases(plan, config)
     marker = Marker(snapshot, plan.root, plan.plan_file)
     if papers:
-        plan.papers = marker.read_papers(list(plan.all_items()))
-    marker.mark(plan)
-    _skip_ignored(snapshot, plan)
-    for phase in plan.phases:
-        for step in phase.steps:
-            step.items = [item for item in step.items if item.status != Status.SKIP]
-    plan.sections = [item for item in plan.sections if item.status != Status.SKIP]
-    plan.prune()
+        plan = plan.but(papers=marker.read_papers(list(plan.all_items())))
+    plan = _skip_ignored(snapshot, marker.mark(plan))
+    return plan.keeping(lambda item: item.status != Status.SKIP)
 
 
 def _ignore_files(snapshot: Snapshot) -> list[tuple[str, Identity]]:
@@ -189,7 +184,7 @@ def _ignore_files(snapshot: Snapshot) -> list[tuple[str, Identity]]:
     return identities
 
 
-def _skip_ignored(snapshot: Snapshot, plan: ReadingPlan) -> None:
+def _skip_ignored(snapshot: Snapshot, plan: ReadingPlan) -> ReadingPlan:
     """A missing folder or file git ignores is not missing: it cannot be committed (a
     README telling you to put the data in `data/raw`, kept out of git on purpose)."""
     missing = {
@@ -198,16 +193,18 @@ def _skip_ignored(snapshot: Snapshot, plan: ReadingPlan) -> None:
         if item.status == Status.MISSING and item.kind != Kind.PAPER and item.path
     }
     if not missing or not snapshot.in_git:
-        return
+        return plan
     from papershelf.repo import gitfiles
 
     asked = [path + "/" if missing[path].kind != Kind.FILE else path for path in missing]
     try:
         ignored = gitfiles.ignored(snapshot.root, asked)
     except gitfiles.GitError:
-        return  # git cannot say (a FIFO .gitignore): the items stay missing
+        return plan  # git cannot say (a FIFO .gitignore): the items stay missing
     skipped = {id(missing[path.rstrip("/")]) for path in ignored if path.rstrip("/") in missing}
-    plan.map_items(lambda item: item.but(status=Status.SKIP) if id(item) in skipped else item)
+    return plan.map_items(
+        lambda item: item.but(status=Status.SKIP) if id(item) in skipped else item
+    )
 
 
 def _describes_the_repository(plan: ReadingPlan) -> bool:
@@ -236,7 +233,7 @@ def _too_many(source: PlanSource, line: int, alone: bool, rest: str) -> ReadingP
     else:
         reason = f"by this line the plan files name more than {limit}: it was not read{rest}"
     return ReadingPlan(
-        "", [], False, name, root=source.root, skipped=Skipped(name, reason, TOO_BIG_HINT, line)
+        "", (), False, name, root=source.root, skipped=Skipped(name, reason, TOO_BIG_HINT, line)
     )
 
 
@@ -258,8 +255,7 @@ def _parse_source(
         plan = _parse_text(text, sections, config, base, source.file, max_items)
         if parsed is not None:
             parsed.put(key, plan)
-    plan.root = source.root
-    return plan
+    return plan.but(root=source.root)
 
 
 def _parse_text(

@@ -76,29 +76,33 @@ def from_plain(value: object) -> list[ReadingPlan] | None:
         for title, structured, plan_file, root, phases, sections, papers, skipped in value:  # type: ignore[attr-defined]
             plan = ReadingPlan(
                 str(title),
-                [
+                tuple(
                     Phase(
                         str(phase_title),
                         int(phase_line),
-                        [
-                            Step(str(step_title), int(step_line), [_read_item(i) for i in items])
+                        tuple(
+                            Step(
+                                str(step_title),
+                                int(step_line),
+                                tuple(_read_item(i) for i in items),
+                            )
                             for step_title, step_line, items in steps
-                        ],
+                        ),
                     )
                     for phase_title, phase_line, steps in phases
-                ],
+                ),
                 bool(structured),
                 None if plan_file is None else str(plan_file),
                 str(root),
-                [_read_item(values) for values in sections],
+                tuple(_read_item(values) for values in sections),
             )
             if skipped is not None:
                 file, reason, hint, line = skipped
-                plan.skipped = Skipped(str(file), str(reason), str(hint), int(line))
+                plan = plan.but(skipped=Skipped(str(file), str(reason), str(hint), int(line)))
             if papers is not None:
                 from papershelf.papers.facts import PaperFacts
 
-                plan.papers = PaperFacts(*papers)
+                plan = plan.but(papers=PaperFacts(*papers))
             plans.append(plan)
     except (TypeError, ValueError):
         return None

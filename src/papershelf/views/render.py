@@ -149,7 +149,7 @@ def code_span(text: str) -> str:
 def render_markdown(plans: list[ReadingPlan], shown_file: str | None = None) -> str:
     """A checklist to paste into an issue: ticked when present."""
     plans = _shown(plans)
-    first = plans[0] if plans else ReadingPlan("", [], False)
+    first = plans[0] if plans else ReadingPlan("", (), False)
     lines = [f"# {first.title or 'Reading plan'}"]
     tops = gone_items(plans)
     for number, plan in enumerate(plans):
