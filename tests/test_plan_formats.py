@@ -384,3 +384,14 @@ def test_citations_by_surnames_or_one_author_with_a_year() -> None:
         "A Hierarchical Phrase-Based Model for Statistical Machine Translation",
         "End-to-end Neural Coreference Resolution",
     ]
+
+
+def test_a_quoted_title_is_exactly_what_it_quotes_and_a_link_drops_its_byline() -> None:
+    text = (
+        '- **"The Early History of Smalltalk, by Alan Kay"**\n'
+        "- [Data preprocessing - Tidy data - by Hadley Wickham](https://example.org/tidy.pdf)\n"
+    )
+    assert titles(text) == [
+        "The Early History of Smalltalk, by Alan Kay",
+        "Data preprocessing - Tidy data",
+    ]

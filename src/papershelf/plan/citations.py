@@ -44,7 +44,7 @@ def title_before_link(node: Node) -> list[Found]:
     title = _cut_at_byline(text)
     if len(title.split()) < 2 or is_generic(title):
         return []  # `- Lecture 3 slides [pdf](…)`: material, not a paper
-    return [Found(clean_title(title), node.line, remote_links(spans), spans[0].at)]
+    return [Found(clean_title(title, byline=True), node.line, remote_links(spans), spans[0].at)]
 
 
 def _cut_at_byline(text: str) -> str:

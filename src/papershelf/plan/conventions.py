@@ -119,7 +119,10 @@ def table_row(node: Node) -> list[Found]:
             if not is_generic(link.text) and not NOT_READING.match(link.target)
         ]
         if len(titled) > 1:  # `[Attention Is All You Need](…), [BERT](…)`: one paper each
-            return [Found(clean_title(link.text), node.line, (link,), link.at) for link in titled]
+            return [
+                Found(clean_title(link.text, byline=True), node.line, (link,), link.at)
+                for link in titled
+            ]
         return [Found(title, node.line, links, cells[index][0].at)]
     return []
 
@@ -129,7 +132,7 @@ def _cell_title(cell: Sequence[Span], named: bool) -> str:
         if span.kind is Inline.LINK and not is_generic(span.text):
             if not is_remote(span.target) or NOT_READING.match(span.target):
                 return ""
-            return clean_title(span.text)
+            return clean_title(span.text, byline=True)
         if span.kind is Inline.STRONG and LETTERS.search(span.text):
             return clean_title(re.sub(r"^\s*\d+[.)]\s*", "", span.text))
         if named and span.kind is Inline.TEXT and LETTERS.search(span.text):
@@ -153,9 +156,11 @@ def titled_link(node: Node) -> list[Found]:
             continue
         if span is opening:
             if not NOT_READING.match(span.target) and span.target[:1] != "#":
-                found.append(Found(clean_title(span.text), span.line, (span,), span.at))
+                found.append(
+                    Found(clean_title(span.text, byline=True), span.line, (span,), span.at)
+                )
         elif is_paper_url(span.target) and not _prose_word(span.text):
-            found.append(Found(clean_title(span.text), span.line, (span,), span.at))
+            found.append(Found(clean_title(span.text, byline=True), span.line, (span,), span.at))
     if len(found) == 1:
         others = tuple(link for link in remote_links(spans) if link is not found[0].links[0])
         found[0] = Found(found[0].title, found[0].line, found[0].links + others, found[0].at)

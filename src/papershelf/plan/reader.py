@@ -194,7 +194,8 @@ class _Reader:
 
 def _title_of(span: Span) -> str | None:
     """A link's text when it is a title (not "pdf", an icon or a bare URL)."""
-    return clean_title(span.text) if _has_words(span.text) and not is_generic(span.text) else None
+    titled = _has_words(span.text) and not is_generic(span.text)
+    return clean_title(span.text, byline=True) if titled else None
 
 
 def _alone(spans: Sequence[Span]) -> bool:

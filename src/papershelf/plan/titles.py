@@ -67,12 +67,14 @@ def is_remote(target: str) -> bool:
     return "://" in target or target.startswith(("mailto:", "www."))
 
 
-def clean_title(text: str) -> str:
-    """A title as written, without its quotes, markers and the trailing dot of a citation."""
+def clean_title(text: str, byline: bool = False) -> str:
+    """A title as written, without its quotes, markers and the trailing dot of a citation;
+    with ``byline``, without a trailing ``- by Author`` too (link text says who wrote it;
+    a quoted title is exactly what it quotes)."""
     text = SHORTCODES.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.strip(" " + QUOTES + "*_`").rstrip(" .,;:-–—").strip(" " + QUOTES)
-    return _BY_AUTHOR.sub("", text) or text
+    return (_BY_AUTHOR.sub("", text) or text) if byline else text
 
 
 @dataclass(frozen=True)
