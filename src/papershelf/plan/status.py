@@ -326,9 +326,14 @@ def plan_status(snapshot: Snapshot, config: Config, layout: Layout) -> list[Read
         )
     )
     # the plan text a rule set ships stands in for a repository plan that names nothing
-    shipped = shipped_plan_text(config) if config.sources else None
+    # (every rule asks: what is read from disk for the key is read once per run)
+    shipped = None
+    if config.sources:
+        sources = "shipped-plan:" + repr(config.sources)
+        shipped = snapshot.memo(sources, lambda: shipped_plan_text(config))
     texts = "".join(s.text for s in layout.sources) + "\0" + (shipped or "")
-    texts += "\0" + repr(_ignore_files(snapshot))  # what git ignores is no missing path
+    ignores = snapshot.memo("ignore-files", lambda: repr(_ignore_files(snapshot)))
+    texts += "\0" + ignores  # what git ignores is no missing path
     key = (
         STATUS_CACHE
         + ":"
