@@ -28,6 +28,7 @@ from papershelf.plan.conventions import (
 from papershelf.plan.headings import DEFAULT_WORDS, Outline, Words
 from papershelf.plan.model import Item, Kind, ReadingPlan, TooManyItems
 from papershelf.plan.paths import PathReader, Spot
+from papershelf.plan.titles import LETTERS, unwrapped
 from papershelf.plan.tree import Block, Inline, Node, Span
 
 __all__ = ["DEFAULT_WORDS", "Note", "Words", "describe", "parse", "read"]
@@ -194,7 +195,7 @@ class _Reader:
 
 def _title_of(span: Span) -> str | None:
     """A link's text when it is a title (not "pdf", an icon or a bare URL)."""
-    titled = _has_words(span.text) and not is_generic(span.text)
+    titled = LETTERS.search(span.text) is not None and not is_generic(span.text)
     return clean_title(span.text, byline=True) if titled else None
 
 
@@ -206,30 +207,13 @@ def _alone(spans: Sequence[Span]) -> bool:
 
 
 def _icon_or_stem(item: Item) -> bool:
-    return not _has_words(item.name) or item.name == paths.stem(item.written)
+    return not LETTERS.search(item.name) or item.name == paths.stem(item.written)
 
 
 def _flat(node: Node) -> tuple[Span, ...]:
     if node.block is Block.ROW:
         return tuple(span for cell in node.cells for span in cell)
-    return tuple(_inner(node.spans))
-
-
-def _inner(spans: Sequence[Span]) -> list[Span]:
-    """Code spans inside emphasis count as the block's own (**`folder/x`**)."""
-    out: list[Span] = []
-    for span in spans:
-        if span.kind in (Inline.STRONG, Inline.EMPHASIS) and any(
-            child.kind in (Inline.CODE, Inline.LINK) for child in span.children
-        ):
-            out.extend(_inner(span.children))
-        else:
-            out.append(span)
-    return out
-
-
-def _has_words(text: str) -> bool:
-    return bool(re.search(r"[^\W\d_]{2,}", text))
+    return tuple(unwrapped(node.spans, (Inline.CODE, Inline.LINK)))
 
 
 def _identifiers(text: str) -> tuple[str, ...]:

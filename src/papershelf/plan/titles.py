@@ -123,14 +123,15 @@ def links_a_paper(link: Span) -> bool:
     return is_paper_url(link.target) or bool(PAPER_WORD.match(link.text))
 
 
-def unwrapped(spans: Sequence[Span]) -> list[Span]:
-    """Links inside emphasis count as the block's own (``**[Title](…)**``)."""
+def unwrapped(spans: Sequence[Span], holding: tuple[Inline, ...] = (Inline.LINK,)) -> list[Span]:
+    """Emphasis holding a link (or another of ``holding``) opened up: what it holds
+    counts as the block's own (``**[Title](…)**``, ``**`folder/x`**``)."""
     out: list[Span] = []
     for span in spans:
         if span.kind in (Inline.STRONG, Inline.EMPHASIS) and any(
-            child.kind is Inline.LINK for child in span.children
+            child.kind in holding for child in span.children
         ):
-            out.extend(unwrapped(span.children))
+            out.extend(unwrapped(span.children, holding))
         else:
             out.append(span)
     return out
