@@ -43,8 +43,7 @@ class _Reader(HTMLParser):
             self.cells.append([])
             self.heads = self.heads or tag == "th"
         elif tag == "a":
-            href = next((value for key, value in attrs if key == "href" and value), "")
-            self.link = (href, self._place(), [])
+            self.link = (_href(attrs) or "", self._place(), [])
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.link is not None:
@@ -82,6 +81,28 @@ class _Reader(HTMLParser):
             row = Node(Block.ROW, self.row_line, self.line, cells=tuple(cells), header=self.header)
             self.nodes.append(row)
         self.cells = None
+
+
+def _href(attrs: list[tuple[str, str | None]]) -> str | None:
+    return next((value for key, value in attrs if key == "href" and value), None)
+
+
+class _Anchor(HTMLParser):
+    """Reads one ``<a …>`` tag met among markdown's inline tokens."""
+
+    href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.href = _href(attrs)
+
+
+def anchor_href(tag: str) -> str | None:
+    """The ``href`` of an ``<a …>`` opening tag, read by Python's HTML parser."""
+    reader = _Anchor()
+    reader.feed(tag)
+    reader.close()
+    return reader.href
 
 
 def read(html: str, first_line: int, at: int) -> list[Node]:

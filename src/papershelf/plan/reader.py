@@ -91,7 +91,7 @@ class _Reader:
         spot = Spot(self.context if held is None else held, node.block is Block.ITEM, _alone(spans))
         found, here, context = self._paths(node, index, spans, spot)
         local = [(at, item) for at, item in found if item.kind == Kind.PAPER]
-        convention, papers = self.papers(node, local)
+        convention, papers = self.papers(node, spans, local)
         folder = here or self.held.get(index) or context or None
         papers = [(at, p if p.path else p.but(path=folder)) for at, p in papers]
         placed = [*((at, item) for at, item in found if item.kind != Kind.PAPER), *papers]
@@ -157,21 +157,25 @@ class _Reader:
         self.outline.step.extend(labelled)
         return labelled
 
-    def papers(self, node: Node, local: list[Placed]) -> tuple[str, list[Placed]]:
+    def papers(
+        self, node: Node, spans: Sequence[Span], local: list[Placed]
+    ) -> tuple[str, list[Placed]]:
         """The block's papers, by the first convention that finds any; a local document it
         links is the paper when it is the only one, titled by the convention."""
         for convention in CONVENTIONS:
             titles = convention.find(node)
             if titles:
-                return convention.name, self._merge(node, titles, local)
+                return convention.name, self._merge(spans, titles, local)
         return ("link to a local document", local) if local else ("", [])
 
-    def _merge(self, node: Node, titles: list[Found], local: list[Placed]) -> list[Placed]:
+    def _merge(
+        self, spans: Sequence[Span], titles: list[Found], local: list[Placed]
+    ) -> list[Placed]:
         papers = [(title.at, self._paper(title)) for title in titles]
         if len(papers) != 1:
             return [*papers, *local]
         at, paper = papers[0]
-        ids = _identifiers(tree.plain(_flat(node)))
+        ids = _identifiers(tree.plain(spans))
         paper = paper.but(identifiers=tuple(dict.fromkeys((*paper.identifiers, *ids))))
         if len(local) == 1 and _icon_or_stem(local[0][1]):
             # `[📄](x.pdf) [Title](https://…)`: one paper, titled, at the local file
@@ -305,14 +309,15 @@ def parse(text: str, sections: set[str] | None = None, **options: object) -> Rea
 
 def _ignored(node: Node) -> str:
     """Why a block gave nothing: the code spans it holds that are not paths."""
-    terms = [s.text.strip() for s in _flat(node) if s.kind is Inline.CODE and s.text.strip()]
+    spans = _flat(node)
+    terms = [s.text.strip() for s in spans if s.kind is Inline.CODE and s.text.strip()]
     if terms:
         listed = ", ".join(f"`{term}`" for term in terms[:4])
         return (
             f"ignored: {listed} not taken for a path (a path has a `/`, a file suffix, "
             "a trailing `/`, a `NN_` section prefix or the word folder or папка before it)"
         )
-    if any(s.kind is Inline.LINK for s in _flat(node)):
+    if any(s.kind is Inline.LINK for s in spans):
         return "ignored: its links lead to no local file and no paper (arXiv, doi.org, .pdf …)"
     return "ignored: names no folder, file or paper"
 

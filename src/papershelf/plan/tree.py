@@ -291,22 +291,12 @@ _ANCHOR_END = re.compile(r"(?i)^</a\s*>$")
 
 
 def _anchor_href(tag: str) -> str | None:
-    """The ``href`` of an ``<a …>`` opening tag, read by Python's HTML parser."""
+    """The ``href`` of an ``<a …>`` opening tag (see :mod:`papershelf.plan.htmlblocks`)."""
     if tag[:2].lower() != "<a" or tag[2:3] not in (" ", "\t", "\n", ">"):
         return None
-    from html.parser import HTMLParser
+    from papershelf.plan.htmlblocks import anchor_href
 
-    found: list[str] = []
-
-    class _Anchor(HTMLParser):
-        def handle_starttag(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
-            if name == "a":
-                found.extend(value for key, value in attrs if key == "href" and value)
-
-    reader = _Anchor()
-    reader.feed(tag)
-    reader.close()
-    return found[0] if found else None
+    return anchor_href(tag)
 
 
 _NESTED = {"link": Inline.LINK, "strong": Inline.STRONG, "em": Inline.EMPHASIS, "s": Inline.TEXT}
