@@ -157,8 +157,8 @@ class _Journal:
             if relative in self.files:
                 continue
             path = self.root / relative
-            if path.is_symlink() or path.is_dir():
-                continue  # never written through: the writer refuses it
+            if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
+                continue  # a link, a folder, a FIFO: never written, so never taken back
             self.files[relative] = path.read_bytes() if path.is_file() else None
             missing = []
             for folder in path.parents:
