@@ -127,10 +127,15 @@ def readme_plans(snapshot: Snapshot) -> list[str]:
             name = path.rpartition("/")[2].lower()
             if not name.endswith(".md") or name in _BOILERPLATE or path.startswith(".github/"):
                 continue
-            (readmes if name == "readme.md" else others).append(path)
+            (readmes if is_readme(path) else others).append(path)
         return sorted(readmes, key=_shallow_first) + sorted(others, key=_shallow_first)
 
     return snapshot.memo("markdown-plans", found, persist=True)
+
+
+def is_readme(path: str | None) -> bool:
+    """A folder's README, which GitHub shows below its files."""
+    return (path or "").rpartition("/")[2].lower() == "readme.md"
 
 
 def _shallow_first(path: str) -> tuple[int, str]:

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 from papershelf.config import Config, Paper
 from papershelf.errors import ConfigError
-from papershelf.plan.layout import TOO_BIG_HINT, Layout, PlanSource, rest_of, shipped_plan_text
+from papershelf.plan.layout import (
+    TOO_BIG_HINT,
+    Layout,
+    PlanSource,
+    is_readme,
+    rest_of,
+    shipped_plan_text,
+)
 from papershelf.plan.model import (
     Item,
     Kind,
@@ -216,7 +223,7 @@ def _describes_the_repository(plan: ReadingPlan) -> bool:
     here = sum(1 for item in named if item.status == Status.PRESENT)
     mostly_here = 2 * here >= len(named)
     papers = any(item.kind == Kind.PAPER for item in plan.items())
-    if (plan.plan_file or "").rpartition("/")[2].lower() == "readme.md":
+    if is_readme(plan.plan_file):
         return papers or mostly_here
     return papers and mostly_here
 
