@@ -218,7 +218,7 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
 
 
 def test_color_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from papershelf.cli.check import use_color
+    from papershelf.cli.checking import use_color
 
     class Terminal:
         def isatty(self) -> bool:
@@ -339,3 +339,43 @@ def test_the_demo_repository_shows_what_it_announces(
     assert "Разработка LLM с нуля.zip: warning archive-in-git" in out
     assert "xx_prompting/Chain-of-Thought Prompting.pdf: info missing-paper" in out
     assert "duplicate-paper" not in out
+
+
+def test_the_hooks_plain_invocation_answers_as_the_full_command_without_click(
+    tmp_path: Path,
+) -> None:
+    """``repo-check`` with no arguments (how the pre-commit hook runs it) skips option
+    parsing, and the modules that cost start-up: its answer is the full command's."""
+    files = dict(COMPLETE_PLAN)
+    del files["04_Agentic_Systems_&_MCP/Voyager.pdf"]
+    repo = make_repo(tmp_path / "study", files)
+    probe = (
+        "import sys\n"
+        "from papershelf.cli import repo_check_main\n"
+        "code = repo_check_main(sys.argv[1:])\n"
+        "print(code, sorted({'click', 'dataclasses', 'inspect'} & set(sys.modules)))\n"
+    )
+    import subprocess
+    import sys
+
+    def answer(*args: str) -> list[str]:
+        completed = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return completed.stdout.splitlines()
+
+    answer()  # the first run parses the plan; later ones take its parse from the cache
+    write_files(repo, {"notes.md": "a note\n"})
+    git(repo, "add", "notes.md")  # the hook's case: the index changed since the last run
+    plain = answer()
+    assert plain[-1] == "1 []"
+    full = answer("--no-cache", "--format", "text", ".")
+    assert full[-1] == "1 ['click', 'dataclasses', 'inspect']"
+    assert plain[:-1] == full[:-1]
+    assert any("missing-paper" in line or "missing-path" in line for line in plain)
+    # A path that is no folder still gets click's usage error.
+    assert repo_check_main([str(repo / "nowhere")]) == 2

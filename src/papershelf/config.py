@@ -7,12 +7,10 @@ extends rule sets and tunes severity, options and ignores.
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -64,31 +62,75 @@ class Paper(NamedTuple):
     aliases: tuple[str, ...] = ()
 
 
-@dataclass
 class RuleSettings:
-    severity: Severity | None = None  # None: the rule's own; "off" disables it
-    enabled: bool = True
-    ignore: list[str] = field(default_factory=list)
-    options: dict[str, Any] = field(default_factory=dict)
+    """How the configuration sets one rule up."""
+
+    __slots__ = ("enabled", "ignore", "options", "severity")
+
+    def __init__(
+        self,
+        severity: Severity | None = None,  # None: the rule's own; "off" disables it
+        enabled: bool = True,
+        ignore: list[str] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        self.severity = severity
+        self.enabled = enabled
+        self.ignore: list[str] = [] if ignore is None else ignore
+        self.options: dict[str, Any] = {} if options is None else options
+
+    def __repr__(self) -> str:
+        return (
+            f"RuleSettings({self.severity!r}, {self.enabled!r}, {self.ignore!r}, {self.options!r})"
+        )
 
 
-@dataclass
 class Config:
-    """Everything the engine needs to know besides the files themselves."""
+    """Everything the engine needs to know besides the files themselves.
 
-    sources: list[str] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    paths: list[ExpectedPath] = field(default_factory=list)
-    papers: list[Paper] = field(default_factory=list)
-    plan_files: list[str] = field(default_factory=list)
-    rules: dict[str, RuleSettings] = field(default_factory=dict)
-    ignore: list[str] = field(default_factory=list)
-    root: str | None = None
-    plan: list[str] = field(default_factory=list)  # plan files and gitignore-style globs
-    phase_words: list[str] = field(default_factory=list)  # heading words besides the usual
-    step_words: list[str] = field(default_factory=list)
-    config_file: str | None = None
-    extends_default: bool = True  # no ``extends`` given: the shipped plan may be added
+    A plain class, not a dataclass: ``repo-check`` as a hook imports nothing it can
+    do without, and the dataclasses module costs a third of its start-up.
+    """
+
+    def __init__(
+        self,
+        sources: list[str] | None = None,
+        sections: list[Section] | None = None,
+        paths: list[ExpectedPath] | None = None,
+        papers: list[Paper] | None = None,
+        plan_files: list[str] | None = None,
+        rules: dict[str, RuleSettings] | None = None,
+        ignore: list[str] | None = None,
+        root: str | None = None,
+        plan: list[str] | None = None,
+        phase_words: list[str] | None = None,
+        step_words: list[str] | None = None,
+        config_file: str | None = None,
+        extends_default: bool = True,
+    ) -> None:
+        self.sources: list[str] = sources or []
+        self.sections: list[Section] = sections or []
+        self.paths: list[ExpectedPath] = paths or []
+        self.papers: list[Paper] = papers or []
+        self.plan_files: list[str] = plan_files or []
+        self.rules: dict[str, RuleSettings] = rules or {}
+        self.ignore: list[str] = ignore or []
+        self.root = root
+        self.plan: list[str] = plan or []  # plan files and gitignore-style globs
+        self.phase_words: list[str] = phase_words or []  # heading words besides the usual
+        self.step_words: list[str] = step_words or []
+        self.config_file = config_file
+        self.extends_default = extends_default  # no ``extends``: the shipped plan may be added
+
+    def but(self, **changes: Any) -> Config:
+        """A copy with ``changes``; lists and tables are shared, as each is replaced whole."""
+        unknown = changes.keys() - self.__dict__.keys()
+        if unknown:
+            raise TypeError(f"Config has no field {sorted(unknown)[0]!r}")
+        copy = Config()
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
 
 
 def rulesets_dir() -> Path:
@@ -489,8 +531,7 @@ def add_ruleset(
     finally:
         cache.save()
     added = loader.config
-    merged = dataclasses.replace(
-        config,
+    merged = config.but(
         sources=[*added.sources, *config.sources],
         sections=[*added.sections, *config.sections],
         paths=[*added.paths, *config.paths],

@@ -8,7 +8,6 @@ that plan (one of its sections is a folder here).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,7 +47,7 @@ def _with_shipped_plan(
     shipped = config_module.add_ruleset(
         config, config_module.SHIPPED_PLAN, known_options(), cache_dir
     )
-    holder = layout.find_plan_root(snap, dataclasses.replace(shipped, root=None))
+    holder = layout.find_plan_root(snap, shipped.but(root=None))
     if holder is None or config.root not in (None, holder):
         return config
     own = layout.find_plan_file(snap, config, config.root if config.root is not None else holder)

@@ -1,24 +1,14 @@
-"""``repo-check`` / ``papershelf check`` and ``papershelf rules``."""
+"""``repo-check`` / ``papershelf check`` and ``papershelf rules``: their options."""
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
 
-from papershelf.errors import EXIT_FAILURE, EXIT_OK
-from papershelf.findings import Severity
+from papershelf.cli.checking import check_repository
+from papershelf.errors import EXIT_OK
 from papershelf.report import FORMATS
-from papershelf.shown import visible
-
-
-def use_color(stream: object) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,10 +53,6 @@ def check(
     dry_run: bool,
 ) -> int:
     """Check the repository against its study plan and the hygiene rules."""
-    from papershelf.check import resultcache
-    from papershelf.repo import inputs
-    from papershelf.report import get_reporter
-
     if only:
         from papershelf.check.rules import RULES
 
@@ -75,52 +61,7 @@ def check(
             raise click.BadParameter(f"unknown rule {unknown[0]!r}", param_hint="--rule")
     if dry_run and not fix:
         raise click.UsageError("--dry-run only goes with --fix")
-    # --fix needs the loaded repository, not only the findings; --no-cache keeps off .git/.
-    key = None if fix or no_cache else resultcache.key_for(path, config_file, only)
-    result = resultcache.load(key) if key is not None else None
-    if result is None:
-        from papershelf import workspace
-        from papershelf.check.engine import check_workspace
-
-        inputs.start()
-        try:
-            here = workspace.load(path, config_file, use_cache=not no_cache)
-            from papershelf.cli.progress import bar
-
-            here.snapshot.progress = bar(sys.stderr)
-            result = check_workspace(here, set(only) or None)
-            if here.snapshot.partial:
-                click.echo(f"note: {here.snapshot.partial}", err=True)
-        finally:
-            recorded = inputs.stop()
-        if key is not None:
-            resultcache.save(key, recorded, result)
-    if fix:
-        from papershelf.check import fixes
-        from papershelf.check.engine import run_check
-
-        found = fixes.find_fixes(here, result.findings, set(only) or None)
-        if dry_run:
-            lines = found.lines(dry_run=True)
-        else:
-            lines = fixes.apply_fixes(here, found)
-            if found.fixes:
-                result = run_check(
-                    path,
-                    only=set(only) or None,
-                    config_file=config_file,
-                    use_cache=not no_cache,
-                )
-        # Machine-readable formats keep stdout to themselves.
-        for line in lines or ["nothing to fix"]:
-            click.echo(visible(line), err=output_format != "text")
-        if output_format == "text":
-            click.echo("")
-    render = get_reporter(output_format)
-    click.echo(render(result, color=use_color(sys.stdout)), nl=False)
-    worst = max((finding.severity for finding in result.findings), default=None)
-    threshold = Severity.WARNING if strict else Severity.ERROR
-    return EXIT_FAILURE if worst is not None and worst >= threshold else EXIT_OK
+    return check_repository(path, output_format, strict, config_file, only, no_cache, fix, dry_run)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,11 +9,9 @@ Plans, phases, steps and items are frozen: the reader makes them, the resolver
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -94,8 +92,7 @@ class Skipped(NamedTuple):
     line: int = 0  # where the plan files reached the item limit
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One section, folder, file or paper the plan names, with its status once resolved
     (``status``, ``where``, ``how``: the resolver's record; ``gone``: what reports it)."""
 
@@ -129,29 +126,26 @@ class Item:
     def but(self, **changes: Any) -> Item:
         """This item with ``changes``: items are never changed in place, so what one view
         or rule holds is what every other sees."""
-        return dataclasses.replace(self, **changes)
+        return self._replace(**changes)
 
     @property
     def label(self) -> str:
         return f'"{self.name}"' if self.kind == Kind.PAPER else self.name
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     title: str
     line: int
     items: tuple[Item, ...] = ()
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(NamedTuple):
     title: str
     line: int
     steps: tuple[Step, ...] = ()
 
 
-@dataclass(frozen=True)
-class ReadingPlan:
+class ReadingPlan(NamedTuple):
     """One plan file's phases, steps and items, frozen: each step of the pipeline (read,
     resolve, mark what is gone) gives a new plan."""
 
@@ -199,7 +193,7 @@ class ReadingPlan:
         return counts
 
     def but(self, **changes: Any) -> ReadingPlan:
-        return dataclasses.replace(self, **changes)
+        return self._replace(**changes)
 
     def map_items(self, change: Callable[[Item], Item], sections: bool = True) -> ReadingPlan:
         """This plan with ``change(item)`` in every item's place (the rule set's sections
@@ -207,11 +201,9 @@ class ReadingPlan:
         return self.but(
             sections=tuple(map(change, self.sections)) if sections else self.sections,
             phases=tuple(
-                dataclasses.replace(
-                    phase,
+                phase._replace(
                     steps=tuple(
-                        dataclasses.replace(step, items=tuple(map(change, step.items)))
-                        for step in phase.steps
+                        step._replace(items=tuple(map(change, step.items))) for step in phase.steps
                     ),
                 )
                 for phase in self.phases
@@ -226,9 +218,9 @@ class ReadingPlan:
             for step in phase.steps:
                 items = tuple(item for item in step.items if keep(item))
                 if items:
-                    steps.append(dataclasses.replace(step, items=items))
+                    steps.append(step._replace(items=items))
             if steps:
-                phases.append(dataclasses.replace(phase, steps=tuple(steps)))
+                phases.append(phase._replace(steps=tuple(steps)))
         return self.but(
             phases=tuple(phases), sections=tuple(item for item in self.sections if keep(item))
         )

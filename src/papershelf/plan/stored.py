@@ -12,7 +12,6 @@ index changes with every commit, a plan far less often.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from papershelf import cachefile
 from papershelf.plan.model import How, Item, Kind, Phase, ReadingPlan, Skipped, Status, Step
 
-_FIELDS = tuple(field.name for field in dataclasses.fields(Item))
+_FIELDS = Item._fields
 
 
 def _item(item: Item) -> tuple[Any, ...]:

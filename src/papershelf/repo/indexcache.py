@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,21 +40,34 @@ _FEW_BLOBS = 64
 BlobInfo = tuple[int, "str | None"]  # (size in bytes, archive kind / "lfs-pointer" / None)
 
 
-@dataclass
 class IndexFacts:
-    files: list[str]
-    special: dict[str, int]  # path -> mode, gitlinks and symlinks
-    empty: set[str]  # paths of empty blobs
-    notable: dict[str, BlobInfo]  # paths of archives, LFS pointers and blobs >= NOTABLE_SIZE
-    # Results computed from the paths alone (case collisions, paper candidates, …):
-    # as true as the rest while the index is unchanged.
-    derived: dict[str, Any] = field(default_factory=dict)
-    stamp: tuple[int, ...] | None = None
-    cache_file: Path | None = None
-    changed: bool = False
-    # Each path's object id, when this run listed the index (never saved): what reads
-    # blobs by id (the papers) needs no second listing.
-    shas: list[str] | None = None
+    """What a scan of the index found, and where it is kept for the next run."""
+
+    def __init__(
+        self,
+        files: list[str],
+        special: dict[str, int],  # path -> mode, gitlinks and symlinks
+        empty: set[str],  # paths of empty blobs
+        notable: dict[str, BlobInfo],  # archives, LFS pointers and blobs >= NOTABLE_SIZE
+        derived: dict[str, Any] | None = None,
+        stamp: tuple[int, ...] | None = None,
+        cache_file: Path | None = None,
+        changed: bool = False,
+        shas: list[str] | None = None,
+    ) -> None:
+        self.files = files
+        self.special = special
+        self.empty = empty
+        self.notable = notable
+        # Results computed from the paths alone (case collisions, paper candidates, …):
+        # as true as the rest while the index is unchanged.
+        self.derived: dict[str, Any] = {} if derived is None else derived
+        self.stamp = stamp
+        self.cache_file = cache_file
+        self.changed = changed
+        # Each path's object id, when this run listed the index (never saved): what reads
+        # blobs by id (the papers) needs no second listing.
+        self.shas = shas
 
     def save(self) -> None:
         """Write the facts (and what was derived from them) for the next run."""

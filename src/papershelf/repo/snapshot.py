@@ -10,7 +10,6 @@ import bisect
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,25 +28,36 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-@dataclass
 class Snapshot:
     """Tracked files (or, outside git, the files a walk finds) with what rules need."""
 
-    root: Path
-    in_git: bool
-    files: list[str]
-    notable: dict[str, BlobInfo] = field(default_factory=dict)  # archives, LFS pointers, big
-    empty: set[str] = field(default_factory=set)
-    special: dict[str, int] = field(default_factory=dict)  # gitlinks and symlinks
-    gitmodules: dict[str, str] = field(default_factory=dict)  # path -> submodule name
-    walked_sizes: dict[str, int] | None = None  # outside git, every file's size
-    facts: IndexFacts | None = None  # where results derived from the paths persist
-    # Told how a long first read of the PDFs goes (done, total): the CLI draws a bar.
-    progress: Callable[[int, int], None] | None = None
-    # Why some PDFs went unread (the run's time budget for them was spent), "" when none
-    # did: nothing derived from then on is kept for the next run, so a later run reads on.
-    partial: str = ""
-    _memo: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        root: Path,
+        in_git: bool,
+        files: list[str],
+        notable: dict[str, BlobInfo] | None = None,  # archives, LFS pointers, big blobs
+        empty: set[str] | None = None,
+        special: dict[str, int] | None = None,  # gitlinks and symlinks
+        gitmodules: dict[str, str] | None = None,  # path -> submodule name
+        walked_sizes: dict[str, int] | None = None,  # outside git, every file's size
+        facts: IndexFacts | None = None,  # where results derived from the paths persist
+    ) -> None:
+        self.root = root
+        self.in_git = in_git
+        self.files = files
+        self.notable: dict[str, BlobInfo] = {} if notable is None else notable
+        self.empty: set[str] = set() if empty is None else empty
+        self.special: dict[str, int] = {} if special is None else special
+        self.gitmodules: dict[str, str] = {} if gitmodules is None else gitmodules
+        self.walked_sizes = walked_sizes
+        self.facts = facts
+        # Told how a long first read of the PDFs goes (done, total): the CLI draws a bar.
+        self.progress: Callable[[int, int], None] | None = None
+        # Why some PDFs went unread (the run's time budget for them was spent), "" when
+        # none did: nothing derived from then on is kept, so a later run reads on.
+        self.partial = ""
+        self._memo: dict[str, Any] = {}
 
     def memo(self, key: str, compute: Callable[[], T], persist: bool = False) -> T:
         """Derived data several rules need, computed once per run.
