@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import COMPLETE_PLAN, git, make_repo, write_files
-from papershelf import cachefile
+from papershelf import store
 from papershelf.cli import repo_check_main
 
 ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
@@ -52,36 +52,36 @@ def test_a_flipped_bit_in_a_cache_file_is_a_miss_and_the_file_is_rebuilt(
     assert run(capsys, repo) == expected
     assert needle in cache_file.read_bytes()  # rewritten whole
     frames = {"index-facts.v2": 2, "check-result.v1": 3}.get(name, 1)
-    assert cachefile.load(cache_file, frames) is not None
+    assert store.load(cache_file, frames) is not None
     assert run(capsys, repo) == expected
 
 
 @pytest.mark.parametrize("cut", [0, 5, 12, -1])
 def test_a_truncated_or_padded_cache_file_is_a_miss(tmp_path: Path, cut: int) -> None:
     path = tmp_path / "cache"
-    cachefile.store(path, ("header", 1), {"body": list(range(100))})
+    store.store(path, ("header", 1), {"body": list(range(100))})
     whole = path.read_bytes()
-    assert cachefile.load(path, 2) == [("header", 1), {"body": list(range(100))}]
+    assert store.load(path, 2) == [("header", 1), {"body": list(range(100))}]
     path.write_bytes(whole[:cut])
-    assert cachefile.load(path, 2) is None
+    assert store.load(path, 2) is None
     path.write_bytes(whole + b"\0")
-    assert cachefile.load(path, 2) is None
+    assert store.load(path, 2) is None
 
 
 def test_a_length_larger_than_the_file_is_a_miss_without_reading_it(tmp_path: Path) -> None:
     path = tmp_path / "cache"
-    cachefile.store(path, "value")
+    store.store(path, "value")
     data = bytearray(path.read_bytes())
     data[0] = 0x7F  # a length of exabytes
     path.write_bytes(bytes(data))
-    assert cachefile.load(path, 1) is None
+    assert store.load(path, 1) is None
 
 
 def test_a_stale_header_skips_the_body(tmp_path: Path) -> None:
     path = tmp_path / "cache"
-    cachefile.store(path, "stamp 1", "body")
-    assert cachefile.load(path, 2, expect_first="stamp 2") is None
-    assert cachefile.load(path, 2, expect_first="stamp 1") == ["stamp 1", "body"]
+    store.store(path, "stamp 1", "body")
+    assert store.load(path, 2, expect_first="stamp 2") is None
+    assert store.load(path, 2, expect_first="stamp 1") == ["stamp 1", "body"]
 
 
 def test_a_commit_hook_is_checked_against_the_index_being_committed(tmp_path: Path) -> None:
@@ -102,3 +102,27 @@ def test_a_commit_hook_is_checked_against_the_index_being_committed(tmp_path: Pa
     assert report.read_text(encoding="utf-8").startswith(
         "data.bin: warning archive-in-git: zip archive tracked by git under a name that hides it"
     )
+
+
+def test_the_store_holds_only_its_entries_and_drops_what_another_version_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "study", {**COMPLETE_PLAN, "x.zip": ZIP_BYTES})
+    cache = repo / ".git" / "papershelf"
+    run(capsys, repo)
+    names = {store.entry(cache, name).name for name in store.ENTRIES}
+    written = {path.name for path in cache.iterdir()}
+    assert written <= names
+    assert {"check-result.v1", "index-facts.v2", "blobs.v2", "plans.v1"} <= written
+    # What an older papershelf kept, a run's temporary file and a folder of another tool.
+    (cache / "paper-facts.v1").write_bytes(b"old")
+    (cache / "blobs.v1").write_bytes(b"old")
+    (cache / ".plans.v1.12345").write_bytes(b"being written")
+    (cache / "fetch").mkdir()
+    write_files(repo, {"notes.md": "new\n"})
+    git(repo, "add", "notes.md")
+    run(capsys, repo)
+    left = {path.name for path in cache.iterdir()}
+    assert "paper-facts.v1" not in left and "blobs.v1" not in left
+    assert {".plans.v1.12345", "fetch"} <= left
+    assert left - {".plans.v1.12345", "fetch"} <= names

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import git, make_repo
-from papershelf import papers
+from papershelf import papers, store
 from papershelf.papers import ids, reading, scan, titles
 from papershelf.papers.matching import Wanted, duplicates, match, nearest_title
 from pdf_builders import damaged, pdf
@@ -104,7 +104,7 @@ def test_a_changed_work_tree_file_is_read_from_git(tmp_path: Path) -> None:
 def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", {"p.pdf": LORA})
     read_repo(root)
-    cache = root / ".git" / "papershelf" / scan.CACHE_FILE
+    cache = store.entry(root / ".git" / "papershelf", "papers")
     data = bytearray(cache.read_bytes())
     data[-5:] = b"\xff\xff\xff\xff\xff"
     cache.write_bytes(bytes(data))
@@ -119,10 +119,8 @@ def test_a_cache_entry_of_the_wrong_shape_is_dropped(tmp_path: Path) -> None:
     scan.save_cache(path, ("v", 1), {"a" * 40: reading.Identity.unreadable("x")})
     assert scan.load_cache(path, ("v", 1)) == {"a" * 40: reading.Identity.unreadable("x")}
     assert scan.load_cache(path, ("v", 2)) == {}
-    from papershelf import cachefile
-
     body = {"b" * 40: ((1,), (), "", (), ""), "c" * 40: "junk", "d" * 40: ("x",) * 5}
-    cachefile.store(path, (scan.CACHE_VERSION, ("v", 1)), body)
+    store.store(path, (scan.CACHE_VERSION, ("v", 1)), body)
     assert scan.load_cache(path, ("v", 1)) == {}
 
 

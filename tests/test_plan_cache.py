@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import COMPLETE_PLAN, PLAN_FILE, git, make_repo, write_files
-from papershelf import cachefile
+from papershelf import store
 from papershelf.cli import repo_check_main
-from papershelf.plan.stored import PARSED_FILE
 
 PROBE = (
     "import json, sys\n"
@@ -68,8 +67,8 @@ def test_an_edited_plan_is_read_again_and_the_cache_keeps_only_what_is_used(
         assert loaded
         assert f"`week {week}` is missing" in out
         assert (code, out) == without_cache(capsys, repo)
-    stored = cachefile.load(repo / ".git" / "papershelf" / PARSED_FILE, 2)
-    assert stored is not None and stored[0] == cachefile.code_stamp()
+    stored = store.load(store.entry(repo / ".git" / "papershelf", "plans"), 2)
+    assert stored is not None and stored[0] == store.code_stamp()
     assert len(stored[1]) == 1  # one plan file: one parse kept, the older texts dropped
 
 
@@ -79,10 +78,10 @@ def test_a_parsed_plan_of_another_shape_is_read_again(
     repo = make_repo(tmp_path / "study", COMPLETE_PLAN)
     expected = without_cache(capsys, repo)
     probe(repo)
-    cache = repo / ".git" / "papershelf" / PARSED_FILE
-    stored = cachefile.load(cache, 2)
+    cache = store.entry(repo / ".git" / "papershelf", "plans")
+    stored = store.load(cache, 2)
     assert stored is not None
-    cachefile.store(cache, stored[0], {key: ("not", "a plan") for key in stored[1]})
+    store.store(cache, stored[0], {key: ("not", "a plan") for key in stored[1]})
     write_files(repo, {"later.md": "# later\n"})
     git(repo, "add", "later.md")
     code, loaded, out = probe(repo)

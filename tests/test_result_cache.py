@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from gitrepo import COMPLETE_PLAN, PLAN_FILE, git, make_repo, write_files
-from papershelf import cachefile
+from papershelf import store
 from papershelf.check import resultcache
 from papershelf.cli import repo_check_main
 
 ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
-RESULT = Path(".git") / "papershelf" / resultcache.RESULT_FILE
+RESULT = store.entry(Path(".git") / "papershelf", "check-result")
 
 
 def run(capsys: pytest.CaptureFixture[str], repo: Path, *args: str) -> tuple[int, str]:
@@ -130,12 +130,12 @@ def test_a_stored_result_of_another_shape_is_a_miss(
     expected = run(capsys, repo)
     key = resultcache.key_for(repo, None, ())
     assert key is not None and key.file == repo / RESULT
-    stored = cachefile.load(key.file, 3)
+    stored = store.load(key.file, 3)
     assert stored is not None and stored[0] == key.header
     for body in [("not", "a", "result"), (True, None, None, (("x",),), (), None)]:
-        cachefile.store(key.file, key.header, stored[1], body)
+        store.store(key.file, key.header, stored[1], body)
         assert run(capsys, repo) == expected
-    cachefile.store(key.file, key.header, ((str(repo / "gone.toml"), (1, 2, 3, 4)),), stored[2])
+    store.store(key.file, key.header, ((str(repo / "gone.toml"), (1, 2, 3, 4)),), stored[2])
     assert run(capsys, repo) == expected  # an input that changed: checked afresh
 
 
@@ -175,7 +175,7 @@ def test_every_file_a_check_opens_is_among_its_recorded_inputs(
         run(capsys, repo)
     finally:
         recording = False
-    stored = cachefile.load(repo / RESULT, 3)
+    stored = store.load(repo / RESULT, 3)
     assert stored is not None
     recorded = {path for path, _ in stored[1]}
     assert opened  # the plan and the configuration, at least

@@ -35,7 +35,6 @@ PLAN_RULES = (
     "unlisted-paper",
     "plan-file",
 )
-PARSED_CACHE = "toml.v1"
 SEVERITIES = ("error", "warning", "info", "off")
 CONFIG_KEYS = {"extends", "root", "plan", "phase-words", "step-words", "ignore", "rules"}
 RULESET_KEYS = {"ruleset", "section", "path", "paper", "rules"}
@@ -152,14 +151,15 @@ class ParsedCache:
     form back is cheaper than importing a parser and parsing them again.
     """
 
-    def __init__(self, cache_file: Path | None) -> None:
-        self.cache_file = cache_file
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.cache_file = None
         self.table: dict[str, Any] = {}
         self.changed = False
-        if cache_file is not None:
-            from papershelf import cachefile
+        if cache_dir is not None:
+            from papershelf import store
 
-            loaded = cachefile.load(cache_file, 1)
+            self.cache_file = store.entry(cache_dir, "toml")
+            loaded = store.load(self.cache_file, 1)
             if loaded is not None and isinstance(loaded[0], dict):
                 self.table = loaded[0]
 
@@ -177,9 +177,9 @@ class ParsedCache:
 
     def save(self) -> None:
         if self.changed and self.cache_file is not None:
-            from papershelf import cachefile
+            from papershelf import store
 
-            cachefile.store(self.cache_file, self.table)
+            store.store(self.cache_file, self.table)
             self.changed = False
 
 
@@ -466,7 +466,7 @@ def load(
 
     With ``cache_dir``, parsed TOML is kept there between runs.
     """
-    cache = ParsedCache(cache_dir / PARSED_CACHE if cache_dir is not None else None)
+    cache = ParsedCache(cache_dir)
     try:
         return _load(root, known_rules, config_file, cache)
     finally:
@@ -524,7 +524,7 @@ def add_ruleset(
 ) -> Config:
     """``config`` with a shipped rule set added under it (the configuration's own rule
     settings keep precedence: a rule set only adds what is not set)."""
-    cache = ParsedCache(cache_dir / PARSED_CACHE if cache_dir is not None else None)
+    cache = ParsedCache(cache_dir)
     loader = _Loader(known_rules, cache)
     try:
         loader.load_ruleset(name, _Source("<defaults>", "", rulesets_dir()))

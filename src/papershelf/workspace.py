@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from papershelf import config as config_module
+from papershelf import config as config_module, store
 from papershelf.check.rules import known_options
 from papershelf.plan import layout
 from papershelf.repo import gitfiles, snapshot
@@ -27,7 +27,7 @@ class Workspace(NamedTuple):
 def load(start: Path, config_file: Path | None = None, use_cache: bool = True) -> Workspace:
     repository = gitfiles.find_repository(start)
     root = repository.root if repository else start.resolve()
-    cache_dir = repository.git_dir / "papershelf" if repository and use_cache else None
+    cache_dir = store.directory(repository.git_dir) if repository and use_cache else None
     config = config_module.load(root, known_options(), config_file, cache_dir)
     if repository is not None:
         snap = snapshot.from_git(repository, use_cache=use_cache)

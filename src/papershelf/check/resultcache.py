@@ -15,12 +15,11 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from papershelf import cachefile
+from papershelf import store
 from papershelf.findings import CheckResult, Finding, Severity
 from papershelf.repo import gitfiles, inputs
 
 VERSION = 1
-RESULT_FILE = "check-result.v1"
 
 
 class Key(NamedTuple):
@@ -39,21 +38,21 @@ def key_for(start: Path, config_file: Path | None, only: tuple[str, ...]) -> Key
     index = gitfiles.index_file(repository)
     header = (
         VERSION,
-        cachefile.code_stamp(),
+        store.code_stamp(),
         os.fspath(repository.root),
         os.path.abspath(index),
         inputs.identity(index),
         tuple(sorted(set(only))),
         None if config_file is None else os.path.abspath(config_file),
     )
-    return Key(repository.git_dir / "papershelf" / RESULT_FILE, header)
+    return Key(store.entry(store.directory(repository.git_dir), "check-result"), header)
 
 
 def load(key: Key) -> CheckResult | None:
     """The stored result when nothing it was made from has changed; else None."""
     if key.header[4] is None:  # no index file: nothing to compare with
         return None
-    loaded = cachefile.load(key.file, 3, expect_first=key.header)
+    loaded = store.load(key.file, 3, expect_first=key.header)
     if loaded is None or not inputs.unchanged(loaded[1]):
         return None
     try:
@@ -76,7 +75,8 @@ def save(key: Key, recorded: dict[str, inputs.Identity], result: CheckResult) ->
         tuple(result.skipped),
         result.config_file,
     )
-    cachefile.store(key.file, key.header, tuple(sorted(recorded.items())), body)
+    store.store(key.file, key.header, tuple(sorted(recorded.items())), body)
+    store.prune(key.file.parent)  # once a run: what an older papershelf kept goes
 
 
 def _optional_str(value: object) -> str | None:

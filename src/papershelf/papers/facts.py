@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 NOTES_KEPT = 50
 # Each plan file's last facts, keyed by the PDFs' paths and blob ids and what the plan writes.
-FACTS_FILE = "paper-facts.v2"
 FACTS_VERSION = 2
 SLOTS_KEPT = 1024  # plan files whose facts are kept (the least recently used go first)
 
@@ -79,10 +78,10 @@ class _Slots:
     facts)``, the most recently used last."""
 
     def __init__(self, path: Path) -> None:
-        from papershelf import cachefile
+        from papershelf import store
 
         self.path = path
-        loaded = cachefile.load(path, 2, expect_first=(FACTS_VERSION, cachefile.code_stamp()))
+        loaded = store.load(path, 2, expect_first=(FACTS_VERSION, store.code_stamp()))
         body = loaded[1] if loaded is not None else None
         self.slots: dict[object, object] = dict(body) if isinstance(body, dict) else {}
 
@@ -93,13 +92,13 @@ class _Slots:
         return _from_plain(entry[1])
 
     def put(self, slot: str, header: tuple[object, ...], facts: PaperFacts) -> None:
-        from papershelf import cachefile
+        from papershelf import store
 
         self.slots.pop(slot, None)
         self.slots[slot] = (header, tuple(facts))
         for old in list(self.slots)[: max(0, len(self.slots) - SLOTS_KEPT)]:
             del self.slots[old]
-        cachefile.store(self.path, (FACTS_VERSION, cachefile.code_stamp()), self.slots)
+        store.store(self.path, (FACTS_VERSION, store.code_stamp()), self.slots)
 
 
 def _run_shelf(snapshot: Snapshot) -> Shelf:
@@ -135,12 +134,14 @@ def _reuse_or_compute(
     cache_dir = snapshot.cache_dir
     if cache_dir is None:
         return _compute(snapshot, root, written, folders, blobs)
-    from papershelf.cachefile import code_stamp
+    from papershelf import store
 
     listing = "".join(f"{path}\0{sha}\n" for path, sha in sorted(blobs.items()))
     stamp = zlib.crc32(listing.encode("utf-8", "surrogateescape"), zlib.crc32(key))
-    header = (FACTS_VERSION, code_stamp(), stamp, len(listing), len(key))
-    slots = snapshot.memo("paper-facts-slots", lambda: _Slots(cache_dir / FACTS_FILE))
+    header = (FACTS_VERSION, store.code_stamp(), stamp, len(listing), len(key))
+    slots = snapshot.memo(
+        "paper-facts-slots", lambda: _Slots(store.entry(cache_dir, "paper-facts"))
+    )
     slot = f"{zlib.crc32(key)}:{len(key)}"
     kept = slots.get(slot, header)
     if kept is not None:

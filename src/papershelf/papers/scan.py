@@ -24,7 +24,6 @@ from typing import IO, Any
 
 from papershelf.papers.reading import Identity
 
-CACHE_FILE = "papers.v1"
 CACHE_VERSION = 1
 SIZE_CAP = 64 * 1024 * 1024  # bytes: larger PDFs are books or scans, skipped with a note
 TIME_CAP = 5.0  # seconds for one PDF
@@ -299,9 +298,9 @@ def _replace(workers: list[_Worker], worker: _Worker, selector: Any) -> None:
 def load_cache(path: Path, stamp: Any) -> dict[str, Identity]:
     """Identities kept by an earlier run; a damaged file or a malformed entry is dropped,
     never trusted."""
-    from papershelf import cachefile
+    from papershelf import store
 
-    loaded = cachefile.load(path, 2, expect_first=(CACHE_VERSION, stamp))
+    loaded = store.load(path, 2, expect_first=(CACHE_VERSION, stamp))
     body = loaded[1] if loaded is not None else None
     if not isinstance(body, dict):
         return {}
@@ -314,10 +313,10 @@ def load_cache(path: Path, stamp: Any) -> dict[str, Identity]:
 
 
 def save_cache(path: Path, stamp: Any, identities: Mapping[str, Identity]) -> None:
-    from papershelf import cachefile
+    from papershelf import store
 
     body = {sha: tuple(identity) for sha, identity in identities.items()}
-    cachefile.store(path, (CACHE_VERSION, stamp), body)
+    store.store(path, (CACHE_VERSION, stamp), body)
 
 
 class Shelf:
@@ -333,12 +332,12 @@ class Shelf:
         progress: Progress | None = None,
         budget: Budget | None = None,
     ) -> None:
-        from papershelf.cachefile import code_stamp
+        from papershelf import store
 
         self.root, self.progress, self.budget = root, progress, budget
         self.keep = keep
-        self.stamp = code_stamp()
-        self.cache_file = cache_dir / CACHE_FILE if cache_dir is not None else None
+        self.stamp = store.code_stamp()
+        self.cache_file = store.entry(cache_dir, "papers") if cache_dir is not None else None
         self.known = load_cache(self.cache_file, self.stamp) if self.cache_file else {}
         self.pruned = False
         self.unread: set[str] = set()  # blobs the budget left unread, all plan files together

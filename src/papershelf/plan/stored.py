@@ -16,7 +16,7 @@ import enum
 from pathlib import Path
 from typing import Any
 
-from papershelf import cachefile
+from papershelf import store
 from papershelf.plan.model import How, Item, Kind, Phase, ReadingPlan, Skipped, Status, Step
 
 _FIELDS = Item._fields
@@ -108,9 +108,6 @@ def from_plain(value: object) -> list[ReadingPlan] | None:
     return plans
 
 
-PARSED_FILE = "plans.v1"
-
-
 class ParsedPlans:
     """Parsed plan files by their text and what shapes the parse, kept in git's directory.
 
@@ -120,12 +117,12 @@ class ParsedPlans:
     """
 
     def __init__(self, cache_dir: Path | None) -> None:
-        self.cache_file = cache_dir / PARSED_FILE if cache_dir is not None else None
+        self.cache_file = store.entry(cache_dir, "plans") if cache_dir is not None else None
         self.stored: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
         self.changed = False
         if self.cache_file is not None:
-            loaded = cachefile.load(self.cache_file, 2, expect_first=cachefile.code_stamp())
+            loaded = store.load(self.cache_file, 2, expect_first=store.code_stamp())
             if loaded is not None and isinstance(loaded[1], dict):
                 self.stored = loaded[1]
 
@@ -142,4 +139,4 @@ class ParsedPlans:
 
     def save(self) -> None:
         if self.cache_file is not None and (self.changed or self.used.keys() != self.stored.keys()):
-            cachefile.store(self.cache_file, cachefile.code_stamp(), self.used)
+            store.store(self.cache_file, store.code_stamp(), self.used)

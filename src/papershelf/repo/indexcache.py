@@ -10,7 +10,7 @@ the work tree; ``--no-cache`` bypasses both:
   git replaces the index file on every change, so an unchanged stamp means an
   unchanged index, and a warm run reads a small file instead of 100,000 blobs.
 
-Both are written by :mod:`papershelf.cachefile`, checksummed: a damaged file is a
+Both are entries of :mod:`papershelf.store`, checksummed: a damaged file is a
 miss. A changed index is checked whole (:mod:`papershelf.repo.gitindex`) before git
 lists it.
 """
@@ -22,15 +22,13 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from papershelf import cachefile
-from papershelf.cachefile import code_stamp
+from papershelf import store
 from papershelf.repo import gitfiles, gitindex, inputs, magic, repopaths
+from papershelf.store import code_stamp
 
 VERSION = 1
 
 
-FACTS_FILE = "index-facts.v2"
-BLOBS_FILE = "blobs.v2"
 # Blobs at least this large are remembered with their size; large-file limits
 # below it fall back to asking git for every size.
 NOTABLE_SIZE = 1_000_000
@@ -75,7 +73,7 @@ class IndexFacts:
             # The header alone tells a stale file, so a changed index never reads the body.
             header = (VERSION, code_stamp(), self.stamp)
             body = (self.special, sorted(self.empty), self.notable, self.files, self.derived)
-            cachefile.store(self.cache_file, header, body)
+            store.store(self.cache_file, header, body)
             self.changed = False
 
 
@@ -98,7 +96,7 @@ def _work_tree_head(path: str, size: int) -> bytes:
 
 def _load_facts(path: Path, header: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """The facts' body when the file's header matches, else None (the body unread)."""
-    loaded = cachefile.load(path, 2, expect_first=header)
+    loaded = store.load(path, 2, expect_first=header)
     if loaded is None:
         return None
     body = loaded[1]
@@ -107,7 +105,7 @@ def _load_facts(path: Path, header: tuple[Any, ...]) -> tuple[Any, ...] | None:
 
 def _load_blobs(path: Path) -> tuple[set[str], dict[str, BlobInfo]]:
     """Object ids already measured, and the notable ones' sizes and kinds."""
-    loaded = cachefile.load(path, 1)
+    loaded = store.load(path, 1)
     value = loaded[0] if loaded is not None else None
     if not (isinstance(value, tuple) and len(value) == 4 and value[0] == code_stamp()):
         return set(), {}
@@ -200,9 +198,9 @@ def _list_checked_stage(repository: gitfiles.Repository) -> str:
 
 def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
     """Every tracked path, and the facts about them that rules need."""
-    root, cache_dir = repository.root, repository.git_dir / "papershelf"
+    root, cache_dir = repository.root, store.directory(repository.git_dir)
     stamp = inputs.identity(gitfiles.index_file(repository))
-    facts_file = cache_dir / FACTS_FILE if use_cache else None
+    facts_file = store.entry(cache_dir, "index-facts") if use_cache else None
     if facts_file is not None and stamp is not None:
         cached = _load_facts(facts_file, (VERSION, code_stamp(), stamp))
         if cached is not None:
@@ -215,7 +213,9 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
         if not current.isdisjoint(gitfiles.EMPTY_BLOBS)
         else set()
     )
-    known, notable_blobs = _load_blobs(cache_dir / BLOBS_FILE) if use_cache else (set(), {})
+    known, notable_blobs = (
+        _load_blobs(store.entry(cache_dir, "blobs")) if use_cache else (set(), {})
+    )
     pending = _pending(files, shas, current - known, special, empty)
     if pending:
         for sha, info in _learn(root, pending).items():
@@ -231,8 +231,8 @@ def scan(repository: gitfiles.Repository, use_cache: bool = True) -> IndexFacts:
         notable_blobs = {sha: info for sha, info in notable_blobs.items() if sha in known}
         # One joined string: marshal writes it in a blink, a set of 100,000 slowly.
         width = len(shas[0]) if shas else 40
-        cachefile.store(
-            cache_dir / BLOBS_FILE, (code_stamp(), width, "".join(known), notable_blobs)
+        store.store(
+            store.entry(cache_dir, "blobs"), (code_stamp(), width, "".join(known), notable_blobs)
         )
     return facts
 

@@ -1,10 +1,26 @@
-"""How papershelf writes and reads its cache files in ``<git-dir>/papershelf/``.
+"""papershelf's one cache: the store in ``<git-dir>/papershelf/``.
 
-A cache file is a run of frames, each ``length (8 bytes) | CRC-32 (4 bytes) |
-body`` with the body marshalled. A frame whose length or checksum does not
-match is a miss: the caller rebuilds what it wanted and writes the file anew.
-A damaged cache can cost time, never a wrong result. CRC-32 finds every flipped
-bit and burst up to 32 bits and costs about a millisecond per megabyte.
+Every fact papershelf keeps between runs is an entry of :data:`ENTRIES`, written in
+one format, under one name and version, so an upgrade removes what an older
+papershelf kept (:func:`prune`). Two kinds of entry:
+
+- tables keyed by content — a blob's object id, a text — whose values cannot go
+  stale, only unused: parsed plans, blob facts, PDF identities (and parsed TOML,
+  by its file's path, size and modification time);
+- answers keyed by an explicit record of what they were made from: the index
+  facts by the index file's identity, each plan file's paper facts by its PDFs'
+  blob ids and its titles, and a check's findings by papershelf's code, the
+  options, the index and every file the run read — configuration, rule sets,
+  plan files, the shipped plan text, ignore files (:mod:`papershelf.repo.inputs`).
+
+What papershelf's code derives also carries its :func:`code_stamp`: results made
+by other code are never reused.
+
+A file is a run of frames, each ``length (8 bytes) | CRC-32 (4 bytes) | body``
+with the body marshalled. A frame whose length or checksum does not match is a
+miss: the caller rebuilds what it wanted and writes the file anew. A damaged
+cache can cost time, never a wrong result. CRC-32 finds every flipped bit and
+burst up to 32 bits and costs about a millisecond per megabyte.
 """
 
 from __future__ import annotations
@@ -18,6 +34,49 @@ from typing import IO, Any
 
 _FRAME_HEAD = 12
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+# name -> (version, what the entry holds and what it is keyed by)
+ENTRIES: dict[str, tuple[int, str]] = {
+    "check-result": (1, "a check's findings, by every input the run read"),
+    "index-facts": (2, "tracked paths and what rules derive from them, by the index's identity"),
+    "blobs": (2, "each blob's size and kind, by its object id"),
+    "papers": (1, "each PDF's ids and titles, by its blob id"),
+    "paper-facts": (2, "each plan file's papers found, by its PDFs' blob ids and its titles"),
+    "plans": (1, "each plan text's parse, by the text"),
+    "toml": (1, "each configuration and rule set's table, by the file's identity"),
+}
+
+
+def directory(git_dir: Path) -> Path:
+    """Where the store of the repository whose git directory is ``git_dir`` lives."""
+    return git_dir / "papershelf"
+
+
+def entry(cache_dir: Path, name: str) -> Path:
+    """The file holding entry ``name`` (one of :data:`ENTRIES`)."""
+    return cache_dir / f"{name}.v{ENTRIES[name][0]}"
+
+
+def prune(cache_dir: Path) -> None:
+    """Remove the files no entry of this papershelf names (what another version kept).
+
+    Dot-files are left alone: a run's temporary files, renamed into place when done.
+    """
+    kept = {entry(cache_dir, name).name for name in ENTRIES}
+    try:
+        with os.scandir(cache_dir) as found:
+            stale = [
+                item.path
+                for item in found
+                if item.name not in kept
+                and not item.name.startswith(".")
+                and item.is_file(follow_symlinks=False)
+            ]
+        for path in stale:
+            os.unlink(path)
+    except OSError:
+        pass  # a read-only repository keeps its old files; they are never read
 
 
 @functools.cache
