@@ -86,6 +86,33 @@ def after_staging(command: Sequence[str], cwd: Path) -> Callable[[], float]:
     return run
 
 
+def instructions(command: Sequence[str], cwd: Path) -> int:
+    """Instructions the command's own process runs (valgrind's callgrind; git's child
+    processes not counted): a figure the load on the other core does not change."""
+    completed = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    for line in completed.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1])
+    raise RuntimeError(f"valgrind gave no count for {command}: {completed.stderr[-300:]}")
+
+
+def staged_instructions(command: Sequence[str], cwd: Path) -> int:
+    """:func:`instructions` of ``command`` right after one new file is staged."""
+    name = "bench-note-counted.md"
+    (cwd / name).write_text("counted\n")
+    subprocess.run(["git", "add", name], cwd=cwd, check=True)
+    try:
+        return instructions(command, cwd)
+    finally:
+        subprocess.run(["git", "rm", "-q", "--cached", name], cwd=cwd, check=True)
+        (cwd / name).unlink()
+
+
 def rounds(tools: dict[str, Callable[[], float]], count: int) -> dict[str, float]:
     samples: dict[str, list[float]] = {name: [] for name in tools}
     for _ in range(count):
@@ -141,6 +168,12 @@ def main() -> int:
         },
         21,
     )
+    # The same comparison in instructions: python runs repo-check's script as its own
+    # interpreter would (a console script is a python process).
+    counted_click = instructions([python, "-c", "import click"], small)
+    timed([repo_check], small)
+    counted_unchanged = instructions([python, repo_check], small)
+    counted_staged = staged_instructions([python, repo_check], small)
     git_time = fast["git ls-files -z"]
     click_time = tiny['python -c "import click"']
     peer_total = sum(peers.values())
@@ -173,6 +206,15 @@ def main() -> int:
         f"| 40 files | `repo-check`, one file newly staged | {staged_time * 1000:.0f} ms | "
         f"{staged_time / click_time:.2f}× import click |"
     )
+    for name, count in (
+        ('`python -c "import click"`', counted_click),
+        ("`repo-check`", counted_unchanged),
+        ("`repo-check`, one file newly staged", counted_staged),
+    ):
+        print(
+            f"| 40 files | {name}, instructions | {count / 1e6:.0f} M | "
+            f"{count / counted_click:.2f}× import click |"
+        )
     return 0
 
 
