@@ -30,9 +30,9 @@ def test_every_hook_is_documented() -> None:
         assert f"- id: {hook}" in README
 
 
-def test_quickstart_names_the_two_commands() -> None:
-    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
-    assert "make demo" in quickstart and "make test" in quickstart
+def test_development_names_the_two_commands() -> None:
+    development = README.split("\n## Development\n", 1)[1].split("\n## ", 1)[0]
+    assert "make demo" in development and "make test" in development
 
 
 def test_ci_runs_the_readme_test_command() -> None:
