@@ -140,6 +140,12 @@ def test_page_lists_the_open_findings_and_the_commit(
         assert element.text.startswith(f"{finding['severity']} {finding['code']} {finding['rule']}")
     heading = next(e for e in elements(page) if e.attrs.get("id") == "findings")
     assert heading.attrs["data-count"] == str(len(findings))
+    # the message and what to do are two lines, the hint exactly as repo-check gives it
+    details = [e for e in elements(page) if ".finding" in e.ancestors and e.tag == "span"]
+    messages = [e.text for e in details if e.attrs.get("class") == "detail"]
+    fixes = [e.text for e in details if e.attrs.get("class") == "detail fix"]
+    assert messages == [" ".join(f["message"].split()) for f in findings]
+    assert fixes == [f"Fix: {' '.join(f['hint'].split())}" for f in findings if f["hint"]]
     sha, date = git(study, "log", "-1", "--format=%H %cI").split()
     assert f'<code data-commit="{sha}">{sha[:12]}</code>' in page
     assert f'<time datetime="{date}">{date[:10]}</time>' in page
@@ -316,3 +322,19 @@ def test_an_online_paper_links_to_its_url(
     assert "https://arxiv.org/abs/1706.03762" in links
     assert "../papers/lora.pdf" in links
     assert "online only" in page
+
+
+def test_every_web_paper_is_linked_http_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = [
+        "http://www.cs.toronto.edu/~hinton/absps/dropout.pdf",
+        "HTTPS://arxiv.org/abs/1512.03385",
+    ]
+    plan = f"# Papers\n\n- [Dropout]({urls[0]})\n- [Deep Residual Learning]({urls[1]})\n"
+    repo = make_repo(tmp_path / "repo", {"PLAN.md": plan})
+    assert main(["plan", "--format", "html", str(repo)]) == 0
+    page = capsys.readouterr().out
+    assert summary_counts(page) == {"online": 2}
+    links = [e.attrs["href"] for e in elements(page) if e.tag == "a"]
+    assert [link for link in links if link in urls] == urls
