@@ -339,3 +339,22 @@ def test_the_demo_repository_shows_what_it_announces(
     assert "Разработка LLM с нуля.zip: warning archive-in-git" in out
     assert "xx_prompting/Chain-of-Thought Prompting.pdf: info missing-paper" in out
     assert "duplicate-paper" not in out
+
+
+def test_json_lists_every_plan_file_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        ".papershelf.toml": 'plan = ["**/README.md"]\n',
+        "README.md": "# Papers\n\n* [Vision](vision/)\n",
+        "vision/README.md": "# Vision\n\n* [U-Net](unet.pdf)\n",
+        "vision/unet.pdf": b"%PDF-1.4\n",
+        "nlp/README.md": "# NLP\n\n* [BERT](bert.pdf)\n",
+        "nlp/bert.pdf": b"%PDF-1.4\n",
+    }
+    repo = make_repo(tmp_path / "study", files)
+    for _cold_then_warm in range(2):
+        assert main(["check", "--format", "json", str(repo)]) == 0
+        document = json.loads(capsys.readouterr().out)
+        assert document["plan"] == "README.md"
+        assert document["plans"] == ["README.md", "nlp/README.md", "vision/README.md"]
