@@ -26,9 +26,9 @@ def test_complete_plan_passes_with_one_plan_warning(
     code, out, _ = run(capsys, str(repo))
     assert code == 0
     assert out == (
-        f"{PLAN_FILE}:86: warning plan-reference: `06_Engineering` resolves to nothing "
-        "(did you mean `06_Engineering_&_Tuning`?)\n"
-        "  hint: fix the path in the plan file, or create what it names\n"
+        f"{PLAN_FILE}:86: warning plan-reference: `06_Engineering` is not a path in the "
+        "repository: the folder is at `06_Engineering_&_Tuning`\n"
+        "  hint: write the path it is at in the plan file\n"
         "1 finding: 1 warning\n"
     )
 
@@ -357,4 +357,4 @@ def test_json_lists_every_plan_file_read(
         assert main(["check", "--format", "json", str(repo)]) == 0
         document = json.loads(capsys.readouterr().out)
         assert document["plan"] == "README.md"
-        assert document["plans"] == ["README.md", "nlp/README.md", "vision/README.md"]
+        assert document["plan_files"] == ["README.md", "nlp/README.md", "vision/README.md"]

@@ -12,7 +12,7 @@ README = (PROJECT / "README.md").read_text(encoding="utf-8")
 
 def test_rule_reference_is_generated_from_the_registry() -> None:
     block = README.split("<!-- rules:begin -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
-    assert block == rules_markdown(), "regenerate with: papershelf rules --format markdown"
+    assert block == rules_markdown(), "regenerate with: python scripts/regenerate_readme.py"
 
 
 def test_plan_conventions_are_generated_from_their_table() -> None:

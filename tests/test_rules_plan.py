@@ -142,7 +142,8 @@ def test_plan_reference_resolves_suffixes_and_reports_the_rest(tmp_path: Path) -
         (
             PLAN_FILE,
             "warning",
-            "`06_Engineering` resolves to nothing (did you mean `06_Engineering_&_Tuning`?)",
+            "`06_Engineering` is not a path in the repository: the folder is at "
+            "`06_Engineering_&_Tuning`",
         )
     ]
     # a folder the plan names that is missing: one error, not a second warning on its line
@@ -297,7 +298,8 @@ def test_a_broken_paper_link_names_where_the_paper_was_found(tmp_path: Path) -> 
         (
             "Зрение/README.md",
             "warning",
-            "`swin.pdf` resolves to nothing (the paper is at `Зрение/Swin Transformer.pdf`)",
+            "`swin.pdf` is not a path in the repository: the paper is at "
+            "`Зрение/Swin Transformer.pdf`",
         )
     ]
 
