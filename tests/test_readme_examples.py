@@ -72,6 +72,27 @@ def blocks() -> list[Block]:
     return found
 
 
+def headings(level: str = "h2") -> list[tuple[int, str]]:
+    """Each heading of that level: its line (from 0) and text, as the parser reads them
+    (a ``## Week 1`` inside an example block is no heading)."""
+    tokens = MarkdownIt("commonmark").parse(README)
+    return [
+        (token.map[0], tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag == level and token.map is not None
+    ]
+
+
+def section(title: str) -> str:
+    """The text under a heading, up to the next heading of its level or above."""
+    lines = README.splitlines(keepends=True)
+    level = next(h for h in ("h2", "h3") if any(text == title for _, text in headings(h)))
+    starts = sorted(line for h in ("h2", "h3")[: int(level[1]) - 1] for line, _ in headings(h))
+    start = next(line for line, text in headings(level) if text == title)
+    end = next((line for line in starts if line > start), len(lines))
+    return "".join(lines[start + 1 : end])
+
+
 def of_kind(kind: str, synopsis: bool = False) -> list[Block]:
     return [b for b in blocks() if b.kind == kind and b.synopsis == synopsis]
 
@@ -83,15 +104,14 @@ def test_every_block_says_what_it_is() -> None:
 
 
 def test_the_readme_starts_with_install_run_and_the_two_settings() -> None:
-    headings = re.findall(r"^## (.+)$", README, re.M)
-    assert headings[:5] == [
+    assert [text for _, text in headings()][:5] == [
         "Install",
         "Run it in your repository",
         "The two settings most people need: `plan` and `root`",
         "Check on every commit: pre-commit",
         "Check in CI",
     ]
-    install = README.split("## Install\n", 1)[1].split("\n## ", 1)[0]
+    install = section("Install")
     assert "not on a package index" in install
     assert "pipx install" in install and "wheel" in install
 
@@ -205,6 +225,28 @@ def test_the_ci_example_annotates_and_uploads_sarif() -> None:
     assert workflow["permissions"]["security-events"] == "write"
     steps = workflow["jobs"]["repo-check"]["steps"]
     assert steps[-1]["uses"].startswith("github/codeql-action/upload-sarif@")
+
+
+def test_the_first_output_is_what_papershelf_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The plan and files "What the first output means" describes give its output exactly."""
+    text = section("What the first output means")
+    plan = next(b for b in of_kind("markdown") if b.text in text).text
+    shown = next(b for b in of_kind("text") if b.text in text).text
+    files = re.findall(r"`([^`]+\.(?:pdf|zip))`", text.split("```text", 1)[0])
+    assert files == ["week1/Attention Is All You Need.pdf", "week2/slides.zip"]
+    archive = b"PK\x03\x04" + b"\0" * 26
+    repo = make_repo(
+        tmp_path / "r",
+        {"READING_PLAN.md": plan, files[0]: b"%PDF-1.4\n", files[1]: archive},
+    )
+    outputs = []
+    for command, run in (("repo-check", repo_check_main), ("papershelf plan", main)):
+        code = run([str(repo)] if command == "repo-check" else ["plan", str(repo)])
+        assert code == (1 if command == "repo-check" else 0)
+        outputs.append(f"$ {command}\n{capsys.readouterr().out}")
+    assert "".join(outputs) == shown
 
 
 STUDY: dict[str, str | bytes] = {
