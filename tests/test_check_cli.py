@@ -26,9 +26,9 @@ def test_complete_plan_passes_with_one_plan_warning(
     code, out, _ = run(capsys, str(repo))
     assert code == 0
     assert out == (
-        f"{PLAN_FILE}:86: warning plan-reference: `06_Engineering` resolves to nothing "
-        "(did you mean `06_Engineering_&_Tuning`?)\n"
-        "  hint: fix the path in the plan file, or create what it names\n"
+        f"{PLAN_FILE}:86: warning plan-reference: `06_Engineering` is not a path in the "
+        "repository: the folder is at `06_Engineering_&_Tuning`\n"
+        "  hint: write the path it is at in the plan file\n"
         "1 finding: 1 warning\n"
     )
 
@@ -379,3 +379,22 @@ def test_the_hooks_plain_invocation_answers_as_the_full_command_without_click(
     assert any("missing-paper" in line or "missing-path" in line for line in plain)
     # A path that is no folder still gets click's usage error.
     assert repo_check_main([str(repo / "nowhere")]) == 2
+
+
+def test_json_lists_every_plan_file_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        ".papershelf.toml": 'plan = ["**/README.md"]\n',
+        "README.md": "# Papers\n\n* [Vision](vision/)\n",
+        "vision/README.md": "# Vision\n\n* [U-Net](unet.pdf)\n",
+        "vision/unet.pdf": b"%PDF-1.4\n",
+        "nlp/README.md": "# NLP\n\n* [BERT](bert.pdf)\n",
+        "nlp/bert.pdf": b"%PDF-1.4\n",
+    }
+    repo = make_repo(tmp_path / "study", files)
+    for _cold_then_warm in range(2):
+        assert main(["check", "--format", "json", str(repo)]) == 0
+        document = json.loads(capsys.readouterr().out)
+        assert document["plan"] == "README.md"
+        assert document["plan_files"] == ["README.md", "nlp/README.md", "vision/README.md"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,19 +47,3 @@ def test_completes_commands_and_options() -> None:
         [SCRIPTS / "repo-check"], env=env, capture_output=True, text=True, check=True
     )
     assert completed.stdout.split() == ["plain,--fix"]
-
-
-def test_readme_workflow_runs_both_ci_formats() -> None:
-    yaml = pytest.importorskip("yaml")
-    text = README.read_text("utf-8")
-    section = text[text.index("<!-- section: organize -->") : text.index("<!-- end: organize -->")]
-    blocks = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
-    workflow = yaml.safe_load(next(b for b in blocks if "jobs:" in b))
-    steps = workflow["jobs"]["repo-check"]["steps"]
-    runs = [step.get("run", "") for step in steps]
-    assert "repo-check --format github" in runs
-    assert any("--format sarif" in run for run in runs)
-    assert steps[-1]["uses"].startswith("github/codeql-action/upload-sarif@")
-    assert workflow["permissions"]["security-events"] == "write"
-    hooks = yaml.safe_load(next(b for b in blocks if "repos:" in b))["repos"][0]["hooks"]
-    assert [hook["id"] for hook in hooks] == ["repo-check", "no-archives"]

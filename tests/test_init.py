@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from gitrepo import GIT_ENV
 from organize_repo import PLAN_RU, git, make_repo, tracked
 from papershelf.cli import main, repo_check_main
 
@@ -162,6 +167,32 @@ def test_the_written_hook_is_one_this_repository_declares(tmp_path: Path) -> Non
     written = yaml.safe_load((tmp_path / "x" / ".pre-commit-config.yaml").read_text())
     hook_ids = {hook["id"] for hook in written["repos"][0]["hooks"]}
     assert hook_ids <= {hook["id"] for hook in declared}
+    # a local hook (no tag to pin) that runs what the declared one runs
+    assert written["repos"][0]["repo"] == "local"
+    for hook in written["repos"][0]["hooks"]:
+        same = next(d for d in declared if d["id"] == hook["id"])
+        for key in ("entry", "pass_filenames", "always_run"):
+            assert hook[key] == same[key], key
+
+
+def test_the_written_hook_runs_under_pre_commit(tmp_path: Path) -> None:
+    target = tmp_path / "study"
+    assert main(["init", str(target)]) == 0
+    env = {
+        **os.environ,
+        **GIT_ENV,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=target,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^repo-check\.+Passed$", done.stdout, re.M), done.stdout
 
 
 def test_init_with_a_local_ruleset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

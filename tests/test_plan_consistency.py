@@ -225,3 +225,40 @@ def test_a_warm_run_reads_the_status_back_and_a_changed_plan_is_read_again(
     assert run() == "[] False"  # the next one takes its status from the cache
     (repo / "STUDY_PLAN.md").write_text("1. `notes/b`\n", encoding="utf-8")
     assert run() == "['missing-path'] True"  # the folder, once: not again on its line
+
+
+GLOB_PLANS: dict[str, str | bytes] = {
+    ".papershelf.toml": 'plan = ["**/README.md"]\n',
+    "README.md": "# Course\n\n1. `vision` first\n",
+    "vision/README.md": "# Vision\n\n1. [Swin Transformer](swin.pdf)\n2. `no/such/dir/`\n",
+    "vision/Swin Transformer.pdf": b"%PDF-1.4 swin",
+}
+
+
+@pytest.mark.parametrize("files", [COMPLETE_PLAN, GLOB_PLANS], ids=["short-name", "glob"])
+def test_plan_and_repo_check_give_one_answer_per_plan_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str | bytes]
+) -> None:
+    """A line `plan` shows found is never one repo-check says "resolves to nothing": the
+    finding names where the plan view shows it."""
+    repo = make_repo(tmp_path / "r", files)
+    assert main(["plan", "--format", "json", str(repo)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    shown: dict[tuple[str, int], dict[str, str | None]] = {}
+    for plan in document.get("plans", [document]):
+        for phase in plan["phases"]:
+            for step in phase["steps"]:
+                for item in step["items"]:
+                    at = shown.setdefault((plan["plan"], item["line"]), {})
+                    at[item["status"]] = item["where"]
+    findings = check_workspace(workspace.load(repo)).findings
+    references = [f for f in findings if f.rule == "plan-reference"]
+    assert references
+    for finding in references:
+        assert finding.line is not None
+        statuses = shown.get((finding.path, finding.line), {})
+        found = {s: w for s, w in statuses.items() if s in ("present", "empty", "misplaced")}
+        if "resolves to nothing" in finding.message:
+            assert not found, (finding, statuses)
+        else:
+            assert [f"is at `{w}`" in finding.message for w in found.values()] == [True]

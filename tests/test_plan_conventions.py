@@ -514,5 +514,6 @@ def test_init_from_a_prose_plan_lays_out_what_it_describes(
     assert "section-numbering" not in report  # the layout does not contradict itself
     assert "missing-path" not in report  # `06_Engineering` is the plan's own folder, short
     assert (
-        "`06_Engineering` resolves to nothing (did you mean `06_Engineering_&_Tuning`?)" in report
+        "`06_Engineering` is not a path in the repository: the folder is at "
+        "`06_Engineering_&_Tuning`" in report
     )

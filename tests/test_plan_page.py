@@ -140,6 +140,12 @@ def test_page_lists_the_open_findings_and_the_commit(
         assert element.text.startswith(f"{finding['severity']} {finding['code']} {finding['rule']}")
     heading = next(e for e in elements(page) if e.attrs.get("id") == "findings")
     assert heading.attrs["data-count"] == str(len(findings))
+    # the message and what to do are two lines, the hint exactly as repo-check gives it
+    details = [e for e in elements(page) if ".finding" in e.ancestors and e.tag == "span"]
+    messages = [e.text for e in details if e.attrs.get("class") == "detail"]
+    fixes = [e.text for e in details if e.attrs.get("class") == "detail fix"]
+    assert messages == [" ".join(f["message"].split()) for f in findings]
+    assert fixes == [f"Fix: {' '.join(f['hint'].split())}" for f in findings if f["hint"]]
     sha, date = git(study, "log", "-1", "--format=%H %cI").split()
     assert f'<code data-commit="{sha}">{sha[:12]}</code>' in page
     assert f'<time datetime="{date}">{date[:10]}</time>' in page
@@ -203,10 +209,14 @@ def test_output_replaces_a_file_whole(study: Path, capsys: pytest.CaptureFixture
     assert [p.name for p in study.iterdir() if p.name.startswith(".plan.md")] == []
 
 
-def test_badge_counts_present_items(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    summary = plan_json(study, capsys)["summary"]
-    assert isinstance(summary, dict)
-    done, total = summary["present"], sum(summary.values())
+def test_badge_counts_what_the_plan_asks_to_read(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = json_items(plan_json(study, capsys))
+    in_place = ("present", "online")
+    done = sum(bool(i["read"] if i["read"] is not None else i["status"] in in_place) for i in items)
+    total = len(items)
+    assert 0 < done < total
     target = study / "badge.svg"
     assert main(["plan", "--badge", str(target), str(study)]) == 0
     assert capsys.readouterr().out == f"wrote {target}: reading plan {done}/{total}\n"
@@ -219,11 +229,45 @@ def test_badge_counts_present_items(study: Path, capsys: pytest.CaptureFixture[s
     assert fills == [badge.LABEL_COLOR, badge.color_for(done, total)]
 
 
+def test_badge_counts_online_papers_by_their_task_box(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = (
+        "# Papers\n\n"
+        "- [x] [Deep Residual Learning](https://arxiv.org/abs/1512.03385)\n"  # online, read
+        "- [ ] [Batch Normalization](https://arxiv.org/abs/1502.03167)\n"  # online, unread
+        "- [Dropout](https://arxiv.org/abs/1207.0580)\n"  # online, no box: there to read
+        "- [U-Net](papers/unet.pdf)\n"  # present, no box
+        "- [Mask R-CNN](papers/maskrcnn.pdf)\n"  # missing, no box
+        "- [x] [YOLO](papers/yolo.pdf)\n"  # missing, but read
+    )
+    repo = make_repo(tmp_path / "r", {"PLAN.md": plan, "papers/unet.pdf": b"%PDF-1.4\n"})
+    assert main(["plan", "badge", str(tmp_path / "b.svg"), str(repo)]) == 0
+    assert capsys.readouterr().out == f"wrote {tmp_path / 'b.svg'}: reading plan 4/6\n"
+
+
+def test_a_plan_naming_nothing_gets_a_grey_no_plan_badge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "r", {".papershelf.toml": 'plan = "PLAN.md"\n', "PLAN.md": "# Soon\n"}
+    )
+    target = tmp_path / "b.svg"
+    assert main(["plan", "badge", str(target), str(repo)]) == 0
+    assert capsys.readouterr().out == f"wrote {target}: reading plan no plan\n"
+    svg = ET.fromstring(target.read_text(encoding="utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.get("aria-label") == "reading plan: no plan"
+    assert [t.text for t in svg.iter(f"{ns}text")] == ["reading plan", "no plan"]
+    fills = [r.get("fill") for r in svg.iter(f"{ns}rect") if r.get("fill")]
+    assert fills == [badge.LABEL_COLOR, badge.NO_PLAN_COLOR]
+
+
 @pytest.mark.parametrize(
     ("done", "total", "color"),
     [
         (0, 24, "#c62828"),
-        (0, 0, "#c62828"),
+        (0, 0, badge.NO_PLAN_COLOR),
         (6, 24, "#b04a00"),
         (12, 24, "#7a6300"),
         (23, 24, "#4d7a12"),
@@ -240,7 +284,9 @@ def _luminance(color: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-@pytest.mark.parametrize("color", [c for _, c in badge.SHARE_COLORS] + ["#555555"])
+@pytest.mark.parametrize(
+    "color", [c for _, c in badge.SHARE_COLORS] + ["#555555", badge.NO_PLAN_COLOR]
+)
 def test_badge_text_is_readable_on_every_colour(color: str) -> None:
     assert (1.05) / (_luminance(color) + 0.05) >= 4.5
 
@@ -276,3 +322,19 @@ def test_an_online_paper_links_to_its_url(
     assert "https://arxiv.org/abs/1706.03762" in links
     assert "../papers/lora.pdf" in links
     assert "online only" in page
+
+
+def test_every_web_paper_is_linked_http_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = [
+        "http://www.cs.toronto.edu/~hinton/absps/dropout.pdf",
+        "HTTPS://arxiv.org/abs/1512.03385",
+    ]
+    plan = f"# Papers\n\n- [Dropout]({urls[0]})\n- [Deep Residual Learning]({urls[1]})\n"
+    repo = make_repo(tmp_path / "repo", {"PLAN.md": plan})
+    assert main(["plan", "--format", "html", str(repo)]) == 0
+    page = capsys.readouterr().out
+    assert summary_counts(page) == {"online": 2}
+    links = [e.attrs["href"] for e in elements(page) if e.tag == "a"]
+    assert [link for link in links if link in urls] == urls

@@ -12,7 +12,7 @@ README = (PROJECT / "README.md").read_text(encoding="utf-8")
 
 def test_rule_reference_is_generated_from_the_registry() -> None:
     block = README.split("<!-- rules:begin -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
-    assert block == rules_markdown(), "regenerate with: papershelf rules --format markdown"
+    assert block == rules_markdown(), "regenerate with: python scripts/regenerate_readme.py"
 
 
 def test_plan_conventions_are_generated_from_their_table() -> None:
@@ -30,9 +30,9 @@ def test_every_hook_is_documented() -> None:
         assert f"- id: {hook}" in README
 
 
-def test_quickstart_names_the_two_commands() -> None:
-    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
-    assert "make demo" in quickstart and "make test" in quickstart
+def test_development_names_the_two_commands() -> None:
+    development = README.split("\n## Development\n", 1)[1].split("\n## ", 1)[0]
+    assert "make demo" in development and "make test" in development
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checking import summary
+from checking import findings, summary
 from gitrepo import make_repo
 from papershelf.cli import main
 from pdf_builders import pdf
@@ -121,6 +121,8 @@ def test_duplicate_paper_by_content_arxiv_id_and_title(tmp_path: Path) -> None:
             "papers/old/transformer.pdf": pdf(["x"], title="Attention is all you need."),
         },
     )
+    hints = [f.hint for f in findings(repo, "duplicate-paper")]
+    assert hints == ["they differ: compare them, keep the copy you want and git rm the others"] * 2
     assert summary(repo, "duplicate-paper") == [
         (
             "papers/2106.09685v1.pdf",
@@ -217,3 +219,10 @@ def test_duplicate_and_unlisted_are_on_with_the_repositorys_own_plan(tmp_path: P
     assert summary(repo, "unlisted-paper") == [
         ("papers/p9.pdf", "info", "`papers/p9.pdf` is a paper the plan does not name")
     ]
+
+
+def test_only_identical_copies_get_a_git_rm(tmp_path: Path) -> None:
+    repo = study(tmp_path, {"papers/p1.pdf": LORA, "papers/lora copy.pdf": LORA})
+    (finding,) = findings(repo, "duplicate-paper")
+    assert finding.message.endswith("are one paper: the same content")
+    assert finding.hint == "keep one copy: git rm -- papers/p1.pdf"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checking import summary
-from gitrepo import COMPLETE_PLAN, GUIDE, PLAN_FILE, make_repo
+from checking import findings, summary
+from gitrepo import COMPLETE_PLAN, GUIDE, PLAN_FILE, git, make_repo
+from papershelf.cli import repo_check_main
 
 TRANSFORMERS = "02_Model_Backbones/01_Transformer_Evolution"
 
@@ -141,7 +142,8 @@ def test_plan_reference_resolves_suffixes_and_reports_the_rest(tmp_path: Path) -
         (
             PLAN_FILE,
             "warning",
-            "`06_Engineering` resolves to nothing (did you mean `06_Engineering_&_Tuning`?)",
+            "`06_Engineering` is not a path in the repository: the folder is at "
+            "`06_Engineering_&_Tuning`",
         )
     ]
     # a folder the plan names that is missing: one error, not a second warning on its line
@@ -181,7 +183,6 @@ def test_a_folder_only_in_an_archive_is_named_once(tmp_path: Path) -> None:
 
 
 def test_plan_reference_line_numbers(tmp_path: Path) -> None:
-    from checking import findings
 
     repo = make_repo(tmp_path / "r", {**COMPLETE_PLAN, PLAN_FILE: "a\n\nsee `06_Engineering`\n"})
     assert [(f.path, f.line) for f in findings(repo, "plan-reference")] == [(PLAN_FILE, 3)]
@@ -297,6 +298,26 @@ def test_a_broken_paper_link_names_where_the_paper_was_found(tmp_path: Path) -> 
         (
             "Зрение/README.md",
             "warning",
-            "`swin.pdf` resolves to nothing (the paper is at `Зрение/Swin Transformer.pdf`)",
+            "`swin.pdf` is not a path in the repository: the paper is at "
+            "`Зрение/Swin Transformer.pdf`",
         )
     ]
+
+
+def test_no_plan_folders_hint_leads_to_a_safe_fix(tmp_path: Path) -> None:
+    """A rule set's sections all absent: the hint's command adds the folders, nothing else."""
+
+    config = {".papershelf.toml": 'extends = ["ai-papers-plan"]\n', "notes.md": "# notes\n"}
+    repo = make_repo(tmp_path / "r", config)
+    (finding,) = findings(repo, "missing-path")
+    assert finding.message.startswith("no plan folders found: expected `00_")
+    assert finding.hint.startswith("create them with `repo-check --fix`")
+    before = set(tracked(repo))
+    assert repo_check_main(["--fix", str(repo)]) in (0, 1)
+    added = set(tracked(repo)) - before
+    assert added and all(path.startswith(("0", "xx_")) for path in added), added
+    assert findings(repo, "missing-path") == []
+
+
+def tracked(repo: Path) -> list[str]:
+    return git(repo, "ls-files", "-z").split("\0")[:-1]

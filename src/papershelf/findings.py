@@ -47,6 +47,7 @@ class CheckResult(NamedTuple):
     findings: list[Finding]
     skipped: list[str]  # rules that need git, skipped outside git
     config_file: str | None = None
+    plan_files: tuple[str, ...] = ()  # every plan file read, the first being ``plan_file``
 
 
 def summarize(findings: list[Finding]) -> dict[str, int]:

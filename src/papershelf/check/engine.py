@@ -79,4 +79,5 @@ def check_workspace(
         findings=findings,
         skipped=skipped,
         config_file=config.config_file,
+        plan_files=tuple(source.file for source in where.sources if source.file is not None),
     )

@@ -74,6 +74,7 @@ def save(key: Key, recorded: dict[str, inputs.Identity], result: CheckResult) ->
         ),
         tuple(result.skipped),
         result.config_file,
+        result.plan_files,
     )
     store.store(key.file, key.header, tuple(sorted(recorded.items())), body)
     store.prune(key.file.parent)  # once a run: what an older papershelf kept goes
@@ -105,12 +106,12 @@ def _finding(values: object) -> Finding:
 def _result(root: Path, body: object) -> CheckResult:
     """The stored body as a result; TypeError or ValueError when it is not what
     :func:`save` wrote."""
-    if not (isinstance(body, tuple) and len(body) == 6):
+    if not (isinstance(body, tuple) and len(body) == 7):
         raise ValueError("a result of another shape")
-    in_git, plan_root, plan_file, findings, skipped, config_file = body
+    in_git, plan_root, plan_file, findings, skipped, config_file, plan_files = body
     if not (isinstance(in_git, bool) and isinstance(findings, tuple)):
         raise TypeError("a result of another shape")
-    if not isinstance(skipped, tuple):
+    if not (isinstance(skipped, tuple) and isinstance(plan_files, tuple)):
         raise TypeError("a result of another shape")
     return CheckResult(
         root=root,
@@ -120,4 +121,5 @@ def _result(root: Path, body: object) -> CheckResult:
         findings=[_finding(values) for values in findings],
         skipped=[_str(slug) for slug in skipped],
         config_file=_optional_str(config_file),
+        plan_files=tuple(_str(file) for file in plan_files),
     )

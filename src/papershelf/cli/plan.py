@@ -141,11 +141,11 @@ def mark(loaded: Loaded, title: str) -> None:
 
 
 def badge(loaded: Loaded, badge_file: Path) -> None:
-    from papershelf.views import planviews
+    from papershelf.views import badge as badge_view, planviews
 
     svg, done, total = planviews.badge(loaded.plans)
     planviews.write_atomically(badge_file, svg.encode("utf-8"))
-    click.echo(f"wrote {badge_file}: reading plan {done}/{total}")
+    click.echo(f"wrote {badge_file}: reading plan {badge_view.value(done, total)}")
 
 
 def update(loaded: Loaded, update_file: Path) -> None:

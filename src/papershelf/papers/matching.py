@@ -199,6 +199,9 @@ def nearest_title(
     return best[1] if best else None
 
 
+SAME_CONTENT = "the same content"
+
+
 def duplicates(
     blobs: Mapping[str, str], papers: Mapping[str, Identity]
 ) -> list[tuple[str, list[str]]]:
@@ -213,7 +216,7 @@ def duplicates(
 
     for path in sorted(blobs):
         identity = papers.get(path)
-        add(0, blobs[path], "the same content", path)
+        add(0, blobs[path], SAME_CONTENT, path)
         arxiv, found_dois = file_ids(path, identity)
         for key in sorted(arxiv) if arxiv else ():
             add(1, key, f"arXiv:{key}", path)

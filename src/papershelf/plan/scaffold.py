@@ -40,15 +40,19 @@ __pycache__/
 Thumbs.db
 desktop.ini
 """
-HOOK_REPOSITORY = "https://github.com/papershelf/papershelf"
-HOOK_REVISION = "v0.1.0"
-PRE_COMMIT_CONFIG = f"""\
-# Written by papershelf init: check the repository against its plan on every commit.
+# A local hook: it runs the papershelf installed here, so it needs no released tag to pin.
+PRE_COMMIT_CONFIG = """\
+# Written by papershelf init: check the repository against its plan on every commit,
+# with the repo-check installed on this machine.
 repos:
-  - repo: {HOOK_REPOSITORY}
-    rev: {HOOK_REVISION}
+  - repo: local
     hooks:
       - id: repo-check
+        name: repo-check
+        entry: repo-check
+        language: system
+        pass_filenames: false
+        always_run: true
 """
 LFS_PATTERNS = (
     "*.pdf",

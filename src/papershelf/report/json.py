@@ -1,4 +1,7 @@
-"""One JSON object for tools: paths relative to the repository root, UTF-8 kept."""
+"""One JSON object for tools: paths relative to the repository root, UTF-8 kept.
+
+``plan`` is the first plan file, as it always was; ``plan_files`` lists every plan file
+read (a glob in ``plan``, a README per folder), so adding it changed no existing key."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ def render(result: CheckResult, *, color: bool = False) -> str:
         "version": VERSION,
         "root": str(result.root),
         "plan": result.plan_file,
+        "plan_files": list(result.plan_files),
         "findings": [
             {
                 "rule": finding.rule,

@@ -98,11 +98,15 @@ def _how(item: Item) -> str:
     }.get(item.status, item.status)
 
 
+def _is_web(target: str) -> bool:
+    """An http or https address: an online paper's link, opened as it is."""
+    return target.lower().startswith(("https://", "http://"))
+
+
 def _link(item: Item, root: str) -> str | None:
     """Where the item's link leads, repository-relative; None when there is nothing to open."""
     if item.status == Status.ONLINE:
-        url = next((i for i in item.identifiers if i.startswith("https://")), None)
-        return url
+        return next((i for i in item.identifiers if _is_web(i)), None)
     link = item.where
     if link is None and item.path and item.status in (Status.PRESENT, Status.EMPTY):
         link = posixpath.join(root, item.path) if root else item.path
@@ -273,7 +277,7 @@ def _status_class(status: str) -> str:
 
 def _href(prefix: str, path: str) -> str:
     """A repository path from the page's folder; an online paper's URL as it is."""
-    if path.startswith("https://"):
+    if _is_web(path):
         return escape(path)
     return escape(prefix + quote(path, safe="/"))
 
@@ -382,12 +386,14 @@ def _findings_section(findings: list[PlanFinding], prefix: str) -> str:
         link = f"<code>{escape(where)}</code>"
         if target is not None:
             link = f'<a href="{_href(prefix, target)}">{link}</a>'
-        hint = f" Fix: {escape(finding.hint)}." if finding.hint else ""
+        hint = (
+            f'<span class="detail fix">Fix: {escape(finding.hint)}</span>' if finding.hint else ""
+        )
         rows.append(
             f'<li class="finding" data-severity="{label}">'
             f'<span class="status v-{label}">{_icon(label)}{label}</span> '
             f'<span class="name">{escape(finding.code)} {escape(finding.rule)}: {link}</span> '
-            f'<span class="detail"{_lang(finding.message)}>{escape(finding.message)}{hint}</span>'
+            f'<span class="detail"{_lang(finding.message)}>{escape(finding.message)}</span>{hint}'
             "</li>"
         )
     return f'<ul class="findings">{"".join(rows)}</ul>'

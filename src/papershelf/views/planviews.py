@@ -149,12 +149,11 @@ def html_page(
 
 
 def badge(plans: list[ReadingPlan]) -> tuple[str, int, int]:
-    """The badge's SVG, and the present and total counts it shows."""
+    """The badge's SVG, and the done and total counts it shows (see ``render.progress``)."""
     from papershelf.views import badge as badge_report
-    from papershelf.views.render import summary
+    from papershelf.views.render import progress
 
-    counts = summary(plans)
-    done, total = counts.get("present", 0), sum(counts.values())
+    done, total = progress(plans)
     return badge_report.render(done, total), done, total
 
 

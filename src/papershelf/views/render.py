@@ -60,6 +60,19 @@ def summary(plans: list[ReadingPlan]) -> dict[str, int]:
     return counts
 
 
+def progress(plans: list[ReadingPlan]) -> tuple[int, int]:
+    """Done and total of what the plans ask you to read. An item with a task-list box is
+    done when ticked, read or not wherever it is; one without, when it is in the
+    repository or online (a paper linked only to a URL is there to read, not missing)."""
+    done = total = 0
+    for plan in plans:
+        for item in plan.items():
+            total += 1
+            in_place = item.status in (Status.PRESENT, Status.ONLINE)
+            done += bool(item.read if item.read is not None else in_place)
+    return done, total
+
+
 def in_missing_folders(plans: list[ReadingPlan]) -> dict[str, int]:
     """Each missing folder, and how many missing items of the plan it holds: those are
     reported with the folder, by its one finding, not on their own."""

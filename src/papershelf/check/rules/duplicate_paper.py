@@ -3,7 +3,9 @@
 Files are one paper when they hold the same content, carry the same arXiv id
 (any version: ``2106.09685v1.pdf`` and ``2106.09685v2.pdf``), the same DOI, or
 the same title in their metadata. All the copies are named in one finding;
-keeping one is the reader's choice, so ``--fix`` never removes any.
+keeping one is the reader's choice, so ``--fix`` never removes any, and the hint
+gives the ``git rm`` only when the copies are byte for byte the same (versions of
+one paper are compared by the reader first).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
+from papershelf.papers.matching import SAME_CONTENT
 from papershelf.shown import command
 
 
@@ -31,7 +34,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield RULE.finding(
                 first,
                 f"{named} are one paper: {why}",
-                hint="keep one copy: " + command("git rm", *others),
+                hint="keep one copy: " + command("git rm", *others)
+                if why == SAME_CONTENT
+                else "they differ: compare them, keep the copy you want and git rm the others",
             )
 
 

@@ -30,7 +30,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             ".",
             f"no plan folders found: expected `{first}` and the other "
             f"{len(config.sections) - 1} sections of the plan",
-            hint="run `papershelf init` to create them, or set `root` in the configuration",
+            hint="create them with `repo-check --fix` (see first: `repo-check --fix --dry-run`), "
+            "or set `root` in the configuration to the folder that holds them",
         )
         return
     if not any(True for plan in ctx.plans for _ in plan.all_items()):

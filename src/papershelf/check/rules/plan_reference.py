@@ -9,6 +9,8 @@ and not again on the plan's line (nor is what the plan reads from it); a
 missing paper the plan links to is reported by ``missing-paper``. This rule
 keeps what only it catches: a name written short (``06_Engineering`` for
 ``06_Engineering_&_Tuning``), a path written wrong for what is found elsewhere.
+What the plan view shows found is named where it is, never "resolves to nothing":
+``papershelf plan`` and this rule give one answer for each line.
 """
 
 from __future__ import annotations
@@ -43,19 +45,28 @@ def check(ctx: Context) -> Iterator[Finding]:
                     line=item.line,
                 )
                 continue
-            target = posixpath.join(plan.root, item.written) if plan.root else item.written
-            if item.kind == Kind.PAPER and item.where:  # found by what it is, elsewhere
-                suggestion = f" (the paper is at `{item.where}`)"
-            else:
-                near = near_match(
-                    ctx.snapshot, target, is_file=item.kind in (Kind.FILE, Kind.PAPER)
+            if item.where and item.status in FOUND:  # `plan` shows it there: say where
+                what = "paper" if item.kind == Kind.PAPER else item.kind.value
+                yield RULE.finding(
+                    plan.plan_file,
+                    f"`{item.written}` is not a path in the repository: the {what} is at "
+                    f"`{item.where}`",
+                    hint="write the path it is at in the plan file",
+                    line=item.line,
                 )
-                suggestion = f" (did you mean `{near}`?)" if near else ""
+                continue
+            target = posixpath.join(plan.root, item.written) if plan.root else item.written
+            near = near_match(ctx.snapshot, target, is_file=item.kind in (Kind.FILE, Kind.PAPER))
             yield RULE.finding(
                 plan.plan_file,
-                f"`{item.written}` resolves to nothing{suggestion}",
+                f"`{item.written}` resolves to nothing"
+                + (f" (did you mean `{near}`?)" if near else ""),
                 line=item.line,
             )
+
+
+# found, though not where it is written: `papershelf plan` shows where it is
+FOUND = (Status.PRESENT, Status.EMPTY, Status.MISPLACED)
 
 
 RULE = Rule(
