@@ -165,13 +165,19 @@ def _check(folders: list[Path], python: str | None, installer: str, timeout: flo
         result = experiments.check(
             experiment, interpreter, installer=installer, timeout=timeout, progress=progress
         )
-        for line in (*result.problems, *result.notes):
+        for line in (*result.problems, *result.builds, *result.notes):
             click.echo(line)
         if result.problems:
             failed = True
+            click.echo(f"{folder}: cannot install for {interpreter.path} (listed above)")
+        elif result.builds:
+            click.echo(
+                f"{folder}: needs a build for {interpreter.path}: {len(result.builds)} "
+                "requirement(s) pull in a package with no wheel (listed above)"
+            )
         else:
             would = f": {', '.join(result.resolved)}" if result.resolved else ""
-            click.echo(f"{folder}: every requirement resolves for {interpreter.path}{would}")
+            click.echo(f"{folder}: installs from wheels for {interpreter.path}{would}")
     return EXIT_FAILURE if failed else EXIT_OK
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from papershelf.errors import PapershelfError
-from papershelf.mkexp import indexes, interpreters
+from papershelf.mkexp import building, indexes, interpreters
 from papershelf.mkexp.declarations import (
     InstallPlan,
     Requirement,
@@ -27,16 +27,26 @@ from papershelf.mkexp.declarations import (
 from papershelf.mkexp.explaining import Cause, explain, normalize
 from papershelf.mkexp.interpreters import Interpreter, VersionSpec
 from papershelf.mkexp.model import Experiment
-from papershelf.mkexp.resolving import Timeout, find_resolver, pip_runs_on, resolver_lines
+from papershelf.mkexp.resolving import (
+    Package,
+    Timeout,
+    find_resolver,
+    pip_runs_on,
+    resolver_lines,
+)
 
 DEFAULT_TIMEOUT = 300.0
 
 
 class CheckResult(NamedTuple):
+    """One of three answers: problems (cannot install), builds (needs a build), or neither
+    (installs from wheels)."""
+
     problems: list[str]  # one line per requirement that cannot be had, with file and line
     resolved: list[str]  # 'name version' of what would be installed, when all resolve
     notes: list[str]  # what check cannot judge (conda packages)
     tool: str
+    builds: list[str] = []  # one line per requirement that pulls in a source-only package
 
 
 def check(
@@ -80,9 +90,18 @@ def check(
                     f"{doing}{last}"
                 ) from None
             if outcome.ok:
-                return CheckResult(
-                    problems, [] if problems else outcome.resolved, notes, resolver.tool
-                )
+                if problems:
+                    return CheckResult(problems, [], notes, resolver.tool)
+                builds = _builds(outcome.resolved, remaining, python, plan, experiment.label)
+                if builds and resolver.tool == "uv":
+                    parents = resolver.parents(
+                        lines, workdir, python, max(deadline - time.monotonic(), 0.1)
+                    )
+                    builds = _builds(
+                        outcome.resolved, remaining, python, plan, experiment.label, parents
+                    )
+                shown = [package.shown for package in outcome.resolved]
+                return CheckResult([], shown, notes, resolver.tool, builds)
             cause = explain(resolver.tool, outcome.output)
             blamed = _blamed(cause, remaining, outcome.output, copies)
             if blamed is None:
@@ -102,6 +121,65 @@ def check(
                 )
                 break
     return CheckResult(problems, [], notes, resolver.tool)
+
+
+def _builds(
+    packages: list[Package],
+    requirements: list[Requirement],
+    python: Interpreter,
+    plan: InstallPlan,
+    label: str,
+    parents: dict[str, tuple[str, ...]] | None = None,
+) -> list[str]:
+    """A line per requirement that pulls in a package with only a source archive here."""
+    needing = [package for package in packages if package.sdist]
+    if not needing:
+        return []
+    if parents is None:
+        parents = {normalize(package.name): package.parents for package in packages}
+    by_name = {requirement_name(req): req for req in requirements if requirement_name(req)}
+    version = interpreters.format_version(python.version)
+    options = [option.text for option in plan.options]
+    found = []
+    for package in needing:
+        name = normalize(package.name)
+        cause = (
+            f"building it needs {building.what_it_needs(package.sdist)}"
+            f"{building.pythons_with_wheels(name, package.version, python, options)}"
+        )
+        owners = _owners(name, parents, by_name)
+        if not owners:
+            found.append(
+                f"{label}: needs a build: {package.shown} has no wheel for Python {version}; "
+                + cause
+            )
+        for owner in owners:
+            what = (
+                f"no wheel of {package.shown} for Python {version}"
+                if requirement_name(owner) == name
+                else f"it needs {package.shown}, which has no wheel for Python {version}"
+            )
+            found.append(f"{owner.where}: {owner.text}: needs a build: {what}; {cause}")
+    return found
+
+
+def _owners(
+    name: str, parents: dict[str, tuple[str, ...]], by_name: dict[str, Requirement]
+) -> list[Requirement]:
+    """The user's requirements that ``name`` is needed by, nearest first."""
+    if name in by_name:
+        return [by_name[name]]
+    seen, queue, found = {name}, [name], []
+    while queue:
+        for parent in parents.get(queue.pop(0), ()):
+            if parent in seen:
+                continue
+            seen.add(parent)
+            if parent in by_name:
+                found.append(by_name[parent])
+            else:
+                queue.append(parent)
+    return found
 
 
 def requirement_name(requirement: Requirement) -> str:
