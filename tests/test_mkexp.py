@@ -942,3 +942,50 @@ def test_check_with_pip_for_a_python_pip_cannot_run_on_says_sdists_need_uv(
         "put uv on PATH",
         *pip_note("pip"),
     ]
+
+
+def _with_wheels(versions: tuple[tuple[int, int], ...]) -> str:
+    """'; installed Pythons with wheels: …' for the installed Pythons among ``versions``."""
+    ours = interpreters.current_interpreter().version[:2]
+    fitting = [
+        interpreters.format_version(item.version)
+        for item in interpreters.find_interpreters()
+        if item.version[:2] in versions and item.version[:2] != ours
+    ]
+    if not fitting:
+        return "; no installed Python has a wheel of it"
+    return f"; installed Pythons with wheels: {', '.join(fitting)}"
+
+
+def _on_path(program: str) -> str:
+    return f"{program} {'is on PATH' if shutil.which(program) else 'is not on PATH'}"
+
+
+def test_check_says_which_pin_needs_a_build_which_toolchain_and_which_python_has_wheels(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """transformers==4.5.1 needs tokenizers 0.10.3: wheels up to cp39, else Rust."""
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ntfmold==4.5.1\nnumold==1.21.2\n", encoding="utf-8")
+    version = interpreters.format_version(interpreters.current_interpreter().version)
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer, code=0)
+    assert lines == [
+        f"{requirements}:3: numold==1.21.2: needs a build: no wheel of numold 1.21.2 for Python "
+        f"{version}; building it needs a C compiler (.c sources; {_on_path('cc')})"
+        "; no installed Python has a wheel of it",
+        f"{requirements}:2: tfmold==4.5.1: needs a build: it needs tokold 0.10.3, which has no "
+        f"wheel for Python {version}; building it needs Rust (Cargo.toml; {_on_path('cargo')})"
+        + _with_wheels(((3, 7), (3, 8))),
+        f"{EXPERIMENT}: needs a build for {interpreters.current_interpreter().path}: 2 "
+        "requirement(s) pull in a package with no wheel (listed above)",
+    ]
+
+
+def test_check_says_installs_from_wheels_when_every_package_has_one(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    (Path(EXPERIMENT) / "requirements.txt").write_text("tfm==4.28.1\n", encoding="utf-8")
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer, code=0) == [
+        f"{EXPERIMENT}: installs from wheels for {interpreters.current_interpreter().path}: "
+        "tfm 4.28.1, tok 0.13.3"
+    ]

@@ -433,16 +433,17 @@ def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say
         )
     if result.returncode == 0:
         return
-    problems = check(experiment, env_interpreter(env), plan, installer=tool).problems
-    for problem in problems:
-        say(problem)
-    if problems:
+    checked = check(experiment, env_interpreter(env), plan, installer=tool)
+    for line in checked.problems or checked.builds:
+        say(line)
+    if checked.problems:
         raise PapershelfError(
-            f"{experiment.label}: {len(problems)} requirement(s) cannot be installed "
+            f"{experiment.label}: {len(checked.problems)} requirement(s) cannot be installed "
             "(listed above); nothing was installed"
         )
     cause = explain(tool, result.stderr or result.stdout)
-    raise PapershelfError(f"{experiment.label}: installing {files} failed: {cause.detail}")
+    during = " building from source (listed above)" if checked.builds else ""
+    raise PapershelfError(f"{experiment.label}: installing {files} failed{during}: {cause.detail}")
 
 
 def env_interpreter(env: Path) -> Interpreter:

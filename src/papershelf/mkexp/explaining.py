@@ -27,7 +27,7 @@ _FOOTER = re.compile(
 _EXCEPTION = re.compile(r"^\s*((?:[\w.]+\.)?\w*(?:Error|Exception|Exit)\b:?.*)$")
 _HOST_URL = re.compile(r"https?://([^/'\"\s:]+)")
 _NETWORK = re.compile(
-    r"Could not resolve host: ([^\s'\"]+)|Failed to resolve '([^']+)'|dns error|"
+    r"Could not resolve host: ([^\s'\"(),]+)|Failed to resolve '([^']+)'|dns error|"
     r"failed to lookup address|Name or service not known|Connection refused|timed out|"
     r"Network is unreachable|network connectivity is disabled|certificate verify failed",
     re.IGNORECASE,
