@@ -49,8 +49,44 @@ def found(root: Path) -> dict[str, tuple[str, ...]]:
     ],
 )
 def test_each_declaration_kind_makes_an_experiment(tmp_path: Path, declaration: str) -> None:
-    root = repo(tmp_path, {f"код/{declaration}": "", "код/data.csv": "", "notes/a.md": ""})
+    text = "import setuptools\nsetuptools.setup()\n" if declaration == "setup.py" else ""
+    root = repo(tmp_path, {f"код/{declaration}": text, "код/data.csv": "", "notes/a.md": ""})
     assert found(root) == {"код": (declaration,)}
+
+
+SETUP_CALL = "from setuptools import setup\n\nsetup(name='thing')\n"
+HELPER_MODULE = '"""Utils for setting up the run."""\n# setup(name=...) was here\ndef flags():\n    pass\n'
+
+
+def test_a_setup_py_that_is_an_ordinary_module_makes_no_experiment(tmp_path: Path) -> None:
+    """As in NVIDIA's examples: runtime/setup.py of helpers, a sub-package's setup.py."""
+    root = repo(
+        tmp_path,
+        {
+            "UNet/requirements.txt": "",
+            "UNet/runtime/setup.py": HELPER_MODULE,
+            "UNet/runtime/run.py": "",
+            "Efficientdet/setup.py": SETUP_CALL,
+            "Efficientdet/utils/setup.py": HELPER_MODULE,
+            "WideAndDeep/__init__.py": "",
+            "WideAndDeep/setup.py": "import setuptools\nsetuptools.setup(name='trainer')\n",
+            "lib/pkg/__init__.py": "",
+            "lib/pkg/sub/__init__.py": "",
+            "lib/pkg/sub/setup.py": SETUP_CALL,
+            "helpers/setup.py": HELPER_MODULE,
+        },
+    )
+    assert found(root) == {
+        "Efficientdet": ("setup.py",),
+        "UNet": ("requirements.txt",),
+        "WideAndDeep": ("setup.py",),
+        "helpers": (),
+        "lib/pkg": (),
+    }
+    with pytest.raises(PapershelfError, match=r"its code belongs to the experiment \S*/UNet "):
+        experiments.experiment_at(root / "UNet" / "runtime")
+    assert experiments.experiment_at(root / "Efficientdet").declarations == ("setup.py",)
+    assert experiments.experiment_at(root / "lib" / "pkg" / "sub", force=True).declarations == ()
 
 
 def test_the_lock_file_is_not_a_declaration(tmp_path: Path) -> None:

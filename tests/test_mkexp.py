@@ -821,7 +821,7 @@ def test_a_folder_that_is_not_an_experiment_is_refused_unless_force(
     package = study / "peft" / "src" / "peft"
     package.mkdir(parents=True)
     (package / "tuners.py").write_text("X = 1\n")
-    (study / "peft" / "setup.py").write_text("")
+    (study / "peft" / "setup.py").write_text("from setuptools import setup\nsetup(name='peft')\n")
     (study / "run.py").write_text("print(1)\n")
     capsys.readouterr()
     assert mkexp_main(["peft/src/peft"]) == 1
