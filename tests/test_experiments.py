@@ -55,7 +55,9 @@ def test_each_declaration_kind_makes_an_experiment(tmp_path: Path, declaration: 
 
 
 SETUP_CALL = "from setuptools import setup\n\nsetup(name='thing')\n"
-HELPER_MODULE = '"""Utils for setting up the run."""\n# setup(name=...) was here\ndef flags():\n    pass\n'
+HELPER_MODULE = (
+    '"""Utils for setting up the run."""\n# setup(name=...) was here\ndef flags():\n    pass\n'
+)
 
 
 def test_a_setup_py_that_is_an_ordinary_module_makes_no_experiment(tmp_path: Path) -> None:
@@ -83,7 +85,9 @@ def test_a_setup_py_that_is_an_ordinary_module_makes_no_experiment(tmp_path: Pat
         "helpers": (),
         "lib/pkg": (),
     }
-    with pytest.raises(PapershelfError, match=r"its code belongs to the experiment .*/UNet \(mkexp "):
+    with pytest.raises(
+        PapershelfError, match=r"its code belongs to the experiment .*/UNet \(mkexp "
+    ):
         experiments.experiment_at(root / "UNet" / "runtime")
     assert experiments.experiment_at(root / "Efficientdet").declarations == ("setup.py",)
     assert experiments.experiment_at(root / "lib" / "pkg" / "sub", force=True).declarations == ()
@@ -365,3 +369,25 @@ def test_a_clone_committed_with_git_add_all_is_searched_with_its_own_git(tmp_pat
     git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "c")
     git(root, "add", "-A")  # a gitlink, and no .gitmodules
     assert found(root) == {"clones/UltraChat/train": ("requirements.txt",)}
+
+
+@pytest.mark.parametrize(
+    ("conda", "pip"),
+    [
+        ("numpy=1.21.2", "numpy==1.21.2"),
+        ("numpy=1.21", "numpy==1.21.*"),
+        ("numpy=1.21.*", "numpy==1.21.*"),
+        ("numpy==1.21.2=py39h20f2e39_0", "numpy==1.21.2"),
+        ("numpy 1.21.2", "numpy==1.21.2"),
+        ("conda-forge::scikit-learn>=1.0,<1.2", "scikit-learn>=1.0,<1.2"),
+        ("pytorch=1.11.0", "torch==1.11.0"),
+        ("matplotlib", "matplotlib"),
+        ("cudatoolkit=11.3", None),
+        ("python=3.10", None),
+        ("pip", None),
+    ],
+)
+def test_a_conda_spec_in_pip_form(conda: str, pip: str | None) -> None:
+    from papershelf.mkexp.declarations import pip_form
+
+    assert pip_form(conda) == pip

@@ -892,17 +892,56 @@ def test_python_2_is_named_unsupported(study: Path, capsys: pytest.CaptureFixtur
     assert not (study / EXPERIMENT / ".venv").exists()
 
 
-def test_check_names_conda_only_packages(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+CONDA_ENVIRONMENT = """\
+name: homl3
+channels:
+  - conda-forge
+dependencies:
+  - python
+  - cudatoolkit=11.3
+  - alpha=1.0
+  - conda-forge::gamma=1
+  - condaonlylib=2.1
+  - pip
+  - pip:
+    - beta
+"""
+
+
+def test_check_names_conda_only_packages_and_checks_the_ones_pip_has(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """As handson-ml3's environment.yml: numpy=1.21.2 is pip's numpy==1.21.2."""
     folder = study / EXPERIMENT
     (folder / "requirements.txt").unlink()
-    (folder / "environment.yml").write_text(
-        "name: ultrachat\ndependencies:\n  - python\n  - cudatoolkit=11.3\n  - pip:\n    - alpha\n",
-        encoding="utf-8",
-    )
-    assert check_lines(capsys, EXPERIMENT, code=0)[:1] == [
-        f"{EXPERIMENT}/environment.yml:4: cudatoolkit=11.3: a conda package; pip cannot "
-        "install it (conda env create)"
+    (folder / "environment.yml").write_text(CONDA_ENVIRONMENT, encoding="utf-8")
+    where = f"{EXPERIMENT}/environment.yml"
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer, code=0) == [
+        f"{where}:6: cudatoolkit=11.3: conda-only (pip has no such package): "
+        "conda env create -f environment.yml installs it",
+        f"{where}:9: condaonlylib=2.1: conda-only (pip has no such package): "
+        "conda env create -f environment.yml installs it",
+        f"{EXPERIMENT}: installs from wheels for {interpreters.current_interpreter().path}: "
+        "alpha 1.0, beta 1.0, gamma 1.0",
     ]
+
+
+def test_install_of_a_conda_environment_installs_what_pip_has_and_is_never_called_ready(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").unlink()
+    (folder / "environment.yml").write_text(CONDA_ENVIRONMENT, encoding="utf-8")
+    capsys.readouterr()
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", installer]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"{EXPERIMENT}: partial (conda-only, not installed: cudatoolkit=11.3, condaonlylib=2.1; "
+        "conda env create installs them)"
+    )
+    lock = (folder / "requirements.lock.txt").read_text(encoding="utf-8").splitlines()
+    assert lock[2:] == ["alpha==1.0", "beta==1.0", "gamma==1.0"]
+    assert listing(capsys)[EXPERIMENT]["state"] == "partial"
 
 
 def test_check_never_uses_the_environments_old_pip(

@@ -135,6 +135,12 @@ def _finish(experiment: Experiment, env: Path) -> None:
             f"{experiment.label}: stale (the declaration changed since the environment was "
             "made: --install updates it, --clear remakes it)"
         )
+    elif state is experiments.State.PARTIAL:
+        missing = ", ".join(experiments.missing_packages(experiment))
+        click.echo(
+            f"{experiment.label}: partial (conda-only, not installed: {missing}; "
+            "conda env create installs them)"
+        )
     else:
         click.echo(f"{experiment.label}: {state.value}")
     for line in experiments.usage_lines(env):
@@ -158,7 +164,10 @@ def _check(folders: list[Path], python: str | None, installer: str, timeout: flo
     for folder in folders:
         experiment = experiments.experiment_at(folder)
         state = experiments.state_of(experiment)
-        if state in (experiments.State.READY, experiments.State.STALE) and not python:
+        if (
+            state in (experiments.State.READY, experiments.State.PARTIAL, experiments.State.STALE)
+            and not python
+        ):
             interpreter = experiments.env_interpreter(experiment.env)
         else:
             interpreter = experiments.select_interpreter(experiment, python)

@@ -38,6 +38,7 @@ from papershelf.mkexp.state import (
     declaration_digest,
     env_python,
     list_rows,
+    missing_packages,
     state_of,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "kernel_name",
     "list_rows",
     "make",
+    "missing_packages",
     "new_experiment",
     "removed_on_failure",
     "requested_python",

@@ -46,7 +46,8 @@ class CheckResult(NamedTuple):
     resolved: list[str]  # 'name version' of what would be installed, when all resolve
     notes: list[str]  # what check cannot judge (conda packages)
     tool: str
-    builds: list[str] = []  # one line per requirement that pulls in a source-only package
+    builds: tuple[str, ...] = ()  # one line per requirement that pulls in a source-only package
+    unavailable: tuple[Requirement, ...] = ()  # conda names pip has no package for
 
 
 def check(
@@ -61,8 +62,7 @@ def check(
     """One line per requirement the Python cannot get, instead of the resolver's traceback."""
     plan = install_plan(experiment) if plan is None else plan
     notes = [
-        f"{path}:{line}: {text}: a conda package; pip cannot install it (conda env create)"
-        for path, text, line in conda_entries(experiment)
+        conda_note(Requirement(text, path, line)) for path, text, line in conda_entries(experiment)
     ]
     resolver = find_resolver(installer)
     if not plan.requirements:
@@ -73,6 +73,7 @@ def check(
         progress(f"{experiment.label}: {doing} ({len(plan.requirements)} requirements)")
     deadline = time.monotonic() + timeout
     problems: list[str] = []
+    unavailable: list[Requirement] = []
     remaining = list(plan.requirements)
     with tempfile.TemporaryDirectory(prefix="mkexp-check-") as temporary:
         workdir = Path(temporary)
@@ -91,7 +92,7 @@ def check(
                 ) from None
             if outcome.ok:
                 if problems:
-                    return CheckResult(problems, [], notes, resolver.tool)
+                    return CheckResult(problems, [], notes, resolver.tool, (), (*unavailable,))
                 builds = _builds(outcome.resolved, remaining, python, plan, experiment.label)
                 if builds and resolver.tool == "uv":
                     parents = resolver.parents(
@@ -101,7 +102,7 @@ def check(
                         outcome.resolved, remaining, python, plan, experiment.label, parents
                     )
                 shown = [package.shown for package in outcome.resolved]
-                return CheckResult([], shown, notes, resolver.tool, builds)
+                return CheckResult([], shown, notes, resolver.tool, (*builds,), (*unavailable,))
             cause = explain(resolver.tool, outcome.output)
             blamed = _blamed(cause, remaining, outcome.output, copies)
             if blamed is None:
@@ -109,9 +110,14 @@ def check(
                     f"{experiment.label}: {_sentence(cause, None, remaining, python, plan)}"
                 )
                 break
+            if blamed.declared and cause.kind == "missing":
+                notes.append(conda_note(blamed))  # conda's name for a package pip has not
+                remaining.remove(blamed)
+                unavailable.append(blamed)
+                continue
             wheels_only = resolver.tool == "pip" and not pip_runs_on(python)
             sentence = _sentence(cause, blamed, remaining, python, plan, wheels_only)
-            problems.append(f"{blamed.where}: {blamed.text}: {sentence}")
+            problems.append(f"{blamed.where}: {blamed.written}: {sentence}")
             remaining.remove(blamed)
             if resolver.tool == "pip" and remaining:
                 # pip takes half a second a run: say what the first run found, no more
@@ -120,7 +126,14 @@ def check(
                     "lines were not checked (with uv on PATH, check lists every problem)"
                 )
                 break
-    return CheckResult(problems, [], notes, resolver.tool)
+    return CheckResult(problems, [], notes, resolver.tool, (), (*unavailable,))
+
+
+def conda_note(entry: Requirement) -> str:
+    return (
+        f"{entry.where}: {entry.written}: conda-only (pip has no such package): "
+        f"conda env create -f {entry.path.name} installs it"
+    )
 
 
 def _builds(
@@ -159,7 +172,7 @@ def _builds(
                 if requirement_name(owner) == name
                 else f"it needs {package.shown}, which has no wheel for Python {version}"
             )
-            found.append(f"{owner.where}: {owner.text}: needs a build: {what}; {cause}")
+            found.append(f"{owner.where}: {owner.written}: needs a build: {what}; {cause}")
     return found
 
 
@@ -224,7 +237,7 @@ def _sentence(
     if cause.kind == "conflict":
         names = {requirement_name(req): req for req in remaining}
         others = [names[name] for name in cause.names if name in names and names[name] != blamed]
-        with_whom = ", ".join(f"{req.text} ({req.where})" for req in others)
+        with_whom = ", ".join(f"{req.written} ({req.where})" for req in others)
         head = f"conflicts with {with_whom}" if with_whom else "conflicting requirements"
         return f"{head}: {cause.detail}" if cause.detail else head
     if cause.kind in ("python", "missing", "version") and blamed is not None:

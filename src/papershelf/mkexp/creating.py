@@ -23,7 +23,13 @@ from urllib.parse import unquote, urlparse
 from papershelf.errors import PapershelfError
 from papershelf.mkexp import interpreters
 from papershelf.mkexp.checking import check
-from papershelf.mkexp.declarations import InstallPlan, _read, install_plan, requested_python
+from papershelf.mkexp.declarations import (
+    InstallPlan,
+    _read,
+    conda_entries,
+    install_plan,
+    requested_python,
+)
 from papershelf.mkexp.explaining import explain
 from papershelf.mkexp.interpreters import Interpreter, VersionSpec
 from papershelf.mkexp.model import (
@@ -335,9 +341,10 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     if not fresh:
         say(f"{experiment.label}: keeping its environment ({state.value}; --clear remakes it)")
         if options.install or options.kernel:
-            _populate(experiment, options, say)
-            if options.install and state is State.STALE:
-                _write_stamp(experiment, interpreters.pyvenv_cfg(env).get("executable", ""))
+            missing = _populate(experiment, options, say)
+            if options.install:
+                python = interpreters.pyvenv_cfg(env).get("executable", "")
+                _write_stamp(experiment, python, missing)
         return env
     interpreter = select_interpreter(experiment, options.python, say)
     old = None
@@ -358,8 +365,8 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
                 f"{interpreters.format_version(interpreter.version)} ({interpreter.path})"
             )
             create_env(env, interpreter, experiment.name)
-            _populate(experiment, options, say)
-            _write_stamp(experiment, str(interpreter.path))
+            missing = _populate(experiment, options, say)
+            _write_stamp(experiment, str(interpreter.path), missing)
             (env / INCOMPLETE_NAME).unlink()
     except BaseException:
         if old is not None:
@@ -372,28 +379,32 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     return env
 
 
-def _write_stamp(experiment: Experiment, python: str) -> None:
-    """What the environment was made from, so --list can tell 'stale' without mtimes."""
-    stamp = {"digest": declaration_digest(experiment), "python": python}
+def _write_stamp(experiment: Experiment, python: str, missing: Sequence[str] = ()) -> None:
+    """What the environment was made from, so --list can tell 'stale' without mtimes, and
+    what it lacks (conda-only packages), so it is never called ready without them."""
+    stamp = {"digest": declaration_digest(experiment), "python": python, "missing": list(missing)}
     (experiment.env / STAMP_NAME).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
 
 
-def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
+def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> list[str]:
+    """Install and register as asked; the declared packages left out (conda-only)."""
     env = experiment.env
+    missing: list[str] = []
     uv = use_uv(options.installer) if options.install or options.kernel else None
     tool = "uv" if uv else "pip"
     if options.install:
         plan = install_plan(experiment)
         for note in plan.notes:
             say(f"{experiment.label}: {note}")
+        missing = [text for _, text, _ in conda_entries(experiment)]
         if plan.requirements:
-            _install(experiment, plan, uv, say)
+            missing += _install(experiment, plan, uv, say)
         lock = write_lock(experiment, uv)
         say(f"{experiment.label}: wrote {lock.name} (pip freeze)")
     if options.kernel:
         if not experiment.notebooks:
             say(f"{experiment.label}: no notebooks, so no Jupyter kernel registered")
-            return
+            return missing
         say(f"{experiment.label}: installing ipykernel with {tool}")
         _run_step(install_command(env, uv, ["ipykernel"]), experiment.path)
         name, display = unique_kernel(experiment)
@@ -412,28 +423,28 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
             experiment.path,
         )
         say(f"{experiment.label}: registered Jupyter kernel {name!r} ({display})")
+    return missing
 
 
-def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say) -> None:
-    """Install from the declaration's folder; a failure is explained one line per requirement."""
-    env = experiment.env
+def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say) -> list[str]:
+    """Install from the declaration's folder; a failure is explained one line per requirement.
+
+    Conda names that pip has no package for are said, left out, and returned."""
     tool = "uv" if uv else "pip"
     files = ", ".join(plan.files)
     say(f"{experiment.label}: installing {files} with {tool}")
-    with tempfile.TemporaryDirectory(prefix="mkexp-install-") as temporary:
-        source = Path(temporary) / "requirements.in"
-        lines = resolver_lines(plan.requirements, plan.options)
-        source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        result = subprocess.run(
-            install_command(env, uv, ["-r", str(source)]),
-            cwd=experiment.path,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+    result = _run_install(experiment, plan, uv)
     if result.returncode == 0:
-        return
-    checked = check(experiment, env_interpreter(env), plan, installer=tool)
+        return []
+    checked = check(experiment, env_interpreter(experiment.env), plan, installer=tool)
+    if checked.unavailable and not checked.problems:
+        for note in checked.notes:
+            say(note)
+        rest = [req for req in plan.requirements if req not in checked.unavailable]
+        plan = InstallPlan(rest, plan.options, plan.notes)
+        result = _run_install(experiment, plan, uv)
+        if result.returncode == 0:
+            return [req.written for req in checked.unavailable]
     for line in checked.problems or checked.builds:
         say(line)
     if checked.problems:
@@ -444,6 +455,23 @@ def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say
     cause = explain(tool, result.stderr or result.stdout)
     during = " building from source (listed above)" if checked.builds else ""
     raise PapershelfError(f"{experiment.label}: installing {files} failed{during}: {cause.detail}")
+
+
+def _run_install(
+    experiment: Experiment, plan: InstallPlan, uv: str | None
+) -> subprocess.CompletedProcess[str]:
+    env = experiment.env
+    with tempfile.TemporaryDirectory(prefix="mkexp-install-") as temporary:
+        source = Path(temporary) / "requirements.in"
+        lines = resolver_lines(plan.requirements, plan.options)
+        source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        return subprocess.run(
+            install_command(env, uv, ["-r", str(source)]),
+            cwd=experiment.path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
 
 def env_interpreter(env: Path) -> Interpreter:

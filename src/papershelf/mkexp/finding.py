@@ -187,9 +187,7 @@ def experiment_at(
         if is_declaration(name)
         and (
             name != "setup.py"
-            or setup_makes_project(
-                repository_root(folder) or folder, folder / name, in_subpackage
-            )
+            or setup_makes_project(repository_root(folder) or folder, folder / name, in_subpackage)
         )
     )
     code = [name for name in names if is_code(name)]

@@ -40,13 +40,15 @@ def is_code(name: str) -> bool:
 class State(str, enum.Enum):
     """An experiment's environment as --list shows it.
 
-    stale: the declaration changed since the environment was made; broken: its
-    interpreter is gone or its creation was killed; foreign: a .venv that is not
-    a virtual environment, which mkexp never touches.
+    partial: made from the declaration, but without the conda-only packages it
+    declares (pip has none); stale: the declaration changed since the environment
+    was made; broken: its interpreter is gone or its creation was killed; foreign:
+    a .venv that is not a virtual environment, which mkexp never touches.
     """
 
     NONE = "none"
     READY = "ready"
+    PARTIAL = "partial"
     STALE = "stale"
     BROKEN = "broken"
     FOREIGN = "foreign"

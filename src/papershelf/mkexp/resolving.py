@@ -97,7 +97,6 @@ class Resolver(NamedTuple):
             return Outcome(False, err, [])
         return Outcome(True, err, _resolved(self.tool, out))
 
-
     def parents(
         self, lines: Sequence[str], workdir: Path, python: Interpreter, timeout: float
     ) -> dict[str, tuple[str, ...]]:
