@@ -60,17 +60,22 @@ def run_in(env: Path, code: str) -> str:
     ).stdout.strip()
 
 
+@pytest.mark.parametrize("installer", ["auto", "pip"])
 def test_creates_a_virtualenv_named_after_the_experiment(
-    study: Path, capsys: pytest.CaptureFixture[str]
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
 ) -> None:
-    assert mkexp_main([EXPERIMENT]) == 0
+    """With uv on PATH uv makes it, seeding no pip (uv installs); else virtualenv, with pip."""
+    assert mkexp_main([EXPERIMENT, "--installer", installer]) == 0
     env = study / EXPERIMENT / ".venv"
     out = capsys.readouterr().out
     assert f"activate:    source '{env}/bin/activate'" in out
     assert f"interpreter: {env}/bin/python" in out
-    assert interpreters.pyvenv_cfg(env)["prompt"] in ("UltraChat", '"UltraChat"')
+    cfg = interpreters.pyvenv_cfg(env)
+    assert cfg["prompt"] in ("UltraChat", '"UltraChat"')
+    assert ("uv" in cfg) == (installer == "auto")
     assert run_in(env, "import sys; print(sys.prefix)") == str(env)
-    assert run_in(env, "import pip; print('pip')") == "pip"
+    has_pip = "import importlib.util as u; print(u.find_spec('pip') is not None)"
+    assert run_in(env, has_pip) == str(installer == "pip")
     sourced = subprocess.run(
         ["bash", "-c", 'source "$1" && echo "$VIRTUAL_ENV"', "_", str(env / "bin" / "activate")],
         capture_output=True,
@@ -197,7 +202,7 @@ def test_unsatisfiable_requirements_are_reported_with_their_lines(
     capsys.readouterr()
     assert mkexp_main(["check", EXPERIMENT]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 2
+    assert len(out) == 3
     fitting = [
         interpreters.format_version(item.version)
         for item in interpreters.find_interpreters()
@@ -208,6 +213,8 @@ def test_unsatisfiable_requirements_are_reported_with_their_lines(
         f"{requirements}:3: oldonly==1.4.0: no release for Python {ours}; "
         f"installed Pythons that have one: {', '.join(fitting)}",
         f"{requirements}:4: no-such-package: no such package on the index",
+        f"{EXPERIMENT}: cannot install for {interpreters.current_interpreter().path} "
+        "(listed above)",
     ]
     assert mkexp_main([EXPERIMENT, "--install", "--installer", "pip"]) == 1
     captured = capsys.readouterr()
@@ -948,7 +955,7 @@ def test_check_never_uses_the_environments_old_pip(
     study: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = study / EXPERIMENT
-    assert mkexp_main([EXPERIMENT]) == 0
+    assert mkexp_main([EXPERIMENT, "--installer", "pip"]) == 0
     python = folder / ".venv" / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "pip"], check=True)
     site = Path(run_in(folder / ".venv", "import sysconfig; print(sysconfig.get_path('purelib'))"))

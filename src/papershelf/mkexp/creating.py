@@ -135,12 +135,17 @@ def removed_on_failure(*paths: Path) -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def create_env(env: Path, interpreter: Interpreter, prompt: str) -> None:
-    """virtualenv in-process; Pythons before 3.9 get pip from their own ensurepip."""
-    from virtualenv import cli_run  # imported here: --list never pays for it
-
+def create_env(env: Path, interpreter: Interpreter, prompt: str, uv: str | None = None) -> None:
+    """``uv venv`` when uv installs (no pip seeded: uv installs without it), else virtualenv
+    in-process; there, Pythons before 3.9 get pip from their own ensurepip."""
     env.mkdir()
     (env / INCOMPLETE_NAME).write_text("mkexp is creating this environment\n", encoding="utf-8")
+    if uv:
+        command = [uv, "venv", "--quiet", "--allow-existing", "--python", str(interpreter.path)]
+        _run_step([*command, f"--prompt={prompt}", str(env.absolute())], env)
+        return
+    from virtualenv import cli_run  # imported here: --list never pays for it
+
     old = interpreter.version < (3, 9)
     args = ["--no-periodic-update", "--quiet", "--python", str(interpreter.path)]
     args.append(f"--prompt={prompt}")  # a folder named '-rf' or '--help' is a prompt too
@@ -181,6 +186,9 @@ def install_command(env: Path, uv: str | None, args: Sequence[str]) -> list[str]
     if uv:
         return [uv, "pip", "install", "--python", str(env_python(env)), *args]
     python = str(env_python(env))
+    if not any(env.glob("lib/python*/site-packages/pip")):
+        # made by uv venv, which seeds no pip: the environment's own ensurepip gives it one
+        _run_step([python, "-m", "ensurepip", "--default-pip"], env)
     return [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *args]
 
 
@@ -364,7 +372,7 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
                 f"{experiment.label}: creating .venv with Python "
                 f"{interpreters.format_version(interpreter.version)} ({interpreter.path})"
             )
-            create_env(env, interpreter, experiment.name)
+            create_env(env, interpreter, experiment.name, use_uv(options.installer))
             missing = _populate(experiment, options, say)
             _write_stamp(experiment, str(interpreter.path), missing)
             (env / INCOMPLETE_NAME).unlink()
