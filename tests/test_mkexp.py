@@ -1035,3 +1035,25 @@ def test_check_says_installs_from_wheels_when_every_package_has_one(
         f"{EXPERIMENT}: installs from wheels for {interpreters.current_interpreter().path}: "
         "tfm 4.28.1, tok 0.13.3"
     ]
+
+
+def test_check_of_an_environment_yaml_with_an_editable_git_line_cites_the_users_file(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """As stable-diffusion's environment.yaml: uv takes no editable git requirement; the
+    line is resolved as 'NAME @ git+URL', its problem cited at environment.yaml, never at
+    mkexp's temporary input, and the other pins are still checked."""
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").unlink()
+    (folder / "environment.yaml").write_text(
+        "name: ldm\ndependencies:\n  - python\n  - pip\n  - pip:\n    - alpha\n"
+        "    - -e git+https://github.invalid/CompVis/taming.git@master#egg=taming\n"
+        "    - gamma==1.0\n",
+        encoding="utf-8",
+    )
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
+        f"{EXPERIMENT}/environment.yaml:7: -e git+https://github.invalid/CompVis/taming.git"
+        "@master#egg=taming: needs the network: cannot reach github.invalid "
+        "(could not resolve host)",
+        *pip_note(installer),
+    ]

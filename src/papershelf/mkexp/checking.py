@@ -33,6 +33,7 @@ from papershelf.mkexp.resolving import (
     find_resolver,
     pip_runs_on,
     resolver_lines,
+    temporary_line,
 )
 
 DEFAULT_TIMEOUT = 300.0
@@ -104,7 +105,8 @@ def check(
                 shown = [package.shown for package in outcome.resolved]
                 return CheckResult([], shown, notes, resolver.tool, (*builds,), (*unavailable,))
             cause = explain(resolver.tool, outcome.output)
-            blamed = _blamed(cause, remaining, outcome.output, copies)
+            blamed = _cited(outcome.output, len(plan.options), remaining)
+            blamed = blamed or _blamed(cause, remaining, outcome.output, copies)
             if blamed is None:
                 problems.append(
                     f"{experiment.label}: {_sentence(cause, None, remaining, python, plan)}"
@@ -198,6 +200,13 @@ def _owners(
 def requirement_name(requirement: Requirement) -> str:
     match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)", requirement.text)
     return normalize(match.group(1)) if match and not requirement.text.startswith("-") else ""
+
+
+def _cited(output: str, options: int, remaining: list[Requirement]) -> Requirement | None:
+    """The requirement behind a line of the resolver's input that its message names."""
+    line = temporary_line(output)
+    index = line - 1 - options if line else -1
+    return remaining[index] if 0 <= index < len(remaining) else None
 
 
 def _blamed(

@@ -40,7 +40,11 @@ _SPEC_START = re.compile(r"[<>=!~]")
 
 
 def explain(tool: str, output: str) -> Cause:
-    """The first cause the resolver gives; kind 'other' with its last error line if unknown."""
+    """The first cause the resolver gives; kind 'other' with its last error line if unknown.
+
+    A mention of mkexp's temporary input ("in `…/requirements.in` at line 17") is left
+    out: the caller names the user's file and line instead."""
+    output = re.sub(r" in `[^`]*requirements\.in` at line \d+", "", output)
     reader = _from_uv if tool == "uv" else _from_pip
     return reader(output) or Cause("other", (), _last_error(output))
 

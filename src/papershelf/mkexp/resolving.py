@@ -275,7 +275,7 @@ def resolver_lines(
     for requirement in requirements:
         local = requirement.local_path
         if local is None:
-            lines.append(requirement.text)
+            lines.append(_not_editable(requirement.text))
             continue
         target = local.absolute()
         if copies is not None and target.is_dir():
@@ -288,6 +288,23 @@ def resolver_lines(
         # file: URLs: pip and uv read paths with spaces in them alike
         lines.append(f"-e {target.as_uri()}" if editable else target.as_uri())
     return lines
+
+
+def _not_editable(text: str) -> str:
+    """``-e git+URL#egg=NAME`` as ``NAME @ git+URL``: uv takes no editable VCS, and pip's
+    would clone into ``src/`` in the experiment's work tree."""
+    match = re.fullmatch(r"(?:-e|--editable)\s*=?\s*(\S+://\S+)", text)
+    if match is None:
+        return text
+    url = match.group(1)
+    egg = re.search(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)", url)
+    return f"{egg.group(1)} @ {url.split('#', 1)[0]}" if egg else url.split("#", 1)[0]
+
+
+def temporary_line(output: str) -> int | None:
+    """The line of the resolver's input that its message cites, if it cites one."""
+    match = re.search(rf"{re.escape(INPUT_NAME)}`? at line (\d+)", output)
+    return int(match.group(1)) if match else None
 
 
 def _copy_project(source: Path, destination: Path) -> Path:
