@@ -317,23 +317,27 @@ def test_install_plan_reads_every_declaration_kind(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["alpha"]\n')
     (tmp_path / "Pipfile").write_text('[packages]\nbeta = "*"\ngamma = "==1.0"\n')
     (tmp_path / "environment.yml").write_text(
-        "dependencies:\n  - python=3.8\n  - numpy\n  - pip:\n    - oldonly==1.4.0\n"
+        "dependencies:\n  - python=3.8\n  - numpy=1.21.2\n  - cudatoolkit=11.3\n  - pip:\n"
+        "    - oldonly==1.4.0\n"
     )
     experiment = Experiment(tmp_path, ("Pipfile", "environment.yml", "pyproject.toml"), False)
     plan = experiments.install_plan(experiment)
-    assert [req.text for req in plan.requirements] == [
+    assert [req.written for req in plan.requirements] == [
         "alpha",
         "beta",
         "gamma==1.0",
         "oldonly==1.4.0",
+        "numpy=1.21.2",
     ]
+    assert plan.requirements[-1].text == "numpy==1.21.2"
     assert [req.where for req in plan.requirements] == [
         f"{tmp_path / 'pyproject.toml'}:3",
         f"{tmp_path / 'Pipfile'}:2",
         f"{tmp_path / 'Pipfile'}:3",
-        f"{tmp_path / 'environment.yml'}:5",
+        f"{tmp_path / 'environment.yml'}:6",
+        f"{tmp_path / 'environment.yml'}:3",
     ]
-    assert plan.notes == ["environment.yml: conda packages not installed by pip: numpy"]
+    assert plan.notes == ["environment.yml: conda-only packages, not installed: cudatoolkit=11.3"]
 
 
 def test_kernel_names_are_ascii_and_distinct() -> None:

@@ -707,7 +707,8 @@ def test_check_stops_at_its_timeout_and_says_what_it_was_doing(
     silent.bind(("127.0.0.1", 0))
     silent.listen()  # accepts connections, never answers
     port = silent.getsockname()[1]
-    monkeypatch.delenv("UV_FIND_LINKS")
+    for key in ("UV_FIND_LINKS", "PIP_FIND_LINKS", "PIP_NO_INDEX"):
+        monkeypatch.delenv(key)
     monkeypatch.setenv("UV_INDEX_URL", f"http://127.0.0.1:{port}/simple")
     try:
         started = time.monotonic()
@@ -1055,5 +1056,37 @@ def test_check_of_an_environment_yaml_with_an_editable_git_line_cites_the_users_
         f"{EXPERIMENT}/environment.yaml:7: -e git+https://github.invalid/CompVis/taming.git"
         "@master#egg=taming: needs the network: cannot reach github.invalid "
         "(could not resolve host)",
+        *pip_note(installer),
+    ]
+
+
+def test_check_honours_and_shows_the_constraints_of_the_users_pip_configuration(
+    study: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    installer: str,
+) -> None:
+    """As a pip.conf capping torch at 2.14.1: uv is given the same constraint, and the
+    constraint is named where it decides; a pin with no file for this Python is said so,
+    never 'conflicting requirements'."""
+    config = study.parent / "pip.conf"
+    constraints = study.parent / "constraints.txt"
+    constraints.write_text("oldonly<=3\ngamma<2\n", encoding="utf-8")
+    config.write_text(f"[global]\nconstraint = {constraints}\n", encoding="utf-8")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(config))
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ngamma==2.0\n", encoding="utf-8")
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert lines == [
+        f"{requirements}:2: gamma==2.0: conflicts with the constraint gamma<2 "
+        f"({constraints}, set in {config} [global])",
+        *pip_note(installer),
+    ]
+    requirements.write_text("alpha\noldonly==1.4.0\n", encoding="utf-8")
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert lines == [
+        f"{requirements}:2: oldonly==1.4.0: no release for Python "
+        f"{interpreters.format_version(interpreters.current_interpreter().version)}"
+        + _with_wheels(((3, 7), (3, 8))).replace("with wheels", "that have one"),
         *pip_note(installer),
     ]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from papershelf.errors import PapershelfError
-from papershelf.mkexp import building, indexes, interpreters
+from papershelf.mkexp import building, indexes, interpreters, pipconfig
 from papershelf.mkexp.declarations import (
     InstallPlan,
     Requirement,
@@ -118,7 +118,9 @@ def check(
                 unavailable.append(blamed)
                 continue
             wheels_only = resolver.tool == "pip" and not pip_runs_on(python)
-            sentence = _sentence(cause, blamed, remaining, python, plan, wheels_only)
+            sentence = _constrained(cause, blamed, remaining, python, plan) or _sentence(
+                cause, blamed, remaining, python, plan, wheels_only
+            )
             problems.append(f"{blamed.where}: {blamed.written}: {sentence}")
             remaining.remove(blamed)
             if resolver.tool == "pip" and remaining:
@@ -233,6 +235,30 @@ def _blamed(
         if cause.kind == "build" and len(projects) == 1:
             return projects[0]
     return None
+
+
+def _constrained(
+    cause: Cause,
+    blamed: Requirement,
+    remaining: list[Requirement],
+    python: Interpreter,
+    plan: InstallPlan,
+) -> str:
+    """'conflicts with the constraint …' when a constraint of the user's pip configuration,
+    not another requirement nor this Python, is what excludes the pin; else ''."""
+    if cause.kind not in ("conflict", "python", "other"):
+        return ""
+    name = requirement_name(blamed)
+    constraint = pipconfig.constraint_on(name, pipconfig.settings())
+    others = {requirement_name(req) for req in remaining} - {name}
+    if not constraint or others.intersection(cause.names):
+        return ""
+    pinned = re.search(r"===?\s*([A-Za-z0-9.!+]+)(?![.*\w])", blamed.text)
+    links, urls = indexes.sources([option.text for option in plan.options])
+    files = indexes.files_for(name, links, urls)
+    if not indexes.fitting_pythons(files, pinned.group(1) if pinned else None, [python]):
+        return ""  # no file for this Python: that, not the constraint, decides
+    return f"conflicts with {constraint}"
 
 
 def _sentence(

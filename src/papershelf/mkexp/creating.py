@@ -42,7 +42,7 @@ from papershelf.mkexp.model import (
     Say,
     State,
 )
-from papershelf.mkexp.resolving import resolver_lines
+from papershelf.mkexp.resolving import resolver_lines, uv_settings
 from papershelf.mkexp.state import declaration_digest, env_python, state_of
 from papershelf.repo import repopaths
 from papershelf.repo.gitfiles import is_ignored, repository_root
@@ -184,7 +184,7 @@ def use_uv(installer: str) -> str | None:
 def install_command(env: Path, uv: str | None, args: Sequence[str]) -> list[str]:
     env = env.absolute()
     if uv:
-        return [uv, "pip", "install", "--python", str(env_python(env)), *args]
+        return [uv, "pip", "install", "--python", str(env_python(env)), *uv_settings(), *args]
     python = str(env_python(env))
     if not any(env.glob("lib/python*/site-packages/pip")):
         # made by uv venv, which seeds no pip: the environment's own ensurepip gives it one

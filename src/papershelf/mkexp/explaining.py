@@ -149,6 +149,12 @@ def _from_pip(text: str) -> Cause | None:
         collecting = re.findall(rf"Collecting {_NAME}", text)
         name = package.group(1) if package else (collecting[-1] if collecting else "")
         return Cause("network", (normalize(name),) if name else (), network)
+    unavailable = re.search(
+        rf"no matching distributions available for your environment:\s+{_NAME}", text
+    )
+    if "The conflict is caused by:" in text and unavailable and " depends on " not in text:
+        # only the user's pin and a constraint: not a conflict, no file fits this Python
+        return Cause("python", (normalize(unavailable.group(1)),), "")
     if "The conflict is caused by:" in text:
         block = text.split("The conflict is caused by:", 1)[1].split("\n\n", 1)[0]
         requested = re.findall(rf"The user requested {_NAME}", block)

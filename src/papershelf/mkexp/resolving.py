@@ -29,7 +29,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 from papershelf.errors import PapershelfError
-from papershelf.mkexp import interpreters
+from papershelf.mkexp import interpreters, pipconfig
 from papershelf.mkexp.declarations import Requirement
 from papershelf.mkexp.explaining import normalize
 from papershelf.mkexp.interpreters import Interpreter, VersionSpec
@@ -80,7 +80,7 @@ class Resolver(NamedTuple):
                 str(python.path.absolute()),
             ]
             # pylock.toml lists, per package, only the wheels that fit the target Python
-            args += ["--no-header", "--format", "pylock.toml"]
+            args += ["--no-header", "--format", "pylock.toml", *uv_settings()]
         else:
             args = [*self.command, *_pip_target(python), "install", "--dry-run"]
             report = workdir / "report.json"
@@ -105,6 +105,7 @@ class Resolver(NamedTuple):
         source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         args = [*self.command, "pip", "compile", str(source), "--python"]
         args += [str(python.path.absolute()), "--no-header", "--annotation-style", "line"]
+        args += uv_settings()
         code, out, _ = run_bounded(args, workdir, timeout)
         found: dict[str, tuple[str, ...]] = {}
         for line in out.splitlines() if code == 0 else []:
@@ -114,6 +115,11 @@ class Resolver(NamedTuple):
                 names = tuple(normalize(name) for name in via if name and name[0] != "-")
                 found[normalize(match.group(1))] = names
         return found
+
+
+def uv_settings() -> list[str]:
+    """The user's pip configuration (constraints, indexes) as uv options: uv reads none."""
+    return pipconfig.uv_args(pipconfig.settings())
 
 
 def find_resolver(installer: str) -> Resolver:
