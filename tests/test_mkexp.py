@@ -1090,3 +1090,29 @@ def test_check_honours_and_shows_the_constraints_of_the_users_pip_configuration(
         + _with_wheels(((3, 7), (3, 8))).replace("with wheels", "that have one"),
         *pip_note(installer),
     ]
+
+
+def test_an_editable_install_leaves_nothing_for_git_to_add(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """'-e .' builds write NAME.egg-info beside the sources (setuptools does): ignored."""
+    folder = study / EXPERIMENT
+    write_local_project(folder, "ultrachat")
+    (folder / "requirements.txt").write_text("-e .\nalpha\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=study, check=True)
+    capsys.readouterr()
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", installer]) == 0
+    assert (folder / "ultrachat.egg-info").is_dir()
+    assert f"mkexp: {EXPERIMENT}/ultrachat.egg-info: an editable install's build metadata; " in (
+        capsys.readouterr().err
+    )
+    untracked = subprocess.run(
+        ["git", "ls-files", "-z", "--others", "--exclude-standard"],
+        cwd=study,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
+    assert sorted(untracked) == ["", ".gitignore", f"{EXPERIMENT}/requirements.lock.txt"]
+    assert ".venv/\n" in (study / ".gitignore").read_text(encoding="utf-8")
+    assert "*.egg-info/\n" in (study / ".gitignore").read_text(encoding="utf-8")

@@ -33,6 +33,7 @@ from papershelf.mkexp.declarations import (
 from papershelf.mkexp.explaining import explain
 from papershelf.mkexp.interpreters import Interpreter, VersionSpec
 from papershelf.mkexp.model import (
+    EGG_INFO_BLOCK,
     ENV_DIR,
     GITIGNORE_BLOCK,
     INCOMPLETE_NAME,
@@ -407,6 +408,10 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> list[st
         missing = [text for _, text, _ in conda_entries(experiment)]
         if plan.requirements:
             missing += _install(experiment, plan, uv, say)
+            for left in ignore_build_metadata(experiment, plan):
+                say(
+                    f"{left}: an editable install's build metadata; added *.egg-info/ to .gitignore"
+                )
         lock = write_lock(experiment, uv)
         say(f"{experiment.label}: wrote {lock.name} (pip freeze)")
     if options.kernel:
@@ -502,14 +507,40 @@ def ensure_ignored(env: Path) -> Path | None:
     relative = os.path.relpath(env.absolute(), top).replace(os.sep, "/")
     if is_ignored(top, relative):
         return None
+    return _append_ignore(top, (".venv/", ".venv"), GITIGNORE_BLOCK)
+
+
+def _append_ignore(top: Path, spellings: Sequence[str], block: str) -> Path | None:
+    """Append ``block`` to the top-level .gitignore unless a line already reads one of
+    ``spellings``."""
     gitignore = repopaths.writable(top, ".gitignore")  # a .gitignore linked out is not ours
     text = _read(gitignore, top) or ""
-    if any(line.strip() in (".venv/", ".venv") for line in text.splitlines()):
+    if any(line.strip() in spellings for line in text.splitlines()):
         return None
     prefix = "" if not text or text.endswith("\n") else "\n"
     with gitignore.open("a", encoding="utf-8") as stream:
-        stream.write(prefix + (GITIGNORE_BLOCK if text else GITIGNORE_BLOCK.lstrip("\n")))
+        stream.write(prefix + (block if text else block.lstrip("\n")))
     return gitignore
+
+
+def ignore_build_metadata(experiment: Experiment, plan: InstallPlan) -> list[str]:
+    """The ``*.egg-info`` folders an editable install left beside local sources, which git
+    would otherwise offer to commit: ``*.egg-info/`` is added to the .gitignore."""
+    top = repository_root(experiment.path)
+    if top is None:
+        return []
+    left: list[str] = []
+    for requirement in plan.requirements:
+        local = requirement.local_path
+        if local is None or not local.is_dir():
+            continue
+        for found in (*local.glob("*.egg-info"), *local.glob("src/*.egg-info")):
+            relative = os.path.relpath(found.absolute(), top).replace(os.sep, "/")
+            if found.is_dir() and not found.is_symlink() and not is_ignored(top, relative):
+                left.append(relative)
+    if left:
+        _append_ignore(top, ("*.egg-info/", "*.egg-info"), EGG_INFO_BLOCK)
+    return left
 
 
 def usage_lines(env: Path, shell: str | None = None) -> list[str]:

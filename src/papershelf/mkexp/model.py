@@ -23,6 +23,9 @@ EXCLUDED_PARTS = frozenset(
     {ENV_DIR, "site-packages", "node_modules", ".git", "__pycache__", ".ipynb_checkpoints"}
 )
 GITIGNORE_BLOCK = "\n# virtual environments made by mkexp, one per experiment\n.venv/\n"
+EGG_INFO_BLOCK = (
+    "\n# build metadata that 'pip install -e .' writes beside the sources\n*.egg-info/\n"
+)
 
 Say = Callable[[str], None]
 
