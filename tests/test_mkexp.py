@@ -1031,9 +1031,16 @@ def test_check_says_which_pin_needs_a_build_which_toolchain_and_which_python_has
 def test_check_says_installs_from_wheels_when_every_package_has_one(
     study: Path, capsys: pytest.CaptureFixture[str], installer: str
 ) -> None:
-    (Path(EXPERIMENT) / "requirements.txt").write_text("tfm==4.28.1\n", encoding="utf-8")
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("tfm==4.28.1\n", encoding="utf-8")
     assert check_lines(capsys, EXPERIMENT, "--installer", installer, code=0) == [
         f"{EXPERIMENT}: installs from wheels for {interpreters.current_interpreter().path}: "
+        "tfm 4.28.1, tok 0.13.3"
+    ]
+    requirements.write_text("tfm==4.28.1\npurepkg==0.4.0\n", encoding="utf-8")
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer, code=0) == [
+        f"{EXPERIMENT}: installs from wheels and pure-Python sources (purepkg 0.4.0: no "
+        f"compiler needed) for {interpreters.current_interpreter().path}: purepkg 0.4.0, "
         "tfm 4.28.1, tok 0.13.3"
     ]
 

@@ -146,6 +146,8 @@ def build_index(folder: Path) -> Path:
     for python in ("cp37", "cp38"):
         build_wheel(folder, "tokold", "0.10.3", tag=f"{python}-none-any")
     build_sdist(folder, "tokold", "0.10.3", {"Cargo.toml": '[package]\nname = "tokold"\n'})
+    # like fire==0.4.0: only a source archive, pure Python
+    build_sdist(folder, "purepkg", "0.4.0", {"purepkg/__init__.py": ""})
     # like numpy==1.21.2 on Python 3.11: C sources
     build_sdist(folder, "numold", "1.21.2", {"src/multiarray.c": "int main(void) { return 0; }\n"})
     build_wheel(

@@ -186,7 +186,10 @@ def _check(folders: list[Path], python: str | None, installer: str, timeout: flo
             )
         else:
             would = f": {', '.join(result.resolved)}" if result.resolved else ""
-            click.echo(f"{folder}: installs from wheels for {interpreter.path}{would}")
+            how = "from wheels"
+            if result.pure:
+                how += f" and pure-Python sources ({', '.join(result.pure)}: no compiler needed)"
+            click.echo(f"{folder}: installs {how} for {interpreter.path}{would}")
     return EXIT_FAILURE if failed else EXIT_OK
 
 

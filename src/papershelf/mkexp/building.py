@@ -117,18 +117,16 @@ def _bounded(data: bytes) -> bytes:
 
 
 def what_it_needs(location: str) -> str:
-    """'Rust (setuptools-rust; cargo is on PATH)', or why that cannot be told."""
+    """'Rust (setuptools-rust; cargo is on PATH)'; '' for pure Python source, which any
+    Python builds with its backend alone; or why that cannot be told."""
     try:
         members, text = read_archive(location)
     except (OSError, tarfile.TarError, zipfile.BadZipFile, ValueError) as error:
         return f"a toolchain its source archive does not say (unreadable: {error})"
-    found = toolchains(members, text)
-    if not found:
-        return "no compiler (its source is pure Python)"
     return " and ".join(
         f"{tool.name} ({tool.why}; {tool.program} "
         f"{'is on PATH' if shutil.which(tool.program) else 'is not on PATH'})"
-        for tool in found
+        for tool in toolchains(members, text)
     )
 
 

@@ -49,6 +49,7 @@ class CheckResult(NamedTuple):
     tool: str
     builds: tuple[str, ...] = ()  # one line per requirement that pulls in a source-only package
     unavailable: tuple[Requirement, ...] = ()  # conda names pip has no package for
+    pure: tuple[str, ...] = ()  # source-only packages of pure Python: built by any Python
 
 
 def check(
@@ -94,16 +95,20 @@ def check(
             if outcome.ok:
                 if problems:
                     return CheckResult(problems, [], notes, resolver.tool, (), (*unavailable,))
-                builds = _builds(outcome.resolved, remaining, python, plan, experiment.label)
-                if builds and resolver.tool == "uv":
+                needing = _needing(outcome.resolved)
+                parents = None
+                if resolver.tool == "uv" and any(needing.values()):
                     parents = resolver.parents(
                         lines, workdir, python, max(deadline - time.monotonic(), 0.1)
                     )
-                    builds = _builds(
-                        outcome.resolved, remaining, python, plan, experiment.label, parents
-                    )
+                builds = _builds(
+                    outcome.resolved, needing, remaining, python, plan, experiment.label, parents
+                )
+                pure = tuple(package.shown for package, tools in needing.items() if not tools)
                 shown = [package.shown for package in outcome.resolved]
-                return CheckResult([], shown, notes, resolver.tool, (*builds,), (*unavailable,))
+                return CheckResult(
+                    [], shown, notes, resolver.tool, (*builds,), (*unavailable,), pure
+                )
             cause = explain(resolver.tool, outcome.output)
             blamed = _cited(outcome.output, len(plan.options), remaining)
             blamed = blamed or _blamed(cause, remaining, outcome.output, copies)
@@ -140,8 +145,14 @@ def conda_note(entry: Requirement) -> str:
     )
 
 
+def _needing(packages: list[Package]) -> dict[Package, str]:
+    """Each package with no wheel here, and the toolchain its build needs ('' for none)."""
+    return {package: building.what_it_needs(package.sdist) for package in packages if package.sdist}
+
+
 def _builds(
     packages: list[Package],
+    needing: dict[Package, str],
     requirements: list[Requirement],
     python: Interpreter,
     plan: InstallPlan,
@@ -149,8 +160,7 @@ def _builds(
     parents: dict[str, tuple[str, ...]] | None = None,
 ) -> list[str]:
     """A line per requirement that pulls in a package with only a source archive here."""
-    needing = [package for package in packages if package.sdist]
-    if not needing:
+    if not any(needing.values()):
         return []
     if parents is None:
         parents = {normalize(package.name): package.parents for package in packages}
@@ -158,10 +168,12 @@ def _builds(
     version = interpreters.format_version(python.version)
     options = [option.text for option in plan.options]
     found = []
-    for package in needing:
+    for package, toolchain in needing.items():
         name = normalize(package.name)
+        if not toolchain:
+            continue  # pure Python: its build backend alone builds it, on any Python
         cause = (
-            f"building it needs {building.what_it_needs(package.sdist)}"
+            f"building it needs {toolchain}"
             f"{building.pythons_with_wheels(name, package.version, python, options)}"
         )
         owners = _owners(name, parents, by_name)

@@ -332,7 +332,13 @@ CONDA_ONLY = frozenset(
     }
 )
 # conda names whose pip distribution is called otherwise
-CONDA_TO_PIP = {"pytorch": "torch", "pytorch-cpu": "torch", "py-opencv": "opencv-python"}
+CONDA_TO_PIP = {
+    "pytorch": "torch",
+    "pytorch-cpu": "torch",
+    "py-opencv": "opencv-python",
+    "python-graphviz": "graphviz",
+    "py-xgboost": "xgboost",
+}
 _CONDA_SPEC = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*)")
 
 

@@ -37,11 +37,14 @@ def sources(
     links: list[Path] = []
     indexes: list[str] = []
     no_index = "--no-index" in options
+    main = [PYPI]
     for setting in pipconfig.settings(env):
         values = setting.value.split()
         if setting.option == "find-links":
             links += [Path(item) for item in values if "://" not in item]
-        elif setting.option in ("index-url", "extra-index-url"):
+        elif setting.option == "index-url":
+            main = values[:1]
+        elif setting.option == "extra-index-url":
             indexes += values
         elif setting.option == "no-index":
             no_index = no_index or pipconfig.is_on(setting)
@@ -54,9 +57,10 @@ def sources(
             indexes.append(value)
     for key in ("UV_INDEX_URL", "UV_DEFAULT_INDEX"):
         if env.get(key):
-            indexes.append(env[key])
-    if not indexes:
-        indexes.append(PYPI)
+            main = [env[key]]
+    named = any(option.partition(" ")[0] in ("-i", "--index-url") for option in options)
+    if not named:
+        indexes = main + indexes  # an extra index adds to the main one, PyPI by default
     offline = bool(env.get("UV_OFFLINE"))
     if no_index:
         indexes = []

@@ -84,6 +84,9 @@ def uv_args(found: list[Setting]) -> list[str]:
             continue
         for value in setting.value.split():
             args += [_OPTIONS[setting.option], value]
+        if setting.option == "extra-index-url":
+            # pip takes the best version from every index; uv, unless told, the first index's
+            args += ["--index-strategy", "unsafe-best-match"]
     return args
 
 
