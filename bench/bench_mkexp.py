@@ -158,12 +158,12 @@ def creation_cases(wheels: Path) -> dict[str, Case]:
     }
 
 
-def install_cases(wheels: Path) -> dict[str, Case]:
+def install_cases(wheels: Path, requirements: str = REQUIREMENTS) -> dict[str, Case]:
     with_uv = offline_env(wheels, path_has_uv=True)
     without_uv = offline_env(wheels, path_has_uv=False)
 
     def one(name: str) -> Path:
-        return Path(experiments(fresh(name), 1, REQUIREMENTS)[0])
+        return Path(experiments(fresh(name), 1, requirements)[0])
 
     def mkexp_uv() -> None:
         run([tool("mkexp"), str(one("mkexp-uv")), "--install"], with_uv)
@@ -204,6 +204,18 @@ def install_cases(wheels: Path) -> dict[str, Case]:
         "mkexp --install (no uv)": mkexp_pip,
         "python -m venv + pip install -r": venv_pip,
     }
+
+
+def install_tables(wheels: Path, rounds: int) -> list[str]:
+    """Create + install of one package, then of three, beside uv and pip doing the same."""
+    out: list[str] = []
+    for title, requirements in (("1 package", "gamma\n"), ("3 packages", REQUIREMENTS)):
+        medians = measure(install_cases(wheels, requirements), rounds)
+        out += [
+            *table(f"create + install {title}", medians, "mkexp --install (uv on PATH)"),
+            "",
+        ]
+    return out
 
 
 def build_list_repo(files: int, scripts_everywhere: bool = False) -> Path:
@@ -373,6 +385,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--only-check", action="store_true", help="only the mkexp check table")
+    parser.add_argument(
+        "--only-install", action="store_true", help="only the create + install tables"
+    )
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     index = build_index(WORK / "index") if not (WORK / "index").exists() else WORK / "index"
@@ -380,6 +395,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(check_table(index, max(args.rounds, 5))))
         return 0
     wheels = prepare_wheels()
+    if args.only_install:
+        print("\n".join(install_tables(wheels, args.rounds)))
+        return 0
     started = time.perf_counter()
     out: list[str] = [
         f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
@@ -388,8 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     creation = measure(creation_cases(wheels), args.rounds)
     out += [*table("ten environments with pip", creation, "mkexp (one call, 10 folders)"), ""]
-    install = measure(install_cases(wheels), args.rounds)
-    out += [*table("create + install 3 packages", install, "mkexp --install (uv on PATH)"), ""]
+    out += install_tables(wheels, args.rounds)
     listing = measure(list_cases(args.files), max(args.rounds, 5))
     out += [*table("list experiments", listing, f"mkexp --list ({args.files:,} files)"), ""]
     out += [*check_table(index, max(args.rounds, 5)), ""]

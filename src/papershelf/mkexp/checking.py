@@ -13,6 +13,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -95,16 +96,16 @@ def check(
             if outcome.ok:
                 if problems:
                     return CheckResult(problems, [], notes, resolver.tool, (), (*unavailable,))
-                needing = _needing(outcome.resolved)
+                needing = _needing(outcome.resolved, python, plan)
                 parents = None
-                if resolver.tool == "uv" and any(needing.values()):
+                if resolver.tool == "uv" and any(tools for tools, _ in needing.values()):
                     parents = resolver.parents(
                         lines, workdir, python, max(deadline - time.monotonic(), 0.1)
                     )
                 builds = _builds(
                     outcome.resolved, needing, remaining, python, plan, experiment.label, parents
                 )
-                pure = tuple(package.shown for package, tools in needing.items() if not tools)
+                pure = tuple(package.shown for package, (tools, _) in needing.items() if not tools)
                 shown = [package.shown for package in outcome.resolved]
                 return CheckResult(
                     [], shown, notes, resolver.tool, (*builds,), (*unavailable,), pure
@@ -145,14 +146,32 @@ def conda_note(entry: Requirement) -> str:
     )
 
 
-def _needing(packages: list[Package]) -> dict[Package, str]:
-    """Each package with no wheel here, and the toolchain its build needs ('' for none)."""
-    return {package: building.what_it_needs(package.sdist) for package in packages if package.sdist}
+def _needing(
+    packages: list[Package], python: Interpreter, plan: InstallPlan
+) -> dict[Package, tuple[str, str]]:
+    """Each package with no wheel here: the toolchain its build needs ('' for none) and the
+    installed Pythons with wheels, both read from the network at once."""
+    sources = [package for package in packages if package.sdist]
+    if not sources:
+        return {}
+    options = [option.text for option in plan.options]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        toolchains = [pool.submit(building.what_it_needs, package.sdist) for package in sources]
+        pythons = [
+            pool.submit(
+                building.pythons_with_wheels, package.name, package.version, python, options
+            )
+            for package in sources
+        ]
+        return {
+            package: (toolchain.result(), wheels.result())
+            for package, toolchain, wheels in zip(sources, toolchains, pythons, strict=True)
+        }
 
 
 def _builds(
     packages: list[Package],
-    needing: dict[Package, str],
+    needing: dict[Package, tuple[str, str]],
     requirements: list[Requirement],
     python: Interpreter,
     plan: InstallPlan,
@@ -160,22 +179,18 @@ def _builds(
     parents: dict[str, tuple[str, ...]] | None = None,
 ) -> list[str]:
     """A line per requirement that pulls in a package with only a source archive here."""
-    if not any(needing.values()):
+    if not any(toolchain for toolchain, _ in needing.values()):
         return []
     if parents is None:
         parents = {normalize(package.name): package.parents for package in packages}
     by_name = {requirement_name(req): req for req in requirements if requirement_name(req)}
     version = interpreters.format_version(python.version)
-    options = [option.text for option in plan.options]
     found = []
-    for package, toolchain in needing.items():
+    for package, (toolchain, wheels) in needing.items():
         name = normalize(package.name)
         if not toolchain:
             continue  # pure Python: its build backend alone builds it, on any Python
-        cause = (
-            f"building it needs {toolchain}"
-            f"{building.pythons_with_wheels(name, package.version, python, options)}"
-        )
+        cause = f"building it needs {toolchain}{wheels}"
         owners = _owners(name, parents, by_name)
         if not owners:
             found.append(

@@ -100,12 +100,13 @@ class Resolver(NamedTuple):
     def parents(
         self, lines: Sequence[str], workdir: Path, python: Interpreter, timeout: float
     ) -> dict[str, tuple[str, ...]]:
-        """Who needs each package (uv's '# via' notes; pip's come with its report)."""
+        """Who needs each package (uv's '# via' notes; pip's come with its report): a second
+        run, offline, from what the first put in uv's cache."""
         source = workdir / INPUT_NAME
         source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         args = [*self.command, "pip", "compile", str(source), "--python"]
         args += [str(python.path.absolute()), "--no-header", "--annotation-style", "line"]
-        args += uv_settings()
+        args += [*uv_settings(), "--offline"]
         code, out, _ = run_bounded(args, workdir, timeout)
         found: dict[str, tuple[str, ...]] = {}
         for line in out.splitlines() if code == 0 else []:
