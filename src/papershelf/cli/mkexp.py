@@ -72,7 +72,8 @@ def mkexp(
       mkexp --all                              ... for every experiment in the repository
       mkexp --list [--format json] [FOLDER]    experiments and their environments' state
       mkexp new NAME                           a new experiment folder here, with its environment
-      mkexp check FOLDER...                    which requirements cannot be installed, and why
+      mkexp check FOLDER...                    installs from wheels, needs a build, or cannot
+                                               install: which requirement, and why
     A folder named 'new' or 'check' is given as ./new or ./check.
     """
     options = MakeOptions(python, clear, install, kernel, installer)
