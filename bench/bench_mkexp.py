@@ -10,6 +10,7 @@ offline under bench/.work/mkexp: installs come from a local wheel folder.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
@@ -158,12 +159,12 @@ def creation_cases(wheels: Path) -> dict[str, Case]:
     }
 
 
-def install_cases(wheels: Path) -> dict[str, Case]:
+def install_cases(wheels: Path, requirements: str = REQUIREMENTS) -> dict[str, Case]:
     with_uv = offline_env(wheels, path_has_uv=True)
     without_uv = offline_env(wheels, path_has_uv=False)
 
     def one(name: str) -> Path:
-        return Path(experiments(fresh(name), 1, REQUIREMENTS)[0])
+        return Path(experiments(fresh(name), 1, requirements)[0])
 
     def mkexp_uv() -> None:
         run([tool("mkexp"), str(one("mkexp-uv")), "--install"], with_uv)
@@ -204,6 +205,18 @@ def install_cases(wheels: Path) -> dict[str, Case]:
         "mkexp --install (no uv)": mkexp_pip,
         "python -m venv + pip install -r": venv_pip,
     }
+
+
+def install_tables(wheels: Path, rounds: int) -> list[str]:
+    """Create + install of one package, then of three, beside uv and pip doing the same."""
+    out: list[str] = []
+    for title, requirements in (("1 package", "gamma\n"), ("3 packages", REQUIREMENTS)):
+        medians = measure(install_cases(wheels, requirements), rounds)
+        out += [
+            *table(f"create + install {title}", medians, "mkexp --install (uv on PATH)"),
+            "",
+        ]
+    return out
 
 
 def build_list_repo(files: int, scripts_everywhere: bool = False) -> Path:
@@ -342,6 +355,45 @@ def check_table(index: Path, rounds: int) -> list[str]:
     return lines
 
 
+# Requirement sets in the shape of real experiments, resolved against the real index
+# (PyPI through the user's own settings) with uv's cache warm: the case mkexp check is for.
+INDEX_SETS = {
+    "old pins, a Rust build (transformers 4.5.1)": (
+        "datasets==1.13.3\ntransformers==4.5.1\nfire==0.4.0\npytz==2021.1\n"
+        "loguru==0.5.3\nsh==1.14.2\npytest==6.2.5\ntqdm==4.62.3\n"
+    ),
+    "wheels only (numpy, pandas, scikit-learn)": (
+        "numpy~=1.26.2\npandas~=2.1.3\nscikit-learn~=1.3.2\nmatplotlib~=3.8.1\n"
+    ),
+}
+
+
+def index_check_table(rounds: int) -> list[str]:
+    """mkexp check and uv pip compile on the same file, against the real index."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", "")])
+    lines = [
+        "| requirement set (real index, warm cache) | mkexp check s | uv pip compile s | × |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, requirements in INDEX_SETS.items():
+        folder = WORK / "index-check" / label.split(" (")[0].replace(" ", "-").replace(",", "")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "requirements.txt").write_text(requirements, encoding="utf-8")
+        base = sys.base_prefix + f"/bin/python{sys.version_info[0]}.{sys.version_info[1]}"
+        uv = [tool("uv"), "pip", "compile", "-q", str(folder / "requirements.txt")]
+        cases: dict[str, Case] = {
+            "mkexp": functools.partial(run_any, [tool("mkexp"), "check", str(folder)], env),
+            "uv": functools.partial(run_any, [*uv, "--python", base], env),
+        }
+        medians = measure(cases, rounds)
+        lines.append(
+            f"| {label} | {medians['mkexp']:.2f} | {medians['uv']:.2f} | "
+            f"{medians['mkexp'] / medians['uv']:.2f} |"
+        )
+    return lines
+
+
 SLOW = ("python -m venv",)  # 30 s a run: no warm-up, it has no cache to fill
 
 
@@ -373,13 +425,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--only-check", action="store_true", help="only the mkexp check table")
+    parser.add_argument(
+        "--only-install", action="store_true", help="only the create + install tables"
+    )
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     index = build_index(WORK / "index") if not (WORK / "index").exists() else WORK / "index"
     if args.only_check:
         print("\n".join(check_table(index, max(args.rounds, 5))))
+        print("\n".join(["", *index_check_table(max(args.rounds, 5))]))
         return 0
     wheels = prepare_wheels()
+    if args.only_install:
+        print("\n".join(install_tables(wheels, args.rounds)))
+        return 0
     started = time.perf_counter()
     out: list[str] = [
         f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
@@ -388,11 +447,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     creation = measure(creation_cases(wheels), args.rounds)
     out += [*table("ten environments with pip", creation, "mkexp (one call, 10 folders)"), ""]
-    install = measure(install_cases(wheels), args.rounds)
-    out += [*table("create + install 3 packages", install, "mkexp --install (uv on PATH)"), ""]
+    out += install_tables(wheels, args.rounds)
     listing = measure(list_cases(args.files), max(args.rounds, 5))
     out += [*table("list experiments", listing, f"mkexp --list ({args.files:,} files)"), ""]
     out += [*check_table(index, max(args.rounds, 5)), ""]
+    out += [*index_check_table(max(args.rounds, 5)), ""]
     out.append(f"total benchmark time {time.perf_counter() - started:.0f} s")
     print("\n".join(out))
     shutil.rmtree(WORK / "runs", ignore_errors=True)

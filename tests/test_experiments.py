@@ -49,8 +49,48 @@ def found(root: Path) -> dict[str, tuple[str, ...]]:
     ],
 )
 def test_each_declaration_kind_makes_an_experiment(tmp_path: Path, declaration: str) -> None:
-    root = repo(tmp_path, {f"код/{declaration}": "", "код/data.csv": "", "notes/a.md": ""})
+    text = "import setuptools\nsetuptools.setup()\n" if declaration == "setup.py" else ""
+    root = repo(tmp_path, {f"код/{declaration}": text, "код/data.csv": "", "notes/a.md": ""})
     assert found(root) == {"код": (declaration,)}
+
+
+SETUP_CALL = "from setuptools import setup\n\nsetup(name='thing')\n"
+HELPER_MODULE = (
+    '"""Utils for setting up the run."""\n# setup(name=...) was here\ndef flags():\n    pass\n'
+)
+
+
+def test_a_setup_py_that_is_an_ordinary_module_makes_no_experiment(tmp_path: Path) -> None:
+    """As in NVIDIA's examples: runtime/setup.py of helpers, a sub-package's setup.py."""
+    root = repo(
+        tmp_path,
+        {
+            "UNet/requirements.txt": "",
+            "UNet/runtime/setup.py": HELPER_MODULE,
+            "UNet/runtime/run.py": "",
+            "Efficientdet/setup.py": SETUP_CALL,
+            "Efficientdet/utils/setup.py": HELPER_MODULE,
+            "WideAndDeep/__init__.py": "",
+            "WideAndDeep/setup.py": "import setuptools\nsetuptools.setup(name='trainer')\n",
+            "lib/pkg/__init__.py": "",
+            "lib/pkg/sub/__init__.py": "",
+            "lib/pkg/sub/setup.py": SETUP_CALL,
+            "helpers/setup.py": HELPER_MODULE,
+        },
+    )
+    assert found(root) == {
+        "Efficientdet": ("setup.py",),
+        "UNet": ("requirements.txt",),
+        "WideAndDeep": ("setup.py",),
+        "helpers": (),
+        "lib/pkg": (),
+    }
+    with pytest.raises(
+        PapershelfError, match=r"its code belongs to the experiment .*/UNet \(mkexp "
+    ):
+        experiments.experiment_at(root / "UNet" / "runtime")
+    assert experiments.experiment_at(root / "Efficientdet").declarations == ("setup.py",)
+    assert experiments.experiment_at(root / "lib" / "pkg" / "sub", force=True).declarations == ()
 
 
 def test_the_lock_file_is_not_a_declaration(tmp_path: Path) -> None:
@@ -277,23 +317,27 @@ def test_install_plan_reads_every_declaration_kind(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["alpha"]\n')
     (tmp_path / "Pipfile").write_text('[packages]\nbeta = "*"\ngamma = "==1.0"\n')
     (tmp_path / "environment.yml").write_text(
-        "dependencies:\n  - python=3.8\n  - numpy\n  - pip:\n    - oldonly==1.4.0\n"
+        "dependencies:\n  - python=3.8\n  - numpy=1.21.2\n  - cudatoolkit=11.3\n  - pip:\n"
+        "    - oldonly==1.4.0\n"
     )
     experiment = Experiment(tmp_path, ("Pipfile", "environment.yml", "pyproject.toml"), False)
     plan = experiments.install_plan(experiment)
-    assert [req.text for req in plan.requirements] == [
+    assert [req.written for req in plan.requirements] == [
         "alpha",
         "beta",
         "gamma==1.0",
         "oldonly==1.4.0",
+        "numpy=1.21.2",
     ]
+    assert plan.requirements[-1].text == "numpy==1.21.2"
     assert [req.where for req in plan.requirements] == [
         f"{tmp_path / 'pyproject.toml'}:3",
         f"{tmp_path / 'Pipfile'}:2",
         f"{tmp_path / 'Pipfile'}:3",
-        f"{tmp_path / 'environment.yml'}:5",
+        f"{tmp_path / 'environment.yml'}:6",
+        f"{tmp_path / 'environment.yml'}:3",
     ]
-    assert plan.notes == ["environment.yml: conda packages not installed by pip: numpy"]
+    assert plan.notes == ["environment.yml: conda-only packages, not installed: cudatoolkit=11.3"]
 
 
 def test_kernel_names_are_ascii_and_distinct() -> None:
@@ -329,3 +373,25 @@ def test_a_clone_committed_with_git_add_all_is_searched_with_its_own_git(tmp_pat
     git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "c")
     git(root, "add", "-A")  # a gitlink, and no .gitmodules
     assert found(root) == {"clones/UltraChat/train": ("requirements.txt",)}
+
+
+@pytest.mark.parametrize(
+    ("conda", "pip"),
+    [
+        ("numpy=1.21.2", "numpy==1.21.2"),
+        ("numpy=1.21", "numpy==1.21.*"),
+        ("numpy=1.21.*", "numpy==1.21.*"),
+        ("numpy==1.21.2=py39h20f2e39_0", "numpy==1.21.2"),
+        ("numpy 1.21.2", "numpy==1.21.2"),
+        ("conda-forge::scikit-learn>=1.0,<1.2", "scikit-learn>=1.0,<1.2"),
+        ("pytorch=1.11.0", "torch==1.11.0"),
+        ("matplotlib", "matplotlib"),
+        ("cudatoolkit=11.3", None),
+        ("python=3.10", None),
+        ("pip", None),
+    ],
+)
+def test_a_conda_spec_in_pip_form(conda: str, pip: str | None) -> None:
+    from papershelf.mkexp.declarations import pip_form
+
+    assert pip_form(conda) == pip

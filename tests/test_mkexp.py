@@ -60,17 +60,22 @@ def run_in(env: Path, code: str) -> str:
     ).stdout.strip()
 
 
+@pytest.mark.parametrize("installer", ["auto", "pip"])
 def test_creates_a_virtualenv_named_after_the_experiment(
-    study: Path, capsys: pytest.CaptureFixture[str]
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
 ) -> None:
-    assert mkexp_main([EXPERIMENT]) == 0
+    """With uv on PATH uv makes it, seeding no pip (uv installs); else virtualenv, with pip."""
+    assert mkexp_main([EXPERIMENT, "--installer", installer]) == 0
     env = study / EXPERIMENT / ".venv"
     out = capsys.readouterr().out
     assert f"activate:    source '{env}/bin/activate'" in out
     assert f"interpreter: {env}/bin/python" in out
-    assert interpreters.pyvenv_cfg(env)["prompt"] in ("UltraChat", '"UltraChat"')
+    cfg = interpreters.pyvenv_cfg(env)
+    assert cfg["prompt"] in ("UltraChat", '"UltraChat"')
+    assert ("uv" in cfg) == (installer == "auto")
     assert run_in(env, "import sys; print(sys.prefix)") == str(env)
-    assert run_in(env, "import pip; print('pip')") == "pip"
+    has_pip = "import importlib.util as u; print(u.find_spec('pip') is not None)"
+    assert run_in(env, has_pip) == str(installer == "pip")
     sourced = subprocess.run(
         ["bash", "-c", 'source "$1" && echo "$VIRTUAL_ENV"', "_", str(env / "bin" / "activate")],
         capture_output=True,
@@ -197,7 +202,7 @@ def test_unsatisfiable_requirements_are_reported_with_their_lines(
     capsys.readouterr()
     assert mkexp_main(["check", EXPERIMENT]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 2
+    assert len(out) == 3
     fitting = [
         interpreters.format_version(item.version)
         for item in interpreters.find_interpreters()
@@ -208,6 +213,8 @@ def test_unsatisfiable_requirements_are_reported_with_their_lines(
         f"{requirements}:3: oldonly==1.4.0: no release for Python {ours}; "
         f"installed Pythons that have one: {', '.join(fitting)}",
         f"{requirements}:4: no-such-package: no such package on the index",
+        f"{EXPERIMENT}: cannot install for {interpreters.current_interpreter().path} "
+        "(listed above)",
     ]
     assert mkexp_main([EXPERIMENT, "--install", "--installer", "pip"]) == 1
     captured = capsys.readouterr()
@@ -565,9 +572,15 @@ def test_declarations_with_values_of_the_wrong_type_are_config_errors(
 
 
 def check_lines(capsys: pytest.CaptureFixture[str], *args: str, code: int = 1) -> list[str]:
+    """check's lines for one experiment, less its closing 'cannot install' verdict."""
     capsys.readouterr()
     assert mkexp_main(["check", *args]) == code
-    return capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().out.splitlines()
+    if code == 1:
+        assert lines[-1].startswith(f"{args[0]}: cannot install for ")
+        assert lines[-1].endswith(" (listed above)")
+        return lines[:-1]
+    return lines
 
 
 @pytest.fixture(params=["uv", "pip"])
@@ -694,7 +707,8 @@ def test_check_stops_at_its_timeout_and_says_what_it_was_doing(
     silent.bind(("127.0.0.1", 0))
     silent.listen()  # accepts connections, never answers
     port = silent.getsockname()[1]
-    monkeypatch.delenv("UV_FIND_LINKS")
+    for key in ("UV_FIND_LINKS", "PIP_FIND_LINKS", "PIP_NO_INDEX"):
+        monkeypatch.delenv(key)
     monkeypatch.setenv("UV_INDEX_URL", f"http://127.0.0.1:{port}/simple")
     try:
         started = time.monotonic()
@@ -755,7 +769,7 @@ def test_editable_paths_come_from_the_declarations_folder_and_check_writes_nothi
     (folder / "constraints.txt").write_text("gamma<2\n", encoding="utf-8")
     subprocess.run(["git", "add", "-A"], cwd=study, check=True)
     assert check_lines(capsys, "09_Edge/e_dot", "--installer", installer, code=0)[-1].endswith(
-        f"{'e_dot (local)' if installer == 'uv' else 'edot 0.1'}, gamma 1.0"
+        "edot (local), gamma 1.0"
     )
     untracked = subprocess.run(
         ["git", "ls-files", "-z", "-o", "--exclude-standard"], cwd=study, capture_output=True
@@ -815,7 +829,7 @@ def test_a_folder_that_is_not_an_experiment_is_refused_unless_force(
     package = study / "peft" / "src" / "peft"
     package.mkdir(parents=True)
     (package / "tuners.py").write_text("X = 1\n")
-    (study / "peft" / "setup.py").write_text("")
+    (study / "peft" / "setup.py").write_text("from setuptools import setup\nsetup(name='peft')\n")
     (study / "run.py").write_text("print(1)\n")
     capsys.readouterr()
     assert mkexp_main(["peft/src/peft"]) == 1
@@ -886,24 +900,63 @@ def test_python_2_is_named_unsupported(study: Path, capsys: pytest.CaptureFixtur
     assert not (study / EXPERIMENT / ".venv").exists()
 
 
-def test_check_names_conda_only_packages(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+CONDA_ENVIRONMENT = """\
+name: homl3
+channels:
+  - conda-forge
+dependencies:
+  - python
+  - cudatoolkit=11.3
+  - alpha=1.0
+  - conda-forge::gamma=1
+  - condaonlylib=2.1
+  - pip
+  - pip:
+    - beta
+"""
+
+
+def test_check_names_conda_only_packages_and_checks_the_ones_pip_has(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """As handson-ml3's environment.yml: numpy=1.21.2 is pip's numpy==1.21.2."""
     folder = study / EXPERIMENT
     (folder / "requirements.txt").unlink()
-    (folder / "environment.yml").write_text(
-        "name: ultrachat\ndependencies:\n  - python\n  - cudatoolkit=11.3\n  - pip:\n    - alpha\n",
-        encoding="utf-8",
-    )
-    assert check_lines(capsys, EXPERIMENT, code=0)[:1] == [
-        f"{EXPERIMENT}/environment.yml:4: cudatoolkit=11.3: a conda package; pip cannot "
-        "install it (conda env create)"
+    (folder / "environment.yml").write_text(CONDA_ENVIRONMENT, encoding="utf-8")
+    where = f"{EXPERIMENT}/environment.yml"
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer, code=0) == [
+        f"{where}:6: cudatoolkit=11.3: conda-only (pip has no such package): "
+        "conda env create -f environment.yml installs it",
+        f"{where}:9: condaonlylib=2.1: conda-only (pip has no such package): "
+        "conda env create -f environment.yml installs it",
+        f"{EXPERIMENT}: installs from wheels for {interpreters.current_interpreter().path}: "
+        "alpha 1.0, beta 1.0, gamma 1.0",
     ]
+
+
+def test_install_of_a_conda_environment_installs_what_pip_has_and_is_never_called_ready(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").unlink()
+    (folder / "environment.yml").write_text(CONDA_ENVIRONMENT, encoding="utf-8")
+    capsys.readouterr()
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", installer]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"{EXPERIMENT}: partial (conda-only, not installed: cudatoolkit=11.3, condaonlylib=2.1; "
+        "conda env create installs them)"
+    )
+    lock = (folder / "requirements.lock.txt").read_text(encoding="utf-8").splitlines()
+    assert lock[2:] == ["alpha==1.0", "beta==1.0", "gamma==1.0"]
+    assert listing(capsys)[EXPERIMENT]["state"] == "partial"
 
 
 def test_check_never_uses_the_environments_old_pip(
     study: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = study / EXPERIMENT
-    assert mkexp_main([EXPERIMENT]) == 0
+    assert mkexp_main([EXPERIMENT, "--installer", "pip"]) == 0
     python = folder / ".venv" / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "pip"], check=True)
     site = Path(run_in(folder / ".venv", "import sysconfig; print(sysconfig.get_path('purelib'))"))
@@ -913,7 +966,7 @@ def test_check_never_uses_the_environments_old_pip(
         "import sys\nsys.exit('Usage: pip install [options]\\n\\nno such option: --dry-run')\n"
     )
     assert check_lines(capsys, EXPERIMENT, "--installer", "pip", code=0) == [
-        f"{EXPERIMENT}: every requirement resolves for {EXPERIMENT}/.venv/bin/python: "
+        f"{EXPERIMENT}: installs from wheels for {EXPERIMENT}/.venv/bin/python: "
         "alpha 1.0, beta 1.0, gamma 1.0"
     ]
 
@@ -936,3 +989,137 @@ def test_check_with_pip_for_a_python_pip_cannot_run_on_says_sdists_need_uv(
         "put uv on PATH",
         *pip_note("pip"),
     ]
+
+
+def _with_wheels(versions: tuple[tuple[int, int], ...]) -> str:
+    """'; installed Pythons with wheels: …' for the installed Pythons among ``versions``."""
+    ours = interpreters.current_interpreter().version[:2]
+    fitting = [
+        interpreters.format_version(item.version)
+        for item in interpreters.find_interpreters()
+        if item.version[:2] in versions and item.version[:2] != ours
+    ]
+    if not fitting:
+        return "; no installed Python has a wheel of it"
+    return f"; installed Pythons with wheels: {', '.join(fitting)}"
+
+
+def _on_path(program: str) -> str:
+    return f"{program} {'is on PATH' if shutil.which(program) else 'is not on PATH'}"
+
+
+def test_check_says_which_pin_needs_a_build_which_toolchain_and_which_python_has_wheels(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """transformers==4.5.1 needs tokenizers 0.10.3: wheels up to cp39, else Rust."""
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ntfmold==4.5.1\nnumold==1.21.2\n", encoding="utf-8")
+    version = interpreters.format_version(interpreters.current_interpreter().version)
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer, code=0)
+    assert lines == [
+        f"{requirements}:3: numold==1.21.2: needs a build: no wheel of numold 1.21.2 for Python "
+        f"{version}; building it needs a C compiler (.c sources; {_on_path('cc')})"
+        "; no installed Python has a wheel of it",
+        f"{requirements}:2: tfmold==4.5.1: needs a build: it needs tokold 0.10.3, which has no "
+        f"wheel for Python {version}; building it needs Rust (Cargo.toml; {_on_path('cargo')})"
+        + _with_wheels(((3, 7), (3, 8))),
+        f"{EXPERIMENT}: needs a build for {interpreters.current_interpreter().path}: 2 "
+        "requirement(s) pull in a package with no wheel (listed above)",
+    ]
+
+
+def test_check_says_installs_from_wheels_when_every_package_has_one(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("tfm==4.28.1\n", encoding="utf-8")
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer, code=0) == [
+        f"{EXPERIMENT}: installs from wheels for {interpreters.current_interpreter().path}: "
+        "tfm 4.28.1, tok 0.13.3"
+    ]
+    requirements.write_text("tfm==4.28.1\npurepkg==0.4.0\n", encoding="utf-8")
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer, code=0) == [
+        f"{EXPERIMENT}: installs from wheels and pure-Python sources (purepkg 0.4.0: no "
+        f"compiler needed) for {interpreters.current_interpreter().path}: purepkg 0.4.0, "
+        "tfm 4.28.1, tok 0.13.3"
+    ]
+
+
+def test_check_of_an_environment_yaml_with_an_editable_git_line_cites_the_users_file(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """As stable-diffusion's environment.yaml: uv takes no editable git requirement; the
+    line is resolved as 'NAME @ git+URL', its problem cited at environment.yaml, never at
+    mkexp's temporary input, and the other pins are still checked."""
+    folder = study / EXPERIMENT
+    (folder / "requirements.txt").unlink()
+    (folder / "environment.yaml").write_text(
+        "name: ldm\ndependencies:\n  - python\n  - pip\n  - pip:\n    - alpha\n"
+        "    - -e git+https://github.invalid/CompVis/taming.git@master#egg=taming\n"
+        "    - gamma==1.0\n",
+        encoding="utf-8",
+    )
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
+        f"{EXPERIMENT}/environment.yaml:7: -e git+https://github.invalid/CompVis/taming.git"
+        "@master#egg=taming: needs the network: cannot reach github.invalid "
+        "(could not resolve host)",
+        *pip_note(installer),
+    ]
+
+
+def test_check_honours_and_shows_the_constraints_of_the_users_pip_configuration(
+    study: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    installer: str,
+) -> None:
+    """As a pip.conf capping torch at 2.14.1: uv is given the same constraint, and the
+    constraint is named where it decides; a pin with no file for this Python is said so,
+    never 'conflicting requirements'."""
+    config = study.parent / "pip.conf"
+    constraints = study.parent / "constraints.txt"
+    constraints.write_text("oldonly<=3\ngamma<2\n", encoding="utf-8")
+    config.write_text(f"[global]\nconstraint = {constraints}\n", encoding="utf-8")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(config))
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ngamma==2.0\n", encoding="utf-8")
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert lines == [
+        f"{requirements}:2: gamma==2.0: conflicts with the constraint gamma<2 "
+        f"({constraints}, set in {config} [global])",
+        *pip_note(installer),
+    ]
+    requirements.write_text("alpha\noldonly==1.4.0\n", encoding="utf-8")
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert lines == [
+        f"{requirements}:2: oldonly==1.4.0: no release for Python "
+        f"{interpreters.format_version(interpreters.current_interpreter().version)}"
+        + _with_wheels(((3, 7), (3, 8))).replace("with wheels", "that have one"),
+        *pip_note(installer),
+    ]
+
+
+def test_an_editable_install_leaves_nothing_for_git_to_add(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """'-e .' builds write NAME.egg-info beside the sources (setuptools does): ignored."""
+    folder = study / EXPERIMENT
+    write_local_project(folder, "ultrachat")
+    (folder / "requirements.txt").write_text("-e .\nalpha\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=study, check=True)
+    capsys.readouterr()
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", installer]) == 0
+    assert (folder / "ultrachat.egg-info").is_dir()
+    assert f"mkexp: {EXPERIMENT}/ultrachat.egg-info: an editable install's build metadata; " in (
+        capsys.readouterr().err
+    )
+    untracked = subprocess.run(
+        ["git", "ls-files", "-z", "--others", "--exclude-standard"],
+        cwd=study,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
+    assert sorted(untracked) == ["", ".gitignore", f"{EXPERIMENT}/requirements.lock.txt"]
+    assert ".venv/\n" in (study / ".gitignore").read_text(encoding="utf-8")
+    assert "*.egg-info/\n" in (study / ".gitignore").read_text(encoding="utf-8")

@@ -198,11 +198,17 @@ def test_committed_artifacts_reported_at_top_folder(tmp_path: Path) -> None:
         "Статьи/.DS_Store": b"\0",
         "Thumbs.db": b"\0",
         "tmp/papershelf-x/.papershelf-extract.json": "{}",
+        "exp/src/my_exp.egg-info/PKG-INFO": "Metadata-Version: 2.1\n",
     }
     repo = make_repo(tmp_path / "r", files)
     assert summary(repo, "committed-artifact") == [
         ("Thumbs.db", "error", "Windows thumbnail cache is tracked by git"),
         ("exp/.venv", "error", "a virtual environment is tracked by git"),
+        (
+            "exp/src/my_exp.egg-info",
+            "error",
+            "Python build metadata (pip install -e) is tracked by git",
+        ),
         ("notebooks/.ipynb_checkpoints", "error", "Jupyter checkpoints is tracked by git"),
         ("src/__pycache__", "error", "Python bytecode cache is tracked by git"),
         ("tmp/papershelf-x", "error", "an extracted archive is tracked by git"),

@@ -84,6 +84,16 @@ prepare_metadata_for_build_wheel = build_wheel = _fail
 """
 
 
+def write_sdist(sdist: Path, members: Mapping[str, str]) -> Path:
+    with tarfile.open(sdist, "w:gz") as archive:
+        for member, text in members.items():
+            data = text.encode()
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return sdist
+
+
 def build_failing_sdist(folder: Path, name: str, version: str, message: str) -> Path:
     """An sdist whose build fails with ``message``; its backend is in-tree, so no setuptools."""
     top = f"{name}-{version}"
@@ -95,14 +105,22 @@ def build_failing_sdist(folder: Path, name: str, version: str, message: str) -> 
         f"{top}/PKG-INFO": f"Metadata-Version: 2.2\nName: {name}\nVersion: {version}\n"
         "Dynamic: Requires-Dist\n",
     }
-    sdist = folder / f"{top}.tar.gz"
-    with tarfile.open(sdist, "w:gz") as archive:
-        for member, text in members.items():
-            data = text.encode()
-            info = tarfile.TarInfo(member)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return sdist
+    return write_sdist(folder / f"{top}.tar.gz", members)
+
+
+def build_sdist(folder: Path, name: str, version: str, extra: Mapping[str, str]) -> Path:
+    """An sdist that builds offline (in-tree backend) holding ``extra`` files, like a
+    Rust or C extension's Cargo.toml or .c sources."""
+    top = f"{name}-{version}"
+    members = {
+        f"{top}/pyproject.toml": (
+            '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
+        ),
+        f"{top}/backend.py": LOCAL_BACKEND.format(name=name, version=version),
+        f"{top}/PKG-INFO": f"Metadata-Version: 2.2\nName: {name}\nVersion: {version}\n",
+        **{f"{top}/{path}": text for path, text in extra.items()},
+    }
+    return write_sdist(folder / f"{top}.tar.gz", members)
 
 
 def build_index(folder: Path) -> Path:
@@ -123,6 +141,15 @@ def build_index(folder: Path) -> Path:
     build_wheel(folder, "tok", "0.13.3")
     build_wheel(folder, "tok", "0.20.0")
     build_failing_sdist(folder, "cudaext", "0.2.1", "CUDA_HOME environment variable is not set")
+    # like transformers==4.5.1 -> tokenizers==0.10.3: wheels up to cp38, else a Rust sdist
+    build_wheel(folder, "tfmold", "4.5.1", requires=["tokold>=0.10.1,<0.11"])
+    for python in ("cp37", "cp38"):
+        build_wheel(folder, "tokold", "0.10.3", tag=f"{python}-none-any")
+    build_sdist(folder, "tokold", "0.10.3", {"Cargo.toml": '[package]\nname = "tokold"\n'})
+    # like fire==0.4.0: only a source archive, pure Python
+    build_sdist(folder, "purepkg", "0.4.0", {"purepkg/__init__.py": ""})
+    # like numpy==1.21.2 on Python 3.11: C sources
+    build_sdist(folder, "numold", "1.21.2", {"src/multiarray.c": "int main(void) { return 0; }\n"})
     build_wheel(
         folder,
         "ipykernel",
@@ -173,7 +200,7 @@ LOCAL_BACKEND = '''\
 """A build backend that, like setuptools, leaves NAME.egg-info beside the sources."""
 import os, zipfile
 
-NAME, VERSION = {name!r}, "0.1"
+NAME, VERSION = {name!r}, {version!r}
 META = "Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n" % (NAME, VERSION)
 INFO = "%s-%s.dist-info" % (NAME, VERSION)
 
@@ -224,5 +251,7 @@ def write_local_project(folder: Path, name: str) -> Path:
         '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n',
         encoding="utf-8",
     )
-    (folder / "backend.py").write_text(LOCAL_BACKEND.format(name=name), encoding="utf-8")
+    (folder / "backend.py").write_text(
+        LOCAL_BACKEND.format(name=name, version="0.1"), encoding="utf-8"
+    )
     return folder

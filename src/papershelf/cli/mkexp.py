@@ -72,7 +72,8 @@ def mkexp(
       mkexp --all                              ... for every experiment in the repository
       mkexp --list [--format json] [FOLDER]    experiments and their environments' state
       mkexp new NAME                           a new experiment folder here, with its environment
-      mkexp check FOLDER...                    which requirements cannot be installed, and why
+      mkexp check FOLDER...                    installs from wheels, needs a build, or cannot
+                                               install: which requirement, and why
     A folder named 'new' or 'check' is given as ./new or ./check.
     """
     options = MakeOptions(python, clear, install, kernel, installer)
@@ -135,6 +136,12 @@ def _finish(experiment: Experiment, env: Path) -> None:
             f"{experiment.label}: stale (the declaration changed since the environment was "
             "made: --install updates it, --clear remakes it)"
         )
+    elif state is experiments.State.PARTIAL:
+        missing = ", ".join(experiments.missing_packages(experiment))
+        click.echo(
+            f"{experiment.label}: partial (conda-only, not installed: {missing}; "
+            "conda env create installs them)"
+        )
     else:
         click.echo(f"{experiment.label}: {state.value}")
     for line in experiments.usage_lines(env):
@@ -158,20 +165,32 @@ def _check(folders: list[Path], python: str | None, installer: str, timeout: flo
     for folder in folders:
         experiment = experiments.experiment_at(folder)
         state = experiments.state_of(experiment)
-        if state in (experiments.State.READY, experiments.State.STALE) and not python:
+        if (
+            state in (experiments.State.READY, experiments.State.PARTIAL, experiments.State.STALE)
+            and not python
+        ):
             interpreter = experiments.env_interpreter(experiment.env)
         else:
             interpreter = experiments.select_interpreter(experiment, python)
         result = experiments.check(
             experiment, interpreter, installer=installer, timeout=timeout, progress=progress
         )
-        for line in (*result.problems, *result.notes):
+        for line in (*result.problems, *result.builds, *result.notes):
             click.echo(line)
         if result.problems:
             failed = True
+            click.echo(f"{folder}: cannot install for {interpreter.path} (listed above)")
+        elif result.builds:
+            click.echo(
+                f"{folder}: needs a build for {interpreter.path}: {len(result.builds)} "
+                "requirement(s) pull in a package with no wheel (listed above)"
+            )
         else:
             would = f": {', '.join(result.resolved)}" if result.resolved else ""
-            click.echo(f"{folder}: every requirement resolves for {interpreter.path}{would}")
+            how = "from wheels"
+            if result.pure:
+                how += f" and pure-Python sources ({', '.join(result.pure)}: no compiler needed)"
+            click.echo(f"{folder}: installs {how} for {interpreter.path}{would}")
     return EXIT_FAILURE if failed else EXIT_OK
 
 

@@ -3,11 +3,12 @@
 An experiment is a folder that declares Python dependencies (requirements*.txt,
 pyproject.toml, setup.py/setup.cfg, Pipfile, environment.yml), or one holding
 notebooks or scripts and no declaration above it. Its environment is
-``FOLDER/.venv``, made in-process by virtualenv's ``cli_run`` so app-data
-seeding makes every environment after the first take a fraction of a second.
+``FOLDER/.venv``, made by ``uv venv`` when uv is there (uv installs, so no pip is
+seeded), else in-process by virtualenv's ``cli_run``, whose app-data seeding makes
+every environment after the first take a fraction of a second.
 
-Layers, one way: model <- finding <- declarations <- state <- explaining <- indexes,
-resolving <- checking <- creating.
+Layers, one way: model <- finding <- declarations <- state <- explaining <- pipconfig
+<- indexes, building, resolving <- checking <- creating.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from papershelf.mkexp.state import (
     declaration_digest,
     env_python,
     list_rows,
+    missing_packages,
     state_of,
 )
 
@@ -64,6 +66,7 @@ __all__ = [
     "kernel_name",
     "list_rows",
     "make",
+    "missing_packages",
     "new_experiment",
     "removed_on_failure",
     "requested_python",

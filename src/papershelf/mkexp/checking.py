@@ -13,11 +13,12 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
 from papershelf.errors import PapershelfError
-from papershelf.mkexp import indexes, interpreters
+from papershelf.mkexp import building, indexes, interpreters, pipconfig
 from papershelf.mkexp.declarations import (
     InstallPlan,
     Requirement,
@@ -27,16 +28,29 @@ from papershelf.mkexp.declarations import (
 from papershelf.mkexp.explaining import Cause, explain, normalize
 from papershelf.mkexp.interpreters import Interpreter, VersionSpec
 from papershelf.mkexp.model import Experiment
-from papershelf.mkexp.resolving import Timeout, find_resolver, pip_runs_on, resolver_lines
+from papershelf.mkexp.resolving import (
+    Package,
+    Timeout,
+    find_resolver,
+    pip_runs_on,
+    resolver_lines,
+    temporary_line,
+)
 
 DEFAULT_TIMEOUT = 300.0
 
 
 class CheckResult(NamedTuple):
+    """One of three answers: problems (cannot install), builds (needs a build), or neither
+    (installs from wheels)."""
+
     problems: list[str]  # one line per requirement that cannot be had, with file and line
     resolved: list[str]  # 'name version' of what would be installed, when all resolve
     notes: list[str]  # what check cannot judge (conda packages)
     tool: str
+    builds: tuple[str, ...] = ()  # one line per requirement that pulls in a source-only package
+    unavailable: tuple[Requirement, ...] = ()  # conda names pip has no package for
+    pure: tuple[str, ...] = ()  # source-only packages of pure Python: built by any Python
 
 
 def check(
@@ -51,8 +65,7 @@ def check(
     """One line per requirement the Python cannot get, instead of the resolver's traceback."""
     plan = install_plan(experiment) if plan is None else plan
     notes = [
-        f"{path}:{line}: {text}: a conda package; pip cannot install it (conda env create)"
-        for path, text, line in conda_entries(experiment)
+        conda_note(Requirement(text, path, line)) for path, text, line in conda_entries(experiment)
     ]
     resolver = find_resolver(installer)
     if not plan.requirements:
@@ -63,6 +76,7 @@ def check(
         progress(f"{experiment.label}: {doing} ({len(plan.requirements)} requirements)")
     deadline = time.monotonic() + timeout
     problems: list[str] = []
+    unavailable: list[Requirement] = []
     remaining = list(plan.requirements)
     with tempfile.TemporaryDirectory(prefix="mkexp-check-") as temporary:
         workdir = Path(temporary)
@@ -80,19 +94,40 @@ def check(
                     f"{doing}{last}"
                 ) from None
             if outcome.ok:
+                if problems:
+                    return CheckResult(problems, [], notes, resolver.tool, (), (*unavailable,))
+                needing = _needing(outcome.resolved, python, plan)
+                parents = None
+                if resolver.tool == "uv" and any(tools for tools, _ in needing.values()):
+                    parents = resolver.parents(
+                        lines, workdir, python, max(deadline - time.monotonic(), 0.1)
+                    )
+                builds = _builds(
+                    outcome.resolved, needing, remaining, python, plan, experiment.label, parents
+                )
+                pure = tuple(package.shown for package, (tools, _) in needing.items() if not tools)
+                shown = [package.shown for package in outcome.resolved]
                 return CheckResult(
-                    problems, [] if problems else outcome.resolved, notes, resolver.tool
+                    [], shown, notes, resolver.tool, (*builds,), (*unavailable,), pure
                 )
             cause = explain(resolver.tool, outcome.output)
-            blamed = _blamed(cause, remaining, outcome.output, copies)
+            blamed = _cited(outcome.output, len(plan.options), remaining)
+            blamed = blamed or _blamed(cause, remaining, outcome.output, copies)
             if blamed is None:
                 problems.append(
                     f"{experiment.label}: {_sentence(cause, None, remaining, python, plan)}"
                 )
                 break
+            if blamed.declared and cause.kind == "missing":
+                notes.append(conda_note(blamed))  # conda's name for a package pip has not
+                remaining.remove(blamed)
+                unavailable.append(blamed)
+                continue
             wheels_only = resolver.tool == "pip" and not pip_runs_on(python)
-            sentence = _sentence(cause, blamed, remaining, python, plan, wheels_only)
-            problems.append(f"{blamed.where}: {blamed.text}: {sentence}")
+            sentence = _constrained(cause, blamed, remaining, python, plan) or _sentence(
+                cause, blamed, remaining, python, plan, wheels_only
+            )
+            problems.append(f"{blamed.where}: {blamed.written}: {sentence}")
             remaining.remove(blamed)
             if resolver.tool == "pip" and remaining:
                 # pip takes half a second a run: say what the first run found, no more
@@ -101,12 +136,106 @@ def check(
                     "lines were not checked (with uv on PATH, check lists every problem)"
                 )
                 break
-    return CheckResult(problems, [], notes, resolver.tool)
+    return CheckResult(problems, [], notes, resolver.tool, (), (*unavailable,))
+
+
+def conda_note(entry: Requirement) -> str:
+    return (
+        f"{entry.where}: {entry.written}: conda-only (pip has no such package): "
+        f"conda env create -f {entry.path.name} installs it"
+    )
+
+
+def _needing(
+    packages: list[Package], python: Interpreter, plan: InstallPlan
+) -> dict[Package, tuple[str, str]]:
+    """Each package with no wheel here: the toolchain its build needs ('' for none) and the
+    installed Pythons with wheels, both read from the network at once."""
+    sources = [package for package in packages if package.sdist]
+    if not sources:
+        return {}
+    options = [option.text for option in plan.options]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        toolchains = [pool.submit(building.what_it_needs, package.sdist) for package in sources]
+        pythons = [
+            pool.submit(
+                building.pythons_with_wheels, package.name, package.version, python, options
+            )
+            for package in sources
+        ]
+        return {
+            package: (toolchain.result(), wheels.result())
+            for package, toolchain, wheels in zip(sources, toolchains, pythons, strict=True)
+        }
+
+
+def _builds(
+    packages: list[Package],
+    needing: dict[Package, tuple[str, str]],
+    requirements: list[Requirement],
+    python: Interpreter,
+    plan: InstallPlan,
+    label: str,
+    parents: dict[str, tuple[str, ...]] | None = None,
+) -> list[str]:
+    """A line per requirement that pulls in a package with only a source archive here."""
+    if not any(toolchain for toolchain, _ in needing.values()):
+        return []
+    if parents is None:
+        parents = {normalize(package.name): package.parents for package in packages}
+    by_name = {requirement_name(req): req for req in requirements if requirement_name(req)}
+    version = interpreters.format_version(python.version)
+    found = []
+    for package, (toolchain, wheels) in needing.items():
+        name = normalize(package.name)
+        if not toolchain:
+            continue  # pure Python: its build backend alone builds it, on any Python
+        cause = f"building it needs {toolchain}{wheels}"
+        owners = _owners(name, parents, by_name)
+        if not owners:
+            found.append(
+                f"{label}: needs a build: {package.shown} has no wheel for Python {version}; "
+                + cause
+            )
+        for owner in owners:
+            what = (
+                f"no wheel of {package.shown} for Python {version}"
+                if requirement_name(owner) == name
+                else f"it needs {package.shown}, which has no wheel for Python {version}"
+            )
+            found.append(f"{owner.where}: {owner.written}: needs a build: {what}; {cause}")
+    return found
+
+
+def _owners(
+    name: str, parents: dict[str, tuple[str, ...]], by_name: dict[str, Requirement]
+) -> list[Requirement]:
+    """The user's requirements that ``name`` is needed by, nearest first."""
+    if name in by_name:
+        return [by_name[name]]
+    seen, queue, found = {name}, [name], []
+    while queue:
+        for parent in parents.get(queue.pop(0), ()):
+            if parent in seen:
+                continue
+            seen.add(parent)
+            if parent in by_name:
+                found.append(by_name[parent])
+            else:
+                queue.append(parent)
+    return found
 
 
 def requirement_name(requirement: Requirement) -> str:
     match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)", requirement.text)
     return normalize(match.group(1)) if match and not requirement.text.startswith("-") else ""
+
+
+def _cited(output: str, options: int, remaining: list[Requirement]) -> Requirement | None:
+    """The requirement behind a line of the resolver's input that its message names."""
+    line = temporary_line(output)
+    index = line - 1 - options if line else -1
+    return remaining[index] if 0 <= index < len(remaining) else None
 
 
 def _blamed(
@@ -135,6 +264,30 @@ def _blamed(
     return None
 
 
+def _constrained(
+    cause: Cause,
+    blamed: Requirement,
+    remaining: list[Requirement],
+    python: Interpreter,
+    plan: InstallPlan,
+) -> str:
+    """'conflicts with the constraint …' when a constraint of the user's pip configuration,
+    not another requirement nor this Python, is what excludes the pin; else ''."""
+    if cause.kind not in ("conflict", "python", "other"):
+        return ""
+    name = requirement_name(blamed)
+    constraint = pipconfig.constraint_on(name, pipconfig.settings())
+    others = {requirement_name(req) for req in remaining} - {name}
+    if not constraint or others.intersection(cause.names):
+        return ""
+    pinned = re.search(r"===?\s*([A-Za-z0-9.!+]+)(?![.*\w])", blamed.text)
+    links, urls = indexes.sources([option.text for option in plan.options])
+    files = indexes.files_for(name, links, urls)
+    if not indexes.fitting_pythons(files, pinned.group(1) if pinned else None, [python]):
+        return ""  # no file for this Python: that, not the constraint, decides
+    return f"conflicts with {constraint}"
+
+
 def _sentence(
     cause: Cause,
     blamed: Requirement | None,
@@ -146,7 +299,7 @@ def _sentence(
     if cause.kind == "conflict":
         names = {requirement_name(req): req for req in remaining}
         others = [names[name] for name in cause.names if name in names and names[name] != blamed]
-        with_whom = ", ".join(f"{req.text} ({req.where})" for req in others)
+        with_whom = ", ".join(f"{req.written} ({req.where})" for req in others)
         head = f"conflicts with {with_whom}" if with_whom else "conflicting requirements"
         return f"{head}: {cause.detail}" if cause.detail else head
     if cause.kind in ("python", "missing", "version") and blamed is not None:

@@ -23,10 +23,17 @@ from urllib.parse import unquote, urlparse
 from papershelf.errors import PapershelfError
 from papershelf.mkexp import interpreters
 from papershelf.mkexp.checking import check
-from papershelf.mkexp.declarations import InstallPlan, _read, install_plan, requested_python
+from papershelf.mkexp.declarations import (
+    InstallPlan,
+    _read,
+    conda_entries,
+    install_plan,
+    requested_python,
+)
 from papershelf.mkexp.explaining import explain
 from papershelf.mkexp.interpreters import Interpreter, VersionSpec
 from papershelf.mkexp.model import (
+    EGG_INFO_BLOCK,
     ENV_DIR,
     GITIGNORE_BLOCK,
     INCOMPLETE_NAME,
@@ -36,7 +43,7 @@ from papershelf.mkexp.model import (
     Say,
     State,
 )
-from papershelf.mkexp.resolving import resolver_lines
+from papershelf.mkexp.resolving import resolver_lines, uv_settings
 from papershelf.mkexp.state import declaration_digest, env_python, state_of
 from papershelf.repo import repopaths
 from papershelf.repo.gitfiles import is_ignored, repository_root
@@ -129,12 +136,17 @@ def removed_on_failure(*paths: Path) -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def create_env(env: Path, interpreter: Interpreter, prompt: str) -> None:
-    """virtualenv in-process; Pythons before 3.9 get pip from their own ensurepip."""
-    from virtualenv import cli_run  # imported here: --list never pays for it
-
+def create_env(env: Path, interpreter: Interpreter, prompt: str, uv: str | None = None) -> None:
+    """``uv venv`` when uv installs (no pip seeded: uv installs without it), else virtualenv
+    in-process; there, Pythons before 3.9 get pip from their own ensurepip."""
     env.mkdir()
     (env / INCOMPLETE_NAME).write_text("mkexp is creating this environment\n", encoding="utf-8")
+    if uv:
+        command = [uv, "venv", "--quiet", "--allow-existing", "--python", str(interpreter.path)]
+        _run_step([*command, f"--prompt={prompt}", str(env.absolute())], env)
+        return
+    from virtualenv import cli_run  # imported here: --list never pays for it
+
     old = interpreter.version < (3, 9)
     args = ["--no-periodic-update", "--quiet", "--python", str(interpreter.path)]
     args.append(f"--prompt={prompt}")  # a folder named '-rf' or '--help' is a prompt too
@@ -173,8 +185,11 @@ def use_uv(installer: str) -> str | None:
 def install_command(env: Path, uv: str | None, args: Sequence[str]) -> list[str]:
     env = env.absolute()
     if uv:
-        return [uv, "pip", "install", "--python", str(env_python(env)), *args]
+        return [uv, "pip", "install", "--python", str(env_python(env)), *uv_settings(), *args]
     python = str(env_python(env))
+    if not any(env.glob("lib/python*/site-packages/pip")):
+        # made by uv venv, which seeds no pip: the environment's own ensurepip gives it one
+        _run_step([python, "-m", "ensurepip", "--default-pip"], env)
     return [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *args]
 
 
@@ -335,9 +350,10 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     if not fresh:
         say(f"{experiment.label}: keeping its environment ({state.value}; --clear remakes it)")
         if options.install or options.kernel:
-            _populate(experiment, options, say)
-            if options.install and state is State.STALE:
-                _write_stamp(experiment, interpreters.pyvenv_cfg(env).get("executable", ""))
+            missing = _populate(experiment, options, say)
+            if options.install:
+                python = interpreters.pyvenv_cfg(env).get("executable", "")
+                _write_stamp(experiment, python, missing)
         return env
     interpreter = select_interpreter(experiment, options.python, say)
     old = None
@@ -357,9 +373,9 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
                 f"{experiment.label}: creating .venv with Python "
                 f"{interpreters.format_version(interpreter.version)} ({interpreter.path})"
             )
-            create_env(env, interpreter, experiment.name)
-            _populate(experiment, options, say)
-            _write_stamp(experiment, str(interpreter.path))
+            create_env(env, interpreter, experiment.name, use_uv(options.installer))
+            missing = _populate(experiment, options, say)
+            _write_stamp(experiment, str(interpreter.path), missing)
             (env / INCOMPLETE_NAME).unlink()
     except BaseException:
         if old is not None:
@@ -372,28 +388,36 @@ def _make(experiment: Experiment, options: MakeOptions, say: Say) -> Path:
     return env
 
 
-def _write_stamp(experiment: Experiment, python: str) -> None:
-    """What the environment was made from, so --list can tell 'stale' without mtimes."""
-    stamp = {"digest": declaration_digest(experiment), "python": python}
+def _write_stamp(experiment: Experiment, python: str, missing: Sequence[str] = ()) -> None:
+    """What the environment was made from, so --list can tell 'stale' without mtimes, and
+    what it lacks (conda-only packages), so it is never called ready without them."""
+    stamp = {"digest": declaration_digest(experiment), "python": python, "missing": list(missing)}
     (experiment.env / STAMP_NAME).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
 
 
-def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
+def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> list[str]:
+    """Install and register as asked; the declared packages left out (conda-only)."""
     env = experiment.env
+    missing: list[str] = []
     uv = use_uv(options.installer) if options.install or options.kernel else None
     tool = "uv" if uv else "pip"
     if options.install:
         plan = install_plan(experiment)
         for note in plan.notes:
             say(f"{experiment.label}: {note}")
+        missing = [text for _, text, _ in conda_entries(experiment)]
         if plan.requirements:
-            _install(experiment, plan, uv, say)
+            missing += _install(experiment, plan, uv, say)
+            for left in ignore_build_metadata(experiment, plan):
+                say(
+                    f"{left}: an editable install's build metadata; added *.egg-info/ to .gitignore"
+                )
         lock = write_lock(experiment, uv)
         say(f"{experiment.label}: wrote {lock.name} (pip freeze)")
     if options.kernel:
         if not experiment.notebooks:
             say(f"{experiment.label}: no notebooks, so no Jupyter kernel registered")
-            return
+            return missing
         say(f"{experiment.label}: installing ipykernel with {tool}")
         _run_step(install_command(env, uv, ["ipykernel"]), experiment.path)
         name, display = unique_kernel(experiment)
@@ -412,37 +436,55 @@ def _populate(experiment: Experiment, options: MakeOptions, say: Say) -> None:
             experiment.path,
         )
         say(f"{experiment.label}: registered Jupyter kernel {name!r} ({display})")
+    return missing
 
 
-def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say) -> None:
-    """Install from the declaration's folder; a failure is explained one line per requirement."""
-    env = experiment.env
+def _install(experiment: Experiment, plan: InstallPlan, uv: str | None, say: Say) -> list[str]:
+    """Install from the declaration's folder; a failure is explained one line per requirement.
+
+    Conda names that pip has no package for are said, left out, and returned."""
     tool = "uv" if uv else "pip"
     files = ", ".join(plan.files)
     say(f"{experiment.label}: installing {files} with {tool}")
+    result = _run_install(experiment, plan, uv)
+    if result.returncode == 0:
+        return []
+    checked = check(experiment, env_interpreter(experiment.env), plan, installer=tool)
+    if checked.unavailable and not checked.problems:
+        for note in checked.notes:
+            say(note)
+        rest = [req for req in plan.requirements if req not in checked.unavailable]
+        plan = InstallPlan(rest, plan.options, plan.notes)
+        result = _run_install(experiment, plan, uv)
+        if result.returncode == 0:
+            return [req.written for req in checked.unavailable]
+    for line in checked.problems or checked.builds:
+        say(line)
+    if checked.problems:
+        raise PapershelfError(
+            f"{experiment.label}: {len(checked.problems)} requirement(s) cannot be installed "
+            "(listed above); nothing was installed"
+        )
+    cause = explain(tool, result.stderr or result.stdout)
+    during = " building from source (listed above)" if checked.builds else ""
+    raise PapershelfError(f"{experiment.label}: installing {files} failed{during}: {cause.detail}")
+
+
+def _run_install(
+    experiment: Experiment, plan: InstallPlan, uv: str | None
+) -> subprocess.CompletedProcess[str]:
+    env = experiment.env
     with tempfile.TemporaryDirectory(prefix="mkexp-install-") as temporary:
         source = Path(temporary) / "requirements.in"
         lines = resolver_lines(plan.requirements, plan.options)
         source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        result = subprocess.run(
+        return subprocess.run(
             install_command(env, uv, ["-r", str(source)]),
             cwd=experiment.path,
             capture_output=True,
             text=True,
             check=False,
         )
-    if result.returncode == 0:
-        return
-    problems = check(experiment, env_interpreter(env), plan, installer=tool).problems
-    for problem in problems:
-        say(problem)
-    if problems:
-        raise PapershelfError(
-            f"{experiment.label}: {len(problems)} requirement(s) cannot be installed "
-            "(listed above); nothing was installed"
-        )
-    cause = explain(tool, result.stderr or result.stdout)
-    raise PapershelfError(f"{experiment.label}: installing {files} failed: {cause.detail}")
 
 
 def env_interpreter(env: Path) -> Interpreter:
@@ -465,14 +507,40 @@ def ensure_ignored(env: Path) -> Path | None:
     relative = os.path.relpath(env.absolute(), top).replace(os.sep, "/")
     if is_ignored(top, relative):
         return None
+    return _append_ignore(top, (".venv/", ".venv"), GITIGNORE_BLOCK)
+
+
+def _append_ignore(top: Path, spellings: Sequence[str], block: str) -> Path | None:
+    """Append ``block`` to the top-level .gitignore unless a line already reads one of
+    ``spellings``."""
     gitignore = repopaths.writable(top, ".gitignore")  # a .gitignore linked out is not ours
     text = _read(gitignore, top) or ""
-    if any(line.strip() in (".venv/", ".venv") for line in text.splitlines()):
+    if any(line.strip() in spellings for line in text.splitlines()):
         return None
     prefix = "" if not text or text.endswith("\n") else "\n"
     with gitignore.open("a", encoding="utf-8") as stream:
-        stream.write(prefix + (GITIGNORE_BLOCK if text else GITIGNORE_BLOCK.lstrip("\n")))
+        stream.write(prefix + (block if text else block.lstrip("\n")))
     return gitignore
+
+
+def ignore_build_metadata(experiment: Experiment, plan: InstallPlan) -> list[str]:
+    """The ``*.egg-info`` folders an editable install left beside local sources, which git
+    would otherwise offer to commit: ``*.egg-info/`` is added to the .gitignore."""
+    top = repository_root(experiment.path)
+    if top is None:
+        return []
+    left: list[str] = []
+    for requirement in plan.requirements:
+        local = requirement.local_path
+        if local is None or not local.is_dir():
+            continue
+        for found in (*local.glob("*.egg-info"), *local.glob("src/*.egg-info")):
+            relative = os.path.relpath(found.absolute(), top).replace(os.sep, "/")
+            if found.is_dir() and not found.is_symlink() and not is_ignored(top, relative):
+                left.append(relative)
+    if left:
+        _append_ignore(top, ("*.egg-info/", "*.egg-info"), EGG_INFO_BLOCK)
+    return left
 
 
 def usage_lines(env: Path, shell: str | None = None) -> list[str]:

@@ -231,6 +231,11 @@ class Requirement(NamedTuple):
     path: Path
     line: int | None
     option: bool = False
+    declared: str = ""  # as the file wrote it, when ``text`` is its pip form (conda)
+
+    @property
+    def written(self) -> str:
+        return self.declared or self.text
 
     @property
     def where(self) -> str:
@@ -282,10 +287,14 @@ def install_plan(experiment: Experiment) -> InstallPlan:
         if conda_name in names:
             conda, pip = _conda_dependencies(experiment.path / conda_name)
             plan.requirements += [Requirement(text, path, line) for path, text, line in pip]
+            for path, text, line in conda:
+                spec = pip_form(text)
+                if spec:
+                    plan.requirements.append(Requirement(spec, path, line, declared=text))
             skipped = conda_only(conda)
             if skipped:
                 listed = ", ".join(text for _, text, _ in skipped)
-                plan.notes.append(f"{conda_name}: conda packages not installed by pip: {listed}")
+                plan.notes.append(f"{conda_name}: conda-only packages, not installed: {listed}")
     has_project = "pyproject.toml" in names and _has_build_system(experiment.path)
     if (
         not plan.requirements
@@ -301,9 +310,66 @@ def install_plan(experiment: Experiment) -> InstallPlan:
     return plan
 
 
+# conda packages that are not Python distributions: pip has nothing of that name to install
+CONDA_ONLY = frozenset(
+    {
+        "cudatoolkit",
+        "cudatoolkit-dev",
+        "cuda-toolkit",
+        "cudnn",
+        "nccl",
+        "mkl",
+        "blas",
+        "nomkl",
+        "libgcc",
+        "libgcc-ng",
+        "libstdcxx-ng",
+        "openssl",
+        "ca-certificates",
+        "ffmpeg",
+        "nodejs",
+        "graphviz",
+    }
+)
+# conda names whose pip distribution is called otherwise
+CONDA_TO_PIP = {
+    "pytorch": "torch",
+    "pytorch-cpu": "torch",
+    "py-opencv": "opencv-python",
+    "python-graphviz": "graphviz",
+    "py-xgboost": "xgboost",
+}
+_CONDA_SPEC = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*)")
+
+
+def pip_form(conda: str) -> str | None:
+    """A conda spec as pip writes it (``numpy=1.21.2`` is ``numpy==1.21.2``, ``=1.21`` is
+    ``==1.21.*``, a build string dropped); None for python, pip and conda-only packages."""
+    match = _CONDA_SPEC.fullmatch(conda.rpartition("::")[2].strip())
+    if match is None:
+        return None
+    name, spec = match.group(1), match.group(2).replace(" ", "")
+    if name.lower() in ("python", "pip") or name.lower() in CONDA_ONLY:
+        return None
+    name = CONDA_TO_PIP.get(name.lower(), name)
+    if spec[:1].isdigit():
+        spec = "=" + spec
+    if spec.startswith("=") and not spec.startswith("=="):
+        version = spec[1:].split("=", 1)[0].rstrip(".*")
+        exact = version.count(".") >= 2
+        return f"{name}=={version}" if exact else f"{name}=={version}.*"
+    if spec.startswith("=="):
+        return f"{name}=={spec[2:].split('=', 1)[0]}"
+    return f"{name}{spec}"
+
+
 def conda_only(conda: CondaEntries) -> CondaEntries:
-    """Conda entries pip cannot install: all but python and pip themselves."""
-    return [entry for entry in conda if not re.match(r"(python|pip)\b", entry[1])]
+    """Conda entries pip cannot install: packages that are not Python distributions."""
+    return [
+        entry
+        for entry in conda
+        if pip_form(entry[1]) is None and not re.match(r"(python|pip)\b", entry[1])
+    ]
 
 
 def conda_entries(experiment: Experiment) -> CondaEntries:

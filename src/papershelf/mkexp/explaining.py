@@ -27,7 +27,7 @@ _FOOTER = re.compile(
 _EXCEPTION = re.compile(r"^\s*((?:[\w.]+\.)?\w*(?:Error|Exception|Exit)\b:?.*)$")
 _HOST_URL = re.compile(r"https?://([^/'\"\s:]+)")
 _NETWORK = re.compile(
-    r"Could not resolve host: ([^\s'\"]+)|Failed to resolve '([^']+)'|dns error|"
+    r"Could not resolve host: ([^\s'\"(),]+)|Failed to resolve '([^']+)'|dns error|"
     r"failed to lookup address|Name or service not known|Connection refused|timed out|"
     r"Network is unreachable|network connectivity is disabled|certificate verify failed",
     re.IGNORECASE,
@@ -40,7 +40,11 @@ _SPEC_START = re.compile(r"[<>=!~]")
 
 
 def explain(tool: str, output: str) -> Cause:
-    """The first cause the resolver gives; kind 'other' with its last error line if unknown."""
+    """The first cause the resolver gives; kind 'other' with its last error line if unknown.
+
+    A mention of mkexp's temporary input ("in `…/requirements.in` at line 17") is left
+    out: the caller names the user's file and line instead."""
+    output = re.sub(r" in `[^`]*requirements\.in` at line \d+", "", output)
     reader = _from_uv if tool == "uv" else _from_pip
     return reader(output) or Cause("other", (), _last_error(output))
 
@@ -145,6 +149,12 @@ def _from_pip(text: str) -> Cause | None:
         collecting = re.findall(rf"Collecting {_NAME}", text)
         name = package.group(1) if package else (collecting[-1] if collecting else "")
         return Cause("network", (normalize(name),) if name else (), network)
+    unavailable = re.search(
+        rf"no matching distributions available for your environment:\s+{_NAME}", text
+    )
+    if "The conflict is caused by:" in text and unavailable and " depends on " not in text:
+        # only the user's pin and a constraint: not a conflict, no file fits this Python
+        return Cause("python", (normalize(unavailable.group(1)),), "")
     if "The conflict is caused by:" in text:
         block = text.split("The conflict is caused by:", 1)[1].split("\n\n", 1)[0]
         requested = re.findall(rf"The user requested {_NAME}", block)

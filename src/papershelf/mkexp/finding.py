@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,7 +15,25 @@ from papershelf.mkexp.model import (
     is_code,
     is_declaration,
 )
+from papershelf.repo import repopaths
 from papershelf.repo.gitfiles import repository_root, work_tree_files
+from papershelf.sizes import TEXT_MAX_BYTES
+
+# a call of setup() (setuptools.setup( too) on a line that is not a comment
+_SETUP_CALL = re.compile(rb"^[^#\n]*\bsetup\s*\(", re.MULTILINE)
+
+
+def setup_makes_project(root: Path, setup: Path, in_subpackage: bool) -> bool:
+    """A ``setup.py`` declares a project only when it calls ``setup(`` and is not a
+    module of a sub-package (its folder and the one above both hold ``__init__.py``):
+    a package's ``runtime/setup.py`` of helper functions is code, not an experiment."""
+    if in_subpackage:
+        return False
+    try:
+        text = repopaths.read_inside(root, setup, TEXT_MAX_BYTES)
+    except (OSError, repopaths.Refused):
+        return False
+    return _SETUP_CALL.search(text) is not None
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -37,8 +56,11 @@ def experiments_in_files(root: Path, files: Iterable[str]) -> list[Experiment]:
     code: dict[str, bool] = {}
     environments: list[str] = []
     versions: dict[str, list[str]] = {}
+    packages: set[str] = set()
     for path in files:
         folder, _, name = path.rpartition("/")
+        if name == "__init__.py":
+            packages.add(folder)
         if name == "pyvenv.cfg":
             environments.append(folder + "/")
             continue
@@ -54,6 +76,16 @@ def experiments_in_files(root: Path, files: Iterable[str]) -> list[Experiment]:
             declared.setdefault(folder, []).append(name)
         else:
             code[folder] = code.get(folder, False) or name.endswith(".ipynb")
+    for folder, names in list(declared.items()):
+        parent = folder.rpartition("/")[0] if folder else None
+        in_subpackage = folder in packages and parent in packages
+        if "setup.py" in names and not setup_makes_project(
+            root, _join(root, folder) / "setup.py", in_subpackage
+        ):
+            names.remove("setup.py")
+            code[folder] = code.get(folder, False)
+            if not names:
+                del declared[folder]
     envs = tuple(environments)
 
     def inside_env(folder: str) -> bool:
@@ -148,7 +180,16 @@ def experiment_at(
     if not folder.is_dir():
         raise PapershelfError(f"{folder}: no such folder")
     names = sorted(os.listdir(folder))
-    declarations = tuple(name for name in names if is_declaration(name))
+    in_subpackage = "__init__.py" in names and (folder.absolute().parent / "__init__.py").is_file()
+    declarations = tuple(
+        name
+        for name in names
+        if is_declaration(name)
+        and (
+            name != "setup.py"
+            or setup_makes_project(repository_root(folder) or folder, folder / name, in_subpackage)
+        )
+    )
     code = [name for name in names if is_code(name)]
     if not force and not declarations and code:
         _refuse_unlisted(folder)  # a declaration always makes an experiment; loose code may not

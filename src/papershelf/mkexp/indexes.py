@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from papershelf.errors import PapershelfError
+from papershelf.mkexp import pipconfig
 from papershelf.mkexp.explaining import normalize
 from papershelf.mkexp.interpreters import Interpreter, Version, VersionSpec
 
@@ -35,20 +36,31 @@ def sources(
     """(find-links folders, index URLs) from the requirement options and pip's/uv's settings."""
     links: list[Path] = []
     indexes: list[str] = []
-    no_index = bool(env.get("PIP_NO_INDEX")) or "--no-index" in options
-    for key in ("PIP_FIND_LINKS", "UV_FIND_LINKS"):
-        links += [Path(item) for item in env.get(key, "").split() if "://" not in item]
+    no_index = "--no-index" in options
+    main = [PYPI]
+    for setting in pipconfig.settings(env):
+        values = setting.value.split()
+        if setting.option == "find-links":
+            links += [Path(item) for item in values if "://" not in item]
+        elif setting.option == "index-url":
+            main = values[:1]
+        elif setting.option == "extra-index-url":
+            indexes += values
+        elif setting.option == "no-index":
+            no_index = no_index or pipconfig.is_on(setting)
+    links += [Path(item) for item in env.get("UV_FIND_LINKS", "").split() if "://" not in item]
     for option in options:
         name, _, value = option.partition(" ")
         if name in ("-f", "--find-links") and "://" not in value:
             links.append(Path(value))
         elif name in ("-i", "--index-url", "--extra-index-url"):
             indexes.append(value)
-    for key in ("UV_INDEX_URL", "UV_DEFAULT_INDEX", "PIP_INDEX_URL"):
+    for key in ("UV_INDEX_URL", "UV_DEFAULT_INDEX"):
         if env.get(key):
-            indexes.append(env[key])
-    if not indexes:
-        indexes.append(PYPI)
+            main = [env[key]]
+    named = any(option.partition(" ")[0] in ("-i", "--index-url") for option in options)
+    if not named:
+        indexes = main + indexes  # an extra index adds to the main one, PyPI by default
     offline = bool(env.get("UV_OFFLINE"))
     if no_index:
         indexes = []

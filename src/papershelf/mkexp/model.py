@@ -23,6 +23,9 @@ EXCLUDED_PARTS = frozenset(
     {ENV_DIR, "site-packages", "node_modules", ".git", "__pycache__", ".ipynb_checkpoints"}
 )
 GITIGNORE_BLOCK = "\n# virtual environments made by mkexp, one per experiment\n.venv/\n"
+EGG_INFO_BLOCK = (
+    "\n# build metadata that 'pip install -e .' writes beside the sources\n*.egg-info/\n"
+)
 
 Say = Callable[[str], None]
 
@@ -40,13 +43,15 @@ def is_code(name: str) -> bool:
 class State(str, enum.Enum):
     """An experiment's environment as --list shows it.
 
-    stale: the declaration changed since the environment was made; broken: its
-    interpreter is gone or its creation was killed; foreign: a .venv that is not
-    a virtual environment, which mkexp never touches.
+    partial: made from the declaration, but without the conda-only packages it
+    declares (pip has none); stale: the declaration changed since the environment
+    was made; broken: its interpreter is gone or its creation was killed; foreign:
+    a .venv that is not a virtual environment, which mkexp never touches.
     """
 
     NONE = "none"
     READY = "ready"
+    PARTIAL = "partial"
     STALE = "stale"
     BROKEN = "broken"
     FOREIGN = "foreign"

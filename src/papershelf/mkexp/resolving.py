@@ -22,11 +22,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
-from urllib.parse import unquote
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 from papershelf.errors import PapershelfError
-from papershelf.mkexp import interpreters
+from papershelf.mkexp import interpreters, pipconfig
 from papershelf.mkexp.declarations import Requirement
+from papershelf.mkexp.explaining import normalize
 from papershelf.mkexp.interpreters import Interpreter, VersionSpec
 from papershelf.mkexp.model import EXCLUDED_PARTS
 
@@ -35,10 +40,23 @@ _COPY_IGNORED = shutil.ignore_patterns(*EXCLUDED_PARTS, "*.egg-info", "build", "
 _LARGE = 20 * 1024 * 1024  # data and checkpoints: a build's metadata never needs them
 
 
+class Package(NamedTuple):
+    """One distribution the resolver chose, and what installing it takes."""
+
+    name: str
+    version: str  # "" for a local project or a URL
+    sdist: str  # the source archive's URL when no wheel fits the target Python, else ""
+    parents: tuple[str, ...] = ()  # normalized names of the packages that need it (pip)
+
+    @property
+    def shown(self) -> str:
+        return f"{self.name} {self.version}" if self.version else f"{self.name} (local)"
+
+
 class Outcome(NamedTuple):
     ok: bool
     output: str  # the resolver's messages (stderr)
-    resolved: list[str]  # 'name version' when ok
+    resolved: list[Package]  # when ok
 
 
 class Resolver(NamedTuple):
@@ -61,7 +79,8 @@ class Resolver(NamedTuple):
                 "--python",
                 str(python.path.absolute()),
             ]
-            args += ["--no-header", "--no-annotate"]
+            # pylock.toml lists, per package, only the wheels that fit the target Python
+            args += ["--no-header", "--format", "pylock.toml", *uv_settings()]
         else:
             args = [*self.command, *_pip_target(python), "install", "--dry-run"]
             report = workdir / "report.json"
@@ -77,6 +96,31 @@ class Resolver(NamedTuple):
         if code != 0:
             return Outcome(False, err, [])
         return Outcome(True, err, _resolved(self.tool, out))
+
+    def parents(
+        self, lines: Sequence[str], workdir: Path, python: Interpreter, timeout: float
+    ) -> dict[str, tuple[str, ...]]:
+        """Who needs each package (uv's '# via' notes; pip's come with its report): a second
+        run, offline, from what the first put in uv's cache."""
+        source = workdir / INPUT_NAME
+        source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        args = [*self.command, "pip", "compile", str(source), "--python"]
+        args += [str(python.path.absolute()), "--no-header", "--annotation-style", "line"]
+        args += [*uv_settings(), "--offline"]
+        code, out, _ = run_bounded(args, workdir, timeout)
+        found: dict[str, tuple[str, ...]] = {}
+        for line in out.splitlines() if code == 0 else []:
+            match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)\S*\s+# via (.*)$", line)
+            if match:
+                via = [name.strip() for name in match.group(2).split(",")]
+                names = tuple(normalize(name) for name in via if name and name[0] != "-")
+                found[normalize(match.group(1))] = names
+        return found
+
+
+def uv_settings() -> list[str]:
+    """The user's pip configuration (constraints, indexes) as uv options: uv reads none."""
+    return pipconfig.uv_args(pipconfig.settings())
 
 
 def find_resolver(installer: str) -> Resolver:
@@ -112,26 +156,51 @@ def pip_runs_on(python: Interpreter) -> bool:
         return False
 
 
-def _resolved(tool: str, out: str) -> list[str]:
-    if tool == "uv":
-        found = []
-        for line in out.splitlines():
-            pinned = re.match(r"([A-Za-z0-9._-]+)==(\S+)", line)
-            local = re.match(r"(?:-e )?(?:([A-Za-z0-9._-]+) @ )?file://(\S+)", line)
-            if pinned:
-                found.append(f"{pinned.group(1)} {pinned.group(2)}")
-            elif local:
-                folder = unquote(local.group(2)).rstrip("/").rsplit("/", 1)[-1]
-                found.append(f"{local.group(1) or folder} (local)")
-        return sorted(found)
+def _resolved(tool: str, out: str) -> list[Package]:
     try:
-        report = json.loads(out)
-        return sorted(
-            f"{item['metadata']['name']} {item['metadata']['version']}"
-            for item in report.get("install", [])
-        )
+        found = _from_pylock(out) if tool == "uv" else _from_report(out)
     except (ValueError, KeyError, TypeError, AttributeError):
         return []
+    return sorted(found, key=lambda package: package.shown)
+
+
+def _from_pylock(text: str) -> list[Package]:
+    """uv's pylock.toml: an sdist with no wheel beside it is a build."""
+    found = []
+    for item in tomllib.loads(text).get("packages", []):
+        wheels, sdist = item.get("wheels"), item.get("sdist")
+        local = item.get("directory") or item.get("archive") or item.get("vcs")
+        source = "" if wheels or not isinstance(sdist, dict) or local else _location(sdist)
+        found.append(Package(str(item["name"]), str(item.get("version", "")), source))
+    return found
+
+
+def _location(entry: dict[str, object]) -> str:
+    return str(entry.get("url") or entry.get("path") or "")
+
+
+def _from_report(text: str) -> list[Package]:
+    """pip's --report: the archive it would download, and who requires what."""
+    items = json.loads(text).get("install", [])
+    names = {normalize(item["metadata"]["name"]) for item in items}
+    requires: dict[str, list[str]] = {}
+    for item in items:
+        for line in item["metadata"].get("requires_dist") or []:
+            match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", line)
+            if match and normalize(match.group(0)) in names:
+                requires.setdefault(normalize(match.group(0)), []).append(
+                    normalize(item["metadata"]["name"])
+                )
+    found = []
+    for item in items:
+        metadata, info = item["metadata"], item.get("download_info") or {}
+        url = str(info.get("url", ""))
+        local = "dir_info" in info or "vcs_info" in info or item.get("is_direct")
+        source = "" if local or url.endswith(".whl") else url
+        name = str(metadata["name"])
+        version = "" if local else str(metadata["version"])
+        found.append(Package(name, version, source, tuple(requires.get(normalize(name), ()))))
+    return found
 
 
 def _read_report(path: Path) -> str:
@@ -213,7 +282,7 @@ def resolver_lines(
     for requirement in requirements:
         local = requirement.local_path
         if local is None:
-            lines.append(requirement.text)
+            lines.append(_not_editable(requirement.text))
             continue
         target = local.absolute()
         if copies is not None and target.is_dir():
@@ -226,6 +295,23 @@ def resolver_lines(
         # file: URLs: pip and uv read paths with spaces in them alike
         lines.append(f"-e {target.as_uri()}" if editable else target.as_uri())
     return lines
+
+
+def _not_editable(text: str) -> str:
+    """``-e git+URL#egg=NAME`` as ``NAME @ git+URL``: uv takes no editable VCS, and pip's
+    would clone into ``src/`` in the experiment's work tree."""
+    match = re.fullmatch(r"(?:-e|--editable)\s*=?\s*(\S+://\S+)", text)
+    if match is None:
+        return text
+    url = match.group(1)
+    egg = re.search(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)", url)
+    return f"{egg.group(1)} @ {url.split('#', 1)[0]}" if egg else url.split("#", 1)[0]
+
+
+def temporary_line(output: str) -> int | None:
+    """The line of the resolver's input that its message cites, if it cites one."""
+    match = re.search(rf"{re.escape(INPUT_NAME)}`? at line (\d+)", output)
+    return int(match.group(1)) if match else None
 
 
 def _copy_project(source: Path, destination: Path) -> Path:

@@ -51,18 +51,31 @@ def state_of(experiment: Experiment) -> State:
     base = cfg.get("base-executable") or cfg.get("executable")
     if base and not os.path.exists(base):
         return State.BROKEN
-    try:
-        stamp = json.loads((env / STAMP_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        stamp = None
-    if isinstance(stamp, dict) and "digest" in stamp:
+    stamp = _stamp(env)
+    if "digest" in stamp:
         fresh = stamp["digest"] == declaration_digest(experiment)
     else:
         made = (env / "pyvenv.cfg").stat().st_mtime
         fresh = all(
             (experiment.path / name).stat().st_mtime <= made for name in experiment.declarations
         )
-    return State.READY if fresh else State.STALE
+    if not fresh:
+        return State.STALE
+    return State.PARTIAL if missing_packages(experiment) else State.READY
+
+
+def _stamp(env: Path) -> dict[str, object]:
+    try:
+        stamp = json.loads((env / STAMP_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
+
+
+def missing_packages(experiment: Experiment) -> list[str]:
+    """What the declaration names that the environment lacks (conda-only packages)."""
+    missing = _stamp(experiment.env).get("missing")
+    return [str(item) for item in missing] if isinstance(missing, list) else []
 
 
 def env_python(env: Path) -> Path:
@@ -70,7 +83,7 @@ def env_python(env: Path) -> Path:
 
 
 def python_label(experiment: Experiment, state: State) -> str:
-    if state in (State.READY, State.STALE, State.BROKEN):
+    if state in (State.READY, State.PARTIAL, State.STALE, State.BROKEN):
         cfg = interpreters.pyvenv_cfg(experiment.env)
         version = cfg.get("version_info") or cfg.get("version") or "?"
         return ".".join(version.split(".")[:3])

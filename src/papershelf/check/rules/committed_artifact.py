@@ -1,7 +1,8 @@
 """Something generated is tracked: a virtualenv, caches, OS junk, an extraction.
 
 A committed ``.venv`` (found by its ``pyvenv.cfg``), ``site-packages``,
-``__pycache__``, ``.ipynb_checkpoints``, ``.DS_Store``, ``Thumbs.db`` or a
+``__pycache__``, ``.ipynb_checkpoints``, ``*.egg-info`` (what ``pip install -e .``
+writes beside a project's sources), ``.DS_Store``, ``Thumbs.db`` or a
 folder ``papershelf extract`` made (it holds ``.papershelf-extract.json``)
 belongs to one machine, not to the repository. Each is reported once, at its
 top-most folder.
@@ -24,6 +25,7 @@ MARKER_FILES = {
     "pyvenv.cfg": "a virtual environment",
     ".papershelf-extract.json": "an extracted archive",
 }
+ARTIFACT_SUFFIXES = {".egg-info": "Python build metadata (pip install -e)"}
 JUNK_FILES = {".DS_Store": "macOS folder metadata", "Thumbs.db": "Windows thumbnail cache"}
 
 
@@ -50,6 +52,9 @@ def artifacts(ctx: Context) -> dict[str, str]:
         name = folder.rpartition("/")[2]
         if name in ARTIFACT_FOLDERS:
             found.setdefault(folder, ARTIFACT_FOLDERS[name])
+        for suffix, what in ARTIFACT_SUFFIXES.items():
+            if name.endswith(suffix):
+                found.setdefault(folder, what)
     tops: dict[str, str] = {}
     for path in sorted(found):
         if not any(path.startswith(top + "/") for top in tops):
