@@ -99,14 +99,19 @@ def load(path: Path, plan_path: Path | None, config_file: Path | None) -> Loaded
 def _notes(
     layout: Layout, plans: list[ReadingPlan], plan_path: Path | None, skipped: bool
 ) -> list[str]:
+    from papershelf.plan.layout import NO_PLAN_HINT
+
     notes = []
-    if not plans or (plans[0].plan_file is None and plan_path is None):
-        if not any(True for plan in plans for _ in plan.items()):
-            raise PapershelfError(
-                "no plan file could be read"
-                if skipped
-                else "no plan file found; pass one with --plan"
-            )
+    shipped = not plans or (plans[0].plan_file is None and plan_path is None)
+    # READMEs read for want of a plan that name nothing are no plan: as repo-check says
+    readmes = plan_path is None and bool(layout.sources) and layout.sources[0].readme
+    if (shipped or readmes) and not any(True for plan in plans for _ in plan.items()):
+        raise PapershelfError(
+            "no plan file could be read"
+            if skipped
+            else f"no reading plan found: {NO_PLAN_HINT}, or pass one with --plan"
+        )
+    if shipped:
         notes.append("no plan file in the repository: showing the rule set's plan")
     source = layout.sources[0] if layout.sources else None
     if source is not None and plans and plans[0].plan_file == source.file:
