@@ -259,3 +259,32 @@ def test_explain_traces_the_parse_the_check_uses_mojibake_repaired(
     trace = capsys.readouterr().out
     assert "Attention is all you need" in names
     assert all(f'"{name}"' in trace or name in trace for name in names)
+
+
+def test_no_plan_is_one_answer_from_plan_and_repo_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list of papers in an unusual file names nothing where it stands: both commands
+    say no plan was found and how to name it (the plan view showed it with "0 items")."""
+    from papershelf.cli import repo_check_main
+    from papershelf.plan.layout import NO_PLAN_HINT
+
+    files = {
+        "notes/reading-list.md": "# My list\n\n## Week 1: `week1`\n"
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n",
+        "papers/week1/Attention Is All You Need.pdf": b"%PDF-1.4\n",
+    }
+    repo = make_repo(tmp_path / "r", files)
+    assert main(["plan", str(repo)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"papershelf: error: no reading plan found: {NO_PLAN_HINT}, or pass one with --plan\n"
+    )
+    assert repo_check_main([str(repo)]) == 0
+    assert f"no reading plan found, so only the hygiene rules ran\n  hint: {NO_PLAN_HINT}\n" in (
+        capsys.readouterr().out
+    )
+    (repo / ".papershelf.toml").write_text('plan = "notes/reading-list.md"\nroot = "papers"\n')
+    assert main(["plan", str(repo)]) == 0
+    assert capsys.readouterr().out.endswith("2 items: 2 present\n")

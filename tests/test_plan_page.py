@@ -246,15 +246,20 @@ def test_badge_counts_online_papers_by_their_task_box(
     assert capsys.readouterr().out == f"wrote {tmp_path / 'b.svg'}: reading plan 4/6\n"
 
 
+@pytest.mark.parametrize(
+    "files",
+    [{".papershelf.toml": 'plan = "PLAN.md"\n', "PLAN.md": "# Soon\n"}, {"notes.md": "# x\n"}],
+    ids=["plan-naming-nothing", "no-plan"],
+)
 def test_a_plan_naming_nothing_gets_a_grey_no_plan_badge(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
 ) -> None:
-    repo = make_repo(
-        tmp_path / "r", {".papershelf.toml": 'plan = "PLAN.md"\n', "PLAN.md": "# Soon\n"}
-    )
+    repo = make_repo(tmp_path / "r", files)
     target = tmp_path / "b.svg"
     assert main(["plan", "badge", str(target), str(repo)]) == 0
-    assert capsys.readouterr().out == f"wrote {target}: reading plan no plan\n"
+    captured = capsys.readouterr()
+    assert captured.out == f"wrote {target}: reading plan no plan\n"
+    assert ("no reading plan found" in captured.err) == ("PLAN.md" not in files)
     svg = ET.fromstring(target.read_text(encoding="utf-8"))
     ns = "{http://www.w3.org/2000/svg}"
     assert svg.get("aria-label") == "reading plan: no plan"

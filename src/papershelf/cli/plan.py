@@ -66,8 +66,11 @@ def _where(function: F) -> F:
     )(function)
 
 
-def load(path: Path, plan_path: Path | None, config_file: Path | None) -> Loaded:
-    """The plans' status, with the warnings and notes repo-check would give said once."""
+def load(
+    path: Path, plan_path: Path | None, config_file: Path | None, no_plan_ok: bool = False
+) -> Loaded:
+    """The plans' status, with the warnings and notes repo-check would give said once.
+    With ``no_plan_ok`` (the badge, which says "no plan") finding no plan is a note."""
     from papershelf import workspace
     from papershelf.cli.progress import bar
     from papershelf.plan.layout import PlanSource, read_plan_file
@@ -88,7 +91,7 @@ def load(path: Path, plan_path: Path | None, config_file: Path | None) -> Loaded
         where = f"{unread.file}:{unread.line}" if unread.line else unread.file
         click.echo(visible(f"warning: {where}: {unread.reason}"), err=True)
     plans = [plan for plan in status if plan.skipped is None]
-    notes = _notes(layout, plans, plan_path, bool(skipped))
+    notes = _notes(layout, plans, plan_path, bool(skipped), no_plan_ok)
     if here.snapshot.partial:  # PDFs the run's budget left unread
         notes.append(here.snapshot.partial)
     for note in notes:
@@ -97,16 +100,28 @@ def load(path: Path, plan_path: Path | None, config_file: Path | None) -> Loaded
 
 
 def _notes(
-    layout: Layout, plans: list[ReadingPlan], plan_path: Path | None, skipped: bool
+    layout: Layout,
+    plans: list[ReadingPlan],
+    plan_path: Path | None,
+    skipped: bool,
+    no_plan_ok: bool = False,
 ) -> list[str]:
+    from papershelf.plan.layout import NO_PLAN_HINT
+
     notes = []
-    if not plans or (plans[0].plan_file is None and plan_path is None):
-        if not any(True for plan in plans for _ in plan.items()):
-            raise PapershelfError(
-                "no plan file could be read"
-                if skipped
-                else "no plan file found; pass one with --plan"
-            )
+    shipped = not plans or (plans[0].plan_file is None and plan_path is None)
+    # READMEs read for want of a plan that name nothing are no plan: as repo-check says
+    readmes = plan_path is None and bool(layout.sources) and layout.sources[0].readme
+    if (shipped or readmes) and not any(True for plan in plans for _ in plan.items()):
+        problem = (
+            "no plan file could be read"
+            if skipped
+            else f"no reading plan found: {NO_PLAN_HINT}, or pass one with --plan"
+        )
+        if not no_plan_ok:
+            raise PapershelfError(problem)
+        return [problem]
+    if shipped:
         notes.append("no plan file in the repository: showing the rule set's plan")
     source = layout.sources[0] if layout.sources else None
     if source is not None and plans and plans[0].plan_file == source.file:
@@ -252,7 +267,8 @@ def show(
     explain: bool,
 ) -> int:
     """Show the reading order as text, JSON, a markdown checklist or an HTML page."""
-    loaded = load(path, plan_path, config_file)
+    only_badge = badge_file is not None and not (explain or mark_read or update_file or output)
+    loaded = load(path, plan_path, config_file, no_plan_ok=only_badge)
     if explain:
         explain_plans(loaded)
     elif mark_read is not None:
@@ -296,8 +312,8 @@ def mark_read(title: str, path: Path, plan_path: Path | None, config_file: Path 
 def badge_command(
     badge_file: Path, path: Path, plan_path: Path | None, config_file: Path | None
 ) -> int:
-    """Write an SVG badge `reading plan | present/total`."""
-    badge(load(path, plan_path, config_file), badge_file)
+    """Write an SVG badge `reading plan | done/total` (a grey `no plan` without one)."""
+    badge(load(path, plan_path, config_file, no_plan_ok=True), badge_file)
     return EXIT_OK
 
 

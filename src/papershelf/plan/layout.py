@@ -43,6 +43,11 @@ class PlanSource(NamedTuple):
     readme: bool = False
 
 
+# What to do when no plan is found: said by repo-check's finding and by `papershelf plan`.
+NO_PLAN_HINT = (
+    "write the plan as STUDY_PLAN.md (or READING_PLAN.md, HOW_TO_READ.md), list the "
+    "papers in README.md, or name the plan with `plan` in .papershelf.toml"
+)
 TOO_BIG_HINT = "keep the plans to what is to be read, or narrow the globs in `plan`"
 
 

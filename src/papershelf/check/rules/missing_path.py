@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
+from papershelf.plan.layout import NO_PLAN_HINT
 from papershelf.plan.model import Kind, Status, gone_items
 from papershelf.plan.names import near_match
 from papershelf.shown import command
@@ -114,6 +115,5 @@ def _no_plan(ctx: Context) -> Finding:
         ".",
         "no reading plan found, so only the hygiene rules ran",
         severity=Severity.INFO,
-        hint="write the plan as STUDY_PLAN.md (or READING_PLAN.md, HOW_TO_READ.md), list the "
-        "papers in README.md, or name the plan with `plan` in .papershelf.toml",
+        hint=NO_PLAN_HINT,
     )
