@@ -395,3 +395,17 @@ def test_a_quoted_title_is_exactly_what_it_quotes_and_a_link_drops_its_byline() 
         "The Early History of Smalltalk, by Alan Kay",
         "Data preprocessing - Tidy data",
     ]
+
+
+def test_the_reader_itself_reads_a_mojibake_plan_repaired() -> None:
+    """Every way in (the check, ``plan --explain``, :func:`papershelf.plan.parse`) reads a
+    plan saved through the wrong code page as it was written."""
+    from papershelf.plan import explain, parse
+
+    written = "# Глубокое обучение\n\n- **«Внимание — всё, что нужно»** [pdf](a.pdf)\n"
+    garbled = written.encode("utf-8").decode("mac_roman")
+    assert garbled != written
+    plan = parse(garbled)
+    assert plan.title == "Глубокое обучение"
+    assert [item.name for item in plan.items()] == ["Внимание — всё, что нужно"]
+    assert next(source for _, source, _ in explain(garbled)) == "# Глубокое обучение"

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 from papershelf.plan.model import Item, Kind
-from papershelf.plan.names import DOCUMENT_SUFFIXES
+from papershelf.plan.names import DOCUMENT_SUFFIXES, strip_suffix
 from papershelf.plan.tree import Inline, Span
 
 SECTIONISH = re.compile(r"^(\d\d|xx)_", re.IGNORECASE)
@@ -52,8 +52,8 @@ def is_document(path: str) -> bool:
 
 
 def stem(path: str) -> str:
-    name = path.rpartition("/")[2]
-    return name.rpartition(".")[0] or name
+    """A file's name without its suffix (``x.pdf.gz`` is ``x``), as a paper's title."""
+    return strip_suffix(path.rpartition("/")[2])
 
 
 def local_target(target: str, base: str) -> str | None:

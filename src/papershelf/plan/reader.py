@@ -261,7 +261,9 @@ def read(
 ) -> tuple[ReadingPlan, list[Note]]:
     """The plan and what each block was taken for. ``sections`` are top-level folder names,
     ``base`` the plan file's folder (relative to the plan root), where its links start.
-    Past ``max_items`` items it stops: :class:`TooManyItems` names the line."""
+    Past ``max_items`` items it stops: :class:`TooManyItems` names the line. A plan saved
+    through the wrong code page is read repaired, when the repair is exact."""
+    text = _repaired(text)
     reader = _Reader(sections or set(), words, base, plan_file)
     lines = text.splitlines()  # as every tool that edits the plan counts its lines
     notes: list[Note] = []
@@ -278,6 +280,18 @@ def read(
     outline = reader.outline
     plan = ReadingPlan(outline.title, outline.finished(), outline.structured, plan_file)
     return (plan.pruned() if outline.structured else plan), notes
+
+
+def _repaired(text: str) -> str:
+    from papershelf.mojibake_repair import SUSPECT
+
+    if SUSPECT.search(text):
+        from papershelf.mojibake_repair import repair
+
+        fixed = repair(text)
+        if fixed is not None:
+            return fixed.text
+    return text
 
 
 def _heading_note(reader: _Reader, node: Node, limit: _Limit) -> str:

@@ -284,17 +284,10 @@ def read_text(
     plan_file: str | None,
     max_items: int | None = None,
 ) -> tuple[ReadingPlan, list[Note]]:
-    """The one way a plan's text is read — mojibake repaired first — and the trace of
-    what each block gave (``papershelf plan --explain`` prints it)."""
-    from papershelf.mojibake_repair import SUSPECT
+    """The one way a configured plan's text is read (mojibake repaired by the reader), and
+    the trace of what each block gave (``papershelf plan --explain`` prints it)."""
     from papershelf.plan.reader import read
 
-    if SUSPECT.search(text):
-        from papershelf.mojibake_repair import repair
-
-        fixed = repair(text)
-        if fixed is not None:
-            text = fixed.text
     return read(
         text,
         sections,
