@@ -8,6 +8,10 @@ run of whole segments: "Functional Programming" is not found in "Why
 Functional Programming Matters", and a title cited in an abstract is not the
 paper's title. Small spelling differences are tolerated through an edit-distance
 ratio (rapidfuzz), stricter the shorter the title.
+
+A plan's label often carries more than the title — ``“Title” (1905) — Author``,
+``Author, Title``, ``Title (NeurIPS 2017)`` — and :func:`forms` gives the title
+a librarian would read in it, tried after the label as written.
 """
 
 from __future__ import annotations
@@ -84,6 +88,65 @@ def head_segments(first_page: str) -> tuple[str, ...]:
     return segments("\n".join(lines))[:HEAD_SEGMENTS_MAX]
 
 
+# What a label carries besides its title (see :func:`bare_title`). A name is a capitalised
+# word or an initial, with particles ("van", "de") and "and"/"et al." between names.
+_NAME = r"(?:[A-Z][\w'’.-]*|(?:van|von|de|der|la|le|di|da|and|&|et al\.?))"
+_NAMES = rf"{_NAME}(?:\s+{_NAME}){{0,5}}"
+_YEAR = r"(?:19|20)\d\d[a-z]?"
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_]+|[*_]+(?![\w*_])")
+_QUOTED_LEAD = re.compile(r"^[\"“«„‘](?P<title>[^\"“”«»„]+?)[\"”»“’](?=\W|$)")
+_QUOTED_AFTER_NAMES = re.compile(
+    rf"^{_NAMES}\s*[,:.]\s*[\"“«„](?P<title>[^\"“”«»„]+?)(?:[\"”»“]|$)"
+)
+_CLOSE_QUOTE = re.compile(r"^(?P<title>[^\"“”«»„]+?)[”»](?=\W|$)")
+_EXTRAS = (
+    re.compile(rf"\s*[(\[][^()\[\]]*\b{_YEAR}\b[^()\[\]]*[)\]]\s*$"),  # (2015), (NeurIPS 2017)
+    re.compile(r"\s*[(\[][A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}[)\]]\s*$"),  # (ICML), (Kay)
+    re.compile(rf"^\s*[(\[]?{_YEAR}[)\]]?(?:\s*[-–—:.]\s*|\s+)"),  # (2015) Title, 2015 - Title
+    re.compile(rf"\s*[,.]?\s*(?:[A-Z][\w-]*\s+)?{_YEAR}\s*$"),  # Title, 2009 / Title. ICML 2019
+    re.compile(rf"\s*[-–—,(]\s*by\s+{_NAMES}\)?\s*$"),  # …, by Alan Kay
+    re.compile(rf"\s+[-–—]+\s*{_NAMES}\s*$"),  # … — Einstein
+)
+_AUTHOR_FIRST = re.compile(rf"^{_NAMES}\s*(?:\({_YEAR}\))?,\s+(?!{_NAME},)(?=\S+\s+\S+)")
+
+
+def bare_title(label: str) -> str:
+    """The title a label names, without what a librarian would not call the title: the
+    quotes around it, markdown emphasis, a year or venue in parentheses before or after
+    it, a trailing year, ``by …`` or ``— Author``, a leading ``Author,``. ``""`` when
+    nothing is left to strip, or nothing of a title would be left."""
+    text = " ".join(_EMPHASIS.sub("", label).split())
+    for quoted in (_QUOTED_LEAD, _QUOTED_AFTER_NAMES, _CLOSE_QUOTE):
+        found = quoted.match(text)
+        if found is not None and len(found["title"].split()) >= 1:
+            text = found["title"].strip()
+            break
+    changed = True
+    while changed:  # "(1905) — Einstein": one extra after another, from the end
+        changed = False
+        for pattern in _EXTRAS:
+            rest = _without(pattern, text)
+            changed = changed or rest != text
+            text = rest
+    text = _without(_AUTHOR_FIRST, text)  # once: "Turing, On Computable Numbers, with …"
+    return text if compact(text) != compact(label) else ""
+
+
+def _without(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` without what ``pattern`` finds, unless that leaves no title."""
+    rest = pattern.sub("", text, count=1).strip(" ,.;:-–—")
+    return rest if len(_NOT_LETTER.sub("", rest)) >= 4 else text
+
+
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
+def forms(written: Iterable[str]) -> list[str]:
+    """The titles to look for, in order: each title as written, then each bare title."""
+    written = list(written)
+    return list(dict.fromkeys([*written, *filter(None, map(bare_title, written))]))
+
+
 def good_metadata_title(title: str) -> str:
     """The metadata title when it names the paper, else ``""`` (``fpca.dvi``, ``untitled``,
     or longer than any title)."""
@@ -130,6 +193,13 @@ def missing_allowed(title: str) -> int:
     """How many of the plan title's letters may be absent from the PDF's spelling: a typo,
     a ligature or glyph PDFium lost — never a word ("… Matters Less" is not "… Matters")."""
     return 0 if len(title) < 12 else 1 if len(title) < 24 else 2 if len(title) < 40 else 3
+
+
+def extends(span: str, title: str) -> bool:
+    """Whether ``span`` is ``title`` (both compacted) with words more before or after it:
+    "Textbooks Are All You Need II" is a sequel, not a misspelling (a lone letter or digit
+    more is a footnote mark or a plural)."""
+    return len(span) >= len(title) + 2 and (span.startswith(title) or span.endswith(title))
 
 
 def similarity(title: str, candidates: Iterable[str]) -> tuple[float, str]:
