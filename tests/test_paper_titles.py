@@ -207,3 +207,47 @@ def test_one_title_is_hinted_at_one_file(tmp_path: Path) -> None:
         if "resembles" in message
     ]
     assert hinted == ["papers/deep-residual-learning.pdf"]
+
+
+@pytest.mark.parametrize(
+    "default",
+    [
+        "New Note",
+        "Untitled",
+        "Untitled-3",
+        "Microsoft Word - lecture2.doc",
+        "Microsoft PowerPoint - week1",
+        "Slide 1",
+        "Presentation1",
+        "PowerPoint Presentation",
+        "untitled.pdf",
+        "lecture_03_v2",
+        "Document1",
+        "Scanned Document",
+        "Paper Title (use style: paper title)",
+        "Без названия",
+    ],
+)
+def test_an_apps_default_title_or_a_file_name_is_no_identity(default: str) -> None:
+    identity = reading.read(pdf(["Week 3: Hash Tables"], title=default))
+    assert identity.title == ""
+    assert match([Wanted((default,))], {"p.pdf": identity}) == {}
+
+
+@pytest.mark.parametrize(
+    "title", ["Notes on Category Theory", "Document Clustering with Graphs", "Llama 2"]
+)
+def test_a_real_title_that_starts_like_a_default_is_kept(title: str) -> None:
+    assert reading.read(pdf(["x"], title=title)).title == title
+
+
+def test_lecture_notes_an_app_called_new_note_are_not_one_paper(tmp_path: Path) -> None:
+    files = {
+        "week1.pdf": pdf(["Week 1: Sorting"], title="New Note"),
+        "week2.pdf": pdf(["Week 2: Graphs"], title="New Note"),
+        "slides1.pdf": pdf(["Lecture 1"], title="Slide 1"),
+        "slides2.pdf": pdf(["Lecture 2"], title="Slide 1"),
+        "lora.pdf": LORA,
+    }
+    repo = repo_with(tmp_path, plan_of('**"LoRA"**'), files)
+    assert summary(repo, "duplicate-paper") == []

@@ -32,10 +32,17 @@ HEAD_SEGMENTS_MAX = 60
 _SEGMENT_BREAK = re.compile(r"\s*(?::|—|–|\s-\s)\s*")
 _NOT_WORD = re.compile(r"[\W_]+")
 _HEAD_END = re.compile(r"^\s*(?:abstract|summary|(?:1\.?\s*|i\.\s*)?introduction)\b", re.I)
-# Metadata titles that name the file or the tool, not the paper.
+# Metadata titles that name the file or the tool, not the paper: what an editor, a
+# note-taking app or a scanner writes by default, and file names.
 _JUNK_TITLE = re.compile(
-    r"(?i)^(?:untitled|microsoft word|arxiv:|title|document|slide|paper|main|root)\b"
-    r"|\.(?:dvi|tex|pdf|ps|docx?|rtf|indd|qxd|fm)\s*$"
+    r"(?i)^(?:untitled|microsoft (?:word|powerpoint|excel)|arxiv:|powerpoint presentation"
+    r"|google (?:docs|slides)|без названия|безымянный)\b"
+    r"|^(?:new|blank|my|empty|scanned)\s+(?:note|document|page|presentation|file|scan|pdf)s?\b"
+    r"|^(?:title|document|slide|paper|main|root|note|notes|page|scan|image|presentation|doc"
+    r"|draft|slides|lecture notes|новая заметка|новый документ|презентация|документ)\W*\d*$"
+    r"|^(?:your|paper|insert|enter) (?:paper )?title\b|\(use style:"
+    r"|\.(?:dvi|tex|pdf|ps|eps|docx?|pptx?|xlsx?|odt|odp|key|pages|rtf|indd|qxd|fm|txt|md"
+    r"|html?)\s*$"
 )
 
 
@@ -148,15 +155,20 @@ def forms(written: Iterable[str]) -> list[str]:
 
 
 def good_metadata_title(title: str) -> str:
-    """The metadata title when it names the paper, else ``""`` (``fpca.dvi``, ``untitled``,
-    or longer than any title)."""
+    """The metadata title when it names the paper, else ``""``: a file name (``fpca.dvi``,
+    ``lecture_03``), an app's default ("Untitled", "New Note", "Slide 1", "Microsoft Word
+    - x.doc"), or longer than any title. Such a title is no identity: two lecture notes
+    that both say "New Note" are not one paper."""
     title = " ".join(title[: 4 * TITLE_MAX].split())
     if len(title) > TITLE_MAX:
         return ""
     words = re.findall(r"\w+", title)
-    if len(words) < 2 or _JUNK_TITLE.search(title):
+    if len(words) < 2 or _JUNK_TITLE.search(title) or _FILE_NAME.fullmatch(title):
         return ""
     return title
+
+
+_FILE_NAME = re.compile(r"[\w.-]*[_.][\w.-]*|[\w-]*\d[\w-]*")  # lecture_03, final-v2
 
 
 def spans(parts: Sequence[str]) -> dict[str, bool]:
