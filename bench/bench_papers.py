@@ -3,7 +3,9 @@
 1. Identification: the labelled PDFs copied into a fresh git repository under
    neutral names (``p001.pdf`` …), a plan naming their titles plus decoy titles
    of papers that are not there; reports how many are found at the right file,
-   at a wrong file, and how many decoys are marked present.
+   at a wrong file, and how many decoys are marked present — for the titles as
+   labelled, with a typo each, and rewritten as labels with a year, a venue, an
+   author or curly quotes (:func:`rewritten`).
 2. First scan: papershelf's reading of every PDF (metadata and first-page text,
    cache off) beside poppler's ``pdftotext -l 1`` over the same files,
    interleaved rounds, medians, as ms per PDF and a ratio.

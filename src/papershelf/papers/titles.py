@@ -16,6 +16,7 @@ a librarian would read in it, tried after the label as written.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -117,6 +118,7 @@ _EXTRAS = (
 _AUTHOR_FIRST = re.compile(rf"^{_NAMES}\s*(?:\({_YEAR}\))?,\s+(?!{_NAME},)(?=\S+\s+\S+)")
 
 
+@functools.lru_cache(maxsize=8192)  # the resolver asks for each title's more than once
 def bare_title(label: str) -> str:
     """The title a label names, without what a librarian would not call the title: the
     quotes around it, markdown emphasis, a year or venue in parentheses before or after
