@@ -25,6 +25,7 @@ SMALLTALK = pdf(["The Early History of Smalltalk", "Alan C. Kay"])
 SOK = pdf(["SoK: Eternal War in Memory", "Laszlo Szekeres"])
 TEXTBOOKS_II = pdf(["Textbooks Are All You Need II: phi-1.5 technical report", "Yuanzhi Li"])
 MAMBA = pdf(["Mamba: Linear-Time Sequence Modeling with", "Selective State Spaces"])
+MAMBA_2 = pdf(["Transformers are SSMs: Generalized Models and", "Efficient Algorithms"])
 
 LABELS = {
     "“On the Electrodynamics of Moving Bodies” (1905) — Einstein": "einstein.pdf",
@@ -159,10 +160,19 @@ def test_a_sequel_on_the_first_page_is_another_paper() -> None:
 
 
 def test_hints_never_give_another_papers_title() -> None:
-    plan = ["QLoRA", "Mamba-3", "Mamba-3: Improved Sequence Modeling using State Space Principles"]
+    plan = [
+        "QLoRA",
+        "Mamba-3",
+        "Mamba-3: Improved Sequence Modeling using State Space Principles",
+        "Switch Transformers",
+    ]
     assert nearest_title("p/lora-hu-2021.pdf", reading.read(LORA), plan) is None
     assert nearest_title("p/Mamba-1.pdf", reading.read(MAMBA), plan) is None
+    assert nearest_title("p/mamba2.pdf", reading.read(MAMBA_2), plan) is None
     assert nearest_title("p/mamba-3-draft.pdf", None, plan) == "Mamba-3"
+    assert nearest_title("p/switch-transformers.pdf", None, plan) == "Switch Transformers"
+    labelled = [*plan, "Transformers are SSMs (Mamba-2)"]
+    assert nearest_title("p/mamba2.pdf", reading.read(MAMBA_2), labelled) == labelled[-1]
 
 
 def test_unlisted_pdfs_get_no_hint_to_a_title_another_file_answers(tmp_path: Path) -> None:

@@ -145,7 +145,9 @@ class PlanTitles:
     SHARED = 8  # the titles sharing the most runs with a guess are compared with it
 
     def __init__(self, plan_titles: Sequence[str]) -> None:
-        self.choices = {titles.compact(t)[: titles.TITLE_MAX]: t for t in plan_titles}
+        self.choices = {
+            titles.compact(titles.bare_title(t) or t)[: titles.TITLE_MAX]: t for t in plan_titles
+        }
         self.runs: dict[str, list[str]] = {}
         for key in self.choices:
             for run in self._runs(key):
@@ -217,11 +219,24 @@ _NUMBERS = re.compile(r"\d+")
 
 def _may_be(guess: str, title: str) -> bool:
     """Whether ``guess`` may be a spelling of ``title`` (both compacted) that
-    ``partial_ratio`` found close."""
+    ``partial_ratio`` found close: the whole title, all but a letter in five, spelled in
+    the guess, or a cut guess (a short file name) that opens the title; never a shared
+    word ("Switch Transformers" is not "Transformers are SSMs")."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq
+
     numbers, in_guess = set(_NUMBERS.findall(title)), set(_NUMBERS.findall(guess))
     if not numbers <= in_guess or (len(guess) < len(title) and not in_guess <= numbers):
         return False  # a cut file name has only the title's numbers
-    return len(title) >= 12 or guess.startswith(title)
+    if len(title) < 12:
+        return guess.startswith(title)
+    if len(guess) < len(title):
+        return fuzz.ratio(guess, title[: len(guess)]) >= _NEAREST_CUTOFF
+    window = fuzz.partial_ratio_alignment(title, guess)
+    if window is None:
+        return False
+    spelled = LCSseq.similarity(title, guess[window.dest_start : window.dest_end])
+    return len(title) - spelled <= len(title) // 5
 
 
 def hints(
