@@ -261,3 +261,26 @@ def test_lecture_notes_an_app_called_new_note_are_not_one_paper(tmp_path: Path) 
     }
     repo = repo_with(tmp_path, plan_of('**"LoRA"**'), files)
     assert summary(repo, "duplicate-paper") == []
+
+
+def test_no_hint_renames_a_file_another_plans_paper_is(tmp_path: Path) -> None:
+    step = "# Plan\n\n## Phase 1: papers\n\n### Step 1: read\n\n"
+    repo = make_repo(
+        tmp_path / "study",
+        {
+            ".papershelf.toml": 'plan = ["README.md", "a/README.md"]\n' + RULES,
+            "README.md": step + '- **"Deep Residual Learning"**\n',
+            "a/README.md": step
+            + '- **"Attention Is All You Need"**\n'
+            + '- **"Deep Residual Learning for Image Recognition"**\n',
+            "a/attention.pdf": ATTENTION,
+            "a/deep-residual-learning.pdf": IMAGE_ONLY,  # the first plan's paper, by its name
+        },
+    )
+    unlisted = summary(repo, "unlisted-paper")
+    assert (
+        "a/deep-residual-learning.pdf",
+        "info",
+        "`a/deep-residual-learning.pdf` is a paper the plan does not name",
+    ) in unlisted
+    assert all("resembles" not in message for _, _, message in unlisted)
