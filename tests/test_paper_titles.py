@@ -284,3 +284,8 @@ def test_no_hint_renames_a_file_another_plans_paper_is(tmp_path: Path) -> None:
         "`a/deep-residual-learning.pdf` is a paper the plan does not name",
     ) in unlisted
     assert all("resembles" not in message for _, _, message in unlisted)
+
+
+def test_a_metadata_title_written_as_a_label_is_read_as_one() -> None:
+    found = {"p.pdf": reading.read(pdf(["Hendler"], title="A Wait-Free Stack (2015)"))}
+    assert match([Wanted(("A Wait-Free Stack",))], found) == {0: ("p.pdf", "metadata", 100.0)}

@@ -102,10 +102,12 @@ def match(wanted: Sequence[Wanted], papers: Mapping[str, Identity]) -> dict[int,
             paths = sorted({path for key in keys for path in table.get(key.lower(), ())})
             if paths and index not in found:
                 found[index] = Match(paths[0], how, 100.0)
-    metadata = _pool(
-        (path, titles.spans(titles.segments(identity.title[: titles.TITLE_MAX])))
+    metadata = _pool(  # a metadata title may be a label too: "A Wait-Free Stack (2015)"
+        (path, span)
         for path, identity in papers.items()
         if identity.title
+        for form in titles.forms([identity.title[: titles.TITLE_MAX]])
+        for span in [titles.spans(titles.segments(form))]
     )
     heads = _pool(
         (path, titles.spans([part[: titles.TITLE_MAX] for part in _head(identity)]))
