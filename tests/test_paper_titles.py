@@ -289,3 +289,7 @@ def test_no_hint_renames_a_file_another_plans_paper_is(tmp_path: Path) -> None:
 def test_a_metadata_title_written_as_a_label_is_read_as_one() -> None:
     found = {"p.pdf": reading.read(pdf(["Hendler"], title="A Wait-Free Stack (2015)"))}
     assert match([Wanted(("A Wait-Free Stack",))], found) == {0: ("p.pdf", "metadata", 100.0)}
+
+
+def test_a_label_longer_than_any_title_has_no_bare_title() -> None:
+    assert bare_title("A Wait-Free Stack (2015)" + " and more" * 40) == ""

@@ -123,20 +123,22 @@ def bare_title(label: str) -> str:
     """The title a label names, without what a librarian would not call the title: the
     quotes around it, markdown emphasis, a year or venue in parentheses before or after
     it, a trailing year, ``by …`` or ``— Author``, a leading ``Author,``. ``""`` when
-    nothing is left to strip, or nothing of a title would be left."""
+    nothing is left to strip, or nothing of a title would be left (or the label is longer
+    than any title: the patterns then cost a bounded time, whatever a plan holds)."""
+    if len(label) > TITLE_MAX:
+        return ""
     text = " ".join(_EMPHASIS.sub("", label).split())
     for quoted in (_QUOTED_LEAD, _QUOTED_AFTER_NAMES, _CLOSE_QUOTE):
         found = quoted.match(text)
-        if found is not None and len(found["title"].split()) >= 1:
+        if found is not None:
             text = found["title"].strip()
             break
-    changed = True
-    while changed:  # "(1905) — Einstein": one extra after another, from the end
-        changed = False
+    for _ in range(3):  # "(1905) — Einstein": one extra after another, from the end
+        before = text
         for pattern in _EXTRAS:
-            rest = _without(pattern, text)
-            changed = changed or rest != text
-            text = rest
+            text = _without(pattern, text)
+        if text == before:
+            break
     text = _without(_AUTHOR_FIRST, text)  # once: "Turing, On Computable Numbers, with …"
     return text if compact(text) != compact(label) else ""
 
