@@ -3,7 +3,9 @@
 1. Identification: the labelled PDFs copied into a fresh git repository under
    neutral names (``p001.pdf`` …), a plan naming their titles plus decoy titles
    of papers that are not there; reports how many are found at the right file,
-   at a wrong file, and how many decoys are marked present.
+   at a wrong file, and how many decoys are marked present — for the titles as
+   labelled, with a typo each, and rewritten as labels with a year, a venue, an
+   author or curly quotes (:func:`rewritten`).
 2. First scan: papershelf's reading of every PDF (metadata and first-page text,
    cache off) beside poppler's ``pdftotext -l 1`` over the same files,
    interleaved rounds, medians, as ms per PDF and a ratio.
@@ -101,15 +103,48 @@ def typo(title: str) -> str:
     return title.replace(word, wrong, 1)
 
 
-def evaluate(folder: Path, scratch: Path, misspelt: bool = False) -> str:
-    """Through ``papershelf plan --format json``: the plan model as users see it.
+# Surnames and venues for labels written the way people write them (``Author, Title``).
+AUTHORS = ("Hughes", "Wadler", "Okasaki", "Alan Kay", "Peyton Jones", "Milner", "J. Backus")
+VENUES = ("NeurIPS", "ICFP", "POPL", "PLDI", "SIGGRAPH", "STOC", "OOPSLA")
+
+
+def rewritten(title: str, index: int) -> str:
+    """``title`` as a label with a year, a venue, an author or curly quotes around it, one
+    shape after another: what real plans write beside a title."""
+    author, venue = AUTHORS[index % len(AUTHORS)], VENUES[index % len(VENUES)]
+    year = 1970 + (index * 7) % 53
+    shapes = (
+        f"“{title}” ({year}) — {author}",
+        f"{author}, {title}",
+        f"{title} ({venue} {year})",
+        f"{title} ({year})",
+        f"*{title}*, by {author}",
+        f"({year}) {title}",
+        f"{title} — {author}",
+        f"{author}, “{title}”",
+    )
+    return shapes[index % len(shapes)]
+
+
+LABELS = {
+    "labelled": "plan titles as labelled",
+    "typo": "plan titles with one typo each",
+    "rewritten": "labels with years, venues, authors, quotes",
+}
+
+
+def evaluate(folder: Path, scratch: Path, variant: str = "labelled") -> str:
+    """Through ``papershelf plan --format json``: the plan model as users see it, for
+    the labels as written, each with a typo, or rewritten (:func:`rewritten`).
     Returns the table row."""
     import json
 
-    repository = scratch / ("eval-typo" if misspelt else "eval")
+    repository = scratch / f"eval-{variant}"
     truth = neutral_repository(folder, repository)
-    if misspelt:
+    if variant == "typo":
         truth = {typo(title): path for title, path in truth.items()}
+    elif variant == "rewritten":
+        truth = {rewritten(title, i): path for i, (title, path) in enumerate(truth.items())}
     wanted_titles = [*truth, *DECOYS]
     plan = "# Reading plan\n\n## Phase 1: papers\n\n### Step 1: read them\n\n"
     plan += "".join(f'- **"{title}"**\n' for title in wanted_titles)
@@ -125,11 +160,11 @@ def evaluate(folder: Path, scratch: Path, misspelt: bool = False) -> str:
         check=True,
     ).stdout
     document = json.loads(shown)
-    items = {item["name"]: item for item in document["phases"][0]["steps"][0]["items"]}
+    items = document["phases"][0]["steps"][0]["items"]
+    assert len(items) == len(wanted_titles), "one item per line of the plan"
     right = wrong = decoys = 0
     how: dict[str, int] = {}
-    for title in wanted_titles:
-        item = items[title]
+    for title, item in zip(wanted_titles, items):
         where = item["where"] if item["status"] in ("present", "empty", "misplaced") else None
         if title not in truth:
             decoys += where is not None
@@ -145,7 +180,7 @@ def evaluate(folder: Path, scratch: Path, misspelt: bool = False) -> str:
             wrong += 1
             print(f"    WRONG FILE: {title} -> {where} ({item['how']})")
     total = len(truth)
-    label = "plan titles with one typo each" if misspelt else "plan titles as labelled"
+    label = LABELS[variant]
     print(f"    {label}: found {how}; unreadable PDFs: {document['unreadable_pdfs']['count']}")
     return (
         f"| {label} | {total} | {right} ({100 * right / total:.0f}%) | {wrong} "
@@ -226,7 +261,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as name:
         scratch = Path(name)
-        rows = [evaluate(folder, scratch), evaluate(folder, scratch, misspelt=True)]
+        rows = [evaluate(folder, scratch, variant) for variant in LABELS]
         print("\n| plan | papers | found at the right file | at a wrong file | decoys present |")
         print("|---|---:|---:|---:|---:|")
         print("\n".join(rows) + "\n")

@@ -15,15 +15,18 @@ from papershelf.shown import command, visible
 
 
 def find_archives(paths: Sequence[str]) -> list[tuple[str, str]]:
-    """``(path, what)`` for every archive among ``paths``; LFS pointers and single
-    compressed documents (``paper.pdf.gz``: a paper, as ``archive-in-git`` sees it) are fine."""
+    """``(path, what)`` for every archive among ``paths``; LFS pointers, single compressed
+    documents (``paper.pdf.gz``: a paper, as ``archive-in-git`` sees it) and zips that are
+    documents by their members (``.docx``, ``.npz``, a wheel) are fine."""
     found = []
     for path in paths:
         if is_compressed_document(path):
             continue
         head = repopaths.head(path, magic.HEAD_SIZE)  # a FIFO or device: nothing, no wait
         kind = magic.kind_of(head)
-        if kind == magic.LFS_POINTER_KIND:
+        if kind == "zip":
+            kind = magic.zip_kind(path)
+        if kind in (magic.LFS_POINTER_KIND, magic.ZIP_DOCUMENT_KIND):
             continue
         if kind is not None:
             found.append((path, f"{kind} archive"))

@@ -115,7 +115,8 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
     "--force",
     is_flag=True,
     help="Re-extract archives already extracted there, "
-    "and allow a --dest that has other files (never overwritten).",
+    "allow a --dest that has other files (never overwritten), "
+    "and extract a zip that is a document (.docx, .epub, .npz, a wheel …).",
 )
 @click.option(
     "--list", "list_only", is_flag=True, help="Show the entries, unsafe ones marked; write nothing."
@@ -248,6 +249,8 @@ def _extract(paths: list[Path], options: Options, as_json: bool) -> int:
                 manifest = Manifest(root)
                 for path in paths:
                     try:
+                        if not options.force:
+                            _refuse_a_document(path)
                         outcome = extract_archive(path, root, options, manifest=manifest)
                     except PapershelfError as error:
                         outcome = Outcome(path, "failed", error=str(error))
@@ -273,6 +276,19 @@ def _extract(paths: list[Path], options: Options, as_json: bool) -> int:
             )
         )
     return EXIT_OK if all(o.status != "failed" for o in outcomes) else EXIT_FAILURE
+
+
+def _refuse_a_document(path: Path) -> None:
+    """A zip whose members say it is a document is not unpacked into its parts."""
+    from papershelf.repo import magic
+
+    if magic.sniff_file(path) == "zip":
+        document = magic.zip_document_at(path)
+        if document is not None:
+            raise PapershelfError(
+                f"{path}: {document} in a zip container, not an archive to extract "
+                "(--force extracts it)"
+            )
 
 
 def _say(outcome: Outcome, indent: str = "") -> None:

@@ -68,9 +68,13 @@ def identities(
 
 
 def file_name_for(title: str) -> str:
-    """A portable PDF file name that carries ``title`` (what ``file-name`` matching finds)."""
+    """A portable PDF file name that carries ``title`` (what ``file-name`` matching finds):
+    the bare title, without the year or author a label adds (:func:`titles.bare_title`)."""
     import re
 
+    from papershelf.papers.titles import bare_title
+
+    title = bare_title(title) or title
     name = " ".join(re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).split()).strip(". ")
     return f"{name[:150]}.pdf"
 

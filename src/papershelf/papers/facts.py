@@ -181,7 +181,7 @@ def _compute(
 ) -> PaperFacts:
     from papershelf import papers
     from papershelf.papers.ids import parse_written
-    from papershelf.papers.matching import PlanTitles, Wanted, duplicates, match, nearest_title
+    from papershelf.papers.matching import Wanted, duplicates, hints, match
     from papershelf.papers.scan import NOT_READ
 
     wanted = [Wanted(titles, *parse_written(identifiers)) for titles, identifiers in written]
@@ -201,15 +201,15 @@ def _compute(
         inputs.incomplete()
     matched = match(wanted, found)
     claimed = {result.path for result in matched.values()}
-    titles = PlanTitles([title for paper in wanted for title in paper.titles[:1]])
-    nearest: dict[str, str] = {}
+    unclaimed = set()
     for folder in {*folders, *(path.rpartition("/")[0] for path in claimed)}:
         prefix = folder + "/" if folder else ""
         for path in files:
             if path.startswith(prefix) and "/" not in path[len(prefix) :] and path not in claimed:
-                title = nearest_title(path, found.get(path), titles)
-                if title is not None:
-                    nearest[path] = title
+                unclaimed.add(path)
+    # Only the titles no file's content answers may be what an unclaimed file was meant to be.
+    unanswered = [paper.titles[0] for index, paper in enumerate(wanted) if index not in matched]
+    nearest = hints(sorted(unclaimed), found, unanswered)
     unreadable = sorted(path for path, identity in found.items() if identity.note)
     return PaperFacts(
         {index: (result.path, result.how) for index, result in matched.items()},

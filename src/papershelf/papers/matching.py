@@ -13,6 +13,7 @@ papers with similar titles never both land on one file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -79,7 +80,7 @@ def _title_candidates(title: str, key: str, pool: Pool, limit: int = 5) -> list[
     return [
         (float(score), path)
         for span, score, _ in found
-        if len(key) - LCSseq.similarity(key, span) <= missing
+        if len(key) - LCSseq.similarity(key, span) <= missing and not titles.extends(span, key)
         for path, main_only in pool[span]
         if whole or not main_only
     ]
@@ -101,28 +102,31 @@ def match(wanted: Sequence[Wanted], papers: Mapping[str, Identity]) -> dict[int,
             paths = sorted({path for key in keys for path in table.get(key.lower(), ())})
             if paths and index not in found:
                 found[index] = Match(paths[0], how, 100.0)
-    metadata = _pool(
-        (path, titles.spans(titles.segments(identity.title[: titles.TITLE_MAX])))
+    metadata = _pool(  # a metadata title may be a label too: "A Wait-Free Stack (2015)"
+        (path, span)
         for path, identity in papers.items()
         if identity.title
+        for form in titles.forms([identity.title[: titles.TITLE_MAX]])
+        for span in [titles.spans(titles.segments(form))]
     )
     heads = _pool(
         (path, titles.spans([part[: titles.TITLE_MAX] for part in _head(identity)]))
         for path, identity in papers.items()
     )
-    # (rank, -score, -length, path, index, title): the closest spelling claims a file
-    # first, the longer title on a tie.
-    claims: list[tuple[int, float, int, str, int, str]] = []
+    # (rank, -score, bare, -length, path, index, title): the closest spelling claims a file
+    # first, a title as written before a bare one, the longer title on a tie.
+    claims: list[tuple[int, float, bool, int, str, int, str]] = []
     for index, paper in enumerate(wanted):
         if index in found:
             continue
-        for title in paper.titles:
+        for order, title in enumerate(titles.forms(paper.titles)):
             key = titles.compact(title)
             for rank, pool in ((2, metadata), (3, heads)):
                 for score, path in _title_candidates(title, key, pool):
-                    claims.append((rank, -score, -len(key), path, index, key))
+                    bare = order >= len(paper.titles)
+                    claims.append((rank, -score, bare, -len(key), path, index, key))
     taken: dict[str, str] = {}  # path -> the title that claimed it
-    for rank, negative, _, path, index, key in sorted(claims):
+    for rank, negative, _, _, path, index, key in sorted(claims):
         if index in found or taken.get(path, key) != key:
             continue
         taken[path] = key
@@ -143,7 +147,9 @@ class PlanTitles:
     SHARED = 8  # the titles sharing the most runs with a guess are compared with it
 
     def __init__(self, plan_titles: Sequence[str]) -> None:
-        self.choices = {titles.compact(t)[: titles.TITLE_MAX]: t for t in plan_titles}
+        self.choices = {
+            titles.compact(titles.bare_title(t) or t)[: titles.TITLE_MAX]: t for t in plan_titles
+        }
         self.runs: dict[str, list[str]] = {}
         for key in self.choices:
             for run in self._runs(key):
@@ -168,8 +174,18 @@ def nearest_title(
     path: str, identity: Identity | None, plan_titles: Sequence[str] | PlanTitles
 ) -> str | None:
     """The plan title a file most resembles (its name, metadata or first lines), if any
-    resembles it at all: what an unlisted paper was probably meant to be. Each guess is
-    cut at a title's length and compared with the few titles sharing letter runs with it."""
+    resembles it at all: what an unlisted paper was probably meant to be."""
+    found = resemblance(path, identity, plan_titles)
+    return found[1] if found else None
+
+
+def resemblance(
+    path: str, identity: Identity | None, plan_titles: Sequence[str] | PlanTitles
+) -> tuple[float, str] | None:
+    """``(score, plan title)`` of the title a file most resembles, or None. Each guess is
+    cut at a title's length and compared with the few titles sharing letter runs with it;
+    a title that differs in its numbers ("Mamba-3" for a Mamba-1 PDF) or a short one
+    that does not open the guess ("QLoRA" for ``LoRA: …``) is another paper."""
     from rapidfuzz import fuzz, process
 
     table = plan_titles if isinstance(plan_titles, PlanTitles) else PlanTitles(plan_titles)
@@ -188,15 +204,60 @@ def nearest_title(
         guess = guess[: titles.TITLE_MAX]
         if len(guess) < 6:
             continue
-        hit = process.extractOne(
+        for key, score, _ in process.extract(
             guess,
             table.candidates(guess),
             scorer=fuzz.partial_ratio,
             score_cutoff=_NEAREST_CUTOFF,
-        )
-        if hit is not None and (best is None or hit[1] > best[0]):
-            best = (float(hit[1]), choices[str(hit[0])])
-    return best[1] if best else None
+            limit=3,
+        ):
+            if _may_be(guess, str(key)) and (best is None or score > best[0]):
+                best = (float(score), choices[str(key)])
+    return best
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def _may_be(guess: str, title: str) -> bool:
+    """Whether ``guess`` may be a spelling of ``title`` (both compacted) that
+    ``partial_ratio`` found close: the whole title, all but a letter in five, spelled in
+    the guess, or a cut guess (a short file name) that opens the title; never a shared
+    word ("Switch Transformers" is not "Transformers are SSMs")."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq
+
+    numbers, in_guess = set(_NUMBERS.findall(title)), set(_NUMBERS.findall(guess))
+    if not numbers <= in_guess or (len(guess) < len(title) and not in_guess <= numbers):
+        return False  # a cut file name has only the title's numbers
+    if len(title) < 12:
+        return guess.startswith(title)
+    if len(guess) < len(title):
+        return fuzz.ratio(guess, title[: len(guess)]) >= _NEAREST_CUTOFF
+    window = fuzz.partial_ratio_alignment(title, guess)
+    if window is None:
+        return False
+    spelled = LCSseq.similarity(title, guess[window.dest_start : window.dest_end])
+    return len(title) - spelled <= len(title) // 5
+
+
+def hints(
+    files: Sequence[str], papers: Mapping[str, Identity], plan_titles: Sequence[str]
+) -> dict[str, str]:
+    """``path -> plan title`` for the ``files`` that resemble a title: the closest file
+    first, each title given to one file only (a hint to rename never points two files
+    at one title)."""
+    table = PlanTitles(plan_titles)
+    found = []
+    for path in files:
+        near = resemblance(path, papers.get(path), table)
+        if near is not None:
+            found.append((-near[0], path, near[1]))
+    given: dict[str, str] = {}
+    for _, path, title in sorted(found):
+        if title not in given.values():
+            given[path] = title
+    return given
 
 
 SAME_CONTENT = "the same content"

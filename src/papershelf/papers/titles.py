@@ -8,10 +8,15 @@ run of whole segments: "Functional Programming" is not found in "Why
 Functional Programming Matters", and a title cited in an abstract is not the
 paper's title. Small spelling differences are tolerated through an edit-distance
 ratio (rapidfuzz), stricter the shorter the title.
+
+A plan's label often carries more than the title — ``“Title” (1905) — Author``,
+``Author, Title``, ``Title (NeurIPS 2017)`` — and :func:`forms` gives the title
+a librarian would read in it, tried after the label as written.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -28,10 +33,17 @@ HEAD_SEGMENTS_MAX = 60
 _SEGMENT_BREAK = re.compile(r"\s*(?::|—|–|\s-\s)\s*")
 _NOT_WORD = re.compile(r"[\W_]+")
 _HEAD_END = re.compile(r"^\s*(?:abstract|summary|(?:1\.?\s*|i\.\s*)?introduction)\b", re.I)
-# Metadata titles that name the file or the tool, not the paper.
+# Metadata titles that name the file or the tool, not the paper: what an editor, a
+# note-taking app or a scanner writes by default, and file names.
 _JUNK_TITLE = re.compile(
-    r"(?i)^(?:untitled|microsoft word|arxiv:|title|document|slide|paper|main|root)\b"
-    r"|\.(?:dvi|tex|pdf|ps|docx?|rtf|indd|qxd|fm)\s*$"
+    r"(?i)^(?:untitled|microsoft (?:word|powerpoint|excel)|arxiv:|powerpoint presentation"
+    r"|google (?:docs|slides)|без названия|безымянный)\b"
+    r"|^(?:new|blank|my|empty|scanned)\s+(?:note|document|page|presentation|file|scan|pdf)s?\b"
+    r"|^(?:title|document|slide|paper|main|root|note|notes|page|scan|image|presentation|doc"
+    r"|draft|slides|lecture notes|новая заметка|новый документ|презентация|документ)\W*\d*$"
+    r"|^(?:your|paper|insert|enter) (?:paper )?title\b|\(use style:"
+    r"|\.(?:dvi|tex|pdf|ps|eps|docx?|pptx?|xlsx?|odt|odp|key|pages|rtf|indd|qxd|fm|txt|md"
+    r"|html?)\s*$"
 )
 
 
@@ -84,16 +96,83 @@ def head_segments(first_page: str) -> tuple[str, ...]:
     return segments("\n".join(lines))[:HEAD_SEGMENTS_MAX]
 
 
+# What a label carries besides its title (see :func:`bare_title`). A name is a capitalised
+# word or an initial, with particles ("van", "de") and "and"/"et al." between names.
+_NAME = r"(?:[A-Z][\w'’.-]*|(?:van|von|de|der|la|le|di|da|and|&|et al\.?))"
+_NAMES = rf"{_NAME}(?:\s+{_NAME}){{0,5}}"
+_YEAR = r"(?:19|20)\d\d[a-z]?"
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_]+|[*_]+(?![\w*_])")
+_QUOTED_LEAD = re.compile(r"^[\"“«„‘](?P<title>[^\"“”«»„]+?)[\"”»“’](?=\W|$)")
+_QUOTED_AFTER_NAMES = re.compile(
+    rf"^{_NAMES}\s*[,:.]\s*[\"“«„](?P<title>[^\"“”«»„]+?)(?:[\"”»“]|$)"
+)
+_CLOSE_QUOTE = re.compile(r"^(?P<title>[^\"“”«»„]+?)[”»](?=\W|$)")
+_EXTRAS = (
+    re.compile(rf"\s*[(\[][^()\[\]]*\b{_YEAR}\b[^()\[\]]*[)\]]\s*$"),  # (2015), (NeurIPS 2017)
+    re.compile(r"\s*[(\[][A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}[)\]]\s*$"),  # (ICML), (Kay)
+    re.compile(rf"^\s*[(\[]?{_YEAR}[)\]]?(?:\s*[-–—:.]\s*|\s+)"),  # (2015) Title, 2015 - Title
+    re.compile(rf"\s*[,.]?\s*(?:[A-Z][\w-]*\s+)?{_YEAR}\s*$"),  # Title, 2009 / Title. ICML 2019
+    re.compile(rf"\s*[-–—,(]\s*by\s+{_NAMES}\)?\s*$"),  # …, by Alan Kay
+    re.compile(rf"\s+[-–—]+\s*{_NAMES}\s*$"),  # … — Einstein
+)
+_AUTHOR_FIRST = re.compile(rf"^{_NAMES}\s*(?:\({_YEAR}\))?,\s+(?!{_NAME},)(?=\S+\s+\S+)")
+
+
+@functools.lru_cache(maxsize=8192)  # the resolver asks for each title's more than once
+def bare_title(label: str) -> str:
+    """The title a label names, without what a librarian would not call the title: the
+    quotes around it, markdown emphasis, a year or venue in parentheses before or after
+    it, a trailing year, ``by …`` or ``— Author``, a leading ``Author,``. ``""`` when
+    nothing is left to strip, or nothing of a title would be left (or the label is longer
+    than any title: the patterns then cost a bounded time, whatever a plan holds)."""
+    if len(label) > TITLE_MAX:
+        return ""
+    text = " ".join(_EMPHASIS.sub("", label).split())
+    for quoted in (_QUOTED_LEAD, _QUOTED_AFTER_NAMES, _CLOSE_QUOTE):
+        found = quoted.match(text)
+        if found is not None:
+            text = found["title"].strip()
+            break
+    for _ in range(3):  # "(1905) — Einstein": one extra after another, from the end
+        before = text
+        for pattern in _EXTRAS:
+            text = _without(pattern, text)
+        if text == before:
+            break
+    text = _without(_AUTHOR_FIRST, text)  # once: "Turing, On Computable Numbers, with …"
+    return text if compact(text) != compact(label) else ""
+
+
+def _without(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` without what ``pattern`` finds, unless that leaves no title."""
+    rest = pattern.sub("", text, count=1).strip(" ,.;:-–—")
+    return rest if len(_NOT_LETTER.sub("", rest)) >= 4 else text
+
+
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
+def forms(written: Iterable[str]) -> list[str]:
+    """The titles to look for, in order: each title as written, then each bare title."""
+    written = list(written)
+    return list(dict.fromkeys([*written, *filter(None, map(bare_title, written))]))
+
+
 def good_metadata_title(title: str) -> str:
-    """The metadata title when it names the paper, else ``""`` (``fpca.dvi``, ``untitled``,
-    or longer than any title)."""
+    """The metadata title when it names the paper, else ``""``: a file name (``fpca.dvi``,
+    ``lecture_03``), an app's default ("Untitled", "New Note", "Slide 1", "Microsoft Word
+    - x.doc"), or longer than any title. Such a title is no identity: two lecture notes
+    that both say "New Note" are not one paper."""
     title = " ".join(title[: 4 * TITLE_MAX].split())
     if len(title) > TITLE_MAX:
         return ""
     words = re.findall(r"\w+", title)
-    if len(words) < 2 or _JUNK_TITLE.search(title):
+    if len(words) < 2 or _JUNK_TITLE.search(title) or _FILE_NAME.fullmatch(title):
         return ""
     return title
+
+
+_FILE_NAME = re.compile(r"[\w.-]*[_.][\w.-]*|[\w-]*\d[\w-]*")  # lecture_03, final-v2
 
 
 def spans(parts: Sequence[str]) -> dict[str, bool]:
@@ -130,6 +209,13 @@ def missing_allowed(title: str) -> int:
     """How many of the plan title's letters may be absent from the PDF's spelling: a typo,
     a ligature or glyph PDFium lost — never a word ("… Matters Less" is not "… Matters")."""
     return 0 if len(title) < 12 else 1 if len(title) < 24 else 2 if len(title) < 40 else 3
+
+
+def extends(span: str, title: str) -> bool:
+    """Whether ``span`` is ``title`` (both compacted) with words more before or after it:
+    "Textbooks Are All You Need II" is a sequel, not a misspelling (a lone letter or digit
+    more is a footnote mark or a plural)."""
+    return len(span) >= len(title) + 2 and (span.startswith(title) or span.endswith(title))
 
 
 def similarity(title: str, candidates: Iterable[str]) -> tuple[float, str]:

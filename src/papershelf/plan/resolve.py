@@ -53,34 +53,52 @@ class Match(NamedTuple):
     how: str  # one of model.HOW
 
 
+Paper = tuple[tuple[str, ...], tuple[str, ...]]  # a paper's titles and identifiers
+
+
 class PaperIndex:
-    """Document, folder and archive names under the plan root, searched by title words."""
+    """Document and archive names under the plan root, searched by title words."""
 
     def __init__(self, snapshot: Snapshot, root: str) -> None:
         self.snap = snapshot
         self.prefix = root + "/" if root else ""
         # (titles, identifiers) -> the PDF its content names (papershelf.papers)
-        self.by_content: dict[tuple[tuple[str, ...], tuple[str, ...]], Match] = {}
+        self.by_content: dict[Paper, Match] = {}
+        # What other papers hold, so that one file answers one title: a file by the paper
+        # its content names, a name by the papers whose title it is exactly.
+        self.content_of: dict[str, Paper] = {}
+        self.exact_names: dict[str, set[Paper]] = {}
+
+    def hold(self, papers: Sequence[Paper]) -> None:
+        """Record what ``papers`` hold before any is looked up by name."""
+        self.content_of = {match.path: paper for paper, match in self.by_content.items()}
+        self.exact_names = {}
+        for paper in papers:
+            for title in _variants(paper[0]):
+                self.exact_names.setdefault(normalize_title(title), set()).add(paper)
+
+    def held_by_another(self, path: str, name: str, paper: Paper) -> bool:
+        """Whether another paper holds ``path`` (its normalized name ``name``)."""
+        holder = self.content_of.get(path)
+        if holder is not None and holder != paper:
+            return True
+        owners = self.exact_names.get(name, set())
+        return bool(owners) and paper not in owners
 
     def named(self, word: str) -> list[str]:
-        """Documents, folders and archives under the root whose own name holds ``word``."""
+        """Documents and archives under the root whose own name holds ``word`` (a folder
+        is never a paper: "Data Compression" is not the folder ``data_compression``)."""
         snap, prefix = self.snap, self.prefix
         if word.isascii():
             files = snap.paths_holding(word, in_name=True)
         else:
             files = [p for p in snap.files if word in p.rpartition("/")[2].lower()]
-        found = [
+        return [
             p
             for p in files
             if p.startswith(prefix)
             and (p.lower().endswith(DOCUMENT_SUFFIXES) or p in self.archives)
         ]
-        found += [
-            d
-            for d in snap.dirs
-            if d and d.startswith(prefix) and word in d.rpartition("/")[2].lower()
-        ]
-        return found
 
     @property
     def archives(self) -> set[str]:
@@ -98,19 +116,25 @@ def _name_of(path: str, archives: set[str]) -> str:
 def locate_paper(
     index: PaperIndex, titles: Sequence[str], identifiers: Sequence[str] = ()
 ) -> list[Match]:
-    """Every file, folder or archive under the plan root that is the paper with one of
-    ``titles`` (its title and aliases): file names hold the title as whole words, with
-    case, punctuation and spacing ignored ("LoRA" is not ``QLoRA.pdf``).
+    """Every file or archive under the plan root that is the paper with one of ``titles``
+    (its title and aliases): file names hold the title as whole words, with case,
+    punctuation and spacing ignored ("LoRA" is not ``QLoRA.pdf``); a name that is exactly
+    the title comes before one holding more ("Textbooks Are All You Need" is not
+    ``Textbooks Are All You Need II.pdf`` while both are there), and a file another paper
+    holds (by its content, or by being exactly its title) is not this one's.
 
     A PDF whose content names the paper (``identifiers`` — arXiv ids, DOIs written
     beside it — or its title in the PDF's metadata or first page, see
     :mod:`papershelf.papers`) comes first, as the stronger evidence.
     """
+    paper = (tuple(titles), tuple(identifiers))
     found: dict[str, str] = {}
-    by_content = index.by_content.get((tuple(titles), tuple(identifiers)))
+    by_content = index.by_content.get(paper)
     if by_content is not None:
         found[by_content.path] = by_content.how
     archives = index.archives
+    exact: list[str] = []
+    holding: list[str] = []
     for title in _variants(titles):
         normalized = normalize_title(title)
         if not normalized:
@@ -118,16 +142,21 @@ def locate_paper(
         pattern = title_pattern(normalized)
         longest = max(normalized.split(" "), key=len)
         for path in index.named(longest):
-            name = f" {normalize_title(_name_of(path, archives))} "
-            if pattern.search(name):
-                found.setdefault(path, "file-name")
+            name = normalize_title(_name_of(path, archives))
+            if pattern.search(f" {name} ") and not index.held_by_another(path, name, paper):
+                (exact if name == normalized else holding).append(path)
+    for path in (*exact, *holding):
+        found.setdefault(path, "file-name")
     return [Match(path, how) for path, how in found.items()]
 
 
 def _variants(titles: Sequence[str]) -> list[str]:
-    """The titles, and the short title before a colon (``Faster R-CNN: Towards …``)."""
-    variants = list(titles)
-    for title in titles:
+    """The titles, their bare titles (``A Wait-Free Stack`` of ``A Wait-Free Stack
+    (2015)``), and the short title before a colon (``Faster R-CNN: Towards …``)."""
+    from papershelf.papers.titles import forms
+
+    variants = forms(titles)
+    for title in variants[:]:
         head = title.partition(":")[0].strip()
         if head != title.strip() and len(normalize_title(head)) >= 4:
             variants.append(head)
@@ -320,6 +349,13 @@ class Marker:
             for item in plan.all_items()
             if item.kind in (Kind.FOLDER, Kind.SECTION) and item.path
         }
+        self.index.hold(
+            [
+                ((item.name, *item.aliases), item.identifiers)
+                for item in plan.all_items()
+                if item.kind == Kind.PAPER
+            ]
+        )
         return plan.map_items(self.resolved)
 
     def resolved(self, item: Item) -> Item:

@@ -34,8 +34,10 @@ VERSION = 1
 NOTABLE_SIZE = 1_000_000
 # Up to this many new blobs, reading their first bytes in turn beats starting threads.
 _FEW_BLOBS = 64
+# A zip only git holds (not the work tree) is read whole to name it, up to this size.
+ZIP_BLOB_MAX = 64 * 1024 * 1024
 
-BlobInfo = tuple[int, "str | None"]  # (size in bytes, archive kind / "lfs-pointer" / None)
+BlobInfo = tuple[int, "str | None"]  # (size, archive kind / "lfs-pointer" / "zip-document" / None)
 
 
 class IndexFacts:
@@ -136,14 +138,27 @@ def _learn(root: Path, pending: dict[str, str]) -> dict[str, BlobInfo]:
         with ThreadPoolExecutor(max_workers=8) as pool:
             heads = [head for part in pool.map(read_heads, chunks) for head in part]
     learnt: dict[str, BlobInfo] = {}
-    for (sha, size, _), head in zip(jobs, heads):
+    for (sha, size, path), head in zip(jobs, heads):
         kind = None
         if size:
-            if not head:  # changed since it was staged, or absent: read the staged bytes
+            staged = not head
+            if staged:  # changed since it was staged, or absent: read the staged bytes
                 head = gitfiles.blob_head(root, sha, magic.HEAD_SIZE)
             kind = magic.kind_of(head)
+            if kind == "zip":  # a .docx, .npz or wheel is a document, not an archive
+                kind = _zip_kind(root, sha, size, path, staged)
         learnt[sha] = (size, kind)
     return learnt
+
+
+def _zip_kind(root: Path, sha: str, size: int, path: str, staged: bool) -> str:
+    """A zip blob's kind by its members: from the work tree's file, else from git (up to
+    :data:`ZIP_BLOB_MAX`; a larger blob stays a zip)."""
+    if not staged:
+        return magic.zip_kind(path)
+    if size > ZIP_BLOB_MAX:
+        return "zip"
+    return magic.zip_kind(path, gitfiles.blob_head(root, sha, size))
 
 
 def parse_stage(raw: str) -> tuple[list[str], list[str], dict[str, int]]:

@@ -1,8 +1,11 @@
-"""Recognise archives by their first bytes, so a renamed archive is still an archive."""
+"""Recognise archives by their first bytes, so a renamed archive is still an archive;
+and the zips that are documents by their members, so a ``.docx`` is not one."""
 
 from __future__ import annotations
 
 import os
+import re
+from typing import IO
 
 # How many leading bytes :func:`sniff` needs (the tar magic sits at offset 257).
 HEAD_SIZE = 265
@@ -92,3 +95,110 @@ def has_archive_suffix(name: str) -> bool:
     if suffix in _LAST_SUFFIXES:
         return True
     return len(suffix) == 3 and suffix[0] == "r" and suffix[1:].isdigit()
+
+
+# --- zip containers that are documents ------------------------------------------------------
+
+# The index's kind of a zip whose members say it is a document (see :func:`zip_document`):
+# not an archive to extract.
+ZIP_DOCUMENT_KIND = "zip-document"
+# How much of a zip is read to name it: its end record and central directory (a zip of
+# 50,000 members has about 4 MB of them); a larger one is taken for an archive.
+ZIP_READ_MAX = 4 * 1024 * 1024
+_MIMETYPE_MAX = 256
+_WHEEL = re.compile(r"[^/]+\.dist-info/(?:WHEEL|METADATA|RECORD)")
+
+
+def document_of(names: list[str], mimetype: str = "") -> str | None:
+    """What document a zip with members ``names`` (and ``mimetype``'s text, when it has
+    one) is, or None when it is a zip of files."""
+    if "[Content_Types].xml" in names:
+        return "an Office Open XML document (.docx, .xlsx, .pptx)"
+    if mimetype.startswith("application/epub"):
+        return "an EPUB book"
+    if mimetype.startswith("application/vnd.oasis.opendocument"):
+        return "an OpenDocument file (.odt, .ods, .odp)"
+    if mimetype.startswith("application/"):
+        return f"a document ({mimetype})"
+    if any(_WHEEL.fullmatch(name) for name in names):
+        return "a Python wheel"
+    if "META-INF/MANIFEST.MF" in names:
+        return "a Java archive (.jar)"
+    files = [name for name in names if not name.endswith("/")]
+    if files and all(name.endswith(".npy") for name in files):
+        return "NumPy arrays (.npz)"
+    top = files[0].partition("/")[0] if files else ""
+    saved = {f"{top}/data.pkl", f"{top}/version"}
+    if all(name.startswith(f"{top}/") for name in files) and saved <= set(files):
+        return "a PyTorch save"
+    return None
+
+
+class _Bounded:
+    """A seekable binary stream that refuses to read more than ``budget`` bytes in all."""
+
+    def __init__(self, stream: IO[bytes], budget: int) -> None:
+        self.stream, self.budget = stream, budget
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:  # to the end: zipfile reads the end record so
+            here = self.stream.tell()
+            size = self.stream.seek(0, os.SEEK_END) - here
+            self.stream.seek(here)
+        if size > self.budget:
+            raise OSError("more of the zip than papershelf reads to name it")
+        data = self.stream.read(size)
+        self.budget -= len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.stream.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+
+def zip_document(stream: IO[bytes]) -> str | None:
+    """What document the zip in ``stream`` is, by its members' names (and its ``mimetype``
+    member), read through its central directory with zipfile, at most
+    :data:`ZIP_READ_MAX` bytes; None for a zip of files, a damaged zip or a larger one."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(_Bounded(stream, ZIP_READ_MAX)) as container:
+            names = container.namelist()
+            mimetype = ""
+            if "mimetype" in names and container.getinfo("mimetype").file_size <= _MIMETYPE_MAX:
+                mimetype = container.read("mimetype").decode("ascii", "replace").strip()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        return None
+    return document_of(names, mimetype)
+
+
+def zip_document_at(path: str | os.PathLike[str]) -> str | None:
+    """:func:`zip_document` of a regular file (never a FIFO, never through a symbolic
+    link); None when it is anything else or unreadable."""
+    import stat
+
+    from papershelf.repo.repopaths import READ_FLAGS
+
+    try:
+        descriptor = os.open(path, READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return zip_document(stream)
+
+
+def zip_kind(path: str | os.PathLike[str], data: bytes | None = None) -> str:
+    """The kind of a zip (its first bytes said so) at ``path``, or in ``data`` when given:
+    :data:`ZIP_DOCUMENT_KIND` for a document, else ``"zip"``."""
+    import io
+
+    document = zip_document(io.BytesIO(data)) if data is not None else zip_document_at(path)
+    return "zip" if document is None else ZIP_DOCUMENT_KIND

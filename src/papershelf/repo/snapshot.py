@@ -256,6 +256,8 @@ def from_walk(root: Path) -> Snapshot:
             size = full.stat().st_size
             sizes[path] = size
             kind = magic.sniff_file(full, root) if size else None
+            if kind == "zip":
+                kind = magic.zip_kind(full)
             if kind is not None or size >= NOTABLE_SIZE:
                 notable[path] = (size, kind)
     return Snapshot(

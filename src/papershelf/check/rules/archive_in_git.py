@@ -6,7 +6,11 @@ and never litter git. Archives are found by name (``.zip``, ``.rar``, ``.7z``,
 first bytes, so a renamed archive is still found; a Git LFS pointer is not
 reported, since the archive itself then lives outside git, and neither is a
 single compressed document (``paper.ps.gz``, ``.pdf.gz``, ``.djvu.gz``): it is
-a paper to read, not files to extract.
+a paper to read, not files to extract. Nor is a zip whose members say it is a
+document: an Office file (``[Content_Types].xml``), an OpenDocument file or
+EPUB (``mimetype``), a wheel or jar (``.dist-info``, ``META-INF``), NumPy's
+``.npz`` (``.npy`` members) or a PyTorch save (``*/data.pkl`` and
+``*/version``), whatever its name.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Iterator
 
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
-from papershelf.repo.magic import LFS_POINTER_KIND, has_archive_suffix
+from papershelf.repo.magic import LFS_POINTER_KIND, ZIP_DOCUMENT_KIND, has_archive_suffix
 from papershelf.repo.names import is_compressed_document
 from papershelf.shown import command
 
@@ -33,7 +37,7 @@ def archives(ctx: Context) -> Iterator[tuple[str, str | None]]:
         if found[path] in (None, "gzip", "bzip2", "xz", "compress"):
             del found[path]  # `paper.ps.gz` is one document to read, not files to extract
     for path in sorted(found):
-        if found[path] != LFS_POINTER_KIND:
+        if found[path] not in (LFS_POINTER_KIND, ZIP_DOCUMENT_KIND):
             yield path, found[path]
 
 

@@ -2,10 +2,13 @@
 
 Files are one paper when they hold the same content, carry the same arXiv id
 (any version: ``2106.09685v1.pdf`` and ``2106.09685v2.pdf``), the same DOI, or
-the same title in their metadata. All the copies are named in one finding;
-keeping one is the reader's choice, so ``--fix`` never removes any, and the hint
-gives the ``git rm`` only when the copies are byte for byte the same (versions of
-one paper are compared by the reader first).
+the same real title in their metadata: an app's default ("New Note",
+"Untitled", "Slide 1", "Microsoft Word - x.doc") or a file name is no title,
+so two lecture notes an app called "New Note" are not one paper. All the
+copies are named in one finding; keeping one is the reader's choice, so
+``--fix`` never removes any, and the hint gives the ``git rm`` only when the
+copies are byte for byte the same (versions of one paper are compared by the
+reader first).
 """
 
 from __future__ import annotations

@@ -2,9 +2,12 @@
 
 A paper is found by what its PDF says first — the arXiv id or DOI the plan
 writes beside it, its title in the PDF's metadata or on its first page — then
-by its title in a file or folder name, with case, punctuation and spacing
-ignored, as whole words: "Llama 3 Herd of Models" matches
-``The Llama 3 Herd of Models.pdf``; "LoRA" does not match ``QLoRA.pdf``. A
+by its title (or its bare title: "A Wait-Free Stack" of "A Wait-Free Stack
+(2015)") in a file name, with case, punctuation and spacing ignored, as whole
+words: "Llama 3 Herd of Models" matches ``The Llama 3 Herd of Models.pdf``;
+"LoRA" does not match ``QLoRA.pdf``; a name that is exactly the title comes
+first, a file another paper holds is not this one, and a folder is never a
+paper ("Data Compression" is not ``data_compression/``). A
 paper filed in another folder than the step that reads it is reported as
 info, naming where it is; a paper only inside an archive points to
 ``papershelf extract``. A paper the plan links only online is not reported

@@ -4,7 +4,10 @@ Someone dropped a paper in and never added it to the plan, or named it so
 that it does not match (another copy of a paper the plan names is
 ``duplicate-paper``'s finding). When the file resembles one of the plan's titles (by
 its name, metadata title or first lines), the finding names that title and
-the exact ``git mv`` that gives the file that title; ``--fix`` never renames.
+the exact ``git mv`` that gives the file that title; ``--fix`` never renames. A
+title some file already answers is never offered, a title resembles one file at
+most, and a file another plan's paper is gets no such hint: "QLoRA" is not
+``LoRA.pdf``, "Mamba-3" not the Mamba-1 PDF.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterator
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
 from papershelf.papers import is_pdf, rename_command
-from papershelf.plan.model import Item, Kind, ReadingPlan
+from papershelf.plan.model import Item, Kind, ReadingPlan, Status
 from papershelf.plan.names import DOCUMENT_SUFFIXES
 
 
@@ -23,11 +26,13 @@ def check(ctx: Context) -> Iterator[Finding]:
     if ctx.layout.plan_root is None:
         return
     reported: set[str] = set()
+    held = {item.where for plan in ctx.plans for item in plan.all_items() if item.where}
     for plan in ctx.plans:
         papers = [item for item in plan.all_items() if item.kind == Kind.PAPER]
         if plan.papers is None or not papers:
             continue
         folders, claimed = _read_in(plan, papers)
+        found = {item.name for item in papers if item.status not in (Status.MISSING, Status.ONLINE)}
         for folder in sorted(folders):
             for name in sorted(ctx.snapshot.children(folder)):
                 path = f"{folder}/{name}" if folder else name
@@ -35,7 +40,10 @@ def check(ctx: Context) -> Iterator[Finding]:
                     continue
                 if ctx.snapshot.has_file(path):
                     reported.add(path)
-                    yield _finding(path, plan.papers.nearest.get(path))
+                    title = plan.papers.nearest.get(path)
+                    # A hint never gives a file a title that another file answers, nor
+                    # renames a file another plan's paper is.
+                    yield _finding(path, None if title in found or path in held else title)
 
 
 def _read_in(plan: ReadingPlan, papers: list[Item]) -> tuple[set[str], set[str]]:
