@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "check": "check:check",
     "rules": "check:rules",
     "extract": "extract:extract",
+    "fetch": "fetch:fetch",
     "doctor": "extract:doctor",
     "mkexp": "mkexp:mkexp",
     "init": "organize:init",

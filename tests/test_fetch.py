@@ -1,0 +1,296 @@
+"""``papershelf fetch`` against a real HTTP server in a thread: PDFs land where the plan
+reads them, and every way a host can fail is one line naming the paper, host and why."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from gitrepo import git, make_repo
+from http_server import Route, Server
+from papershelf.cli import main
+from pdf_builders import pdf
+
+ATTENTION = "1706.03762"
+BERT = "1810.04805"
+
+
+def paper(title: str, arxiv: str = "") -> bytes:
+    """A real PDF of the paper ``title`` (stamped with its arXiv id, as arXiv's are)."""
+    stamp = f"arXiv:{arxiv}v2 [cs.CL] 1 Jan 2020" if arxiv else ""
+    return pdf([title, "A. Author, B. Author"], stamp=stamp)
+
+
+def plan_repo(root: Path, lines: str) -> Path:
+    return make_repo(
+        root, {"README.md": f"# Reading\n\n## Step 1\n\nGo to `papers/nlp`.\n\n{lines}"}
+    )
+
+
+@pytest.fixture
+def server() -> Server:
+    with Server() as running:
+        yield running
+
+
+def fetch(repo: Path, server: Server, *args: str) -> int:
+    """``papershelf fetch`` with arxiv.org, and every other host, served by ``server``."""
+    mirrors = ["--mirror", f"https://arxiv.org={server.base}/arxiv"]
+    for host in ("openreview.net", "aclanthology.org", "doi.org", "example.org"):
+        mirrors += ["--mirror", f"https://{host}={server.base}/{host}"]
+    return main(["fetch", "-C", str(repo), "--retries", "2", *mirrors, *args])
+
+
+def test_fetches_each_paper_into_the_plans_folder_and_check_then_finds_it(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study",
+        f"1. [Attention Is All You Need](https://arxiv.org/abs/{ATTENTION}v5)\n"
+        f"2. BERT: Pre-training of Deep Bidirectional Transformers, arXiv:{BERT}\n",
+    )
+    server.routes[f"/arxiv/pdf/{ATTENTION}"] = Route(paper("Attention Is All You Need", ATTENTION))
+    bert = "BERT: Pre-training of Deep Bidirectional Transformers"
+    server.routes[f"/arxiv/pdf/{BERT}"] = Route(paper(bert, BERT))
+    assert fetch(repo, server) == 0
+    out = capsys.readouterr().out
+    host = server.base.removeprefix("http://")
+    assert out == (
+        f'fetched: "Attention Is All You Need" -> papers/nlp/Attention Is All You Need.pdf '
+        f"({host}, arxiv-id)\n"
+        f'fetched: "{bert}" -> papers/nlp/BERT Pre-training of Deep Bidirectional Transformers.pdf '
+        f"({host}, arxiv-id)\n"
+        "\nfetched          2\nalready present  0\nweb page only    0\nfailed           0\n"
+        "no link          0\n"
+    )
+    assert (
+        repo / "papers" / "nlp" / "Attention Is All You Need.pdf"
+    ).read_bytes() == server.routes[f"/arxiv/pdf/{ATTENTION}"].body
+    assert {seen.headers["User-Agent"].split(" ")[0] for seen in server.seen} == {
+        f"papershelf/{__import__('papershelf').__version__}"
+    }
+    assert main(["check", str(repo), "--format", "json"]) in (0, 1)
+    assert "missing-paper" not in capsys.readouterr().out
+    # a second run finds both present and asks nothing
+    asked = len(server.seen)
+    assert fetch(repo, server) == 0
+    assert len(server.seen) == asked
+    assert "already present  2" in capsys.readouterr().out
+
+
+def test_redirects_are_followed_and_a_404_fails_naming_paper_host_and_why(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study",
+        "1. [Moved Paper](https://example.org/old.pdf)\n"
+        "2. [Gone Paper](https://example.org/gone.pdf)\n",
+    )
+    server.routes["/example.org/old.pdf"] = Route(status=301, location="/example.org/a/new.pdf")
+    server.routes["/example.org/a/new.pdf"] = Route(status=302, location=server.url("/new.pdf"))
+    server.routes["/new.pdf"] = Route(paper("Moved Paper"))
+    assert fetch(repo, server) == 1
+    out = capsys.readouterr().out.splitlines()
+    host = server.base.removeprefix("http://")
+    assert out[:2] == [
+        f'fetched: "Moved Paper" -> papers/nlp/Moved Paper.pdf ({host}, first-page)',
+        f'failed: "Gone Paper": {host}: HTTP 404 Not Found',
+    ]
+    assert not (repo / "papers" / "nlp" / "Gone Paper.pdf").exists()
+
+
+def test_endless_redirects_and_other_schemes_are_refused(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study",
+        "1. [Loop Paper](https://example.org/loop.pdf)\n"
+        "2. [File Paper](https://example.org/file.pdf)\n",
+    )
+    server.routes["/example.org/loop.pdf"] = Route(status=302, location="/example.org/loop.pdf")
+    server.routes["/example.org/file.pdf"] = Route(status=302, location="file:///etc/passwd")
+    assert fetch(repo, server) == 1
+    out = capsys.readouterr().out
+    host = server.base.removeprefix("http://")
+    assert f'failed: "Loop Paper": {host}: more than 5 redirects\n' in out
+    assert f'failed: "File Paper": {host}: redirected to a file: URL, not http(s)\n' in out
+
+
+def test_429_waits_as_retry_after_says_then_fetches(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Busy Paper](https://example.org/busy.pdf)\n")
+    server.routes["/example.org/busy.pdf"] = Route(paper("Busy Paper"), too_busy=2, retry_after="1")
+    started = time.monotonic()
+    assert fetch(repo, server) == 0
+    assert time.monotonic() - started >= 2.0  # two waits of one second
+    assert server.routes["/example.org/busy.pdf"].served == 3
+    assert (repo / "papers" / "nlp" / "Busy Paper.pdf").exists()
+
+
+def test_a_retry_after_too_long_fails_at_once(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Busy Paper](https://example.org/busy.pdf)\n")
+    server.routes["/example.org/busy.pdf"] = Route(
+        paper("Busy Paper"), too_busy=9, retry_after="3600"
+    )
+    assert fetch(repo, server) == 1
+    host = server.base.removeprefix("http://")
+    assert (
+        f'failed: "Busy Paper": {host}: HTTP 429 Too Many Requests; asked to retry after 3600 s\n'
+        in capsys.readouterr().out
+    )
+
+
+def test_an_html_page_is_refused_naming_the_host(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study", f"1. [Attention Is All You Need](https://arxiv.org/pdf/{ATTENTION})\n"
+    )
+    page = b"<!DOCTYPE html><html><body>Please log in" + b" " * 2000 + b"</body></html>"
+    server.routes[f"/arxiv/pdf/{ATTENTION}"] = Route(page, content_type="text/html")
+    assert fetch(repo, server) == 1
+    host = server.base.removeprefix("http://")
+    assert (
+        f'failed: "Attention Is All You Need": {host}: sent an HTML page, not the PDF '
+        "(a login or captcha page?)\n" in capsys.readouterr().out
+    )
+    assert (
+        not list((repo / "papers" / "nlp").glob("*"))
+        if (repo / "papers" / "nlp").exists()
+        else True
+    )
+
+
+def test_a_link_to_a_web_page_is_to_open_in_a_browser(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study", "1. [Some Study of Things](https://doi.org/10.1145/3290354)\n"
+    )
+    server.routes["/doi.org/10.1145/3290354"] = Route(status=302, location="/landing")
+    server.routes["/landing"] = Route(b"<html>" + b"x" * 2000, content_type="text/html")
+    assert fetch(repo, server) == 0
+    out = capsys.readouterr().out
+    assert (
+        'web page only: "Some Study of Things": open https://doi.org/10.1145/3290354 in a '
+        "browser\n" in out
+    )
+    assert not (repo / "papers" / "nlp").exists()
+
+
+def test_a_pdf_of_another_paper_is_kept_aside(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study", f"1. [Attention Is All You Need](https://arxiv.org/abs/{ATTENTION})\n"
+    )
+    server.routes[f"/arxiv/pdf/{ATTENTION}"] = Route(paper("BERT: Pre-training", BERT))
+    assert fetch(repo, server) == 1
+    aside = repo / ".git" / "papershelf" / "fetch" / "aside" / "Attention Is All You Need.pdf"
+    host = server.base.removeprefix("http://")
+    assert (
+        f'failed: "Attention Is All You Need": {host}: the PDF is another paper '
+        f"(arXiv:{BERT}); kept aside at {aside}\n" in capsys.readouterr().out
+    )
+    assert aside.read_bytes() == server.routes[f"/arxiv/pdf/{ATTENTION}"].body
+    assert not (repo / "papers" / "nlp").exists()
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_body_over_the_size_limit_is_refused(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study",
+        "1. [Huge Paper](https://example.org/huge.pdf)\n"
+        "2. [Endless Paper](https://example.org/endless.pdf)\n",
+    )
+    huge = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
+    server.routes["/example.org/huge.pdf"] = Route(huge)
+    server.routes["/example.org/endless.pdf"] = Route(huge, length=False)
+    assert fetch(repo, server, "--max-size", "1") == 1
+    out = capsys.readouterr().out
+    host = server.base.removeprefix("http://")
+    assert f'failed: "Huge Paper": {host}: the file is 3 MB, over the 1 MB limit\n' in out
+    assert f'failed: "Endless Paper": {host}: the body goes past the 1 MB limit\n' in out
+    assert not list((repo / ".git" / "papershelf" / "fetch" / "partial").iterdir())
+
+
+def test_a_connection_cut_halfway_is_resumed_with_a_range(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Cut Paper](https://example.org/cut.pdf)\n")
+    body = pdf(["Cut Paper", "A. Author"], pages=6)
+    server.routes["/example.org/cut.pdf"] = Route(body, cut_after=len(body) // 2)
+    assert fetch(repo, server) == 0
+    assert (repo / "papers" / "nlp" / "Cut Paper.pdf").read_bytes() == body
+    ranges = [seen.headers.get("Range") for seen in server.seen]
+    assert ranges == [None, f"bytes={len(body) // 2}-"]
+
+
+def test_a_slow_server_times_out_and_fails(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Slow Paper](https://example.org/slow.pdf)\n")
+    body = b"%PDF-1.4\n" + b"0" * 100_000
+    server.routes["/example.org/slow.pdf"] = Route(body, chunk_pause=1.0)
+    assert fetch(repo, server, "--timeout", "0.3", "--retries", "0") == 1
+    host = server.base.removeprefix("http://")
+    assert f'failed: "Slow Paper": {host}: timed out, 1 tries\n' in capsys.readouterr().out
+
+
+def test_names_follow_the_portable_name_rules(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles = {
+        "Внимание — это всё: «трансформер»": "ru.pdf",
+        'Input/Output: "Quoted" Models?': "io.pdf",
+        "CON": "con.pdf",
+    }
+    lines = "".join(
+        f"{n}. [{title}](https://example.org/{name})\n"
+        for n, (title, name) in enumerate(titles.items(), 1)
+    )
+    repo = plan_repo(tmp_path / "study", lines)
+    for title, name in titles.items():
+        scanned = pdf(image_only=True)  # helvetica has no Cyrillic: a scan names nothing
+        server.routes[f"/example.org/{name}"] = Route(paper(title) if title.isascii() else scanned)
+    assert fetch(repo, server) == 0
+    names = sorted(path.name for path in (repo / "papers" / "nlp").iterdir())
+    assert "Внимание — это всё «трансформер.pdf" in names  # as the plan reader reads it
+    assert "Input Output Quoted Models.pdf" in names
+    assert "CON (paper).pdf" in names
+    git(repo, "add", "-A")
+    assert main(["check", str(repo), "--rule", "portable-name", "--strict"]) == 0
+
+
+def test_dry_run_lists_sources_and_fetches_nothing(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study",
+        f"1. [Attention Is All You Need](https://arxiv.org/abs/{ATTENTION}) "
+        "([review](https://openreview.net/forum?id=abc))\n"
+        '2. Read **"A Paper Without Link"**.\n',
+    )
+    assert fetch(repo, server, "--dry-run") == 0
+    assert capsys.readouterr().out == (
+        f'would fetch: "Attention Is All You Need" -> papers/nlp/Attention Is All You Need.pdf '
+        f"from {server.base}/arxiv/pdf/{ATTENTION}\n"
+        'no link: "A Paper Without Link": the plan gives no link to fetch it from\n'
+        "\nto fetch         1\nalready present  0\nno link          1\n"
+    )
+    assert server.seen == []
+
+
+def test_an_item_not_in_the_plan_is_a_usage_error(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Some Paper](https://example.org/a.pdf)\n")
+    assert fetch(repo, server, "Nonexistent") == 2
+    assert "no paper of the plan is called 'Nonexistent'" in capsys.readouterr().err
