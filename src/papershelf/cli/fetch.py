@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -19,6 +19,7 @@ from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
 from papershelf.fetch import http, run, wanted
 from papershelf.shown import visible
 
+F = TypeVar("F", bound=Callable[..., Any])
 NO_LINK = "no link"
 MIRROR_VARIABLE = "PAPERSHELF_MIRROR"
 
@@ -35,7 +36,9 @@ def _mirrors(
     return tuple(pairs)
 
 
-def _number(name: str, kind: click.ParamType, default: float | None, text: str) -> Any:
+def _number(
+    name: str, kind: click.IntRange | click.FloatRange, default: float | None, text: str
+) -> Callable[[F], F]:
     return click.option(
         name, type=kind, default=default, show_default=default is not None, help=text
     )
