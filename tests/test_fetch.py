@@ -3,6 +3,9 @@ reads them, and every way a host can fail is one line naming the paper, host and
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 
 from gitrepo import git, make_repo
 from http_server import Route, Server
+from interrupting import _default_sigint
 from papershelf.cli import main
 from pdf_builders import pdf
 
@@ -294,3 +298,72 @@ def test_an_item_not_in_the_plan_is_a_usage_error(
     repo = plan_repo(tmp_path / "study", "1. [Some Paper](https://example.org/a.pdf)\n")
     assert fetch(repo, server, "Nonexistent") == 2
     assert "no paper of the plan is called 'Nonexistent'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_an_interrupted_run_leaves_no_partial_file_and_the_next_completes_it(
+    tmp_path: Path, server: Server, stop: signal.Signals, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Long Paper](https://example.org/long.pdf)\n")
+    body = pdf(["Long Paper", "A. Author"], pages=40)
+    route = server.routes["/example.org/long.pdf"] = Route(body, chunk_pause=0.05)
+    partial_dir = repo / ".git" / "papershelf" / "fetch" / "partial"
+    mirror = f"https://example.org={server.base}/example.org"
+    running = subprocess.Popen(
+        [sys.executable, "-m", "papershelf", "fetch", "-C", str(repo), "--mirror", mirror],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
+    )
+    deadline = time.monotonic() + 60
+    while (
+        not any(p.stat().st_size for p in partial_dir.glob("*")) if partial_dir.exists() else True
+    ):
+        assert running.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    running.send_signal(stop)
+    _, err = running.communicate(timeout=30)
+    assert running.returncode == (130 if stop == signal.SIGINT else -signal.SIGKILL), err
+    target = repo / "papers" / "nlp" / "Long Paper.pdf"
+    assert not target.exists()
+    kept = next(partial_dir.glob("*")).stat().st_size
+    assert 0 < kept < len(body)
+    route.chunk_pause = 0.0
+    assert fetch(repo, server) == 0
+    assert target.read_bytes() == body
+    assert server.seen[-1].headers["Range"] == f"bytes={kept}-"
+    assert list(partial_dir.glob("*")) == []
+
+
+def test_add_stages_what_was_fetched_through_git_lfs(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Stored Paper](https://example.org/s.pdf)\n")
+    git(repo, "lfs", "install", "--local")
+    (repo / ".gitattributes").write_text("*.pdf filter=lfs diff=lfs merge=lfs -text\n")
+    server.routes["/example.org/s.pdf"] = Route(paper("Stored Paper"))
+    assert fetch(repo, server, "--add") == 0
+    assert "staged 1 file (git add)\n" in capsys.readouterr().out
+    staged = git(repo, "cat-file", "-p", ":papers/nlp/Stored Paper.pdf")
+    assert staged.startswith("version https://git-lfs.github.com/spec/v1\n")
+
+
+def test_add_leaves_an_lfs_routed_file_unstaged_where_lfs_is_not_set_up(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Stored Paper](https://example.org/s.pdf)\n")
+    (repo / ".gitattributes").write_text("*.pdf filter=lfs diff=lfs merge=lfs -text\n")
+    server.routes["/example.org/s.pdf"] = Route(paper("Stored Paper"))
+    home = tmp_path / "home"  # no global git-lfs set-up
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_CONFIG_HOME", str(home))
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        assert fetch(repo, server, "--add") == 0
+    assert (
+        "not staged: papers/nlp/Stored Paper.pdf: .gitattributes routes it to Git LFS, which is "
+        "not set up here (install git-lfs, run git lfs install, then git add it)\n"
+        in capsys.readouterr().err
+    )
+    assert git(repo, "ls-files", "--", "papers") == ""
