@@ -1,0 +1,165 @@
+"""papershelf fetch side by side with aria2c -j 8 and xargs -P 8 curl on the same URLs.
+
+A repository whose plan lists 200 arXiv papers (real PDFs, each stamped with its
+id) is built once under bench/.work/fetch; a local HTTP server (tests/http_server.py)
+serves them with 100 ms added to every answer, and ``--mirror`` points
+arxiv.org at it. Every tool downloads the 200 files eight at a time (papershelf:
+``--jobs 8 --per-host 8 --interval 0``, as arXiv's own pace would be for the
+real host). Runs are interleaved, the order rotating; the median of the rounds
+is reported with its ratio to aria2c. After the last papershelf run,
+``repo-check --rule missing-paper`` must report nothing missing.
+
+    python bench/bench_fetch.py [--rounds 5] [--papers 200] [--latency 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work" / "fetch"
+
+sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+from common import tool  # noqa: E402
+
+from gitrepo import make_repo  # noqa: E402
+from http_server import Route, Server  # noqa: E402
+from pdf_builders import pdf  # noqa: E402
+
+
+def arxiv_id(index: int) -> str:
+    return f"2401.{10000 + index:05d}"
+
+
+def title(index: int) -> str:
+    words = ("Sparse", "Dense", "Recurrent", "Latent", "Contrastive", "Causal", "Neural")
+    return f"{words[index % 7]} {words[index // 7 % 7]} Models of Study {index}"
+
+
+def build(papers: int) -> tuple[Path, dict[str, bytes]]:
+    """The repository (plan only, committed) and the PDFs the server holds, by path."""
+    repo = WORK / f"repo-{papers}"
+    bodies = {
+        f"/arxiv/pdf/{arxiv_id(i)}": pdf(
+            [title(i), "A. Author, B. Author"],
+            stamp=f"arXiv:{arxiv_id(i)}v1 [cs.LG] 1 Jan 2024",
+            pages=2,
+        )
+        for i in range(papers)
+    }
+    if not repo.exists():
+        lines = "".join(
+            f"{i + 1}. [{title(i)}](https://arxiv.org/abs/{arxiv_id(i)})\n" for i in range(papers)
+        )
+        plan = f"# Reading list\n\n## Step 1: Everything\n\nGo to `papers/all`.\n\n{lines}"
+        make_repo(repo, {"README.md": plan})
+    return repo, bodies
+
+
+def reset(repo: Path, out: Path) -> None:
+    """Nothing fetched: the work tree as committed, no partial downloads, empty ``out``."""
+    subprocess.run(["git", "clean", "-fdxq", "--", "papers"], cwd=repo, check=True)
+    shutil.rmtree(repo / ".git" / "papershelf" / "fetch", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+
+
+def commands(repo: Path, base: str, urls: Path, out: Path) -> dict[str, list[str]]:
+    return {
+        "papershelf fetch": [
+            tool("papershelf"),
+            "fetch",
+            "-C",
+            str(repo),
+            "--mirror",
+            f"https://arxiv.org={base}/arxiv",
+            "--jobs",
+            "8",
+            "--per-host",
+            "8",
+            "--interval",
+            "0",
+        ],
+        "aria2c -j 8": [
+            tool("aria2c"),
+            "-q",
+            "-j",
+            "8",
+            "--max-connection-per-server=8",
+            "-d",
+            str(out),
+            "-i",
+            str(urls),
+        ],
+        "xargs -P 8 curl": [
+            "sh",
+            "-c",
+            f'cd "{out}" && xargs -P 8 -n 1 {tool("curl")} -sSfO --retry 3 < "{urls}"',
+        ],
+    }
+
+
+def timed(argv: Sequence[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"bench_fetch: {argv[0]} failed: {done.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--papers", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.1)
+    options = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    repo, bodies = build(options.papers)
+    out = WORK / "out"
+    with Server(latency=options.latency) as server:
+        for path, body in bodies.items():
+            server.routes[path] = Route(body)
+        urls = WORK / "urls.txt"
+        urls.write_text("".join(f"{server.url(path)}\n" for path in bodies))
+        argvs = commands(repo, server.base, urls, out)
+        times: dict[str, list[float]] = {name: [] for name in argvs}
+        names = list(argvs)
+        for round_ in range(options.rounds):
+            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                reset(repo, out)
+                times[name].append(timed(argvs[name]))
+                fetched = len(list(out.iterdir())) + len(list((repo / "papers").rglob("*.pdf")))
+                if fetched != options.papers:
+                    raise SystemExit(f"bench_fetch: {name} left {fetched} of {options.papers}")
+                if name == names[0]:  # every paper is where the plan reads it
+                    check = subprocess.run(
+                        [tool("repo-check"), str(repo), "--rule", "missing-paper"],
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    )
+    peer = statistics.median(times["aria2c -j 8"])
+    print(
+        f"{options.papers} papers, {options.latency * 1000:.0f} ms added per answer, "
+        f"median of {options.rounds} interleaved rounds"
+    )
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"  {name:18} {median:6.2f} s  {median / peer:4.2f}x aria2c")
+    print(f"  repo-check --rule missing-paper after papershelf fetch: exit {check.returncode}")
+    if check.returncode != 0:
+        print(check.stdout + check.stderr)
+    return check.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
