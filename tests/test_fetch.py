@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import git, make_repo
+from gitrepo import PLAN_FILE, PLAN_TEXT, git, make_repo
 from http_server import Route, Server
 from interrupting import _default_sigint
 from papershelf.cli import main
@@ -367,3 +367,52 @@ def test_add_leaves_an_lfs_routed_file_unstaged_where_lfs_is_not_set_up(
         in capsys.readouterr().err
     )
     assert git(repo, "ls-files", "--", "papers") == ""
+
+
+def test_a_collection_of_folder_readmes_fills_each_folder(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "collection",
+        {
+            "README.md": "# Papers\n\nA collection, one folder per field.\n",
+            "vision/README.md": "# Vision\n\n"
+            "- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)\n",
+            "nlp/README.md": "# NLP\n\n| Paper | Link |\n|---|---|\n"
+            f"| BERT | [arXiv](https://arxiv.org/abs/{BERT}) |\n",
+        },
+    )
+    resnet = "Deep Residual Learning for Image Recognition"
+    server.routes["/arxiv/pdf/1512.03385"] = Route(paper(resnet, "1512.03385"))
+    server.routes[f"/arxiv/pdf/{BERT}"] = Route(paper("BERT", BERT))
+    assert fetch(repo, server) == 0
+    assert (repo / "vision" / f"{resnet}.pdf").exists()
+    assert (repo / "nlp" / "BERT.pdf").exists()
+
+
+def test_the_shipped_plan_names_its_papers_without_links(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "study", {PLAN_FILE: PLAN_TEXT})
+    assert fetch(repo, server, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert 'no link: "Attention is all you need": the plan gives no link to fetch it from\n' in out
+    assert "to fetch         0\n" in out
+    assert server.seen == []
+
+
+def test_nothing_is_written_through_a_folder_that_links_outside(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo = plan_repo(tmp_path / "study", "1. [Escaping Paper](https://example.org/e.pdf)\n")
+    (repo / "papers").symlink_to(outside, target_is_directory=True)
+    server.routes["/example.org/e.pdf"] = Route(paper("Escaping Paper"))
+    assert fetch(repo, server) == 1
+    assert (
+        'failed: "Escaping Paper": example.org: refusing to write outside the repository'
+        in capsys.readouterr().out
+    )
+    assert list(outside.iterdir()) == []
+    assert server.seen == []
