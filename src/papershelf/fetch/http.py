@@ -211,8 +211,10 @@ def _fetch(
         try:
             if response.status in REDIRECT_STATUSES and response.headers.get("Location"):
                 url = urljoin(url, response.headers["Location"])
+                response.drain_conn()
                 continue
             if response.status == 416 and have:  # the partial file was already whole
+                response.drain_conn()
                 return Download(url, have)
             if response.status in RETRY_STATUSES:
                 after = response.headers.get("Retry-After")
@@ -222,8 +224,10 @@ def _fetch(
                 raise Failed(host, f"HTTP {response.status} {response.reason}")
             _save(response, host, partial, have, sure, settings.max_bytes, hosts, progress)
             return Download(url, have if response.status == 206 else 0)
+        except BaseException:
+            response.close()  # a body left unread (too big, endless) is never read to its end
+            raise
         finally:
-            response.drain_conn()
             response.release_conn()
     raise Failed(host_of(url), f"more than {settings.redirects} redirects")
 
