@@ -126,7 +126,7 @@ def test_429_waits_as_retry_after_says_then_fetches(
     tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = plan_repo(tmp_path / "study", "1. [Busy Paper](https://example.org/busy.pdf)\n")
-    server.routes["/example.org/busy.pdf"] = Route(paper("Busy Paper"), too_busy=2, retry_after="1")
+    server.routes["/example.org/busy.pdf"] = Route(paper("Busy Paper"), too_busy=1, retry_after="1")
     started = time.monotonic()
     assert fetch(repo, server) == 0
     assert time.monotonic() - started >= 1.0  # the second try waited as asked
