@@ -29,6 +29,7 @@ class Route:
 class Seen:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = 0.0  # time.monotonic() when it came
 
 
 class Server:
@@ -77,7 +78,7 @@ class Server:
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         with self.lock:
-            self.seen.append(Seen(handler.path, dict(handler.headers.items())))
+            self.seen.append(Seen(handler.path, dict(handler.headers.items()), time.monotonic()))
             route = self.routes.get(handler.path)
             if route is not None:
                 route.served += 1

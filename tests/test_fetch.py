@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -199,7 +200,7 @@ def test_a_pdf_of_another_paper_is_kept_aside(
     host = server.base.removeprefix("http://")
     assert (
         f'failed: "Attention Is All You Need": {host}: the PDF is another paper '
-        f"(arXiv:{BERT}); kept aside at {aside}\n" in capsys.readouterr().out
+        f"(arXiv:{BERT}); kept aside at {aside.relative_to(repo)}\n" in capsys.readouterr().out
     )
     assert aside.read_bytes() == server.routes[f"/arxiv/pdf/{ATTENTION}"].body
     assert not (repo / "papers" / "nlp").exists()
@@ -416,3 +417,31 @@ def test_nothing_is_written_through_a_folder_that_links_outside(
     )
     assert list(outside.iterdir()) == []
     assert server.seen == []
+
+
+def test_hosts_are_asked_in_parallel_each_at_its_own_pace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = "".join(
+        f"{n}. [{host.upper()} Paper Number {n}](https://{host}.example/{n}.pdf)\n"
+        for n, host in enumerate(["a", "b"] * 3, 1)
+    )
+    repo = plan_repo(tmp_path / "study", lines)
+    with Server() as a, Server() as b:
+        for n in range(1, 7):
+            host, server = ("a", a) if n % 2 else ("b", b)
+            server.routes[f"/{n}.pdf"] = Route(paper(f"{host.upper()} Paper Number {n}"))
+        mirrors = [
+            "--mirror",
+            f"https://a.example={a.base}",
+            "--mirror",
+            f"https://b.example={b.base}",
+        ]
+        pace = ["--interval", "0.3", "--per-host", "1"]
+        assert main(["fetch", "-C", str(repo), *mirrors, *pace]) == 0
+    a_times = [seen.at for seen in a.seen]
+    b_times = [seen.at for seen in b.seen]
+    assert len(a_times) == len(b_times) == 3
+    for times in (a_times, b_times):  # each host: one request every 0.3 s at most
+        assert all(later - earlier >= 0.25 for earlier, later in pairwise(times))
+    assert b_times[0] < a_times[1] and a_times[0] < b_times[1]  # neither waited for the other

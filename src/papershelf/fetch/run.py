@@ -117,7 +117,9 @@ class _Run:
             raise http.Failed(host, verdict.what)
         if not verdict.ok:
             aside = self.places.set_aside(partial, paper.target.rpartition("/")[2])
-            why = f"the PDF is another paper ({verdict.what}); kept aside at {aside}"
+            root = self.places.root
+            shown = aside.relative_to(root) if aside.is_relative_to(root) else aside
+            why = f"the PDF is another paper ({verdict.what}); kept aside at {shown}"
             return Result(paper, FAILED, host, why)
         if not self.places.put(partial, paper.target):
             return Result(paper, PRESENT, host, "")

@@ -17,7 +17,7 @@ from papershelf.fetch.sources import Source, sources
 from papershelf.papers import file_name_for, ids
 from papershelf.papers.matching import Wanted
 from papershelf.plan.model import Item, Kind, ReadingPlan, Status
-from papershelf.plan.names import normalize_title
+from papershelf.plan.names import DOCUMENT_SUFFIXES, normalize_title
 from papershelf.repo.names import is_windows_reserved
 from papershelf.shown import BIDI_OR_INVISIBLE
 
@@ -92,6 +92,8 @@ def _target(plan: ReadingPlan, item: Item) -> str:
     expected = plan.expected(item).strip("/")
     if expected.lower().endswith(".pdf"):
         return expected
+    if expected.lower().endswith(DOCUMENT_SUFFIXES):  # a .djvu the plan links: the PDF beside it
+        expected = expected.rpartition("/")[0]
     return posixpath.join(expected, portable_file_name(item.name, expected))
 
 
