@@ -445,3 +445,24 @@ def test_hosts_are_asked_in_parallel_each_at_its_own_pace(
     for times in (a_times, b_times):  # each host: one request every 0.3 s at most
         assert all(later - earlier >= 0.25 for earlier, later in pairwise(times))
     assert b_times[0] < a_times[1] and a_times[0] < b_times[1]  # neither waited for the other
+
+
+def test_when_a_source_fails_the_next_is_tried(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study",
+        f"1. [Attention Is All You Need](https://example.org/attention.pdf), arXiv:{ATTENTION}\n",
+    )
+    server.routes[f"/arxiv/pdf/{ATTENTION}"] = Route(paper("BERT: Pre-training", BERT))
+    server.routes["/example.org/attention.pdf"] = Route(paper("Attention Is All You Need"))
+    assert fetch(repo, server) == 0
+    host = server.base.removeprefix("http://")
+    assert capsys.readouterr().out.startswith(
+        'fetched: "Attention Is All You Need" -> papers/nlp/Attention Is All You Need.pdf '
+        f"({host}, first-page)\n"
+    )
+    assert [seen.path for seen in server.seen] == [
+        f"/arxiv/pdf/{ATTENTION}",
+        "/example.org/attention.pdf",
+    ]

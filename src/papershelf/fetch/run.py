@@ -119,8 +119,9 @@ class _Run:
             aside = self.places.set_aside(partial, paper.target.rpartition("/")[2])
             root = self.places.root
             shown = aside.relative_to(root) if aside.is_relative_to(root) else aside
-            why = f"the PDF is another paper ({verdict.what}); kept aside at {shown}"
-            return Result(paper, FAILED, host, why)
+            raise http.Failed(
+                host, f"the PDF is another paper ({verdict.what}); kept aside at {shown}"
+            )
         if not self.places.put(partial, paper.target):
             return Result(paper, PRESENT, host, "")
         return Result(paper, FETCHED, host, verdict.how)
