@@ -466,3 +466,4 @@ def test_when_a_source_fails_the_next_is_tried(
         f"/arxiv/pdf/{ATTENTION}",
         "/example.org/attention.pdf",
     ]
+    assert list((repo / ".git" / "papershelf" / "fetch" / "partial").iterdir()) == []

@@ -14,6 +14,7 @@ import errno
 import hashlib
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from papershelf.repo import repopaths
@@ -34,6 +35,11 @@ class Places:
         key = hashlib.sha256(named).hexdigest()[:32]
         self.partial_dir.mkdir(parents=True, exist_ok=True)
         return self.partial_dir / f"{key}.pdf.part"
+
+    def discard(self, target: str, urls: Iterable[str]) -> None:
+        """Remove what partial files ``target`` has from ``urls``: it is settled."""
+        for url in urls:
+            self.partial(target, url).unlink(missing_ok=True)
 
     def final(self, target: str) -> Path:
         """``target`` in the work tree; :class:`repopaths.OutsideRepository` when it leaves

@@ -122,9 +122,13 @@ class _Run:
             raise http.Failed(
                 host, f"the PDF is another paper ({verdict.what}); kept aside at {shown}"
             )
-        if not self.places.put(partial, paper.target):
-            return Result(paper, PRESENT, host, "")
-        return Result(paper, FETCHED, host, verdict.how)
+        placed = self.places.put(partial, paper.target)
+        self.places.discard(paper.target, (source.url for source in paper.sources))
+        return (
+            Result(paper, FETCHED, host, verdict.how)
+            if placed
+            else Result(paper, PRESENT, host, "")
+        )
 
 
 def _given_up(paper: Paper, failures: tuple[http.Failed, ...]) -> Result:
