@@ -467,3 +467,15 @@ def test_when_a_source_fails_the_next_is_tried(
         "/example.org/attention.pdf",
     ]
     assert list((repo / ".git" / "papershelf" / "fetch" / "partial").iterdir()) == []
+
+
+def test_a_damaged_pdf_fails_and_is_not_filed(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Broken Paper](https://example.org/broken.pdf)\n")
+    server.routes["/example.org/broken.pdf"] = Route(b"%PDF-1.7\n" + b"\x00garbage" * 500)
+    assert fetch(repo, server) == 1
+    host = server.base.removeprefix("http://")
+    assert f'failed: "Broken Paper": {host}: not a readable PDF (damaged' in capsys.readouterr().out
+    assert not (repo / "papers").exists()
+    assert list((repo / ".git" / "papershelf" / "fetch" / "partial").iterdir()) == []

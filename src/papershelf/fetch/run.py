@@ -3,8 +3,10 @@
 Each host has its own lane (a queue and as many threads as it allows
 connections), so a slow or strict host (arXiv: one request every three
 seconds) never holds up the papers served elsewhere. A paper whose source
-fails moves to the lane of its next source. Results come back to the caller's
-thread, one per paper, as they are known.
+fails moves to the lane of its next source. A complete download is identified
+by papershelf's PDF workers (processes apart, capped in time and memory),
+all that waits in one batch, while the lanes download on. Results come back
+to the caller's thread, one per paper, as they are known.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from typing import NamedTuple
 from papershelf.fetch import http, verify
 from papershelf.fetch.place import Places
 from papershelf.fetch.wanted import Paper
+from papershelf.papers import blob_ids, scan
+from papershelf.papers.reading import Identity
 from papershelf.repo import repopaths
 
 FETCHED, PRESENT, WEB_PAGE, FAILED = "fetched", "already present", "web page only", "failed"
 OUTCOMES = (FETCHED, PRESENT, WEB_PAGE, FAILED)
-_PDFIUM = threading.Lock()  # PDFium is not thread-safe: one PDF is read at a time
 
 
 class Result(NamedTuple):
@@ -71,6 +74,16 @@ class _Lanes:
                 work()
 
 
+class _Downloaded(NamedTuple):
+    """A complete download waiting to be identified, and where its paper stands."""
+
+    paper: Paper
+    tried: int  # the index of the source it came from
+    failures: tuple[http.Failed, ...]  # of the sources before
+    partial: Path
+    host: str
+
+
 class _Run:
     def __init__(self, places: Places, settings: http.Settings) -> None:
         self.places = places
@@ -79,6 +92,8 @@ class _Run:
         self.pool = http.new_pool(settings)
         self.lanes = _Lanes(settings)
         self.results: queue.Queue[Result] = queue.Queue()
+        self.downloaded: queue.Queue[_Downloaded] = queue.Queue()
+        threading.Thread(target=self._identify_all, daemon=True).start()
 
     def start(self, paper: Paper, index: int = 0, failures: tuple[http.Failed, ...] = ()) -> None:
         source = paper.sources[index]
@@ -88,30 +103,63 @@ class _Run:
     def _attempt(self, paper: Paper, index: int, failures: tuple[http.Failed, ...]) -> None:
         source = paper.sources[index]
         try:
-            self.results.put(self._fetch(paper, source.url, source.sure))
+            if os.path.lexists(self.places.final(paper.target)):  # refused before a byte
+                self.results.put(Result(paper, PRESENT, "", ""))
+                return
+            partial = self.places.partial(paper.target, source.url)
+            got = http.download(self.pool, self.hosts, source.url, partial, source.sure)
+            host = http.host_of(got.url)
+            self.downloaded.put(_Downloaded(paper, index, failures, partial, host))
         except http.Failed as failure:
-            failures = (*failures, failure)
-            if index + 1 < len(paper.sources):
-                self.start(paper, index + 1, failures)
-            else:
-                self.results.put(_given_up(paper, failures))
+            self._next_source(paper, index, (*failures, failure))
         except http.Cancelled:
             pass
         except repopaths.Refused as refused:
             self.results.put(Result(paper, FAILED, http.host_of(source.url), refused.reason))
         except Exception as error:  # one paper's bug costs that paper, never the run
-            host = http.host_of(source.url)
-            self.results.put(Result(paper, FAILED, host, f"internal error: {error!r}"))
+            self._crashed(paper, http.host_of(source.url), error)
 
-    def _fetch(self, paper: Paper, url: str, sure: bool) -> Result:
-        if os.path.lexists(self.places.final(paper.target)):  # refused before a byte is fetched
-            return Result(paper, PRESENT, "", "")
-        partial = self.places.partial(paper.target, url)
-        got = http.download(self.pool, self.hosts, url, partial, sure)
-        host = http.host_of(got.url)
-        data = repopaths.read_bytes(partial, self.settings.max_bytes)
-        with _PDFIUM:
-            verdict = verify.judge(data, paper.wanted)
+    def _next_source(self, paper: Paper, index: int, failures: tuple[http.Failed, ...]) -> None:
+        if index + 1 < len(paper.sources):
+            self.start(paper, index + 1, failures)
+        else:
+            self.results.put(_given_up(paper, failures))
+
+    def _crashed(self, paper: Paper, host: str, error: Exception) -> None:
+        self.results.put(Result(paper, FAILED, host, f"internal error: {error!r}"))
+
+    def _identify_all(self) -> None:
+        """Identify what is downloaded in batches (all that waits, each time): the PDF
+        workers start once per batch, not once per paper."""
+        while True:
+            batch = [self.downloaded.get()]
+            while not self.downloaded.empty():
+                batch.append(self.downloaded.get())
+            try:
+                identities = self._identities([done.partial for done in batch])
+            except Exception as error:
+                for done in batch:
+                    self._crashed(done.paper, done.host, error)
+                continue
+            for done in batch:
+                try:
+                    self.results.put(self._settle(done, identities[done.partial.name]))
+                except http.Failed as failure:
+                    self._next_source(done.paper, done.tried, (*done.failures, failure))
+                except Exception as error:
+                    self._crashed(done.paper, done.host, error)
+
+    def _identities(self, partials: list[Path]) -> dict[str, Identity]:
+        folder = self.places.partial_dir
+        blobs = blob_ids(folder, False, [partial.name for partial in partials])
+        found = scan.read_all(folder, {sha: name for name, sha in blobs.items()})
+        lost = Identity.unreadable("could not be read")
+        return {p.name: found.get(blobs.get(p.name, ""), lost) for p in partials}
+
+    def _settle(self, done: _Downloaded, identity: Identity) -> Result:
+        """File the download under the paper's name, or say why not."""
+        paper, partial, host = done.paper, done.partial, done.host
+        verdict = verify.judge(identity, paper.wanted)
         if not verdict.ok and verdict.how == verify.UNREADABLE:
             partial.unlink()
             raise http.Failed(host, verdict.what)

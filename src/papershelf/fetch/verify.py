@@ -1,7 +1,9 @@
 """Is the downloaded PDF the paper the plan names? Read as papershelf reads any paper.
 
-The PDF's arXiv id, DOI, metadata title and first page (see
-:mod:`papershelf.papers`) are weighed by the same matching the checker uses.
+The PDF's arXiv id, DOI, metadata title and first page, read by papershelf's
+PDF workers (:func:`papershelf.papers.scan.read_all`: a process apart, capped
+in time and memory, so a hostile download costs itself, never the run), are
+weighed by the same matching the checker uses.
 A PDF that says it is some other paper (other ids, or a readable title that is
 not the plan's) is not filed under the plan's title; one that says nothing
 (scanned pages, no metadata) is, on the word of the link beside the title.
@@ -12,9 +14,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from papershelf.papers.matching import Wanted, match
-from papershelf.papers.reading import Identity, read
+from papershelf.papers.reading import Identity
 
 UNREADABLE = "unreadable"
+# What the reader notes of a PDF that is still filed on the link's word: a scan, a book.
+_FILED_ANYWAY = ("no text", "larger than")
 # A neutral name: the downloaded file's own name must not count as evidence.
 _NAME = "download.pdf"
 
@@ -25,10 +29,9 @@ class Verdict(NamedTuple):
     what: str  # when not ok: what the PDF says it is; when unconfirmed: why
 
 
-def judge(data: bytes, wanted: Wanted) -> Verdict:
-    """Whether ``data`` is the paper ``wanted``, and on what evidence."""
-    identity = read(data)
-    if identity.note.startswith("damaged") or identity.note.startswith("not a PDF"):
+def judge(identity: Identity, wanted: Wanted) -> Verdict:
+    """Whether the PDF read as ``identity`` is the paper ``wanted``, and on what evidence."""
+    if identity.note and not identity.note.startswith(_FILED_ANYWAY):
         return Verdict(False, UNREADABLE, f"not a readable PDF ({identity.note})")
     if wanted.arxiv and identity.arxiv and not set(wanted.arxiv) & set(identity.arxiv):
         return Verdict(False, "", f"arXiv:{identity.arxiv[0]}")
