@@ -146,8 +146,7 @@ def fetch(
     for result in results:
         if result.outcome != run.PRESENT:
             click.echo(visible(result.line()))
-    for title in todo.no_link:
-        click.echo(visible(f'{NO_LINK}: "{title}": the plan gives no link to fetch it from'))
+    _no_links(todo)
     counts = {outcome: 0 for outcome in run.OUTCOMES}
     for result in results:
         counts[result.outcome] += 1
@@ -164,11 +163,15 @@ def _dry_run(todo: wanted.Todo, settings: http.Settings) -> None:
         urls = [settings.mirrored(source.url) for source in paper.sources]
         tried = f" (else {', '.join(urls[1:])})" if len(urls) > 1 else ""
         click.echo(visible(f'would fetch: "{paper.title}" -> {paper.target} from {urls[0]}{tried}'))
-    for title in todo.no_link:
-        click.echo(visible(f'{NO_LINK}: "{title}": the plan gives no link to fetch it from'))
+    _no_links(todo)
     _summary(
         {"to fetch": len(todo.fetch), run.PRESENT: len(todo.present), NO_LINK: len(todo.no_link)}
     )
+
+
+def _no_links(todo: wanted.Todo) -> None:
+    for title in todo.no_link:
+        click.echo(visible(f'{NO_LINK}: "{title}": the plan gives no link to fetch it from'))
 
 
 def _summary(counts: dict[str, int]) -> None:
