@@ -479,3 +479,36 @@ def test_a_damaged_pdf_fails_and_is_not_filed(
     assert f'failed: "Broken Paper": {host}: not a readable PDF (damaged' in capsys.readouterr().out
     assert not (repo / "papers").exists()
     assert list((repo / ".git" / "papershelf" / "fetch" / "partial").iterdir()) == []
+
+
+def test_a_server_without_ranges_sends_the_whole_file_again(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Cut Paper](https://example.org/cut.pdf)\n")
+    body = pdf(["Cut Paper", "A. Author"], pages=6)
+    server.routes["/example.org/cut.pdf"] = Route(body, cut_after=len(body) // 2, ranges=False)
+    assert fetch(repo, server) == 0
+    assert (repo / "papers" / "nlp" / "Cut Paper.pdf").read_bytes() == body
+
+
+def test_the_mirror_variable_points_hosts_at_a_server(
+    tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = plan_repo(
+        tmp_path / "study", f"1. [Attention Is All You Need](https://arxiv.org/abs/{ATTENTION})\n"
+    )
+    server.routes[f"/mirror/pdf/{ATTENTION}"] = Route(paper("Attention Is All You Need", ATTENTION))
+    monkeypatch.setenv(
+        "PAPERSHELF_MIRROR",
+        f"https://example.org=http://nowhere https://arxiv.org={server.base}/mirror",
+    )
+    assert main(["fetch", "-C", str(repo)]) == 0
+    assert (repo / "papers" / "nlp" / "Attention Is All You Need.pdf").exists()
+
+
+def test_a_mirror_without_its_base_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Some Paper](https://example.org/a.pdf)\n")
+    assert main(["fetch", "-C", str(repo), "--mirror", "https://arxiv.org"]) == 2
+    assert "'https://arxiv.org': write it as URL-PREFIX=BASE-URL" in capsys.readouterr().err
