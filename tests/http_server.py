@@ -3,6 +3,7 @@ PDFs, redirects, errors, 429 with Retry-After, slow or cut bodies, byte ranges."
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ class Route:
     chunk_pause: float = 0.0  # seconds between chunks of 16 KB: a slow body
     ranges: bool = True  # honour Range requests
     length: bool = True  # send Content-Length (else the body ends when the connection does)
+    etag: bool = True  # name the body's version (a strong ETag), and honour If-Range
     served: int = 0  # how many answers were given
 
 
@@ -104,7 +106,9 @@ class Server:
             return
         body, status, start = route.body, 200, 0
         asked = handler.headers.get("Range", "")
-        if route.ranges and asked.startswith("bytes=") and asked.endswith("-"):
+        version = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        same = handler.headers.get("If-Range", version) == version
+        if route.ranges and same and asked.startswith("bytes=") and asked.endswith("-"):
             start = int(asked[len("bytes=") : -1])
             if start >= len(body):
                 self._send(handler, 416, "text/plain", b"")
@@ -112,6 +116,8 @@ class Server:
             status = 206
         handler.send_response(status)
         handler.send_header("Content-Type", route.content_type)
+        if route.etag:
+            handler.send_header("ETag", version)
         if status == 206:
             handler.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
         if route.length:

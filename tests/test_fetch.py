@@ -512,3 +512,31 @@ def test_a_mirror_without_its_base_is_a_usage_error(
     repo = plan_repo(tmp_path / "study", "1. [Some Paper](https://example.org/a.pdf)\n")
     assert main(["fetch", "-C", str(repo), "--mirror", "https://arxiv.org"]) == 2
     assert "'https://arxiv.org': write it as URL-PREFIX=BASE-URL" in capsys.readouterr().err
+
+
+def test_a_partial_file_of_a_version_the_server_no_longer_has_is_fetched_anew(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Cut Paper](https://example.org/cut.pdf)\n")
+    old = pdf(["Cut Paper", "A. Author"], pages=6)
+    route = server.routes["/example.org/cut.pdf"] = Route(old, cut_after=len(old) // 2)
+    assert fetch(repo, server, "--retries", "0") == 1
+    host = server.base.removeprefix("http://")
+    assert (
+        f'failed: "Cut Paper": {host}: the connection was cut, 1 tries\n' in capsys.readouterr().out
+    )
+    route.body = new = pdf(["Cut Paper", "A. Author, revised"], pages=6)
+    assert fetch(repo, server) == 0
+    assert (repo / "papers" / "nlp" / "Cut Paper.pdf").read_bytes() == new
+    assert server.seen[-1].headers["Range"] == f"bytes={len(old) // 2}-"  # asked, and refused
+
+
+def test_a_partial_file_of_an_unnamed_version_is_not_resumed(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = plan_repo(tmp_path / "study", "1. [Cut Paper](https://example.org/cut.pdf)\n")
+    body = pdf(["Cut Paper", "A. Author"], pages=6)
+    server.routes["/example.org/cut.pdf"] = Route(body, cut_after=len(body) // 2, etag=False)
+    assert fetch(repo, server) == 0
+    assert (repo / "papers" / "nlp" / "Cut Paper.pdf").read_bytes() == body
+    assert [seen.headers.get("Range") for seen in server.seen] == [None, None]

@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import urllib3
 
 from papershelf import __version__
+from papershelf.fetch.place import version_of
 
 USER_AGENT = f"papershelf/{__version__} (+https://pypi.org/project/papershelf/)"
 MB = 1024 * 1024
@@ -191,7 +192,11 @@ def _fetch(
     progress: Callable[[int], None] | None,
 ) -> Download:
     settings = hosts.settings
-    have = partial.stat().st_size if partial.exists() else 0
+    validator = version_of(partial)
+    # A partial file is resumed only when the server named its version (ETag or
+    # Last-Modified): If-Range then gets the whole file anew if it has changed since.
+    since = validator.read_text("ascii", "replace") if validator.exists() else ""
+    have = partial.stat().st_size if since and partial.exists() else 0
     host = host_of(url)
     for _hop in range(settings.redirects + 1):
         scheme = urlsplit(url).scheme.lower()
@@ -202,6 +207,7 @@ def _fetch(
         headers = {"User-Agent": USER_AGENT, "Accept": "application/pdf,*/*;q=0.5"}
         if have:
             headers["Range"] = f"bytes={have}-"
+            headers["If-Range"] = since
         try:
             response = pool.request(
                 "GET", url, headers=headers, redirect=False, preload_content=False
@@ -275,6 +281,8 @@ def _save(
     written = have if resumed else 0
     head = b"" if not resumed else b"%PDF-"  # a resumed file is read whole once complete
     try:
+        if not resumed:
+            _keep_validator(response, version_of(partial))
         with open(partial, "ab" if resumed else "wb") as out:
             while chunk := response.read1(CHUNK):
                 if hosts.cancel.is_set():
@@ -293,11 +301,22 @@ def _save(
             raise _not_a_pdf(host, head, response, sure)
     except Failed:
         partial.unlink(missing_ok=True)
+        version_of(partial).unlink(missing_ok=True)
         raise
     except urllib3.exceptions.HTTPError as error:
         raise _Retry(host, _network_why(error)) from None
     if length.isdigit() and written < total:
         raise _Retry(host, "the connection was cut")
+
+
+def _keep_validator(response: urllib3.BaseHTTPResponse, validator: Path) -> None:
+    """The version the server gave the body (a strong ETag, else Last-Modified)."""
+    etag = response.headers.get("ETag", "")
+    named = etag if etag and not etag.startswith("W/") else response.headers.get("Last-Modified")
+    if named and named.isascii() and "\n" not in named:
+        validator.write_text(named, "ascii")
+    else:
+        validator.unlink(missing_ok=True)
 
 
 def _range_start(response: urllib3.BaseHTTPResponse) -> int:

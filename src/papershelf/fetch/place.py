@@ -20,6 +20,11 @@ from pathlib import Path
 from papershelf.repo import repopaths
 
 
+def version_of(partial: Path) -> Path:
+    """Where the version the server named for ``partial`` is kept (see fetch.http)."""
+    return partial.with_name(partial.name + ".version")
+
+
 class Places:
     """The run's folders under git's own folder, and the repository it writes into."""
 
@@ -39,7 +44,9 @@ class Places:
     def discard(self, target: str, urls: Iterable[str]) -> None:
         """Remove what partial files ``target`` has from ``urls``: it is settled."""
         for url in urls:
-            self.partial(target, url).unlink(missing_ok=True)
+            partial = self.partial(target, url)
+            partial.unlink(missing_ok=True)
+            version_of(partial).unlink(missing_ok=True)
 
     def final(self, target: str) -> Path:
         """``target`` in the work tree; :class:`repopaths.OutsideRepository` when it leaves

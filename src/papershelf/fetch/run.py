@@ -160,18 +160,18 @@ class _Run:
         """File the download under the paper's name, or say why not."""
         paper, partial, host = done.paper, done.partial, done.host
         verdict = verify.judge(identity, paper.wanted)
-        if not verdict.ok and verdict.how == verify.UNREADABLE:
-            partial.unlink()
-            raise http.Failed(host, verdict.what)
-        if not verdict.ok:
-            aside = self.places.set_aside(partial, paper.target.rpartition("/")[2])
-            root = self.places.root
-            shown = aside.relative_to(root) if aside.is_relative_to(root) else aside
-            raise http.Failed(
-                host, f"the PDF is another paper ({verdict.what}); kept aside at {shown}"
-            )
-        placed = self.places.put(partial, paper.target)
-        self.places.discard(paper.target, (source.url for source in paper.sources))
+        try:
+            if not verdict.ok and verdict.how == verify.UNREADABLE:
+                raise http.Failed(host, verdict.what)
+            if not verdict.ok:
+                aside = self.places.set_aside(partial, paper.target.rpartition("/")[2])
+                root = self.places.root
+                shown = aside.relative_to(root) if aside.is_relative_to(root) else aside
+                why = f"the PDF is another paper ({verdict.what}); kept aside at {shown}"
+                raise http.Failed(host, why)
+            placed = self.places.put(partial, paper.target)
+        finally:  # settled: its sources' partial files are done with
+            self.places.discard(paper.target, (source.url for source in paper.sources))
         return (
             Result(paper, FETCHED, host, verdict.how)
             if placed
