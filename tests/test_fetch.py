@@ -226,18 +226,6 @@ def test_a_body_over_the_size_limit_is_refused(
     assert not list((repo / ".git" / "papershelf" / "fetch" / "partial").iterdir())
 
 
-def test_a_connection_cut_halfway_is_resumed_with_a_range(
-    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
-) -> None:
-    repo = plan_repo(tmp_path / "study", "1. [Cut Paper](https://example.org/cut.pdf)\n")
-    body = pdf(["Cut Paper", "A. Author"], pages=6)
-    server.routes["/example.org/cut.pdf"] = Route(body, cut_after=len(body) // 2)
-    assert fetch(repo, server) == 0
-    assert (repo / "papers" / "nlp" / "Cut Paper.pdf").read_bytes() == body
-    ranges = [seen.headers.get("Range") for seen in server.seen]
-    assert ranges == [None, f"bytes={len(body) // 2}-"]
-
-
 def test_a_slow_server_times_out_and_fails(
     tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -481,16 +469,6 @@ def test_a_damaged_pdf_fails_and_is_not_filed(
     assert list((repo / ".git" / "papershelf" / "fetch" / "partial").iterdir()) == []
 
 
-def test_a_server_without_ranges_sends_the_whole_file_again(
-    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
-) -> None:
-    repo = plan_repo(tmp_path / "study", "1. [Cut Paper](https://example.org/cut.pdf)\n")
-    body = pdf(["Cut Paper", "A. Author"], pages=6)
-    server.routes["/example.org/cut.pdf"] = Route(body, cut_after=len(body) // 2, ranges=False)
-    assert fetch(repo, server) == 0
-    assert (repo / "papers" / "nlp" / "Cut Paper.pdf").read_bytes() == body
-
-
 def test_the_mirror_variable_points_hosts_at_a_server(
     tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -531,12 +509,19 @@ def test_a_partial_file_of_a_version_the_server_no_longer_has_is_fetched_anew(
     assert server.seen[-1].headers["Range"] == f"bytes={len(old) // 2}-"  # asked, and refused
 
 
-def test_a_partial_file_of_an_unnamed_version_is_not_resumed(
-    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("server_does", "asked"),
+    [({}, True), ({"ranges": False}, True), ({"etag": False}, False)],
+    ids=["resumed with a range", "no ranges: sent whole again", "no version: not resumed"],
+)
+def test_a_connection_cut_halfway_is_completed(
+    tmp_path: Path, server: Server, server_does: dict[str, bool], asked: bool
 ) -> None:
     repo = plan_repo(tmp_path / "study", "1. [Cut Paper](https://example.org/cut.pdf)\n")
     body = pdf(["Cut Paper", "A. Author"], pages=6)
-    server.routes["/example.org/cut.pdf"] = Route(body, cut_after=len(body) // 2, etag=False)
+    half = len(body) // 2
+    server.routes["/example.org/cut.pdf"] = Route(body, cut_after=half, **server_does)
     assert fetch(repo, server) == 0
     assert (repo / "papers" / "nlp" / "Cut Paper.pdf").read_bytes() == body
-    assert [seen.headers.get("Range") for seen in server.seen] == [None, None]
+    ranges = [seen.headers.get("Range") for seen in server.seen]
+    assert ranges == [None, f"bytes={half}-" if asked else None]
