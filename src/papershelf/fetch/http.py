@@ -21,7 +21,6 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -154,7 +153,6 @@ def download(
     url: str,
     partial: Path,
     sure: bool,
-    progress: Callable[[int], None] | None = None,
 ) -> Download:
     """Fetch ``url`` into ``partial``, resuming what it holds; :class:`Failed` when no PDF
     came (the partial file is then removed unless the connection was cut)."""
@@ -162,7 +160,7 @@ def download(
     attempt = 0
     while True:
         try:
-            return _fetch(pool, hosts, settings.mirrored(url), partial, sure, progress)
+            return _fetch(pool, hosts, settings.mirrored(url), partial, sure)
         except _Retry as retry:
             attempt += 1
             if attempt > settings.retries:
@@ -189,7 +187,6 @@ def _fetch(
     url: str,
     partial: Path,
     sure: bool,
-    progress: Callable[[int], None] | None,
 ) -> Download:
     settings = hosts.settings
     validator = version_of(partial)
@@ -228,7 +225,7 @@ def _fetch(
                 raise _Retry(host, f"HTTP {response.status} {response.reason}", seconds)
             if response.status not in (200, 206):
                 raise Failed(host, f"HTTP {response.status} {response.reason}")
-            _save(response, host, partial, have, sure, settings.max_bytes, hosts, progress)
+            _save(response, host, partial, have, sure, settings.max_bytes, hosts)
             return Download(url, have if response.status == 206 else 0)
         except BaseException:
             response.close()  # a body left unread (too big, endless) is never read to its end
@@ -267,7 +264,6 @@ def _save(
     sure: bool,
     limit: int,
     hosts: Hosts,
-    progress: Callable[[int], None] | None,
 ) -> None:
     """Write the body after what ``partial`` holds (206) or in its place (200)."""
     resumed = response.status == 206
@@ -295,8 +291,6 @@ def _save(
                         raise _not_a_pdf(host, head, response, sure)
                 if written > limit:
                     raise Failed(host, f"the body goes past the {limit / MB:.0f} MB limit")
-                if progress is not None:
-                    progress(written)
         if b"%PDF-" not in head:
             raise _not_a_pdf(host, head, response, sure)
     except Failed:
