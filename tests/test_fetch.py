@@ -525,3 +525,32 @@ def test_a_connection_cut_halfway_is_completed(
     assert (repo / "papers" / "nlp" / "Cut Paper.pdf").read_bytes() == body
     ranges = [seen.headers.get("Range") for seen in server.seen]
     assert ranges == [None, f"bytes={half}-" if asked else None]
+
+
+def test_the_reading_list_formats_the_plan_reader_knows_give_their_sources(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    neurips = "https://proceedings.neurips.cc/paper/2020/{}/1457c0d6bfcb4967418bfb8ac142f64a-{}"
+    page = neurips.format("hash", "Abstract.html")
+    repo = make_repo(
+        tmp_path / "list",
+        {
+            "README.md": "# Papers\n\n## Transformers\n\n"
+            "- Attention Is All You Need. Vaswani et al. NeurIPS 2017. "
+            "[[pdf]](https://arxiv.org/pdf/1706.03762)\n"
+            '- <a href="https://aclanthology.org/N19-1423/">BERT: Pre-training of Deep '
+            "Bidirectional Transformers</a>\n"
+            f"- [ ] [Language Models are Few-Shot Learners]({page})\n"
+        },
+    )
+    assert main(["fetch", "-C", str(repo), "--dry-run"]) == 0
+    assert capsys.readouterr().out == (
+        'would fetch: "Attention Is All You Need" -> Attention Is All You Need.pdf '
+        "from https://arxiv.org/pdf/1706.03762\n"
+        'would fetch: "BERT: Pre-training of Deep Bidirectional Transformers" -> '
+        "BERT Pre-training of Deep Bidirectional Transformers.pdf "
+        "from https://aclanthology.org/N19-1423.pdf\n"
+        'would fetch: "Language Models are Few-Shot Learners" -> '
+        f"Language Models are Few-Shot Learners.pdf from {neurips.format('file', 'Paper.pdf')}\n"
+        "\nto fetch         3\nalready present  0\nno link          0\n"
+    )
