@@ -3,6 +3,7 @@ reads them, and every way a host can fail is one line naming the paper, host and
 
 from __future__ import annotations
 
+import io
 import signal
 import subprocess
 import sys
@@ -60,7 +61,14 @@ def test_fetches_each_paper_into_the_plans_folder_and_check_then_finds_it(
     bert = "BERT: Pre-training of Deep Bidirectional Transformers"
     server.routes[f"/arxiv/pdf/{BERT}"] = Route(paper(bert, BERT))
     assert fetch(repo, server) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
+    progress = captured.err.splitlines()  # elsewhere than a terminal: a plain line each
+    assert [line[:6] for line in progress] == ["[1/2] ", "[2/2] "]
+    assert sorted(line[6:] for line in progress) == [
+        'fetched: "Attention Is All You Need"',
+        f'fetched: "{bert}"',
+    ]
     host = server.base.removeprefix("http://")
     assert out == (
         f'fetched: "Attention Is All You Need" -> papers/nlp/Attention Is All You Need.pdf '
@@ -554,3 +562,28 @@ def test_the_reading_list_formats_the_plan_reader_knows_give_their_sources(
         f"Language Models are Few-Shot Learners.pdf from {neurips.format('file', 'Paper.pdf')}\n"
         "\nto fetch         3\nalready present  0\nno link          0\n"
     )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles = [f"Slow Paper Number {n}" for n in range(1, 6)]
+    repo = plan_repo(
+        tmp_path / "study",
+        "".join(f"{n}. [{t}](https://example.org/{n}.pdf)\n" for n, t in enumerate(titles, 1)),
+    )
+    terminal = _Terminal()
+    with Server(latency=0.3) as server:
+        for n, title in enumerate(titles, 1):
+            server.routes[f"/example.org/{n}.pdf"] = Route(paper(title))
+        monkeypatch.setattr(sys, "stderr", terminal)
+        assert fetch(repo, server, "--per-host", "1") == 0
+    drawn = terminal.getvalue()
+    assert "\rfetching [" in drawn and " 4/5" in drawn
+    assert drawn.endswith("\r\x1b[K")  # the bar is wiped before the report
+    assert "[1/5]" not in drawn
