@@ -99,7 +99,7 @@ def test_sources_come_most_trusted_first_and_once() -> None:
     [
         ("Attention Is All You Need", "Attention Is All You Need.pdf"),
         ("Input/Output: a study", "Input Output a study.pdf"),
-        ('"Quoted" title?', "Quoted title.pdf"),
+        ('Why "Attention" Works?', "Why Attention Works.pdf"),
         ("Внимание: всё", "Внимание всё.pdf"),
         ("nul", "nul (paper).pdf"),
         ("Com1.", "Com1 (paper).pdf"),
