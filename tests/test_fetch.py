@@ -587,3 +587,21 @@ def test_a_terminal_gets_a_progress_bar(
     assert "\rfetching [" in drawn and " 4/5" in drawn
     assert drawn.endswith("\r\x1b[K")  # the bar is wiped before the report
     assert "[1/5]" not in drawn
+
+
+def test_outside_git_nothing_is_fetched_and_the_error_says_why(
+    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "# Reading\n\n## Step 1\n\nGo to `papers/nlp`.\n\n"
+        "1. [Some Paper](https://example.org/a.pdf)\n",
+        encoding="utf-8",
+    )
+    assert fetch(folder, server) == 1
+    assert "papershelf fetch keeps its partial downloads in git's folder (git init first)" in (
+        capsys.readouterr().err
+    )
+    assert sorted(path.name for path in folder.iterdir()) == ["README.md"]
+    assert server.seen == []
