@@ -2,12 +2,13 @@
 
 urllib3 carries the requests. Measured by ``bench/bench_fetch.py`` on 400
 files of 40 KB from a local server, eight at a time (medians of five
-interleaved rounds): urllib3 2,431 files/s, aiohttp 2,057, stdlib urllib
-1,219 (a new connection, and on the internet a new TLS handshake, for every
-request), requests 671, httpx 529. urllib3 is one distribution of 1.0 MB with
-no dependencies (requests brings five, 3.2 MB; httpx seven, 4.0 MB; aiohttp
-ten, 13.8 MB). HTTP/2, which httpx offers, multiplexes many requests on one
-connection to one host, which the pace below never makes.
+interleaved rounds, two runs): urllib3 1,695 and 2,431 files/s, aiohttp 1,849
+and 2,057, httpx 759 and 529, requests 523 and 671, stdlib urllib 618 and 1,219
+(a new connection, and on the internet a new TLS handshake, for every
+request). Of the two that lead, urllib3 is one distribution of 1.0 MB with no
+dependencies, aiohttp ten of 13.8 MB and an event loop. HTTP/2, which httpx
+offers, multiplexes many requests on one connection to one host, which the
+pace below never makes.
 
 Each host is paced: requests start at least ``interval`` seconds apart (arXiv
 asks automated clients for one request every three seconds on one
