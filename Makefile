@@ -34,12 +34,13 @@ $(SPEC): | $(BENCH_STAMP)
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
-## system-tools: the RAR backends, 7-Zip, and headless Chromium with an emoji font (the plan
-## page's browser test and screenshots) that the tests and benchmarks use (root only)
+## system-tools: the RAR backends, 7-Zip, aria2 and curl (the fetch benchmark's peers), and headless
+## Chromium with an emoji font (the plan page's browser test and screenshots) that the tests and
+## benchmarks use (root only)
 system-tools:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
-	  for p in unar:unar bsdtar:libarchive-tools 7zz:7zip unzip:unzip git-lfs:git-lfs hyperfine:hyperfine valgrind:valgrind setpriv:util-linux pdftotext:poppler-utils chromium:chromium; do \
+	  for p in unar:unar bsdtar:libarchive-tools 7zz:7zip unzip:unzip git-lfs:git-lfs hyperfine:hyperfine valgrind:valgrind setpriv:util-linux pdftotext:poppler-utils aria2c:aria2 curl:curl chromium:chromium; do \
 	    command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; \
 	  done; \
 	  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing="$$missing fonts-noto-color-emoji"; \
@@ -47,7 +48,7 @@ system-tools:
 	    echo "installing:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  fi; \
-	else echo "not root: install unar, libarchive-tools, 7zip and chromium yourself"; fi
+	else echo "not root: install unar, libarchive-tools, 7zip, aria2 and chromium yourself"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

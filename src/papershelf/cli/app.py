@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "mkexp": "mkexp:mkexp",
     "init": "organize:init",
     "plan": "plan:plan",
+    "fetch": "fetch:fetch",
 }
 
 

@@ -250,6 +250,26 @@ def lfs_installed(root: Path) -> bool:
     return completed.returncode == 0
 
 
+def lfs_routed(root: Path, paths: Sequence[str]) -> set[str]:
+    """Which of ``paths`` ``.gitattributes`` sends to Git LFS (``filter=lfs``)."""
+    if not paths:
+        return set()
+    stdin = "".join(f"{path}\0" for path in paths).encode("utf-8", "surrogateescape")
+    out = _run(["check-attr", "-z", "--stdin", "filter"], root, stdin)
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    return {fields[i] for i in range(0, len(fields) - 2, 3) if fields[i + 2] == "lfs"}
+
+
+def lfs_filter_ready(root: Path) -> bool:
+    """Whether ``git add`` runs Git LFS's clean filter here: git-lfs is installed and set
+    up (``git lfs install``), else an LFS-routed file would be committed whole."""
+    try:
+        configured = _run(["config", "--get", "filter.lfs.clean"], root).strip()
+    except GitError:
+        return False
+    return bool(configured) and lfs_installed(root)
+
+
 def stage(root: Path, paths: Sequence[str]) -> None:
     """``git add`` exactly these paths (new files the organizer wrote)."""
     if paths:
