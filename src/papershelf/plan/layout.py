@@ -261,6 +261,22 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
     plans together reach the size limit."""
     plan_root = find_plan_root(snapshot, config)
     files, exact, readmes = _candidates(snapshot, config, plan_root)
+    placed = config.root is not None or bool(config.sections and len(files) == 1)
+    sources, skipped = _read_texts(snapshot, files, exact, readmes, plan_root if placed else None)
+    first = sources[0] if sources else None
+    plan_file = first.file if first else (files[0] if files else None)
+    if plan_root is not None and first is not None and not config.sections and not first.readme:
+        plan_root = first.root if config.root is None else plan_root  # (found ones: each its own)
+    return Layout(
+        plan_root, plan_file, first.text if first else None, tuple(sources), tuple(skipped)
+    )
+
+
+def _read_texts(
+    snapshot: Snapshot, files: list[str], exact: set[str], readmes: set[str], root: str | None
+) -> tuple[list[PlanSource], list[Skipped]]:
+    """The plan files read, in order, within the size limit for all of them together,
+    and the glob-matched ones skipped (a README that cannot be read is simply no plan)."""
     sources: list[PlanSource] = []
     skipped: list[Skipped] = []
     room = PLAN_MAX_BYTES
@@ -280,15 +296,8 @@ def locate(snapshot: Snapshot, config: Config) -> Layout:
             continue
         text, size = read
         room -= size
-        placed = config.root is not None or bool(config.sections and len(files) == 1)
-        sources.append(_source(name, text, plan_root if placed else None, exact, readmes))
-    first = sources[0] if sources else None
-    plan_file = first.file if first else (files[0] if files else None)
-    if plan_root is not None and first is not None and not config.sections and not first.readme:
-        plan_root = first.root if config.root is None else plan_root  # (found ones: each its own)
-    return Layout(
-        plan_root, plan_file, first.text if first else None, tuple(sources), tuple(skipped)
-    )
+        sources.append(_source(name, text, root, exact, readmes))
+    return sources, skipped
 
 
 def _source(

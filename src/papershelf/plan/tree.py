@@ -249,42 +249,66 @@ class _Builder:
 
 def _spans(tokens: Sequence[Token], line: int, at: int) -> tuple[tuple[Span, ...], bool | None]:
     """Nest markdown-it's flat inline tokens; a task-list box is returned apart."""
-    stack: list[tuple[Inline, str, int, int, list[Span]]] = []
-    out: list[Span] = []
-    checked: bool | None = None
-
-    def add(span: Span) -> None:
-        (stack[-1][4] if stack else out).append(span)
-
+    nest = _Nest(line)
     for place, token in enumerate(tokens, at):
         kind = token.type
+        if kind == "html_inline":
+            nest.html(token.content, place)
+        elif kind.endswith("_open") and kind[:-5] in _NESTED:
+            nest.open(_NESTED[kind[:-5]], str(token.attrs.get("href", "")), place)
+        elif kind.endswith("_close") and kind[:-6] in _NESTED:
+            nest.close()
+        else:
+            nest.leaf(token, place)
+    return nest.finish()
+
+
+class _Nest:
+    """The spans of one block as they are nested: links and emphasis hold their text."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.stack: list[tuple[Inline, str, int, int, list[Span]]] = []
+        self.out: list[Span] = []
+        self.checked: bool | None = None
+
+    def add(self, span: Span) -> None:
+        (self.stack[-1][4] if self.stack else self.out).append(span)
+
+    def open(self, inline: Inline, target: str, place: int) -> None:
+        self.stack.append((inline, target, self.line, place, []))
+
+    def close(self) -> None:
+        if self.stack:
+            inline, target, start, opened, children = self.stack.pop()
+            self.add(Span(inline, plain(children), start, target, tuple(children), opened))
+
+    def html(self, tag: str, place: int) -> None:
+        """A task-list box, or an ``<a href="…">Title</a>`` link written in HTML."""
+        if "task-list-item-checkbox" in tag:
+            self.checked = 'checked="checked"' in tag
+        elif (href := _anchor_href(tag)) is not None:
+            self.open(Inline.LINK, href, place)
+        elif _ANCHOR_END.match(tag):
+            self.close()
+
+    def leaf(self, token: Token, place: int) -> None:
+        kind = token.type
         if kind == "text":
-            add(Span(Inline.TEXT, token.content, line, at=place))
+            self.add(Span(Inline.TEXT, token.content, self.line, at=place))
         elif kind == "code_inline":
-            add(Span(Inline.CODE, token.content, line, at=place))
+            self.add(Span(Inline.CODE, token.content, self.line, at=place))
         elif kind in ("softbreak", "hardbreak"):
-            add(Span(Inline.TEXT, " ", line, at=place))
-            line += 1
+            self.add(Span(Inline.TEXT, " ", self.line, at=place))
+            self.line += 1
         elif kind == "image":
             alt = "".join(child.content for child in token.children or [])
-            add(Span(Inline.IMAGE, alt, line, str(token.attrs.get("src", "")), at=place))
-        elif kind == "html_inline" and "task-list-item-checkbox" in token.content:
-            checked = 'checked="checked"' in token.content
-        elif kind == "html_inline" and (href := _anchor_href(token.content)) is not None:
-            stack.append((Inline.LINK, href, line, place, []))  # <a href="…">Title</a>
-        elif kind == "html_inline" and _ANCHOR_END.match(token.content) and stack:
-            inline, target, start, opened, children = stack.pop()
-            add(Span(inline, plain(children), start, target, tuple(children), opened))
-        elif kind.endswith("_open") and kind[:-5] in _NESTED:
-            target = str(token.attrs.get("href", ""))
-            stack.append((_NESTED[kind[:-5]], target, line, place, []))
-        elif kind.endswith("_close") and kind[:-6] in _NESTED and stack:
-            inline, target, start, opened, children = stack.pop()
-            add(Span(inline, plain(children), start, target, tuple(children), opened))
-    while stack:  # unclosed (never from markdown-it): keep what it held
-        inline, target, start, opened, children = stack.pop()
-        add(Span(inline, plain(children), start, target, tuple(children), opened))
-    return tuple(out), checked
+            self.add(Span(Inline.IMAGE, alt, self.line, str(token.attrs.get("src", "")), at=place))
+
+    def finish(self) -> tuple[tuple[Span, ...], bool | None]:
+        while self.stack:  # unclosed (never from markdown-it): keep what it held
+            self.close()
+        return tuple(self.out), self.checked
 
 
 _ANCHOR_END = re.compile(r"(?i)^</a\s*>$")
