@@ -1123,3 +1123,24 @@ def test_an_editable_install_leaves_nothing_for_git_to_add(
     assert sorted(untracked) == ["", ".gitignore", f"{EXPERIMENT}/requirements.lock.txt"]
     assert ".venv/\n" in (study / ".gitignore").read_text(encoding="utf-8")
     assert "*.egg-info/\n" in (study / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_an_install_that_fails_building_names_the_build_and_its_cause(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """transformers==4.5.1 on Python 3.11, offline: tokenizers' Rust build cannot fetch
+    crates; said with the requirement's line and cargo's own cause."""
+    folder = study / EXPERIMENT
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\nrustoff==0.10.3\n", encoding="utf-8")
+    capsys.readouterr()
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", installer]) == 1
+    version = interpreters.format_version(interpreters.current_interpreter().version)
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        f"mkexp: {requirements}:2: rustoff==0.10.3: needs a build: no wheel of rustoff 0.10.3 "
+        f"for Python {version}; building it needs Rust (Cargo.toml; {_on_path('cargo')}); "
+        "no installed Python has a wheel of it",
+        f"mkexp: error: {EXPERIMENT}: installing requirements.txt failed building from source "
+        "(listed above): needs the network: cannot reach index.crates.io (could not resolve host)",
+    ]
+    assert not (folder / ".venv").exists()

@@ -258,6 +258,7 @@ def _conflict(statements: list[tuple[str, str, str]], requested: list[str]) -> C
 
 
 def _network(text: str) -> str:
+    text = " ".join(line.strip() for line in text.splitlines())  # uv wraps long lines
     match = _NETWORK.search(text)
     if not match:
         return ""
