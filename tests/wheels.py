@@ -113,8 +113,10 @@ CARGO_OFFLINE = """
 
 def build_wheel(directory, config_settings=None, metadata_directory=None):
     import sys
-    print("error: failed to get `pyo3` as a dependency of package `tokenizers v0.10.3`", file=sys.stderr)
-    print("Caused by: [6] Couldn't resolve host name (Could not resolve host: index.crates.io)", file=sys.stderr)
+    sys.stderr.write(
+        "error: failed to get `pyo3` as a dependency of package `tokenizers v0.10.3`\\n"
+        "Caused by: [6] Couldn't resolve host name (Could not resolve host: index.crates.io)\\n"
+    )
     raise SystemExit(101)
 """
 
