@@ -93,6 +93,11 @@ class Resolver(NamedTuple):
         if self.tool == "pip":
             # pip logs to stdout ("Collecting ..."), errors to stderr; the report is a file
             err, out = out + err, _read_report(workdir / "report.json") if code == 0 else ""
+        if code != 0 and self.tool == "uv" and re.search(r"unexpected argument|pylock", err):
+            raise PapershelfError(
+                f"{self.command[0]}: this uv cannot write pylock.toml, which check reads "
+                "(uv 0.8 or newer: uv self update, or pip install -U uv)"
+            )
         if code != 0:
             return Outcome(False, err, [])
         return Outcome(True, err, _resolved(self.tool, out))
