@@ -4,7 +4,9 @@ The resolver (uv, else pip) runs over the whole set; its own explanation is
 read into a cause and blamed on a file and line. With uv the set is resolved
 again without that line until the rest resolves: one line per problem, in
 milliseconds a run. pip's run costs half a second, so with pip check stops
-at the first problem, as pip does, and says so.
+at the first problem, as pip does, and says so. A set that resolves may still
+not install: a package with no wheel for this Python is built on install, so
+its archive is read for the toolchain that build needs.
 """
 
 from __future__ import annotations
@@ -62,7 +64,9 @@ def check(
     timeout: float = DEFAULT_TIMEOUT,
     progress: Callable[[str], None] | None = None,
 ) -> CheckResult:
-    """One line per requirement the Python cannot get, instead of the resolver's traceback."""
+    """Installs from wheels, needs a build, or cannot install: one line per requirement
+    that needs a build or cannot be had, at its file and line, instead of the resolver's
+    traceback."""
     plan = install_plan(experiment) if plan is None else plan
     notes = [
         conda_note(Requirement(text, path, line)) for path, text, line in conda_entries(experiment)
