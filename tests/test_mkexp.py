@@ -1144,3 +1144,13 @@ def test_an_install_that_fails_building_names_the_build_and_its_cause(
         "(listed above): needs the network: cannot reach index.crates.io (could not resolve host)",
     ]
     assert not (folder / ".venv").exists()
+
+
+def test_a_requirement_the_resolver_cannot_parse_is_cited_at_the_users_line(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ngamma ==\n", encoding="utf-8")
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert lines[0].startswith(f"{requirements}:2: gamma ==: ")
+    assert "requirements.in" not in "\n".join(lines)

@@ -236,10 +236,14 @@ def requirement_name(requirement: Requirement) -> str:
 
 
 def _cited(output: str, options: int, remaining: list[Requirement]) -> Requirement | None:
-    """The requirement behind a line of the resolver's input that its message names."""
+    """The requirement behind a line of the resolver's input that its message names by
+    number, or quotes alone on a line (a requirement neither uv nor pip can parse)."""
     line = temporary_line(output)
     index = line - 1 - options if line else -1
-    return remaining[index] if 0 <= index < len(remaining) else None
+    if 0 <= index < len(remaining):
+        return remaining[index]
+    quoted = {text.strip() for text in output.splitlines()}
+    return next((req for req in remaining if req.text in quoted), None)
 
 
 def _blamed(

@@ -44,7 +44,11 @@ def explain(tool: str, output: str) -> Cause:
 
     A mention of mkexp's temporary input ("in `…/requirements.in` at line 17") is left
     out: the caller names the user's file and line instead."""
-    output = re.sub(r" in `[^`]*requirements\.in` at line \d+", "", output)
+    output = re.sub(
+        r" in `[^`]*requirements\.in` at (line|position) \d+| ?\(from line \d+ of [^)]*\)",
+        "",
+        output,
+    )
     reader = _from_uv if tool == "uv" else _from_pip
     return reader(output) or Cause("other", (), _last_error(output))
 
@@ -53,6 +57,9 @@ def explain(tool: str, output: str) -> Cause:
 
 
 def _from_uv(text: str) -> Cause | None:
+    unreadable = re.search(r"Couldn't parse requirement.*?\n\s*cause: ([^\n]+)", text, re.S)
+    if unreadable:
+        return Cause("other", (), f"not a requirement: {unreadable.group(1).strip()}")
     flat = _ONE_OF.sub(_one_range, " ".join(line.strip() for line in text.splitlines()))
     backend = re.search(
         r"Failed to resolve requirements from `[^`]+` build.*?resolving: `([^`]+)`", flat
