@@ -1154,3 +1154,20 @@ def test_a_requirement_the_resolver_cannot_parse_is_cited_at_the_users_line(
     lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
     assert lines[0].startswith(f"{requirements}:2: gamma ==: ")
     assert "requirements.in" not in "\n".join(lines)
+
+
+def test_a_project_whose_build_imports_an_undeclared_module_is_said_so(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """As NVIDIA's Efficientdet: setup.py imports torch, which no build environment has."""
+    folder = study / EXPERIMENT
+    write_local_project(folder, "effdet")
+    backend = folder / "backend.py"
+    backend.write_text("import torchlike\n" + backend.read_text(encoding="utf-8"), "utf-8")
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("-e .\n", encoding="utf-8")
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
+        f"{requirements}:1: -e .: its source fails to build: ModuleNotFoundError: its build "
+        "imports torchlike, which its build environment lacks (not in [build-system] "
+        "requires; install it first and build with --no-build-isolation)",
+    ]

@@ -69,6 +69,8 @@ def _from_uv(text: str) -> Cause | None:
             "build", (), f"its build needs {backend.group(1)}, which the index does not have"
         )
     build = re.search(r"Failed to (?:download and )?build `([^`]+)`", flat)
+    if build is None and "The build backend returned an error" in flat:
+        return Cause("build", (), "its source fails to build: " + _build_error(text))
     if build:
         name = _name_of(build.group(1))
         network = _network(text)
@@ -210,6 +212,8 @@ def _pip_build(lines: list[str]) -> Cause | None:
             f"its build needs {backend.group(1)}, which the index does not have",
         )
     failed = next((i for i, line in enumerate(lines) if "did not run successfully" in line), None)
+    if failed is None and "when calling build backend hook" in text:
+        return Cause("build", (), "its source fails to build: " + _build_error(text))
     if failed is None:
         return None
     blamed = next(
@@ -288,7 +292,18 @@ def _network(text: str) -> str:
 
 
 def _build_error(text: str) -> str:
-    """The first line of the build's own error: the exception, else its first error line."""
+    """The first line of the build's own error: the exception, else its first error line.
+
+    A module the build imports but never declares (``setup.py``'s ``import torch``) is
+    named as that: pip and uv build in a fresh environment holding only what
+    ``[build-system] requires`` lists."""
+    missing = re.search(r"ModuleNotFoundError: No module named '([^']+)'", text)
+    if missing:
+        return (
+            f"ModuleNotFoundError: its build imports {missing.group(1)}, which its build "
+            "environment lacks (not in [build-system] requires; install it first and build "
+            "with --no-build-isolation)"
+        )
     lines = [line.strip() for line in text.splitlines()]
     for line in lines:
         if _EXCEPTION.match(line) and not line.startswith(("Traceback", "×")):
