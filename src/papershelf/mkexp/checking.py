@@ -334,6 +334,10 @@ def _no_release(
         fitting = indexes.fitting_pythons(files, pinned.group(1) if pinned else None, others)
         if not files and cause.kind == "missing":
             return "no such package on the index"
+        here = indexes.fitting_pythons(files, pinned.group(1) if pinned else None, [python])
+        if cause.kind == "python" and here:
+            # pip's "no matching distributions" of a pin this Python has files for
+            return "conflicting requirements (pip names no other requirement; uv, on PATH, does)"
         sdists = [file for file in version_files if not file.endswith(".whl")]
         if wheels_only and sdists and not fitting:
             shown = interpreters.format_version(python.version)
