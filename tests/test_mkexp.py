@@ -1171,3 +1171,20 @@ def test_a_project_whose_build_imports_an_undeclared_module_is_said_so(
         "imports torchlike, which its build environment lacks (not in [build-system] "
         "requires; install it first and build with --no-build-isolation)",
     ]
+
+
+def test_check_names_a_package_pinned_twice_apart(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    folder = study / EXPERIMENT
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ngamma==1.0\n", encoding="utf-8")
+    (folder / "pyproject.toml").write_text(
+        '[project]\nname = "ultrachat"\nversion = "0.1"\ndependencies = [\n  "gamma~=2.0",\n]\n',
+        encoding="utf-8",
+    )
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert lines == [
+        f"{EXPERIMENT}/pyproject.toml:5: gamma~=2.0: conflicts with gamma==1.0 ({requirements}:2)",
+        *pip_note(installer),
+    ]

@@ -307,6 +307,9 @@ def _sentence(
     if cause.kind == "conflict":
         names = {requirement_name(req): req for req in remaining}
         others = [names[name] for name in cause.names if name in names and names[name] != blamed]
+        if blamed is not None:  # the same package pinned twice (requirements.txt, pyproject)
+            same = requirement_name(blamed)
+            others += [req for req in remaining if requirement_name(req) == same and req != blamed]
         with_whom = ", ".join(f"{req.written} ({req.where})" for req in others)
         head = f"conflicts with {with_whom}" if with_whom else "conflicting requirements"
         return f"{head}: {cause.detail}" if cause.detail else head

@@ -115,6 +115,9 @@ def _from_uv(text: str) -> Cause | None:
         assert match is not None
         available = f"only {only.group(1)}{only.group(2)} is available" if only else ""
         return Cause("version", (normalize(match.group(1)),), available)
+    twice = re.search(rf"you require {_NAME}\S* and {_NAME}\S*,? we can conclude", flat)
+    if twice and normalize(twice.group(1)) == normalize(twice.group(2)):
+        return Cause("conflict", (normalize(twice.group(1)),), "")  # two pins of one package
     if "depend" in flat and "you require" in flat:
         return _conflict(_uv_statements(flat), re.findall(rf"you require {_NAME}", flat))
     return None
@@ -161,7 +164,13 @@ def _from_pip(text: str) -> Cause | None:
     unavailable = re.search(
         rf"no matching distributions available for your environment:\s+{_NAME}", text
     )
-    if "The conflict is caused by:" in text and unavailable and " depends on " not in text:
+    asked = re.findall(rf"The user requested {_NAME}", text)
+    if (
+        "The conflict is caused by:" in text
+        and unavailable
+        and " depends on " not in text
+        and len(asked) < 2
+    ):
         # only the user's pin and a constraint: not a conflict, no file fits this Python
         return Cause("python", (normalize(unavailable.group(1)),), "")
     if "The conflict is caused by:" in text:
