@@ -49,6 +49,10 @@ def explain(tool: str, output: str) -> Cause:
         "",
         output,
     )
+    # what else names mkexp's temporary folder: its input, its copies of local projects
+    temporary = r"(?:file://)?[^\s'\"`]*/mkexp-(?:check|install)-[^/\s]+/"
+    output = re.sub(temporary + r"projects/\d+/", "", output)
+    output = re.sub(temporary + r"requirements\.in", "the requirements", output)
     reader = _from_uv if tool == "uv" else _from_pip
     return reader(output) or Cause("other", (), _last_error(output))
 
