@@ -1188,3 +1188,23 @@ def test_check_names_a_package_pinned_twice_apart(
         f"{EXPERIMENT}/pyproject.toml:5: gamma~=2.0: conflicts with gamma==1.0 ({requirements}:2)",
         *pip_note(installer),
     ]
+
+
+def test_the_same_folder_in_two_clones_gets_two_kernel_display_names(
+    study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(study.parent / "jupyter"))
+    clones = [study.parent / "clone one", study.parent / "clone two"]
+    for clone in clones:
+        (clone / "UltraChat").mkdir(parents=True)
+        subprocess.run(["git", "init", "-q"], cwd=clone, check=True)
+        (clone / "UltraChat" / "analysis.ipynb").write_text("{}")
+    for clone in clones:
+        monkeypatch.chdir(clone)
+        assert mkexp_main(["UltraChat", "--kernel"]) == 0
+    kernels = Path(os.environ["JUPYTER_DATA_DIR"]) / "kernels"
+    displays = sorted(
+        json.loads(spec.read_text(encoding="utf-8"))["display_name"]
+        for spec in kernels.glob("*/kernel.json")
+    )
+    assert displays == ["UltraChat", f"UltraChat ({clones[1]})"]
