@@ -1001,7 +1001,8 @@ def _with_wheels(versions: tuple[tuple[int, int], ...]) -> str:
     ]
     if not fitting:
         return "; no installed Python has a wheel of it"
-    return f"; installed Pythons with wheels: {', '.join(fitting)}"
+    newest = ".".join(fitting[0].split(".")[:2])
+    return f"; installed Pythons with wheels: {', '.join(fitting)} (--python {newest})"
 
 
 def _on_path(program: str) -> str:
@@ -1094,7 +1095,9 @@ def test_check_honours_and_shows_the_constraints_of_the_users_pip_configuration(
     assert lines == [
         f"{requirements}:2: oldonly==1.4.0: no release for Python "
         f"{interpreters.format_version(interpreters.current_interpreter().version)}"
-        + _with_wheels(((3, 7), (3, 8))).replace("with wheels", "that have one"),
+        + _with_wheels(((3, 7), (3, 8)))
+        .replace("with wheels", "that have one")
+        .split(" (--python")[0],
         *pip_note(installer),
     ]
 
