@@ -991,14 +991,19 @@ def test_check_with_pip_for_a_python_pip_cannot_run_on_says_sdists_need_uv(
     ]
 
 
-def _with_wheels(versions: tuple[tuple[int, int], ...]) -> str:
-    """'; installed Pythons with wheels: …' for the installed Pythons among ``versions``."""
+def _installed(versions: tuple[tuple[int, int], ...]) -> list[str]:
+    """The installed Pythons among ``versions`` other than the one running, newest first."""
     ours = interpreters.current_interpreter().version[:2]
-    fitting = [
+    return [
         interpreters.format_version(item.version)
         for item in interpreters.find_interpreters()
         if item.version[:2] in versions and item.version[:2] != ours
     ]
+
+
+def _with_wheels(versions: tuple[tuple[int, int], ...]) -> str:
+    """'; installed Pythons with wheels: …' for the installed Pythons among ``versions``."""
+    fitting = _installed(versions)
     if not fitting:
         return "; no installed Python has a wheel of it"
     newest = ".".join(fitting[0].split(".")[:2])
@@ -1095,9 +1100,7 @@ def test_check_honours_and_shows_the_constraints_of_the_users_pip_configuration(
     assert lines == [
         f"{requirements}:2: oldonly==1.4.0: no release for Python "
         f"{interpreters.format_version(interpreters.current_interpreter().version)}"
-        + _with_wheels(((3, 7), (3, 8)))
-        .replace("with wheels", "that have one")
-        .split(" (--python")[0],
+        f"; installed Pythons that have one: {', '.join(_installed(((3, 7), (3, 8))))}",
         *pip_note(installer),
     ]
 
