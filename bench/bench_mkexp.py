@@ -201,7 +201,7 @@ def install_cases(wheels: Path, requirements: str = REQUIREMENTS) -> dict[str, C
     return {
         "mkexp --install (uv on PATH)": mkexp_uv,
         "uv venv && uv pip install -r": uv_alone,
-        "uv venv --seed && uv pip install -r (pip in the env, like mkexp)": uv_seed_alone,
+        "uv venv --seed && uv pip install -r (pip in the env)": uv_seed_alone,
         "mkexp --install (no uv)": mkexp_pip,
         "python -m venv + pip install -r": venv_pip,
     }

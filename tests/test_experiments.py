@@ -395,3 +395,23 @@ def test_a_conda_spec_in_pip_form(conda: str, pip: str | None) -> None:
     from papershelf.mkexp.declarations import pip_form
 
     assert pip_form(conda) == pip
+
+
+def test_beside_a_requirements_file_a_conda_file_is_the_conda_route_and_not_read(
+    tmp_path: Path,
+) -> None:
+    """As handson-ml3: environment.yml for conda, requirements.txt for pip, pins apart."""
+    (tmp_path / "requirements.txt").write_text("xgboost~=2.0.2\n")
+    (tmp_path / "environment.yml").write_text(
+        "dependencies:\n  - py-xgboost=1.7\n  - cudatoolkit=11.3\n"
+    )
+    experiment = Experiment(tmp_path, ("environment.yml", "requirements.txt"), False)
+    plan = experiments.install_plan(experiment)
+    assert [req.text for req in plan.requirements] == ["xgboost~=2.0.2"]
+    assert plan.notes == [
+        "environment.yml: not read: requirements.txt is what pip installs "
+        "(environment.yml is for conda env create)"
+    ]
+    from papershelf.mkexp.declarations import conda_entries
+
+    assert conda_entries(experiment) == []

@@ -313,8 +313,11 @@ def test_an_interrupted_run_leaves_no_partial_file_and_the_next_completes_it(
         preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 60
+    # Until body bytes are on disk (the server's version is written beside them first).
     while (
-        not any(p.stat().st_size for p in partial_dir.glob("*")) if partial_dir.exists() else True
+        not any(p.stat().st_size for p in partial_dir.glob("*.part"))
+        if partial_dir.exists()
+        else True
     ):
         assert running.poll() is None and time.monotonic() < deadline
         time.sleep(0.01)
@@ -323,7 +326,7 @@ def test_an_interrupted_run_leaves_no_partial_file_and_the_next_completes_it(
     assert running.returncode == (130 if stop == signal.SIGINT else -signal.SIGKILL), err
     target = repo / "papers" / "nlp" / "Long Paper.pdf"
     assert not target.exists()
-    kept = next(partial_dir.glob("*")).stat().st_size
+    kept = next(partial_dir.glob("*.part")).stat().st_size
     assert 0 < kept < len(body)
     route.chunk_pause = 0.0
     assert fetch(repo, server) == 0

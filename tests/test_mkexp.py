@@ -991,17 +991,23 @@ def test_check_with_pip_for_a_python_pip_cannot_run_on_says_sdists_need_uv(
     ]
 
 
-def _with_wheels(versions: tuple[tuple[int, int], ...]) -> str:
-    """'; installed Pythons with wheels: …' for the installed Pythons among ``versions``."""
+def _installed(versions: tuple[tuple[int, int], ...]) -> list[str]:
+    """The installed Pythons among ``versions`` other than the one running, newest first."""
     ours = interpreters.current_interpreter().version[:2]
-    fitting = [
+    return [
         interpreters.format_version(item.version)
         for item in interpreters.find_interpreters()
         if item.version[:2] in versions and item.version[:2] != ours
     ]
+
+
+def _with_wheels(versions: tuple[tuple[int, int], ...]) -> str:
+    """'; installed Pythons with wheels: …' for the installed Pythons among ``versions``."""
+    fitting = _installed(versions)
     if not fitting:
         return "; no installed Python has a wheel of it"
-    return f"; installed Pythons with wheels: {', '.join(fitting)}"
+    newest = ".".join(fitting[0].split(".")[:2])
+    return f"; installed Pythons with wheels: {', '.join(fitting)} (--python {newest})"
 
 
 def _on_path(program: str) -> str:
@@ -1094,7 +1100,7 @@ def test_check_honours_and_shows_the_constraints_of_the_users_pip_configuration(
     assert lines == [
         f"{requirements}:2: oldonly==1.4.0: no release for Python "
         f"{interpreters.format_version(interpreters.current_interpreter().version)}"
-        + _with_wheels(((3, 7), (3, 8))).replace("with wheels", "that have one"),
+        f"; installed Pythons that have one: {', '.join(_installed(((3, 7), (3, 8))))}",
         *pip_note(installer),
     ]
 
@@ -1123,3 +1129,88 @@ def test_an_editable_install_leaves_nothing_for_git_to_add(
     assert sorted(untracked) == ["", ".gitignore", f"{EXPERIMENT}/requirements.lock.txt"]
     assert ".venv/\n" in (study / ".gitignore").read_text(encoding="utf-8")
     assert "*.egg-info/\n" in (study / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_an_install_that_fails_building_names_the_build_and_its_cause(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """transformers==4.5.1 on Python 3.11, offline: tokenizers' Rust build cannot fetch
+    crates; said with the requirement's line and cargo's own cause."""
+    folder = study / EXPERIMENT
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\nrustoff==0.10.3\n", encoding="utf-8")
+    capsys.readouterr()
+    assert mkexp_main([EXPERIMENT, "--install", "--installer", installer]) == 1
+    version = interpreters.format_version(interpreters.current_interpreter().version)
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        f"mkexp: {requirements}:2: rustoff==0.10.3: needs a build: no wheel of rustoff 0.10.3 "
+        f"for Python {version}; building it needs Rust (Cargo.toml; {_on_path('cargo')}); "
+        "no installed Python has a wheel of it",
+        f"mkexp: error: {EXPERIMENT}: installing requirements.txt failed building from source "
+        "(listed above): needs the network: cannot reach index.crates.io (could not resolve host)",
+    ]
+    assert not (folder / ".venv").exists()
+
+
+def test_a_requirement_the_resolver_cannot_parse_is_cited_at_the_users_line(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ngamma ==\n", encoding="utf-8")
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert lines[0].startswith(f"{requirements}:2: gamma ==: ")
+    assert "requirements.in" not in "\n".join(lines)
+
+
+def test_a_project_whose_build_imports_an_undeclared_module_is_said_so(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    """As NVIDIA's Efficientdet: setup.py imports torch, which no build environment has."""
+    folder = study / EXPERIMENT
+    write_local_project(folder, "effdet")
+    backend = folder / "backend.py"
+    backend.write_text("import torchlike\n" + backend.read_text(encoding="utf-8"), "utf-8")
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("-e .\n", encoding="utf-8")
+    assert check_lines(capsys, EXPERIMENT, "--installer", installer) == [
+        f"{requirements}:1: -e .: its source fails to build: ModuleNotFoundError: its build "
+        "imports torchlike, which its build environment lacks (not in [build-system] "
+        "requires; install it first and build with --no-build-isolation)",
+    ]
+
+
+def test_check_names_a_package_pinned_twice_apart(
+    study: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
+    folder = study / EXPERIMENT
+    requirements = Path(EXPERIMENT) / "requirements.txt"
+    requirements.write_text("alpha\ngamma==1.0\n", encoding="utf-8")
+    (folder / "pyproject.toml").write_text(
+        '[project]\nname = "ultrachat"\nversion = "0.1"\ndependencies = [\n  "gamma~=2.0",\n]\n',
+        encoding="utf-8",
+    )
+    lines = check_lines(capsys, EXPERIMENT, "--installer", installer)
+    assert lines == [
+        f"{EXPERIMENT}/pyproject.toml:5: gamma~=2.0: conflicts with gamma==1.0 ({requirements}:2)",
+        *pip_note(installer),
+    ]
+
+
+def test_the_same_folder_in_two_clones_gets_two_kernel_display_names(
+    study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(study.parent / "jupyter"))
+    clones = [study.parent / "clone one", study.parent / "clone two"]
+    for clone in clones:
+        (clone / "UltraChat").mkdir(parents=True)
+        subprocess.run(["git", "init", "-q"], cwd=clone, check=True)
+        (clone / "UltraChat" / "analysis.ipynb").write_text("{}")
+    for clone in clones:
+        monkeypatch.chdir(clone)
+        assert mkexp_main(["UltraChat", "--kernel"]) == 0
+    kernels = Path(os.environ["JUPYTER_DATA_DIR"]) / "kernels"
+    displays = sorted(
+        json.loads(spec.read_text(encoding="utf-8"))["display_name"]
+        for spec in kernels.glob("*/kernel.json")
+    )
+    assert displays == ["UltraChat", f"UltraChat ({clones[1]})"]

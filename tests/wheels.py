@@ -108,15 +108,32 @@ def build_failing_sdist(folder: Path, name: str, version: str, message: str) -> 
     return write_sdist(folder / f"{top}.tar.gz", members)
 
 
-def build_sdist(folder: Path, name: str, version: str, extra: Mapping[str, str]) -> Path:
+# cargo's words when it cannot fetch crates, as a Rust extension's build prints them
+CARGO_OFFLINE = """
+
+def build_wheel(directory, config_settings=None, metadata_directory=None):
+    import sys
+    sys.stderr.write(
+        "error: failed to get `pyo3` as a dependency of package `tokenizers v0.10.3`\\n"
+        "Caused by: [6] Couldn't resolve host name (Could not resolve host: index.crates.io)\\n"
+    )
+    raise SystemExit(101)
+"""
+
+
+def build_sdist(
+    folder: Path, name: str, version: str, extra: Mapping[str, str], *, build_fails: bool = False
+) -> Path:
     """An sdist that builds offline (in-tree backend) holding ``extra`` files, like a
-    Rust or C extension's Cargo.toml or .c sources."""
+    Rust or C extension's Cargo.toml or .c sources; ``build_fails``: its metadata is read
+    but its wheel build fails as cargo does offline."""
     top = f"{name}-{version}"
+    backend = LOCAL_BACKEND.format(name=name, version=version)
     members = {
         f"{top}/pyproject.toml": (
             '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
         ),
-        f"{top}/backend.py": LOCAL_BACKEND.format(name=name, version=version),
+        f"{top}/backend.py": backend + (CARGO_OFFLINE if build_fails else ""),
         f"{top}/PKG-INFO": f"Metadata-Version: 2.2\nName: {name}\nVersion: {version}\n",
         **{f"{top}/{path}": text for path, text in extra.items()},
     }
@@ -146,6 +163,8 @@ def build_index(folder: Path) -> Path:
     for python in ("cp37", "cp38"):
         build_wheel(folder, "tokold", "0.10.3", tag=f"{python}-none-any")
     build_sdist(folder, "tokold", "0.10.3", {"Cargo.toml": '[package]\nname = "tokold"\n'})
+    # like tokenizers 0.10.3 installed offline: cargo cannot reach index.crates.io
+    build_sdist(folder, "rustoff", "0.10.3", {"Cargo.toml": ""}, build_fails=True)
     # like fire==0.4.0: only a source archive, pure Python
     build_sdist(folder, "purepkg", "0.4.0", {"purepkg/__init__.py": ""})
     # like numpy==1.21.2 on Python 3.11: C sources

@@ -146,4 +146,5 @@ def pythons_with_wheels(
     if not fitting:
         return "; no installed Python has a wheel of it"
     listed = ", ".join(interpreters.format_version(item.version) for item in fitting)
-    return f"; installed Pythons with wheels: {listed}"
+    newest = interpreters.format_version(fitting[0].version[:2])
+    return f"; installed Pythons with wheels: {listed} (--python {newest})"

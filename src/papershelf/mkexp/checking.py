@@ -4,7 +4,9 @@ The resolver (uv, else pip) runs over the whole set; its own explanation is
 read into a cause and blamed on a file and line. With uv the set is resolved
 again without that line until the rest resolves: one line per problem, in
 milliseconds a run. pip's run costs half a second, so with pip check stops
-at the first problem, as pip does, and says so.
+at the first problem, as pip does, and says so. A set that resolves may still
+not install: a package with no wheel for this Python is built on install, so
+its archive is read for the toolchain that build needs.
 """
 
 from __future__ import annotations
@@ -62,7 +64,9 @@ def check(
     timeout: float = DEFAULT_TIMEOUT,
     progress: Callable[[str], None] | None = None,
 ) -> CheckResult:
-    """One line per requirement the Python cannot get, instead of the resolver's traceback."""
+    """Installs from wheels, needs a build, or cannot install: one line per requirement
+    that needs a build or cannot be had, at its file and line, instead of the resolver's
+    traceback."""
     plan = install_plan(experiment) if plan is None else plan
     notes = [
         conda_note(Requirement(text, path, line)) for path, text, line in conda_entries(experiment)
@@ -232,10 +236,14 @@ def requirement_name(requirement: Requirement) -> str:
 
 
 def _cited(output: str, options: int, remaining: list[Requirement]) -> Requirement | None:
-    """The requirement behind a line of the resolver's input that its message names."""
+    """The requirement behind a line of the resolver's input that its message names by
+    number, or quotes alone on a line (a requirement neither uv nor pip can parse)."""
     line = temporary_line(output)
     index = line - 1 - options if line else -1
-    return remaining[index] if 0 <= index < len(remaining) else None
+    if 0 <= index < len(remaining):
+        return remaining[index]
+    quoted = {text.strip() for text in output.splitlines()}
+    return next((req for req in remaining if req.text in quoted), None)
 
 
 def _blamed(
@@ -299,6 +307,9 @@ def _sentence(
     if cause.kind == "conflict":
         names = {requirement_name(req): req for req in remaining}
         others = [names[name] for name in cause.names if name in names and names[name] != blamed]
+        if blamed is not None:  # the same package pinned twice (requirements.txt, pyproject)
+            same = requirement_name(blamed)
+            others += [req for req in remaining if requirement_name(req) == same and req != blamed]
         with_whom = ", ".join(f"{req.written} ({req.where})" for req in others)
         head = f"conflicts with {with_whom}" if with_whom else "conflicting requirements"
         return f"{head}: {cause.detail}" if cause.detail else head
@@ -326,6 +337,10 @@ def _no_release(
         fitting = indexes.fitting_pythons(files, pinned.group(1) if pinned else None, others)
         if not files and cause.kind == "missing":
             return "no such package on the index"
+        here = indexes.fitting_pythons(files, pinned.group(1) if pinned else None, [python])
+        if cause.kind == "python" and here:
+            # pip's "no matching distributions" of a pin this Python has files for
+            return "conflicting requirements (pip names no other requirement; uv, on PATH, does)"
         sdists = [file for file in version_files if not file.endswith(".whl")]
         if wheels_only and sdists and not fitting:
             shown = interpreters.format_version(python.version)

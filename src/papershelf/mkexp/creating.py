@@ -296,7 +296,12 @@ def unique_kernel(experiment: Experiment) -> tuple[str, str]:
     candidates = [(kernel_name(experiment.name), experiment.name)]
     if relative:
         candidates.append((kernel_name(relative.replace("/", "--")), relative))
-    candidates.append((f"{kernel_name(experiment.name)}-{digest}", relative or experiment.name))
+    # the same folder in another clone: the display name says which clone
+    where = str(top or experiment.path.absolute().parent)
+    home = str(Path.home())
+    where = "~" + where[len(home) :] if where.startswith(home + os.sep) else where
+    display = f"{relative or experiment.name} ({where})"
+    candidates.append((f"{kernel_name(experiment.name)}-{digest}", display))
     for name, display in candidates:
         if not (kernels / name).exists():
             return name, display

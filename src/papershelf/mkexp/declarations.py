@@ -283,18 +283,23 @@ def install_plan(experiment: Experiment) -> InstallPlan:
             plan.notes.append("pyproject.toml: Poetry dependencies are not read (poetry install)")
     if "Pipfile" in names:
         plan.requirements += _pipfile_requirements(experiment.path / "Pipfile")
-    for conda_name in ("environment.yml", "environment.yaml"):
-        if conda_name in names:
-            conda, pip = _conda_dependencies(experiment.path / conda_name)
-            plan.requirements += [Requirement(text, path, line) for path, text, line in pip]
-            for path, text, line in conda:
-                spec = pip_form(text)
-                if spec:
-                    plan.requirements.append(Requirement(spec, path, line, declared=text))
-            skipped = conda_only(conda)
-            if skipped:
-                listed = ", ".join(text for _, text, _ in skipped)
-                plan.notes.append(f"{conda_name}: conda-only packages, not installed: {listed}")
+    for conda_name in conda_files(experiment):
+        if requirement_files:
+            plan.notes.append(
+                f"{conda_name}: not read: {requirement_files[0]} is what pip installs "
+                f"({conda_name} is for conda env create)"
+            )
+            continue
+        conda, pip = _conda_dependencies(experiment.path / conda_name)
+        plan.requirements += [Requirement(text, path, line) for path, text, line in pip]
+        for path, text, line in conda:
+            spec = pip_form(text)
+            if spec:
+                plan.requirements.append(Requirement(spec, path, line, declared=text))
+        skipped = conda_only(conda)
+        if skipped:
+            listed = ", ".join(text for _, text, _ in skipped)
+            plan.notes.append(f"{conda_name}: conda-only packages, not installed: {listed}")
     has_project = "pyproject.toml" in names and _has_build_system(experiment.path)
     if (
         not plan.requirements
@@ -372,11 +377,20 @@ def conda_only(conda: CondaEntries) -> CondaEntries:
     ]
 
 
+def conda_files(experiment: Experiment) -> list[str]:
+    return [
+        name for name in ("environment.yml", "environment.yaml") if name in experiment.declarations
+    ]
+
+
 def conda_entries(experiment: Experiment) -> CondaEntries:
+    """The conda-only entries of the conda file pip's install reads: none when the
+    experiment has requirements files, which are the pip route beside conda's."""
+    if any(name.endswith(".txt") for name in experiment.declarations):
+        return []
     found: CondaEntries = []
-    for conda_name in ("environment.yml", "environment.yaml"):
-        if conda_name in experiment.declarations:
-            found += conda_only(_conda_dependencies(experiment.path / conda_name)[0])
+    for conda_name in conda_files(experiment):
+        found += conda_only(_conda_dependencies(experiment.path / conda_name)[0])
     return found
 
 

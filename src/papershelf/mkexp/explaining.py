@@ -44,7 +44,15 @@ def explain(tool: str, output: str) -> Cause:
 
     A mention of mkexp's temporary input ("in `…/requirements.in` at line 17") is left
     out: the caller names the user's file and line instead."""
-    output = re.sub(r" in `[^`]*requirements\.in` at line \d+", "", output)
+    output = re.sub(
+        r" in `[^`]*requirements\.in` at (line|position) \d+| ?\(from line \d+ of [^)]*\)",
+        "",
+        output,
+    )
+    # what else names mkexp's temporary folder: its input, its copies of local projects
+    temporary = r"(?:file://)?[^\s'\"`]*/mkexp-(?:check|install)-[^/\s]+/"
+    output = re.sub(temporary + r"projects/\d+/", "", output)
+    output = re.sub(temporary + r"requirements\.in", "the requirements", output)
     reader = _from_uv if tool == "uv" else _from_pip
     return reader(output) or Cause("other", (), _last_error(output))
 
@@ -53,6 +61,9 @@ def explain(tool: str, output: str) -> Cause:
 
 
 def _from_uv(text: str) -> Cause | None:
+    unreadable = re.search(r"Couldn't parse requirement.*?\n\s*cause: ([^\n]+)", text, re.S)
+    if unreadable:
+        return Cause("other", (), f"not a requirement: {unreadable.group(1).strip()}")
     flat = _ONE_OF.sub(_one_range, " ".join(line.strip() for line in text.splitlines()))
     backend = re.search(
         r"Failed to resolve requirements from `[^`]+` build.*?resolving: `([^`]+)`", flat
@@ -62,6 +73,8 @@ def _from_uv(text: str) -> Cause | None:
             "build", (), f"its build needs {backend.group(1)}, which the index does not have"
         )
     build = re.search(r"Failed to (?:download and )?build `([^`]+)`", flat)
+    if build is None and "The build backend returned an error" in flat:
+        return Cause("build", (), "its source fails to build: " + _build_error(text))
     if build:
         name = _name_of(build.group(1))
         network = _network(text)
@@ -106,6 +119,9 @@ def _from_uv(text: str) -> Cause | None:
         assert match is not None
         available = f"only {only.group(1)}{only.group(2)} is available" if only else ""
         return Cause("version", (normalize(match.group(1)),), available)
+    twice = re.search(rf"you require {_NAME}\S* and {_NAME}\S*,? we can conclude", flat)
+    if twice and normalize(twice.group(1)) == normalize(twice.group(2)):
+        return Cause("conflict", (normalize(twice.group(1)),), "")  # two pins of one package
     if "depend" in flat and "you require" in flat:
         return _conflict(_uv_statements(flat), re.findall(rf"you require {_NAME}", flat))
     return None
@@ -152,7 +168,13 @@ def _from_pip(text: str) -> Cause | None:
     unavailable = re.search(
         rf"no matching distributions available for your environment:\s+{_NAME}", text
     )
-    if "The conflict is caused by:" in text and unavailable and " depends on " not in text:
+    asked = re.findall(rf"The user requested {_NAME}", text)
+    if (
+        "The conflict is caused by:" in text
+        and unavailable
+        and " depends on " not in text
+        and len(asked) < 2
+    ):
         # only the user's pin and a constraint: not a conflict, no file fits this Python
         return Cause("python", (normalize(unavailable.group(1)),), "")
     if "The conflict is caused by:" in text:
@@ -203,6 +225,8 @@ def _pip_build(lines: list[str]) -> Cause | None:
             f"its build needs {backend.group(1)}, which the index does not have",
         )
     failed = next((i for i, line in enumerate(lines) if "did not run successfully" in line), None)
+    if failed is None and "when calling build backend hook" in text:
+        return Cause("build", (), "its source fails to build: " + _build_error(text))
     if failed is None:
         return None
     blamed = next(
@@ -258,6 +282,7 @@ def _conflict(statements: list[tuple[str, str, str]], requested: list[str]) -> C
 
 
 def _network(text: str) -> str:
+    text = " ".join(line.strip() for line in text.splitlines())  # uv wraps long lines
     match = _NETWORK.search(text)
     if not match:
         return ""
@@ -280,7 +305,18 @@ def _network(text: str) -> str:
 
 
 def _build_error(text: str) -> str:
-    """The first line of the build's own error: the exception, else its first error line."""
+    """The first line of the build's own error: the exception, else its first error line.
+
+    A module the build imports but never declares (``setup.py``'s ``import torch``) is
+    named as that: pip and uv build in a fresh environment holding only what
+    ``[build-system] requires`` lists."""
+    missing = re.search(r"ModuleNotFoundError: No module named '([^']+)'", text)
+    if missing:
+        return (
+            f"ModuleNotFoundError: its build imports {missing.group(1)}, which its build "
+            "environment lacks (not in [build-system] requires; install it first and build "
+            "with --no-build-isolation)"
+        )
     lines = [line.strip() for line in text.splitlines()]
     for line in lines:
         if _EXCEPTION.match(line) and not line.startswith(("Traceback", "×")):

@@ -93,6 +93,11 @@ class Resolver(NamedTuple):
         if self.tool == "pip":
             # pip logs to stdout ("Collecting ..."), errors to stderr; the report is a file
             err, out = out + err, _read_report(workdir / "report.json") if code == 0 else ""
+        if code != 0 and self.tool == "uv" and re.search(r"unexpected argument|pylock", err):
+            raise PapershelfError(
+                f"{self.command[0]}: this uv cannot write pylock.toml, which check reads "
+                "(uv 0.8 or newer: uv self update, or pip install -U uv)"
+            )
         if code != 0:
             return Outcome(False, err, [])
         return Outcome(True, err, _resolved(self.tool, out))
@@ -309,9 +314,11 @@ def _not_editable(text: str) -> str:
 
 
 def temporary_line(output: str) -> int | None:
-    """The line of the resolver's input that its message cites, if it cites one."""
-    match = re.search(rf"{re.escape(INPUT_NAME)}`? at line (\d+)", output)
-    return int(match.group(1)) if match else None
+    """The line of the resolver's input that its message cites, if it cites one (uv: "in
+    `…/requirements.in` at line 17", pip: "(from line 17 of …/requirements.in)")."""
+    name = re.escape(INPUT_NAME)
+    match = re.search(rf"{name}`? at line (\d+)|from line (\d+) of \S*{name}", output)
+    return int(match.group(1) or match.group(2)) if match else None
 
 
 def _copy_project(source: Path, destination: Path) -> Path:
