@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import stat
 import struct
+import time
 import zipfile
 import zlib
 from pathlib import Path
 from typing import IO
 
-from papershelf.extract.model import ArchiveError, Entry, EntryKind, Planned, Sink
+from papershelf.extract import chain
+from papershelf.extract.model import ArchiveError, Entry, EntryKind, Method, Planned, Sink
 from papershelf.extract.names import decode_names, raw_name
 from papershelf.extract.safety import MAX_LINK_BYTES
 
@@ -20,11 +22,82 @@ _END64 = struct.Struct("<4sQ2H2I4Q")  # zip64 end of central directory record
 _LOCATOR64_SIZE = 20
 _ENCRYPTED = 0x1
 _CHUNK = 1024 * 1024
+_AES_EXTRA = 0x9901  # WinZip AES: vendor version, "AE", strength, the real method
+_TIME_EXTRA = 0x5455  # Info-ZIP extended timestamp: the modification time in UTC
+_AES = 99
+# Methods of APPNOTE 4.4.5 that Python's zipfile does not implement, by their common names.
+_METHODS = {
+    1: "Shrink",
+    2: "Reduce",
+    3: "Reduce",
+    4: "Reduce",
+    5: "Reduce",
+    6: "Implode",
+    9: "Deflate64",
+    10: "PKWARE DCL Implode",
+    18: "IBM TERSE",
+    19: "IBM LZ77",
+    93: "Zstandard",
+    95: "XZ",
+    96: "JPEG",
+    97: "WavPack",
+    98: "PPMd",
+}
+_PYTHON_READS = {
+    zipfile.ZIP_STORED,
+    zipfile.ZIP_DEFLATED,
+    zipfile.ZIP_BZIP2,
+    zipfile.ZIP_LZMA,
+    getattr(zipfile, "ZIP_ZSTANDARD", zipfile.ZIP_STORED),
+}
+
+
+def _extra_fields(extra: bytes) -> dict[int, bytes]:
+    fields: dict[int, bytes] = {}
+    pos = 0
+    while pos + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, pos)
+        fields.setdefault(kind, extra[pos + 4 : pos + 4 + size])
+        pos += 4 + size
+    return fields
+
+
+def method_name(info: zipfile.ZipInfo) -> str | None:
+    """What Python's zipfile cannot read in this entry, named as people know it; or None."""
+    if info.compress_type == _AES:
+        body = _extra_fields(info.extra).get(_AES_EXTRA, b"")
+        bits = {1: 128, 2: 192, 3: 256}.get(body[4]) if len(body) >= 5 else None
+        return f"zip AES-{bits} encryption" if bits else "zip AES encryption"
+    if info.compress_type in _PYTHON_READS:
+        return None
+    return _METHODS.get(info.compress_type, f"compression method {info.compress_type}")
+
+
+def _crc(info: zipfile.ZipInfo) -> int | None:
+    """The CRC-32 to check, or None: WinZip's AE-2 stores 0 (its MAC checks the data)."""
+    if info.compress_type == _AES:
+        body = _extra_fields(info.extra).get(_AES_EXTRA, b"")
+        if len(body) >= 2 and struct.unpack_from("<H", body)[0] == 2:
+            return None
+    return info.CRC
+
+
+def _mtime(info: zipfile.ZipInfo) -> float | None:
+    """The extended timestamp (UTC) if present, else the DOS time read as local time."""
+    body = _extra_fields(info.extra).get(_TIME_EXTRA, b"")
+    if len(body) >= 5 and body[0] & 1:
+        return float(struct.unpack_from("<i", body, 1)[0])
+    try:
+        return time.mktime((*info.date_time, 0, 0, -1))
+    except (OverflowError, ValueError):
+        return None
 
 
 class ZipReader:
     def __init__(self, path: Path, password: str | None, encoding: str | None) -> None:
         self.path = path
+        self.volumes = [path]
+        self.password_text = password
         self.password = password.encode("utf-8") if password is not None else None
         try:
             self.zf = zipfile.ZipFile(path)
@@ -129,6 +202,7 @@ class ZipReader:
                     RuntimeError,
                     zipfile.BadZipFile,
                     EOFError,
+                    NotImplementedError,
                     ValueError,
                     zlib.error,
                 ) as error:
@@ -136,21 +210,36 @@ class ZipReader:
                 link = target.decode("utf-8", "replace")
             result.append(
                 Entry(
-                    name=name,
+                    name=name.rstrip("/") if kind is EntryKind.DIR else name,
                     kind=kind,
                     size=info.file_size,
                     packed=info.compress_size,
-                    crc=info.CRC,
+                    crc=_crc(info),
                     mode=mode & 0o7777 or None,
                     link=link,
                     encrypted=bool(info.flag_bits & _ENCRYPTED),
                     handle=info,
                     damage=self.damage.get(info.filename),
+                    mtime=_mtime(info),
                 )
             )
         return result
 
-    def extract(self, items: list[Planned], sink: Sink) -> None:
+    def methods(self) -> list[Method]:
+        """zipfile, unless an entry uses a method it lacks; then the tools that have it."""
+        return [
+            Method("zipfile", self._write, self._python_lacks),
+            *chain.external("zip", self.volumes, self.password_text),
+        ]
+
+    def _python_lacks(self) -> str | None:
+        for info, name in zip(self.infos, self.names, strict=True):
+            what = method_name(info)
+            if what is not None and not info.is_dir():
+                return f"Python's zipfile cannot read {what} (entry {name!r})"
+        return None
+
+    def _write(self, items: list[Planned], sink: Sink) -> None:
         for item in items:
             if item.entry.kind is not EntryKind.FILE:
                 continue
@@ -208,7 +297,5 @@ def _declared_directory_offset(stream: IO[bytes]) -> int | None:
 class ZipBackend:
     name = "zip"
 
-    def open(
-        self, path: Path, password: str | None, encoding: str | None, tool: str = "auto"
-    ) -> ZipReader:
+    def open(self, path: Path, password: str | None, encoding: str | None) -> ZipReader:
         return ZipReader(path, password, encoding)
