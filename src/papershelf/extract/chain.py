@@ -78,10 +78,12 @@ def only(archive: Path, methods: list[Method], wanted: str) -> list[Method]:
     return chosen
 
 
-def _detail(archive: Path, error: ArchiveError) -> str:
+def _detail(archive: Path, name: str, error: ArchiveError) -> str:
+    """``name failed: why``, from an error that may already say the first half."""
     text = str(error)
     prefix = f"{archive}: "
-    return text[len(prefix) :] if text.startswith(prefix) else text
+    text = text[len(prefix) :] if text.startswith(prefix) else text
+    return text if text.startswith(f"{name} failed: ") else f"{name} failed: {text}"
 
 
 def first_that_works(
@@ -106,7 +108,7 @@ def first_that_works(
         except ArchiveError as error:
             failed.append((method.name, error))
             if say is not None:
-                say(f"{archive}: {method.name} failed: {_detail(archive, error)}")
+                say(f"{archive}: {_detail(archive, method.name, error)}")
             continue
         if say is not None:
             say(f"{archive}: extracted by {method.name}")
@@ -116,5 +118,5 @@ def first_that_works(
     first = failed[0][1]
     if len(failed) == 1:
         raise first
-    others = [f"{name}: {_detail(archive, error)}" for name, error in failed[1:]]
-    raise ArchiveError(f"{first} (also tried {'; '.join(others)})")
+    others = [_detail(archive, name, error) for name, error in failed[1:]]
+    raise ArchiveError(f"{first} (then {'; '.join(others)})")

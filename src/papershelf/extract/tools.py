@@ -201,7 +201,11 @@ def run(argv: Sequence[str], archive: str, hide: Sequence[tuple[str, str]] = ())
         text = (err or out).decode("utf-8", "replace")
         for private, shown in hide:
             text = text.replace(private, shown)
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        lines = [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() and "Error exit delayed" not in line  # bsdtar's closing line
+        ]
         detail = lines[-1] if lines else f"exit status {process.returncode}"
         tool = os.path.basename(argv[0])
         raise ArchiveError(f"{archive}: {tool} failed: {detail}")
