@@ -16,7 +16,7 @@ from pathlib import Path
 import py7zr
 import pytest
 
-from archive_builders import make_tar, make_zip, tar_file, zip_entry
+from archive_builders import make_tar, make_zip, make_zip_by_hand, tar_file, zip_entry
 from papershelf.cli import main
 from papershelf.extract.extractor import Options, extract_archive
 from papershelf.extract.model import ArchiveError, Limits
@@ -308,3 +308,37 @@ def test_list_shows_zip_folders_once_slashed(
     assert code == 0
     assert out.splitlines()[1].endswith(" top/")
     assert "//" not in out
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("ソフト表示", "cp932"),  # two trail bytes are 0x5C, a backslash in ASCII
+        ("講義ノート", "cp932"),
+        ("数据结构讲义", "gbk"),
+        ("Übungen", "cp437"),
+        ("Лекция", "cp866"),
+    ],
+)
+def test_zip_names_decoded_by_their_code_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, encoding: str
+) -> None:
+    """Made by a Windows tool (system 0), no UTF-8 flag: the code page is guessed."""
+    raw = f"top/{name}".encode(encoding)
+    archive = make_zip_by_hand(tmp_path / "w.zip", [(raw, raw, b"x")])
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    assert [p.name for p in (tmp_path / "out/top").iterdir()] == [name]
+
+
+def test_backslash_is_a_separator_only_in_a_windows_made_zip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    windows = make_zip_by_hand(tmp_path / "win.zip", [(b"top\\a.txt", b"top\\a.txt", b"w")])
+    code, _out, err = run(capsys, str(windows), "--dest", str(tmp_path / "o1"))
+    assert (code, err) == (0, "")
+    assert (tmp_path / "o1/top/a.txt").read_bytes() == b"w"
+    unix = make_zip(tmp_path / "unix.zip", {"top/a\\b.txt": b"u"})
+    code, _out, err = run(capsys, str(unix), "--dest", str(tmp_path / "o2"))
+    assert (code, err) == (0, "")
+    assert (tmp_path / "o2/top/a\\b.txt").read_bytes() == b"u"

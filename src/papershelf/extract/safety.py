@@ -39,8 +39,10 @@ class Problem:
 def split_name(name: str) -> tuple[tuple[str, ...], str | None]:
     """Path components of a member name, or the reason it cannot be one.
 
-    Backslashes count as separators everywhere: a Unix-made zip may carry
-    ``..\\..\\x``, and Windows tools would honour it.
+    Only ``/`` separates (backends turn a Windows tool's backslashes into it);
+    a backslash elsewhere is a character of the name. Still, ``..`` between
+    backslashes is refused: a Unix-made zip may carry ``..\\..\\x`` for
+    Windows tools to honour.
     """
     if not name:
         return (), "empty name"
@@ -56,12 +58,12 @@ def split_name(name: str) -> tuple[tuple[str, ...], str | None]:
         return (), "absolute path"
     if len(name.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES:
         return (), f"path longer than {MAX_PATH_BYTES} bytes"
-    parts = tuple(p for p in re.split(r"[/\\]", name) if p not in ("", "."))
+    parts = tuple(p for p in name.split("/") if p not in ("", "."))
     if not parts:
         return (), _NO_PATH
+    if ".." in re.split(r"[/\\]", name):
+        return (), "path traversal ('..')"
     for part in parts:
-        if part == "..":
-            return (), "path traversal ('..')"
         if len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
             return (), f"a path component is longer than {MAX_NAME_BYTES} bytes"
         if is_windows_reserved(part):
