@@ -490,7 +490,7 @@ def test_doctor(capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("unar", "bsdtar", "7zz"):
         tool = tools.find(name)
         assert tool is not None
-        assert lines[name].startswith(f"{name:7} {tool.version:8} {tool.path}  reads: ")
+        assert lines[name].startswith(f"{name:7} {tools.version(tool):8} {tool.path}  reads: ")
     assert "solid compressed RAR5" in lines["unar"].split("; failed")[0]
     assert "AES-encrypted RAR5" in lines["unar"].split("; failed")[0]
     assert "failed: AES-encrypted RAR5" in lines["bsdtar"]

@@ -13,7 +13,6 @@ import click
 
 from papershelf import sizes
 from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
-from papershelf.extract import tools
 from papershelf.extract.destination import destination
 from papershelf.extract.extractor import (
     Options,
@@ -302,7 +301,7 @@ def _say(outcome: Outcome, indent: str = "") -> None:
 @click.command()
 def doctor() -> int:
     """Say what each external extractor found reads, from tiny archives made and extracted now."""
-    from papershelf.extract import chain
+    from papershelf.extract import chain, tools
 
     readable: set[str] = set()
     for name in tools.TOOLS:
@@ -311,14 +310,14 @@ def doctor() -> int:
             click.echo(f"{name:7} not installed ({tools.install_hint(name)})")
             continue
         probes = [p for p in tools.PROBES if name in chain.ORDER[p.partition("-")[0]]]
-        reads = [probe for probe in probes if tools.reads(name, probe)]
+        reads = [probe for probe in probes if tools.reads(name, probe, fresh=True)]
         readable.update(reads)
         said = [tools.PROBES[probe][0] for probe in reads]
         failed = [tools.PROBES[probe][0] for probe in probes if probe not in reads]
         verdict = f"reads: {', '.join(said) or 'nothing'}"
         if failed:
             verdict += f"; failed: {', '.join(failed)}"
-        click.echo(f"{name:7} {tool.version:8} {tool.path}  {verdict}")
+        click.echo(f"{name:7} {tools.version(tool):8} {tool.path}  {verdict}")
     if "rar" not in readable:
         raise ArchiveError(
             "no installed extractor reads RAR; install unar (Debian: apt-get install unar)"

@@ -6,22 +6,20 @@ RAR5; a deflated zip; a gzipped tar; an LZMA2 7z), and a tool that does not
 give back the probe's exact bytes is passed over for that format. A tool runs
 once for the whole archive (rarfile runs one process per member: quadratic on
 solid archives), in a private folder holding only links to this archive's own
-volumes, and its messages never show that folder.
+volumes, and its messages never show that folder. The probes' writers are
+imported when a probe runs: an archive Python itself extracts needs none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import hashlib
-import io
 import os
 import re
 import shutil
 import struct
 import subprocess
-import tarfile
 import tempfile
-import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,7 +44,6 @@ class Tool:
 
     name: str
     path: str
-    version: str
 
 
 def install_hint(name: str) -> str:
@@ -62,6 +59,8 @@ _KDF_SHIFT = 15  # RAR's default: 2**15 PBKDF2 rounds
 
 def _aes_record(packed: bytes) -> tuple[bytes, bytes]:
     """RAR5 file encryption (AES-256-CBC, password check): the extra record, the data."""
+    import hashlib
+
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     salt, iv = os.urandom(16), os.urandom(16)
@@ -113,6 +112,9 @@ def probe_rar5(files: dict[str, bytes], encrypted: bool = False) -> bytes:
 
 
 def _probe_zip(files: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
@@ -121,6 +123,9 @@ def _probe_zip(files: dict[str, bytes]) -> bytes:
 
 
 def _probe_tar(files: dict[str, bytes]) -> bytes:
+    import io
+    import tarfile
+
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         for name, data in files.items():
@@ -131,6 +136,8 @@ def _probe_tar(files: dict[str, bytes]) -> bytes:
 
 
 def _probe_7z(files: dict[str, bytes]) -> bytes:
+    import io
+
     import py7zr
 
     buffer = io.BytesIO()
@@ -149,11 +156,12 @@ PROBES: dict[str, tuple[str, Callable[[dict[str, bytes]], bytes]]] = {
 }
 
 
-def _version(path: str, name: str) -> str:
-    flag = {"unrar": [], "unar": ["-v"], "bsdtar": ["--version"], "7zz": []}[name]
+def version(tool: Tool) -> str:
+    """What the tool says its version is (one more run of it: for ``doctor`` alone)."""
+    flag = {"unrar": [], "unar": ["-v"], "bsdtar": ["--version"], "7zz": []}[tool.name]
     try:
         result = subprocess.run(
-            [path, *flag],
+            [tool.path, *flag],
             capture_output=True,
             text=True,
             timeout=10,
@@ -215,16 +223,44 @@ def run(argv: Sequence[str], archive: str, hide: Sequence[tuple[str, str]] = ())
 def find(name: str) -> Tool | None:
     """The tool ``name`` if installed (cached per process)."""
     path = shutil.which(name)
-    return None if path is None else Tool(name, path, _version(path, name))
+    return None if path is None else Tool(name, path)
+
+
+PROBE_VERSION = 1  # bump when a probe archive changes: older verdicts are then not reused
 
 
 @functools.cache
-def reads(name: str, probe: str) -> bool:
-    """Whether the installed tool ``name`` gave back the :data:`PROBES` archive exactly."""
+def reads(name: str, probe: str, fresh: bool = False) -> bool:
+    """Whether the installed tool ``name`` gave back the :data:`PROBES` archive exactly.
+
+    The verdict is kept in the user's cache for this very binary (path, size,
+    modification time): a probe costs a tool run, often more than the archive.
+    ``fresh`` probes again whatever was kept (``doctor``).
+    """
     tool = find(name)
-    fmt = probe.partition("-")[0]
-    if tool is None or (name == "unrar" and fmt != "rar"):
+    if tool is None or (name == "unrar" and not probe.startswith("rar")):
         return False
+    from papershelf import cachefile
+    from papershelf.extract.destination import user_cache
+
+    try:
+        st = os.stat(tool.path)
+    except OSError:
+        return False
+    stamp = (PROBE_VERSION, tool.path, st.st_size, st.st_mtime_ns, st.st_ino, probe)
+    path = user_cache() / f"probe-{name}-{probe}"
+    cached = None if fresh else cachefile.load(path, 2, expect_first=stamp)
+    if cached is not None and isinstance(cached[1], bool):
+        return cached[1]
+    verdict = _probe(tool, probe)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    cachefile.store(path, stamp, verdict)
+    return verdict
+
+
+def _probe(tool: Tool, probe: str) -> bool:
+    fmt = probe.partition("-")[0]
     payload = "проба papershelf\n".encode() * 64
     files = {"probe.txt": payload, "probe2.txt": payload[::-1]}
     with tempfile.TemporaryDirectory(prefix="papershelf-probe-") as tmp:
