@@ -78,6 +78,18 @@ def only(archive: Path, methods: list[Method], wanted: str) -> list[Method]:
     return chosen
 
 
+def first_usable(methods: Sequence[Method]) -> tuple[Method | None, list[str]]:
+    """The first method not passed over (tools are probed only up to it), and why the
+    ones before it were: ``name: reason``."""
+    passed: list[str] = []
+    for method in methods:
+        why = method.passed_over()
+        if why is None:
+            return method, passed
+        passed.append(f"{method.name}: {why}")
+    return None, passed
+
+
 def _detail(archive: Path, name: str, error: ArchiveError) -> str:
     """``name failed: why``, from an error that may already say the first half."""
     text = str(error)

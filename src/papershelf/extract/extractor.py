@@ -194,11 +194,10 @@ def list_archive(path: Path, options: Options) -> Listing:
     with _opened(path, kind, options) as reader:
         entries = reader.entries()
         checked = check_entries(entries, options.limits, volumes_size(reader.volumes))
-        methods = chain.only(path, reader.methods(), options.tool)
-        reasons = [f"{m.name}: {why}" for m in methods if (why := m.passed_over()) is not None]
+        first, passed = chain.first_usable(chain.only(path, reader.methods(), options.tool))
     problems = list(checked.problems)
-    if len(reasons) == len(methods):
-        why = "; ".join(reasons)
+    if first is None:
+        why = "; ".join(passed)
         problems.append(Problem(None, f"no installed backend can extract it ({why})"))
     return Listing(path, entries, problems, checked.skipped)
 

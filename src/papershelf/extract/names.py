@@ -114,7 +114,7 @@ def guess_legacy_encoding(raws: Sequence[bytes]) -> str:
     return best if scores[best] > 0 else "cp437"
 
 
-_WINDOWS_SYSTEMS = (0, 11, 14)  # "made by": MS-DOS/FAT, NTFS, VFAT
+WINDOWS_SYSTEMS = (0, 11, 14)  # "made by": MS-DOS/FAT, NTFS, VFAT
 
 
 def decode_names(infos: Sequence[zipfile.ZipInfo], forced: str | None) -> list[str]:
@@ -125,7 +125,7 @@ def decode_names(infos: Sequence[zipfile.ZipInfo], forced: str | None) -> list[s
     """
     names = _decoded(infos, forced)
     return [
-        name.replace("\\", "/") if info.create_system in _WINDOWS_SYSTEMS else name
+        name.replace("\\", "/") if info.create_system in WINDOWS_SYSTEMS else name
         for info, name in zip(infos, names, strict=True)
     ]
 

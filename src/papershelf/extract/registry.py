@@ -44,10 +44,24 @@ def is_v7_tar(path: Path) -> bool:
     return stored == sum(header[:148]) + 8 * 32 + sum(header[156:])
 
 
+def embedded_kind(path: Path) -> str | None:
+    """A format found past the first bytes: a v7 tar, or a zip or RAR behind a stub
+    (a self-extracting ``.exe``, padding), as zipfile and rarfile find them."""
+    if is_v7_tar(path):
+        return "tar"
+    import zipfile
+
+    if zipfile.is_zipfile(path):
+        return "zip"
+    import rarfile
+
+    return "rar" if rarfile.is_rarfile(str(path)) or rarfile.is_rarfile_sfx(str(path)) else None
+
+
 def open_reader(path: Path, kind: str | None, password: str | None, encoding: str | None) -> Reader:
     """Open ``path`` with the backend for its sniffed ``kind``."""
-    if kind is None and is_v7_tar(path):
-        kind = "tar"
+    if kind is None:
+        kind = embedded_kind(path)
     if kind is None:
         raise ArchiveError(f"{path}: not an archive papershelf knows (zip, rar, 7z, tar)")
     if kind not in BACKENDS:

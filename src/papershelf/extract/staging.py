@@ -161,6 +161,9 @@ class StagingSink:
             if item is None:
                 if kind == "dir" and rel in implied_dirs:
                     continue
+                if kind == "file" and _older_version(rel, expected):
+                    os.unlink(tree / rel)  # the latest copy only, as unrar by default
+                    continue
                 raise ArchiveError(
                     f"{self.archive}: the extractor wrote {rel!r}, "
                     "which the archive's listing does not contain"
@@ -260,6 +263,14 @@ class _Writer:
             and as_stored(self.item, self.crc) != self.item.entry.crc
         ):
             raise self.sink._fail(self.item, "CRC mismatch (damaged archive?)")
+
+
+def _older_version(rel: str, expected: dict[str, Planned]) -> bool:
+    """``notes.txt;2``: an older copy of a listed file (``rar -ver``) that unar and bsdtar
+    write beside it."""
+    name, sep, number = rel.rpartition(";")
+    item = expected.get(name)
+    return bool(sep) and number.isdigit() and item is not None and item.entry.kind is EntryKind.FILE
 
 
 def as_stored(item: Planned, crc: int) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import re
 import tarfile
 import zlib
 from collections.abc import Callable
@@ -21,7 +22,11 @@ from papershelf.repo.names import archive_stem
 
 _READ_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError)
 # Entries that only describe the next one, for the tools of one system: left out, counted.
-_METADATA = {b"A": "Solaris ACL", b"E": "Solaris extended attributes"}
+_METADATA = {
+    b"A": "Solaris ACL",
+    b"E": "Solaris extended attributes",
+    b"V": "GNU volume label",
+}
 _CHUNK = 1024 * 1024
 MAX_MEASURED_RATIO = 1000
 
@@ -153,11 +158,17 @@ class TarBackend:
         except tarfile.ReadError as error:
             kind = _compression(path)
             if kind is None:
-                raise ArchiveError(f"{path}: not a readable tar archive ({error})") from None
+                raise ArchiveError(f"{path}: not a readable tar archive ({_why(error)})") from None
             return CompressedFileReader(path, kind)
         except _READ_ERRORS as error:
             raise ArchiveError(f"{path}: not a readable tar archive ({error})") from None
         return TarReader(path, tf)
+
+
+def _why(error: tarfile.ReadError) -> str:
+    """tarfile's reason on one line: "r:*" lists each method tried, the tar one last."""
+    found = re.search(r"method tar: \w+\('(.*)'\)", str(error))
+    return found.group(1) if found else " ".join(str(error).split())
 
 
 def _compression(path: Path) -> str | None:

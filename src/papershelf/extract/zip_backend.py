@@ -14,7 +14,7 @@ from typing import IO
 
 from papershelf.extract import chain
 from papershelf.extract.model import ArchiveError, Entry, EntryKind, Method, Planned, Sink
-from papershelf.extract.names import decode_names, raw_name
+from papershelf.extract.names import WINDOWS_SYSTEMS, decode_names, raw_name
 from papershelf.extract.safety import MAX_LINK_BYTES
 
 _LOCAL_HEADER = struct.Struct("<4s5HIIIHH")
@@ -149,22 +149,24 @@ class ZipReader:
     def _check_framing(self) -> None:
         """The central directory must start where the end record says, after no other zip.
 
-        zipfile tolerates bytes before the archive (a self-extractor's stub) by
-        shifting every offset; a zip truncated before its central directory that
-        stores another zip then reads as that inner zip. ``unzip`` warns; we refuse.
+        zipfile tolerates bytes before the archive by shifting every offset: right
+        for a self-extractor's stub or padding, wrong when those bytes are a zip
+        (one truncated before its central directory, storing another zip, then
+        reads as that inner zip). ``unzip`` warns; we refuse that case.
         """
         with open(self.path, "rb") as stream:
-            declared = _declared_directory_offset(stream)
-            start_dir = getattr(self.zf, "start_dir", None)
-            if declared is not None and start_dir is not None and start_dir != declared:
+            offsets = _directory_offsets(stream)
+            stream.seek(0)
+            stub_is_zip = stream.read(4) in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x01\x02")
+            if offsets is not None and offsets[0] != offsets[1] and stub_is_zip:
+                declared, start_dir = offsets
                 raise ArchiveError(
                     f"{self.path}: damaged zip: its central directory is not where its end "
                     f"record says ({start_dir - declared:+} bytes; truncated, or a zip "
                     "stored in another?)"
                 )
             first = min((info.header_offset for info in self.infos), default=0)
-            stream.seek(0)
-            if first > 0 and stream.read(4) in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x01\x02"):
+            if first > 0 and stub_is_zip:
                 raise ArchiveError(
                     f"{self.path}: damaged zip: the {first} bytes before its first entry "
                     "are themselves a zip (truncated, or a zip stored in another?)"
@@ -205,8 +207,9 @@ class ZipReader:
                     f"{self.path}: entry {name2!r} overlaps entry {name1!r} "
                     "(an overlapping-entries zip bomb)"
                 )
-        start_dir = getattr(self.zf, "start_dir", None)
-        if spans and start_dir is not None and spans[-1][1] > start_dir:
+        with open(self.path, "rb") as stream:
+            offsets = _directory_offsets(stream)
+        if spans and offsets is not None and spans[-1][1] > offsets[1]:
             raise ArchiveError(
                 f"{self.path}: entry {spans[-1][2]!r} overlaps the central "
                 "directory (damaged archive or zip bomb)"
@@ -216,7 +219,8 @@ class ZipReader:
         result = []
         for info, name in zip(self.infos, self.names, strict=True):
             mode = info.external_attr >> 16 if info.create_system == 3 else 0
-            if info.is_dir():
+            dos_folder = info.create_system in WINDOWS_SYSTEMS and info.external_attr & 0x10
+            if info.is_dir() or (dos_folder and not info.file_size):
                 kind = EntryKind.DIR
             elif stat.S_ISLNK(mode):
                 kind = EntryKind.SYMLINK
@@ -300,8 +304,9 @@ class ZipReader:
         self.zf.close()
 
 
-def _declared_directory_offset(stream: IO[bytes]) -> int | None:
-    """Where the end record (found as zipfile finds it) says the central directory starts."""
+def _directory_offsets(stream: IO[bytes]) -> tuple[int, int] | None:
+    """Where the end record (found as zipfile finds it) says the central directory
+    starts, and where it really starts: just before that record, by its size."""
     size = stream.seek(0, 2)
     tail_size = min(size, _END.size + 0xFFFF)
     stream.seek(size - tail_size)
@@ -312,9 +317,12 @@ def _declared_directory_offset(stream: IO[bytes]) -> int | None:
         at = tail.rfind(b"PK\x05\x06")
         if at < 0 or at + _END.size > len(tail):
             return None
-    offset: int = _END.unpack_from(tail, at)[6]
-    if offset != 0xFFFFFFFF:
-        return offset
+    fields = _END.unpack_from(tail, at)
+    directory_size: int = fields[5]
+    offset: int = fields[6]
+    locator = tail[max(at - _LOCATOR64_SIZE, 0) : at]
+    if not locator.startswith(b"PK\x06\x07"):
+        return offset, size - tail_size + at - directory_size
     at64 = size - tail_size + at - _LOCATOR64_SIZE - _END64.size
     if at64 < 0:
         return None
@@ -322,8 +330,8 @@ def _declared_directory_offset(stream: IO[bytes]) -> int | None:
     record = stream.read(_END64.size)
     if len(record) < _END64.size or record[:4] != b"PK\x06\x06":
         return None
-    offset64: int = _END64.unpack(record)[9]
-    return offset64
+    fields64 = _END64.unpack(record)
+    return fields64[9], at64 - fields64[8]
 
 
 class ZipBackend:
