@@ -342,3 +342,28 @@ def test_backslash_is_a_separator_only_in_a_windows_made_zip(
     code, _out, err = run(capsys, str(unix), "--dest", str(tmp_path / "o2"))
     assert (code, err) == (0, "")
     assert (tmp_path / "o2/top/a\\b.txt").read_bytes() == b"u"
+
+
+def test_rarfile_itself_is_the_last_rar_backend(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Encrypted headers, one stored and one compressed entry: rarfile decrypts and reads."""
+    archive = write_rar5(
+        tmp_path / "secret.rar",
+        [file("top/stored.txt", b"stored"), file("top/notes.txt", TEXT)],
+        password="пароль",
+        encrypt_headers=True,
+    )[0]
+    code, out, err = run(
+        capsys,
+        str(archive),
+        "--dest",
+        str(tmp_path / "out"),
+        "--backend",
+        "rarfile",
+        "--password",
+        "пароль",
+    )
+    assert (code, err) == (0, "")
+    assert out == f"{archive} -> {tmp_path / 'out/top'} (2 entries, {6 + len(TEXT)} bytes)\n"
+    assert (tmp_path / "out/top/notes.txt").read_bytes() == TEXT

@@ -131,7 +131,9 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
 @click.option("--encoding", help="Encoding of non-UTF-8 zip names (e.g. cp866); default: detected.")
 @click.option(
     "--backend",
-    type=click.Choice(["auto", "zipfile", "tarfile", "py7zr", "unrar", "unar", "bsdtar", "7zz"]),
+    type=click.Choice(
+        ["auto", "zipfile", "tarfile", "py7zr", "rarfile", "unrar", "unar", "bsdtar", "7zz"]
+    ),
     default="auto",
     show_default=True,
     help="Use only this backend; auto tries each installed one that reads the archive, in "

@@ -18,7 +18,7 @@ from pathlib import Path
 import rarfile
 
 from papershelf.extract import chain
-from papershelf.extract.model import ArchiveError, Entry, EntryKind, Method
+from papershelf.extract.model import ArchiveError, Entry, EntryKind, Method, Planned, Sink
 
 _REDIR_HARDLINK = 4
 _REDIR_COPY = 5
@@ -143,8 +143,22 @@ class RarReader:
         return result
 
     def methods(self) -> list[Method]:
+        """The tools, each run once; then rarfile itself, member by member: it reads
+        stored entries (and decrypts them) alone, and hands others to a tool one at a
+        time (quadratic on a solid archive), so it comes last."""
         needs = ["rar-aes"] if self.rf.needs_password() else []
-        return chain.external("rar", self.volumes, self.password, needs)
+        tools_first = chain.external("rar", self.volumes, self.password, needs)
+        return [*tools_first, Method("rarfile", self._write)]
+
+    def _write(self, items: list[Planned], sink: Sink) -> None:
+        for item in items:
+            if item.entry.kind is not EntryKind.FILE:
+                continue
+            try:
+                with self.rf.open(item.entry.handle) as source:
+                    sink.write_stream(item, source, verify_crc=True)
+            except (rarfile.Error, EOFError) as error:
+                raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
 
     def close(self) -> None:
         self.rf.close()
