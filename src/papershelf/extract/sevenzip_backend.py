@@ -82,7 +82,7 @@ def _unsupported(path: Path, error: py7zr.exceptions.UnsupportedCompressionMetho
     name = _METHODS.get(method) if isinstance(method, bytes) else None
     if name is None:
         name = f"0x{method.hex()}" if isinstance(method, bytes) and method else "(unknown)"
-    return f"{path}: py7zr cannot unpack the {name} method"
+    return f"{path}: py7zr cannot unpack the {name} method (7-Zip can)"
 
 
 class _Adapter(py7zr.io.Py7zIO):
