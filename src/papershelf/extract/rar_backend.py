@@ -17,7 +17,7 @@ from pathlib import Path
 
 import rarfile
 
-from papershelf.extract import chain
+from papershelf.extract import chain, tools
 from papershelf.extract.model import ArchiveError, Entry, EntryKind, Method, Planned, Sink
 
 _REDIR_HARDLINK = 4
@@ -148,7 +148,15 @@ class RarReader:
         time (quadratic on a solid archive), so it comes last."""
         needs = ["rar-aes"] if self.rf.needs_password() else []
         tools_first = chain.external("rar", self.volumes, self.password, needs)
-        return [*tools_first, Method("rarfile", self._write)]
+        return [*tools_first, Method("rarfile", self._write, self._rarfile_lacks)]
+
+    def _rarfile_lacks(self) -> str | None:
+        packed = any(
+            i.compress_type != rarfile.RAR_M0 for i in self.rf.infolist() if not i.is_dir()
+        )
+        if packed and not any(tools.reads(name, "rar") for name in chain.ORDER["rar"]):
+            return "its compressed entries need a RAR tool (Debian package unar)"
+        return None
 
     def _write(self, items: list[Planned], sink: Sink) -> None:
         for item in items:

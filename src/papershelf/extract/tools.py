@@ -29,7 +29,6 @@ from papershelf.extract import rar5_literal
 from papershelf.extract.model import ArchiveError
 
 TOOLS = ("unrar", "unar", "bsdtar", "7zz")
-FORMATS = ("zip", "tar", "7z", "rar")
 _PACKAGES = {
     "unrar": "unrar (non-free)",
     "unar": "unar",
