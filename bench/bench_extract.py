@@ -110,7 +110,8 @@ def timed(argv: Sequence[str], out: Path) -> tuple[float, int]:
         raise SystemExit(
             f"bench_extract: {argv[0]} failed: {result.stderr.decode(errors='replace')}"
         )
-    shutil.rmtree(out)
+    if out.exists():
+        shutil.rmtree(out)
     return elapsed, int(report.read_text().split()[-1])
 
 
