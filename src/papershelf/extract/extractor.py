@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from papershelf.extract import chain
-from papershelf.extract.destination import staging_prefix
+from papershelf.extract.destination import STAGING_PREFIX, staging_prefix
 from papershelf.extract.manifest import Manifest
 from papershelf.extract.model import (
     ArchiveError,
@@ -219,7 +219,9 @@ def extract_archive(
     try:
         return _extract_archive(path, root, options, depth, manifest, budget)
     except OSError as error:
-        where = f" ({error.filename})" if error.filename and error.filename != str(path) else ""
+        private = STAGING_PREFIX in str(error.filename)  # a folder of ours, not the user's
+        shown = error.filename and error.filename != str(path) and not private
+        where = f" ({error.filename})" if shown else ""
         hint = " (disk full?)" if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else ""
         raise ArchiveError(
             f"{path}: {error.strerror or error}{where}{hint}; nothing was extracted"

@@ -285,7 +285,7 @@ def _disk_error(archive: str, error: OSError) -> ArchiveError:
             f"{archive}: cannot write: {error.strerror} (disk full?); "
             "nothing was left at the destination"
         )
-    return ArchiveError(f"{archive}: cannot write: {error}")
+    return ArchiveError(f"{archive}: cannot write: {error.strerror or error}")
 
 
 class Terminated(KeyboardInterrupt):
