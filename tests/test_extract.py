@@ -31,6 +31,7 @@ from archive_builders import (
     unicode_path_extra,
     zip_entry,
 )
+from papershelf import cachefile
 from papershelf.cli import main
 from papershelf.extract import tools
 from papershelf.extract.manifest import MANIFEST
@@ -521,6 +522,26 @@ def test_rar_probe_needs_real_decoding(tmp_path: Path, monkeypatch: pytest.Monke
     tools.find.cache_clear()
     tools.reads.cache_clear()
     assert tools.reads("unar", "rar") is True
+
+
+def test_probe_verdicts_are_kept_per_binary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verdict is read back for the same binary; ``doctor``'s fresh probe replaces it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    tools.reads.cache_clear()
+    try:
+        assert tools.reads("unar", "rar") is True
+        kept = tmp_path / "cache/papershelf/probe-unar-rar"
+        stamp, verdict = cachefile.load(kept, 2) or [None, None]
+        assert verdict is True and stamp[1] == shutil.which("unar")
+        cachefile.store(kept, stamp, False)  # as if this binary had failed its probe
+        tools.reads.cache_clear()
+        assert tools.reads("unar", "rar") is False
+        assert tools.reads("unar", "rar", fresh=True) is True
+        assert (cachefile.load(kept, 2) or [None, None])[1] is True
+    finally:
+        tools.reads.cache_clear()
 
 
 def test_zip_entry_helper_keeps_mode() -> None:
