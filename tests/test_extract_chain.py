@@ -134,6 +134,13 @@ def test_split_7z_volumes_are_read_together(
         assert code == 0, err
         assert (dest / "top/a.bin").read_bytes() == data
     volumes[1].unlink()
+    volumes[1].symlink_to("/etc/passwd")
+    code, _out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "linked"))
+    assert code == 1
+    assert err == (
+        f"papershelf: error: {volumes[1]}: a volume of {volumes[0]} is not a regular file\n"
+    )
+    volumes[1].unlink()
     code, _out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "gone"))
     assert code == 1
     assert err == (

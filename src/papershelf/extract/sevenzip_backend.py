@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import lzma
 import math
+import os
 import re
 import stat
 import struct
@@ -138,7 +139,9 @@ def split_volumes(path: Path) -> list[Path]:
         return [path]
     stem = path.name[: match.start()]
     volumes = [path]
-    while (following := path.with_name(f"{stem}.{len(volumes) + 1:03d}")).is_file():
+    while os.path.lexists(following := path.with_name(f"{stem}.{len(volumes) + 1:03d}")):
+        if following.is_symlink() or not following.is_file():
+            raise ArchiveError(f"{following}: a volume of {path} is not a regular file")
         volumes.append(following)
     with open(path, "rb") as stream:
         header = stream.read(_START_HEADER.size)
