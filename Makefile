@@ -61,7 +61,7 @@ demo: $(STAMP)
 system-tools:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
-	  for p in unar:unar bsdtar:libarchive-tools 7zz:7zip unzip:unzip git-lfs:git-lfs hyperfine:hyperfine setpriv:util-linux pdftotext:poppler-utils chromium:chromium; do \
+	  for p in unar:unar bsdtar:libarchive-tools 7zz:7zip unzip:unzip zip:zip git-lfs:git-lfs hyperfine:hyperfine setpriv:util-linux pdftotext:poppler-utils chromium:chromium; do \
 	    command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; \
 	  done; \
 	  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing="$$missing fonts-noto-color-emoji"; \

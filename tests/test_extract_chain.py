@@ -374,3 +374,28 @@ def test_rarfile_itself_is_the_last_rar_backend(
     assert (code, err) == (0, "")
     assert out == f"{archive} -> {tmp_path / 'out/top'} (2 entries, {6 + len(TEXT)} bytes)\n"
     assert (tmp_path / "out/top/notes.txt").read_bytes() == TEXT
+
+
+def test_spanned_zip_volumes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``zip -s``: x.z01, x.z02, x.zip; zipfile lists the last, 7-Zip writes them all."""
+    (tmp_path / "top").mkdir()
+    data = os.urandom(150_000)
+    (tmp_path / "top/a.bin").write_bytes(data)
+    subprocess.run(["zip", "-q", "-r", "-s", "64k", "span.zip", "top"], cwd=tmp_path, check=True)
+    assert sorted(p.name for p in tmp_path.glob("span.*")) == ["span.z01", "span.z02", "span.zip"]
+    for given in ("span.zip", "span.z01"):
+        dest = tmp_path / f"out-{given}"
+        code, _out, err = run(capsys, str(tmp_path / given), "--dest", str(dest), "-v")
+        assert code == 0, err
+        assert (dest / "top/a.bin").read_bytes() == data
+        assert err.splitlines()[0] == (
+            f"papershelf: {tmp_path / given}: zipfile passed over: Python's zipfile cannot "
+            "read a spanned zip (3 volumes)"
+        )
+    (tmp_path / "span.z02").unlink()
+    code, _out, err = run(capsys, str(tmp_path / "span.zip"), "--dest", str(tmp_path / "gone"))
+    assert code == 1
+    assert err == (
+        f"papershelf: error: {tmp_path / 'span.zip'}: spanned zip volume 2 of 3 missing "
+        "(span.z02)\n"
+    )

@@ -14,7 +14,6 @@ import os
 import re
 import stat
 import struct
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import py7zr.helpers
 import py7zr.io
 
 from papershelf.extract import chain
+from papershelf.extract.joined import Joined
 from papershelf.extract.model import (
     ArchiveError,
     Entry,
@@ -157,51 +157,6 @@ def split_volumes(path: Path) -> list[Path]:
                 f"({stem}.{len(volumes) + 1:03d})"
             )
     return volumes
-
-
-class Joined(io.RawIOBase):
-    """Volumes read as one file, for py7zr."""
-
-    def __init__(self, volumes: Sequence[Path]) -> None:
-        self.streams = [open(v, "rb") for v in volumes]  # noqa: SIM115 - closed by close()
-        self.starts = [0]
-        for stream in self.streams:
-            self.starts.append(self.starts[-1] + stream.seek(0, io.SEEK_END))
-        self.position = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.starts[-1]}
-        self.position = max(base[whence] + offset, 0)
-        return self.position
-
-    def tell(self) -> int:
-        return self.position
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        done = 0
-        while done < len(view) and self.position < self.starts[-1]:
-            index = next(i for i in range(len(self.streams)) if self.position < self.starts[i + 1])
-            stream = self.streams[index]
-            stream.seek(self.position - self.starts[index])
-            want = min(len(view) - done, self.starts[index + 1] - self.position)
-            got = stream.readinto(view[done : done + want])
-            if not got:
-                break
-            done += got
-            self.position += got
-        return done
-
-    def close(self) -> None:
-        for stream in self.streams:
-            stream.close()
-        super().close()
 
 
 def _mtime(member: Any) -> float | None:

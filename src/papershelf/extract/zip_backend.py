@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
+import os
+import re
 import stat
 import struct
 import time
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from papershelf.extract import chain
+from papershelf.extract.joined import Joined
 from papershelf.extract.model import ArchiveError, Entry, EntryKind, Method, Planned, Sink
 from papershelf.extract.names import WINDOWS_SYSTEMS, decode_names, raw_name
 from papershelf.extract.safety import MAX_LINK_BYTES
@@ -95,14 +99,41 @@ def _mtime(info: zipfile.ZipInfo) -> float | None:
         return None
 
 
+_SPANNED = re.compile(r"\.[zZ](\d\d)$")
+
+
+def spanned_parts(path: Path) -> list[Path]:
+    """A spanned zip's volumes in disk order (``x.z01``, ``x.z02`` … ``x.zip``), or ``[path]``.
+
+    Any of them may be given; the ``.zip`` holds the central directory and the
+    number of disks before it. A missing volume is named.
+    """
+    last = path.with_name(path.name[:-4] + ".zip") if _SPANNED.search(path.name) else path
+    if last != path and not last.is_file():
+        raise ArchiveError(f"{path}: a spanned zip's last volume {last.name} is missing")
+    with open(last, "rb") as stream:
+        found = _end_record(stream)
+    disks = found[0] if found is not None else 0
+    parts = [last.with_name(f"{last.stem}.z{number:02d}") for number in range(1, disks + 1)]
+    for number, part in enumerate(parts, 1):
+        if not os.path.lexists(part):
+            raise ArchiveError(
+                f"{last}: spanned zip volume {number} of {disks + 1} missing ({part.name})"
+            )
+        if part.is_symlink() or not part.is_file():
+            raise ArchiveError(f"{part}: a volume of {last} is not a regular file")
+    return [*parts, last]
+
+
 class ZipReader:
     def __init__(self, path: Path, password: str | None, encoding: str | None) -> None:
-        self.path = path
-        self.volumes = [path]
+        self.parts = spanned_parts(path)
+        self.path = self.parts[-1]
+        self.volumes = [self.parts[-1], *self.parts[:-1]]  # a tool opens the .zip
         self.password_text = password
         self.password = password.encode("utf-8") if password is not None else None
         try:
-            self.zf = zipfile.ZipFile(path)
+            self.zf = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError, ValueError) as error:
             raise ArchiveError(f"{path}: not a readable zip archive ({error})") from None
         try:
@@ -118,6 +149,10 @@ class ZipReader:
             self.zf.close()
             raise
 
+    def _absolute(self, info: zipfile.ZipInfo, starts: list[int]) -> int:
+        """Where an entry's local header lies in the volumes joined."""
+        return starts[min(info.volume, len(starts) - 1)] + info.header_offset
+
     def _aes_password_checks(self, password: bytes) -> bool:
         """False only when a WinZip AES entry's verification value proves ``password`` wrong.
 
@@ -130,8 +165,9 @@ class ZipReader:
                 continue
             key_bytes = _AES_KEY_BYTES[body[4]]
             salt_bytes = key_bytes // 2
-            with open(self.path, "rb") as stream:
-                stream.seek(info.header_offset)
+            joined = Joined(self.parts)
+            with io.BufferedReader(joined) as stream:
+                stream.seek(self._absolute(info, joined.starts))
                 header = stream.read(_LOCAL_HEADER.size)
                 if len(header) < _LOCAL_HEADER.size:
                     return True  # damaged: the framing checks say so
@@ -154,6 +190,8 @@ class ZipReader:
         (one truncated before its central directory, storing another zip, then
         reads as that inner zip). ``unzip`` warns; we refuse that case.
         """
+        if len(self.parts) > 1:
+            return  # a spanned zip's offsets count from each volume's start
         with open(self.path, "rb") as stream:
             offsets = _directory_offsets(stream)
             stream.seek(0)
@@ -180,9 +218,10 @@ class ZipReader:
         """
         spans: list[tuple[int, int, str]] = []
         self.damage: dict[str, str] = {}
-        with open(self.path, "rb") as stream:
+        joined = Joined(self.parts)
+        with io.BufferedReader(joined) as stream:
             for info, name in zip(self.infos, self.names, strict=True):
-                stream.seek(info.header_offset)
+                stream.seek(self._absolute(info, joined.starts))
                 header = stream.read(_LOCAL_HEADER.size)
                 if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
                     raise ArchiveError(
@@ -197,7 +236,7 @@ class ZipReader:
                         f"its local header names {shown!r} instead "
                         "(a disguised entry, or a damaged archive)"
                     )
-                start = info.header_offset
+                start = self._absolute(info, joined.starts)
                 end = start + _LOCAL_HEADER.size + fields[9] + fields[10] + info.compress_size
                 spans.append((start, end, name))
         spans.sort()
@@ -209,7 +248,8 @@ class ZipReader:
                 )
         with open(self.path, "rb") as stream:
             offsets = _directory_offsets(stream)
-        if spans and offsets is not None and spans[-1][1] > offsets[1]:
+        directory = None if offsets is None else joined.starts[len(self.parts) - 1] + offsets[1]
+        if spans and directory is not None and spans[-1][1] > directory:
             raise ArchiveError(
                 f"{self.path}: entry {spans[-1][2]!r} overlaps the central "
                 "directory (damaged archive or zip bomb)"
@@ -269,6 +309,8 @@ class ZipReader:
         ]
 
     def _python_lacks(self) -> str | None:
+        if len(self.parts) > 1:
+            return f"Python's zipfile cannot read a spanned zip ({len(self.parts)} volumes)"
         for info, name in zip(self.infos, self.names, strict=True):
             what = method_name(info)
             if what is not None and not info.is_dir():
@@ -307,6 +349,12 @@ class ZipReader:
 def _directory_offsets(stream: IO[bytes]) -> tuple[int, int] | None:
     """Where the end record (found as zipfile finds it) says the central directory
     starts, and where it really starts: just before that record, by its size."""
+    found = _end_record(stream)
+    return None if found is None else found[1:]
+
+
+def _end_record(stream: IO[bytes]) -> tuple[int, int, int] | None:
+    """The end record's disk number, declared directory offset, and real directory start."""
     size = stream.seek(0, 2)
     tail_size = min(size, _END.size + 0xFFFF)
     stream.seek(size - tail_size)
@@ -320,9 +368,10 @@ def _directory_offsets(stream: IO[bytes]) -> tuple[int, int] | None:
     fields = _END.unpack_from(tail, at)
     directory_size: int = fields[5]
     offset: int = fields[6]
+    disk: int = fields[1]
     locator = tail[max(at - _LOCATOR64_SIZE, 0) : at]
     if not locator.startswith(b"PK\x06\x07"):
-        return offset, size - tail_size + at - directory_size
+        return disk, offset, size - tail_size + at - directory_size
     at64 = size - tail_size + at - _LOCATOR64_SIZE - _END64.size
     if at64 < 0:
         return None
@@ -331,7 +380,7 @@ def _directory_offsets(stream: IO[bytes]) -> tuple[int, int] | None:
     if len(record) < _END64.size or record[:4] != b"PK\x06\x06":
         return None
     fields64 = _END64.unpack(record)
-    return fields64[9], at64 - fields64[8]
+    return fields64[4], fields64[9], at64 - fields64[8]
 
 
 class ZipBackend:
