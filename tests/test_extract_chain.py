@@ -399,3 +399,17 @@ def test_spanned_zip_volumes(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         f"papershelf: error: {tmp_path / 'span.zip'}: spanned zip volume 2 of 3 missing "
         "(span.z02)\n"
     )
+
+
+def test_a_one_volume_zip_whose_entries_name_another_disk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Some writers put 0xFFFF in an entry's disk number: with one volume, it means nothing."""
+    archive = make_zip_by_hand(tmp_path / "odd.zip", [(b"top/a", b"top/a", b"a")])
+    data = bytearray(archive.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 34 : central + 36] = b"\xff\xff"
+    archive.write_bytes(bytes(data))
+    code, _out, err = run(capsys, str(archive), "--dest", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    assert (tmp_path / "out/top/a").read_bytes() == b"a"

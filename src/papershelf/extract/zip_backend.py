@@ -151,7 +151,9 @@ class ZipReader:
 
     def _absolute(self, info: zipfile.ZipInfo, starts: list[int]) -> int:
         """Where an entry's local header lies in the volumes joined."""
-        return starts[min(info.volume, len(starts) - 1)] + info.header_offset
+        if len(self.parts) == 1:  # a "disk number" a one-volume zip carries means nothing
+            return info.header_offset
+        return starts[min(info.volume, len(self.parts) - 1)] + info.header_offset
 
     def _aes_password_checks(self, password: bytes) -> bool:
         """False only when a WinZip AES entry's verification value proves ``password`` wrong.
