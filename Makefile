@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 SPEC   := bench/.work/commonmark.json
+CORPUS := tests/.corpus/.complete
 
-.PHONY: demo test lint typecheck unit quick bench system-tools clean
+.PHONY: demo test lint typecheck unit quick bench system-tools corpus clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,27 @@ $(SPEC): | $(BENCH_STAMP)
 	  '*/tests/test_cmark_spec/commonmark.json' > $(SPEC).part
 	mv $(SPEC).part $(SPEC)
 
+# The public test archives of rarfile and py7zr (their sdists on PyPI) and of libarchive
+# (Debian's source package, fetched with this machine's own Debian mirror and private
+# lists), for tests/test_extract_corpus.py; not kept in git.
+$(CORPUS): | $(STAMP)
+	rm -rf tests/.corpus && mkdir -p tests/.corpus/src tests/.corpus/apt/parts tests/.corpus/apt/lists/partial tests/.corpus/apt/cache
+	$(BIN)/python -m pip download --quiet --no-deps --no-binary :all: -d tests/.corpus/src \
+	  rarfile==4.5 py7zr==0.22.0
+	sed -n '/^Types: deb$$/,/^$$/{s/^Types: deb$$/Types: deb-src/;/^Suites:/s/ [a-z]*-updates//;p}' \
+	  /etc/apt/sources.list.d/debian.sources | sed '/^$$/q' > tests/.corpus/apt/parts/debian.sources
+	apt-get -qq -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$(CURDIR)/tests/.corpus/apt/parts \
+	  -o Dir::State::Lists=$(CURDIR)/tests/.corpus/apt/lists -o Dir::Cache=$(CURDIR)/tests/.corpus/apt/cache update
+	cd tests/.corpus/src && apt-get -qq --download-only -o APT::Sandbox::User=root \
+	  -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$(CURDIR)/tests/.corpus/apt/parts \
+	  -o Dir::State::Lists=$(CURDIR)/tests/.corpus/apt/lists -o Dir::Cache=$(CURDIR)/tests/.corpus/apt/cache \
+	  source libarchive
+	$(BIN)/python tests/extract_corpus.py unpack tests/.corpus
+	touch $@
+
+## corpus: fetch the public test archives the slow extract comparison reads
+corpus: $(CORPUS)
+
 ## demo: build a small study repository in a temporary folder and run repo-check on it
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
@@ -40,7 +62,7 @@ demo: $(STAMP)
 system-tools:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
-	  for p in unar:unar bsdtar:libarchive-tools 7zz:7zip unzip:unzip git-lfs:git-lfs hyperfine:hyperfine valgrind:valgrind setpriv:util-linux pdftotext:poppler-utils aria2c:aria2 curl:curl chromium:chromium; do \
+	  for p in unar:unar bsdtar:libarchive-tools 7zz:7zip unzip:unzip zip:zip git-lfs:git-lfs hyperfine:hyperfine valgrind:valgrind setpriv:util-linux pdftotext:poppler-utils aria2c:aria2 curl:curl chromium:chromium; do \
 	    command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; \
 	  done; \
 	  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing="$$missing fonts-noto-color-emoji"; \
@@ -63,7 +85,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest
 
 ## test: install everything the tests need, then lint, type-check and run the whole suite
-test: system-tools $(STAMP)
+test: system-tools $(STAMP) $(CORPUS)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy

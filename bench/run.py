@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ALL = ("check", "collection", "extract", "fetch", "mkexp", "papers", "markdown")
+ALL = ("check", "collection", "extract", "zip_names", "fetch", "mkexp", "papers", "markdown")
 
 
 def main() -> int:

@@ -31,6 +31,7 @@ from archive_builders import (
     unicode_path_extra,
     zip_entry,
 )
+from papershelf import store
 from papershelf.cli import main
 from papershelf.extract import tools
 from papershelf.extract.manifest import MANIFEST
@@ -329,8 +330,8 @@ def test_multi_volume_rar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     code, _out, err = run(
         capsys, str(volumes[0]), "--dest", str(tmp_path / "o3"), "--backend", "bsdtar"
     )
-    assert code == 1
-    assert "bsdtar: cannot read multi-volume archives" in err
+    assert code == 1  # bsdtar reads the first volume alone: the check sees the rest missing
+    assert f"{volumes[0]}: entry 'том/small.txt': missing after extraction" in err
     volumes[2].unlink()
     code, _out, err = run(capsys, str(volumes[0]), "--dest", str(tmp_path / "o4"))
     assert code == 1
@@ -448,6 +449,8 @@ def test_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         "entries": 2,
         "bytes": sum(map(len, FILES.values())),
         "error": None,
+        "backend": "zipfile",
+        "skipped": {},
         "nested": [],
     }
     assert second["status"] == "failed"
@@ -481,17 +484,21 @@ def test_no_argument_extracts_the_repositorys_archives(
 
 
 def test_doctor(capsys: pytest.CaptureFixture[str]) -> None:
+    """What each tool reads comes from probe archives made now: bsdtar decrypts no RAR."""
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
+    lines = {line.split()[0]: line for line in out.splitlines()}
     for name in ("unar", "bsdtar", "7zz"):
         tool = tools.find(name)
-        assert tool is not None and tool.works
-        assert f"{name:7} {tool.version:8} {tool.path}  probe extracted OK" in out
-    assert "bsdtar" in out and "RAR3 (non-solid only)" in out
-    assert ("unrar   not installed" in out) == (shutil.which("unrar") is None)
+        assert tool is not None
+        assert lines[name].startswith(f"{name:7} {tools.version(tool):8} {tool.path}  reads: ")
+    assert "solid compressed RAR5" in lines["unar"].split("; failed")[0]
+    assert "AES-encrypted RAR5" in lines["unar"].split("; failed")[0]
+    assert "failed: AES-encrypted RAR5" in lines["bsdtar"]
+    assert ("not installed" in lines["unrar"]) == (shutil.which("unrar") is None)
 
 
-def test_rar_probe_needs_real_decoding(tmp_path: Path) -> None:
+def test_rar_probe_needs_real_decoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The probe archive is compressed and solid, and a tool that writes nothing fails it."""
     import rarfile
 
@@ -500,10 +507,41 @@ def test_rar_probe_needs_real_decoding(tmp_path: Path) -> None:
     with rarfile.RarFile(str(probe)) as listing:
         assert listing.is_solid()
         assert {i.compress_type for i in listing.infolist()} == {rarfile.RAR_M3}
-    fake = tools.Tool("unar", shutil.which("true") or "/bin/true", "0", False, True, True, True)
-    assert tools._probe(fake) is False
-    real = tools.find("unar")
-    assert real is not None and tools._probe(real) is True
+    secret = tmp_path / "secret.rar"
+    secret.write_bytes(tools.probe_rar5({"a": b"a" * 100}, encrypted=True))
+    with rarfile.RarFile(str(secret)) as listing:
+        assert listing.needs_password()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "unar").symlink_to(shutil.which("true") or "/bin/true")
+    with monkeypatch.context() as patched:
+        patched.setenv("PATH", str(bin_dir))
+        tools.find.cache_clear()
+        tools.reads.cache_clear()
+        assert tools.reads("unar", "rar") is False
+    tools.find.cache_clear()
+    tools.reads.cache_clear()
+    assert tools.reads("unar", "rar") is True
+
+
+def test_probe_verdicts_are_kept_per_binary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verdict is read back for the same binary; ``doctor``'s fresh probe replaces it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    tools.reads.cache_clear()
+    try:
+        assert tools.reads("unar", "rar") is True
+        kept = tmp_path / "cache/papershelf/probe-unar-rar"
+        stamp, verdict = store.load(kept, 2) or [None, None]
+        assert verdict is True and stamp[1] == shutil.which("unar")
+        store.store(kept, stamp, False)  # as if this binary had failed its probe
+        tools.reads.cache_clear()
+        assert tools.reads("unar", "rar") is False
+        assert tools.reads("unar", "rar", fresh=True) is True
+        assert (store.load(kept, 2) or [None, None])[1] is True
+    finally:
+        tools.reads.cache_clear()
 
 
 def test_zip_entry_helper_keeps_mode() -> None:

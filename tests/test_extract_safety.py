@@ -145,7 +145,7 @@ def test_5_symlink_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str], kin
             tmp_path / "a.rar",
             [file("top/a", b"a"), symlink("top/cur", "."), symlink("top/par", "cur/..")],
         )
-    refused(capsys, archive, "entry 'top/par': symlink 'cur/..' goes through another symlink")
+    refused(capsys, archive, "entry 'top/par': symlink 'cur/..' points outside the archive")
 
 
 # 6. a symlink, then a regular file of the same name
@@ -439,7 +439,13 @@ def test_17_encrypted_rar(
     needle = "encrypted; give --password" if password is None else "wrong password"
     refused(capsys, archive, needle, *args)
     refused(
-        capsys, archive, "bsdtar: cannot decrypt", "--password", "верный", "--backend", "bsdtar"
+        capsys,
+        archive,
+        "bsdtar: failed the AES-encrypted RAR5 probe",
+        "--password",
+        "верный",
+        "--backend",
+        "bsdtar",
     )
     assert (
         main(

@@ -1,8 +1,10 @@
 """papershelf's one cache: the store in ``<git-dir>/papershelf/``.
 
-Every fact papershelf keeps between runs is an entry of :data:`ENTRIES`, written in
-one format, under one name and version, so an upgrade removes what an older
-papershelf kept (:func:`prune`). Two kinds of entry:
+Every fact papershelf keeps about a repository between runs is an entry of
+:data:`ENTRIES`, written in one format, under one name and version, so an upgrade
+removes what an older papershelf kept (:func:`prune`). (What extract learns of the
+tools on this machine is the user's, not a repository's: it is kept in the user's
+cache, in the same format.) Two kinds of entry:
 
 - tables keyed by content — a blob's object id, a text — whose values cannot go
   stale, only unused: parsed plans, blob facts, PDF identities (and parsed TOML,

@@ -13,7 +13,6 @@ import click
 
 from papershelf import sizes
 from papershelf.errors import EXIT_FAILURE, EXIT_OK, PapershelfError
-from papershelf.extract import tools
 from papershelf.extract.destination import destination
 from papershelf.extract.extractor import (
     Options,
@@ -133,10 +132,19 @@ def _print_listing(archive: Path, options: Options, as_json: bool) -> tuple[bool
 @click.option("--encoding", help="Encoding of non-UTF-8 zip names (e.g. cp866); default: detected.")
 @click.option(
     "--backend",
-    type=click.Choice(["auto", "unrar", "unar", "bsdtar", "7zz", "py7zr"]),
+    type=click.Choice(
+        ["auto", "zipfile", "tarfile", "py7zr", "rarfile", "unrar", "unar", "bsdtar", "7zz"]
+    ),
     default="auto",
     show_default=True,
-    help="External extractor for RAR (unrar, unar, bsdtar) and 7z (7zz, py7zr).",
+    help="Use only this backend; auto tries each installed one that reads the archive, in "
+    "order, until one's output passes the checks.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Say which backends were tried and why one was passed over.",
 )
 @click.option(
     "--max-total-size",
@@ -169,6 +177,7 @@ def extract(
     password: str | None,
     encoding: str | None,
     backend: str,
+    verbose: bool,
     max_total_size: str,
     max_ratio: float,
     max_entries: int,
@@ -202,6 +211,7 @@ def extract(
         limits=limits,
         recursive=recursive,
         progress=_progress,
+        say=_note if verbose else None,
     )
     paths = list(archives) if archives else archives_in_repository()
     as_json = fmt == "json"
@@ -293,9 +303,12 @@ def _refuse_a_document(path: Path) -> None:
 
 def _say(outcome: Outcome, indent: str = "") -> None:
     if outcome.status == "extracted":
+        left_out = "".join(
+            f"; {count} skipped: {why}" for why, count in sorted(outcome.skipped.items())
+        )
         _echo(
             f"{indent}{outcome.archive} -> {outcome.destination} "
-            f"({outcome.entries} entries, {outcome.bytes} bytes)"
+            f"({outcome.entries} entries, {outcome.bytes} bytes{left_out})"
         )
     elif outcome.status == "already-extracted":
         _echo(f"{indent}{outcome.archive}: already extracted to {outcome.destination}")
@@ -305,31 +318,26 @@ def _say(outcome: Outcome, indent: str = "") -> None:
 
 @click.command()
 def doctor() -> int:
-    """List the RAR and 7z extractors found, their versions and what each really extracts."""
-    usable = False
-    for name in (*tools.RAR_TOOLS, *tools.SEVENZIP_TOOLS):
+    """Say what each external extractor found reads, from tiny archives made and extracted now."""
+    from papershelf.extract import chain, tools
+
+    readable: set[str] = set()
+    for name in tools.TOOLS:
         tool = tools.find(name)
         if tool is None:
-            click.echo(f"{name:7} not installed")
+            click.echo(f"{name:7} not installed ({tools.install_hint(name)})")
             continue
-        if name in tools.RAR_TOOLS:
-            usable = usable or tool.works
-            can = [
-                "compressed solid RAR5",
-                "RAR3" + ("" if tool.solid_rar3 else " (non-solid only)"),
-            ]
-            if tool.multivolume:
-                can.append("multi-volume")
-            if tool.encrypted:
-                can.append("encrypted")
-        else:
-            can = ["7z (after py7zr validates the listing)"]
-        verdict = (
-            "probe extracted OK: " + ", ".join(can)
-            if tool.works
-            else "FAILED the extraction probe: not used"
+        probes = [p for p in tools.PROBES if name in chain.ORDER[p.partition("-")[0]]]
+        reads = [probe for probe in probes if tools.reads(name, probe, fresh=True)]
+        readable.update(reads)
+        said = [tools.PROBES[probe][0] for probe in reads]
+        failed = [tools.PROBES[probe][0] for probe in probes if probe not in reads]
+        verdict = f"reads: {', '.join(said) or 'nothing'}"
+        if failed:
+            verdict += f"; failed: {', '.join(failed)}"
+        click.echo(f"{name:7} {tools.version(tool):8} {tool.path}  {verdict}")
+    if "rar" not in readable:
+        raise ArchiveError(
+            "no installed extractor reads RAR; install unar (Debian: apt-get install unar)"
         )
-        click.echo(f"{name:7} {tool.version:8} {tool.path}  {verdict}")
-    if not usable:
-        raise ArchiveError("no working RAR extractor; install unar (apt-get install unar)")
     return EXIT_OK

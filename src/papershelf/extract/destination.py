@@ -39,10 +39,15 @@ def default_root(cwd: Path) -> Path:
     repository, so its manifest makes a second run say "already extracted".
     """
     where = (gitfiles.repository_root(cwd) or cwd).resolve()
+    digest = hashlib.sha256(os.fsencode(where)).hexdigest()[:12]
+    return user_cache() / "extract" / f"{where.name or 'root'}-{digest}"
+
+
+def user_cache() -> Path:
+    """papershelf's folder in the user's cache: ``$XDG_CACHE_HOME`` or ``~/.cache``."""
     cache = os.environ.get("XDG_CACHE_HOME", "")
     base = Path(cache) if os.path.isabs(cache) else Path.home() / ".cache"
-    digest = hashlib.sha256(os.fsencode(where)).hexdigest()[:12]
-    return base / "papershelf" / "extract" / f"{where.name or 'root'}-{digest}"
+    return base / "papershelf"
 
 
 @contextlib.contextmanager

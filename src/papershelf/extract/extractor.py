@@ -20,9 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papershelf.extract.destination import staging_prefix
+from papershelf.extract import chain
+from papershelf.extract.destination import STAGING_PREFIX, staging_prefix
 from papershelf.extract.manifest import Manifest
-from papershelf.extract.model import ArchiveError, Budget, Entry, EntryKind, Limits, Progress
+from papershelf.extract.model import (
+    ArchiveError,
+    Budget,
+    Entry,
+    EntryKind,
+    Limits,
+    Method,
+    Progress,
+)
 from papershelf.extract.registry import open_reader
 from papershelf.extract.safety import Problem, check_entries, top_folder
 from papershelf.extract.staging import StagingSink, interrupts_raise, remove_tree
@@ -45,6 +54,7 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     recursive: bool = False
     progress: ProgressFactory | None = None
+    say: Callable[[str], None] | None = None  # --verbose: each backend tried, and why
 
 
 @dataclass
@@ -58,6 +68,8 @@ class Outcome:
     bytes: int = 0
     error: str | None = None
     nested: list[Outcome] = field(default_factory=list)
+    backend: str | None = None
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +79,8 @@ class Outcome:
             "entries": self.entries,
             "bytes": self.bytes,
             "error": self.error,
+            "backend": self.backend,
+            "skipped": self.skipped,
             "nested": [n.as_json() for n in self.nested],
         }
 
@@ -78,6 +92,7 @@ class Listing:
     archive: Path
     entries: list[Entry]
     problems: list[Problem]
+    skipped: dict[str, int]
 
 
 def check_archive_file(path: Path) -> str | None:
@@ -154,26 +169,37 @@ def _first_problem(archive: Path, problems: list[Problem]) -> ArchiveError:
 @contextlib.contextmanager
 def _opened(path: Path, kind: str | None, options: Options) -> Iterator[Any]:
     try:
-        reader = open_reader(path, kind, options.password, options.encoding, options.tool)
+        reader = open_reader(path, kind, options.password, options.encoding)
     except ArchiveError as error:
         if options.password or options.ask_password is None or "encrypted" not in str(error):
             raise
         options.password = options.ask_password(str(path))
         if not options.password:
             raise
-        reader = open_reader(path, kind, options.password, options.encoding, options.tool)
+        reader = open_reader(path, kind, options.password, options.encoding)
     try:
         yield reader
     finally:
         reader.close()
 
 
+def volumes_size(volumes: list[Path]) -> int:
+    """What the bomb ratio is taken against: every volume, not the first alone."""
+    return sum(os.stat(volume).st_size for volume in volumes)
+
+
 def list_archive(path: Path, options: Options) -> Listing:
+    """The entries and their problems; an archive no installed backend can write is one."""
     kind = check_archive_file(path)
     with _opened(path, kind, options) as reader:
         entries = reader.entries()
-    _planned, problems = check_entries(entries, options.limits, path.stat().st_size)
-    return Listing(path, entries, problems)
+        checked = check_entries(entries, options.limits, volumes_size(reader.volumes))
+        first, passed = chain.first_usable(chain.only(path, reader.methods(), options.tool))
+    problems = list(checked.problems)
+    if first is None:
+        why = "; ".join(passed)
+        problems.append(Problem(None, f"no installed backend can extract it ({why})"))
+    return Listing(path, entries, problems, checked.skipped)
 
 
 def extract_archive(
@@ -193,7 +219,9 @@ def extract_archive(
     try:
         return _extract_archive(path, root, options, depth, manifest, budget)
     except OSError as error:
-        where = f" ({error.filename})" if error.filename and error.filename != str(path) else ""
+        private = STAGING_PREFIX in str(error.filename)  # a folder of ours, not the user's
+        shown = error.filename and error.filename != str(path) and not private
+        where = f" ({error.filename})" if shown else ""
         hint = " (disk full?)" if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else ""
         raise ArchiveError(
             f"{path}: {error.strerror or error}{where}{hint}; nothing was extracted"
@@ -355,34 +383,47 @@ def _extract_staged(
 ) -> Outcome:
     """Write and verify the whole archive under ``staging``; returns the folder to move."""
     tree = staging / "tree"
-    tree.mkdir()
     with _opened(path, kind, options) as reader:
         entries = reader.entries()
-        size = path.stat().st_size
+        size = volumes_size(reader.volumes)
         if budget is None:
             budget = Budget(size)
-        planned, problems = check_entries(entries, options.limits, size, budget)
+        planned, problems, skipped = check_entries(entries, options.limits, size, budget)
         if problems:
             raise _first_problem(path, problems)
         total = sum(p.entry.size for p in planned if p.entry.kind is EntryKind.FILE)
-        progress_cm = (
-            options.progress(str(path), total) if options.progress else contextlib.nullcontext(None)
-        )
-        with progress_cm as progress:
-            sink = StagingSink(str(path), tree, options.limits, progress, budget.bytes)
-            reader.extract(planned, sink)
-        for item in planned:
-            if item.entry.kind is EntryKind.DIR:
-                sink.make_dir(item)
-        sink.make_links(planned)
-        sink.finish_modes(planned)
+        already = budget.bytes
+
+        def attempt(method: Method) -> StagingSink:
+            for leftover in staging.iterdir():
+                remove_tree(leftover)
+            tree.mkdir()
+            progress_cm = (
+                options.progress(str(path), total)
+                if options.progress
+                else contextlib.nullcontext(None)
+            )
+            with progress_cm as progress:
+                sink = StagingSink(str(path), tree, options.limits, progress, already)
+                method.write(planned, sink)
+            for item in planned:
+                if item.entry.kind is EntryKind.DIR:
+                    sink.make_dir(item)
+            sink.make_links(planned)
+            sink.finish_modes(planned)
+            return sink
+
+        methods = chain.only(path, reader.methods(), options.tool)
+        sink, backend = chain.first_that_works(path, methods, attempt, options.say)
     top = top_folder(planned)
     folder = tree / top if top is not None else tree
     if top is None:
         target = staging / folder_name(path)
         os.rename(tree, target)
         folder = target
-    outcome = Outcome(path, "extracted", folder, len(planned), sink.written)
+    outcome = Outcome(
+        path, "extracted", folder, len(planned), sink.written, backend=backend, skipped=skipped
+    )
     budget.bytes += sink.written
     budget.entries += len(planned)
     if options.recursive:

@@ -33,6 +33,8 @@ class Entry:
     encrypted: bool = False
     handle: object = field(default=None, compare=False, repr=False)
     damage: str | None = None  # what the backend found wrong with it while listing
+    mtime: float | None = None  # seconds since the epoch, as the archive records it
+    skip: str | None = None  # metadata for other tools (a Solaris ACL): counted, not written
     # How the archive stores a CRC32, when not as is (RAR5 encrypted: an HMAC of it).
     stored_crc: Callable[[int], int] | None = field(default=None, compare=False, repr=False)
 
@@ -88,6 +90,10 @@ class Sink(Protocol):
 
     def adopt_tree(self, root: Path, items: Iterable[Planned]) -> None: ...
 
+    def work_folder(self, name: str) -> Path:
+        """A new empty folder beside ``root`` for a tool to write into."""
+        ...
+
 
 class MemberWriter(Protocol):
     def write(self, data: bytes) -> int: ...
@@ -95,12 +101,33 @@ class MemberWriter(Protocol):
     def finish(self, verify_crc: bool) -> None: ...
 
 
+class Refused(ArchiveError):
+    """A verdict no other backend can change (a limit reached, the disk full): not retried."""
+
+
+@dataclass(frozen=True)
+class Method:
+    """One backend able to write an archive's accepted entries: a link of the chain.
+
+    ``passed_over`` says why it cannot be tried for this archive (None: it can);
+    it is called only when the chain reaches it, so a tool is probed only if needed.
+    """
+
+    name: str
+    write: Callable[[list[Planned], Sink], None]
+    passed_over: Callable[[], str | None] = field(default=lambda: None, compare=False)
+
+
 class Reader(Protocol):
-    """An open archive: its entries, and a way to write the accepted ones to a sink."""
+    """An open archive: its volumes, its entries, and the backends that can write them."""
+
+    volumes: list[Path]
 
     def entries(self) -> list[Entry]: ...
 
-    def extract(self, items: list[Planned], sink: Sink) -> None: ...
+    def methods(self) -> list[Method]:
+        """The backends able to write its entries, in the order they are tried."""
+        ...
 
     def close(self) -> None: ...
 
@@ -110,8 +137,8 @@ class Backend(Protocol):
 
     name: str
 
-    def open(self, path: Path, password: str | None, encoding: str | None, tool: str) -> Reader:
-        """Open ``path``; ``tool`` names the external extractor to use, or "auto"."""
+    def open(self, path: Path, password: str | None, encoding: str | None) -> Reader:
+        """Open ``path`` and read its listing."""
         ...
 
 

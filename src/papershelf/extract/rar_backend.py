@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import os
 import stat
 import struct
 from collections.abc import Callable
@@ -18,11 +17,12 @@ from pathlib import Path
 
 import rarfile
 
-from papershelf.extract import tools
-from papershelf.extract.model import ArchiveError, Entry, EntryKind, Planned, Sink
+from papershelf.extract import chain, tools
+from papershelf.extract.model import ArchiveError, Entry, EntryKind, Method, Planned, Sink
 
 _REDIR_HARDLINK = 4
 _REDIR_COPY = 5
+_PASSWORD_CHECK = 0x0001  # file encryption record: a check value of the password follows
 _TWEAKED_CHECKSUMS = 0x0002  # file encryption record: checksums stored as an HMAC
 
 
@@ -50,44 +50,14 @@ def _tweaked_crc(key: bytes) -> Callable[[int], int]:
     return convert
 
 
-def _lend_rarfile_aes() -> bool:
-    """Give rarfile AES from pycryptodomex when it found neither of the packages it tries.
-
-    rarfile decrypts RAR5 headers with ``cryptography`` or ``pycryptodome`` (module
-    ``Crypto``); py7zr already brings the same library as ``pycryptodomex`` (module
-    ``Cryptodome``), whose ``AES.new(key, MODE_CBC, iv)`` rarfile's second path calls.
-    Imported only for an archive with encrypted headers.
-    """
-    if getattr(rarfile, "_have_crypto", None) != 0:
-        return False
-    try:
-        from Cryptodome.Cipher import AES
-    except ImportError:
-        return False
-    rarfile.AES = AES
-    rarfile._have_crypto = 2
-    return True
-
-
-def _open_rarfile(path: Path, password: str | None, retry: bool = True) -> rarfile.RarFile:
-    try:
-        rf = rarfile.RarFile(str(path))
-        if password:
-            rf.setpassword(password)  # encrypted headers are read here
-    except rarfile.NoCrypto:
-        if not retry or not _lend_rarfile_aes():
-            raise
-        return _open_rarfile(path, password, retry=False)
-    return rf
-
-
 class RarReader:
-    def __init__(self, path: Path, password: str | None, tool: str) -> None:
+    def __init__(self, path: Path, password: str | None) -> None:
         self.path = path
         self.password = password
-        self.tool_name = tool
         try:
-            self.rf = _open_rarfile(path, password)
+            self.rf = rarfile.RarFile(str(path))
+            if password:
+                self.rf.setpassword(password)  # encrypted headers are read here
         except rarfile.NeedFirstVolume:
             raise ArchiveError(
                 f"{path}: this is not the first volume of a multi-volume "
@@ -97,8 +67,8 @@ class RarReader:
             raise ArchiveError(f"{path}: wrong password") from None
         except rarfile.NoCrypto:
             raise ArchiveError(
-                f"{path}: its headers are encrypted and no AES library is installed "
-                "(pip install pycryptodomex)"
+                f"{path}: its headers are encrypted and rarfile finds no AES library "
+                "(pip install cryptography)"
             ) from None
         except (rarfile.Error, OSError, EOFError) as error:
             raise ArchiveError(f"{path}: not a readable RAR archive ({error})") from None
@@ -110,6 +80,29 @@ class RarReader:
             self.rf.close()
             raise ArchiveError(f"{path}: encrypted; give --password or set PAPERSHELF_PASSWORD")
         self.volumes = [Path(v) for v in self.rf.volumelist()]
+        if password and not self._password_checks(password):
+            self.rf.close()
+            raise ArchiveError(f"{path}: wrong password")
+
+    def _password_checks(self, password: str) -> bool:
+        """False only when RAR5's stored check value proves the password wrong.
+
+        Without one (RAR3 file data, RAR5 made without it) nothing is claimed;
+        with encrypted headers rarfile has already verified it.
+        """
+        for info in self.rf.infolist():
+            encryption = getattr(info, "file_encryption", None)
+            if not encryption or not encryption[1] & _PASSWORD_CHECK:
+                continue
+            _algo, _flags, log2_count, salt, _iv, check = encryption
+            if len(check) < 12 or hashlib.sha256(check[:8]).digest()[:4] != check[8:12]:
+                continue  # the check value itself is damaged: let the tools say
+            key: bytes = rarfile.rar5_s2k(password, salt, (1 << log2_count) + 32)
+            folded = bytearray(8)
+            for index, byte in enumerate(key):
+                folded[index % 8] ^= byte
+            return bool(folded == check[:8])
+        return True
 
     def entries(self) -> list[Entry]:
         result = []
@@ -144,36 +137,36 @@ class RarReader:
                     encrypted=info.needs_password(),
                     handle=info,
                     stored_crc=stored_crc,
+                    mtime=info.mtime.timestamp() if info.mtime is not None else None,
                 )
             )
         return result
 
-    def extract(self, items: list[Planned], sink: Sink) -> None:
-        tool = tools.choose(
-            tools.RAR_TOOLS,
-            self.tool_name,
-            len(self.volumes) > 1,
-            self.rf.needs_password(),
-            str(self.path),
+    def methods(self) -> list[Method]:
+        """The tools, each run once; then rarfile itself, member by member: it reads
+        stored entries (and decrypts them) alone, and hands others to a tool one at a
+        time (quadratic on a solid archive), so it comes last."""
+        needs = ["rar-aes"] if self.rf.needs_password() else []
+        tools_first = chain.external("rar", self.volumes, self.password, needs)
+        return [*tools_first, Method("rarfile", self._write, self._rarfile_lacks)]
+
+    def _rarfile_lacks(self) -> str | None:
+        packed = any(
+            i.compress_type != rarfile.RAR_M0 for i in self.rf.infolist() if not i.is_dir()
         )
-        work = Path(sink.root).parent / ".tool"
-        inbox, out = work / "in", work / "out"
-        inbox.mkdir(parents=True)
-        out.mkdir()
-        for volume in self.volumes:
-            if not stat.S_ISREG(os.lstat(volume).st_mode):
-                raise ArchiveError(f"{volume}: a volume of {self.path} is not a regular file")
-            os.symlink(os.path.abspath(volume), inbox / volume.name)
-        try:
-            tools.run(
-                tools.rar_command(tool, inbox / self.volumes[0].name, out, self.password),
-                str(self.path),
-            )
-        except ArchiveError as error:
-            if self.password and self.rf.needs_password():
-                raise ArchiveError(f"{error} (wrong password?)") from None
-            raise
-        sink.adopt_tree(out, items)
+        if packed and not any(tools.reads(name, "rar") for name in chain.ORDER["rar"]):
+            return "its compressed entries need a RAR tool (Debian package unar)"
+        return None
+
+    def _write(self, items: list[Planned], sink: Sink) -> None:
+        for item in items:
+            if item.entry.kind is not EntryKind.FILE:
+                continue
+            try:
+                with self.rf.open(item.entry.handle) as source:
+                    sink.write_stream(item, source, verify_crc=True)
+            except (rarfile.Error, EOFError) as error:
+                raise ArchiveError(f"{self.path}: entry {item.entry.name!r}: {error}") from None
 
     def close(self) -> None:
         self.rf.close()
@@ -182,7 +175,5 @@ class RarReader:
 class RarBackend:
     name = "rar"
 
-    def open(
-        self, path: Path, password: str | None, encoding: str | None, tool: str = "auto"
-    ) -> RarReader:
-        return RarReader(path, password, tool)
+    def open(self, path: Path, password: str | None, encoding: str | None) -> RarReader:
+        return RarReader(path, password)

@@ -30,14 +30,42 @@ def backend_for(kind: str) -> Backend:
     return backend
 
 
-def open_reader(
-    path: Path, kind: str | None, password: str | None, encoding: str | None, tool: str
-) -> Reader:
+def is_v7_tar(path: Path) -> bool:
+    """A pre-POSIX tar: no ``ustar`` magic, but a first header whose checksum adds up."""
+    with open(path, "rb") as stream:
+        header = stream.read(512)
+    if len(header) < 512 or not header[:100].strip(b"\0") or header[:1] == b"\0":
+        return False
+    field = header[148:156].replace(b"\0", b" ").strip()
+    try:
+        stored = int(field, 8)
+    except ValueError:
+        return False
+    return stored == sum(header[:148]) + 8 * 32 + sum(header[156:])
+
+
+def embedded_kind(path: Path) -> str | None:
+    """A format found past the first bytes: a v7 tar, or a zip or RAR behind a stub
+    (a self-extracting ``.exe``, padding), as zipfile and rarfile find them."""
+    if is_v7_tar(path):
+        return "tar"
+    import zipfile
+
+    if zipfile.is_zipfile(path):
+        return "zip"
+    import rarfile
+
+    return "rar" if rarfile.is_rarfile(str(path)) or rarfile.is_rarfile_sfx(str(path)) else None
+
+
+def open_reader(path: Path, kind: str | None, password: str | None, encoding: str | None) -> Reader:
     """Open ``path`` with the backend for its sniffed ``kind``."""
+    if kind is None:
+        kind = embedded_kind(path)
     if kind is None:
         raise ArchiveError(f"{path}: not an archive papershelf knows (zip, rar, 7z, tar)")
     if kind not in BACKENDS:
         raise ArchiveError(
             f"{path}: {kind} data is not supported (zip, rar, 7z, tar and tar.gz/.bz2/.xz are)"
         )
-    return backend_for(kind).open(path, password, encoding, tool)
+    return backend_for(kind).open(path, password, encoding)

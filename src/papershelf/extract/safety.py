@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from papershelf.extract.model import Budget, Entry, EntryKind, Limits, Planned
 from papershelf.repo.names import is_windows_reserved
@@ -38,8 +39,10 @@ class Problem:
 def split_name(name: str) -> tuple[tuple[str, ...], str | None]:
     """Path components of a member name, or the reason it cannot be one.
 
-    Backslashes count as separators everywhere: a Unix-made zip may carry
-    ``..\\..\\x``, and Windows tools would honour it.
+    Only ``/`` separates (backends turn a Windows tool's backslashes into it);
+    a backslash elsewhere is a character of the name. Still, ``..`` between
+    backslashes is refused: a Unix-made zip may carry ``..\\..\\x`` for
+    Windows tools to honour.
     """
     if not name:
         return (), "empty name"
@@ -55,12 +58,12 @@ def split_name(name: str) -> tuple[tuple[str, ...], str | None]:
         return (), "absolute path"
     if len(name.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES:
         return (), f"path longer than {MAX_PATH_BYTES} bytes"
-    parts = tuple(p for p in re.split(r"[/\\]", name) if p not in ("", "."))
+    parts = tuple(p for p in name.split("/") if p not in ("", "."))
     if not parts:
         return (), _NO_PATH
+    if ".." in re.split(r"[/\\]", name):
+        return (), "path traversal ('..')"
     for part in parts:
-        if part == "..":
-            return (), "path traversal ('..')"
         if len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
             return (), f"a path component is longer than {MAX_NAME_BYTES} bytes"
         if is_windows_reserved(part):
@@ -73,43 +76,106 @@ def _fold(parts: Sequence[str]) -> str:
     return unicodedata.normalize("NFC", "/".join(parts)).casefold()
 
 
+MAX_LINK_HOPS = 40  # Linux's limit on symlinks followed in one path (MAXSYMLINKS)
+
+
 def _resolve_link(
-    link_parts: tuple[str, ...], target: str, symlinks: set[str], floor: int
+    link_parts: tuple[str, ...],
+    target: str,
+    links: dict[str, tuple[tuple[str, ...], str]],
+    floor: int,
 ) -> str | None:
     """Why a relative symlink target is unsafe, walking it against the archive's own names.
 
-    ``floor`` is 1 when the archive's single top folder becomes the extracted
-    folder: a link may then not climb to its parent, where other archives live.
+    A symlink met on the way is followed (``libabc.so → libabc.so.1 → …``,
+    ``Versions/Current``) as the system would, so a chain is judged by where
+    it ends. ``floor`` is 1 when the archive's single top folder becomes the
+    extracted folder: a link may then not climb to its parent, where other
+    archives live.
     """
+    why = _target_shape(target)
+    if why is not None:
+        return why
+    stack: list[str] = list(link_parts[:-1])
+    pending = [(target, target)]  # (what is left to walk, the link it came from)
+    hops = 0
+    while pending:
+        rest, origin = pending.pop()
+        parts = [p for p in re.split(r"[/\\]", rest) if p not in ("", ".")]
+        for index, part in enumerate(parts):
+            if part == "..":
+                if len(stack) <= floor:
+                    via = "" if origin == target else f" (through the symlink to {origin!r})"
+                    return f"symlink {target!r} points outside the archive{via}"
+                stack.pop()
+                continue
+            stack.append(part)
+            followed = links.get(_fold(stack))
+            if followed is None:
+                continue
+            hops += 1
+            if hops > MAX_LINK_HOPS:
+                return f"symlink {target!r} is a loop of symlinks"
+            where, inner = followed
+            if _target_shape(inner) is not None:
+                return f"symlink {target!r} goes through the unsafe symlink {inner!r}"
+            pending.append(("/".join(parts[index + 1 :]), origin))
+            pending.append((inner, inner))
+            stack = list(where[:-1])
+            break
+    return None
+
+
+def _target_shape(target: str) -> str | None:
+    """What makes a symlink target unsafe whatever the archive holds."""
     if target.startswith(("/", "\\")) or _DRIVE.match(target):
         return f"symlink to an absolute path {target!r}"
     if not target or "\x00" in target:
         return "symlink with an empty or NUL target"
     if len(target.encode("utf-8", "surrogateescape")) > MAX_LINK_BYTES:
         return f"symlink target longer than {MAX_LINK_BYTES} bytes"
-    stack = list(link_parts[:-1])
-    for part in re.split(r"[/\\]", target):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if len(stack) <= floor:
-                return f"symlink {target!r} points outside the archive"
-            stack.pop()
-            continue
-        stack.append(part)
-        if _fold(stack) in symlinks:
-            return f"symlink {target!r} goes through another symlink"
     return None
+
+
+MACOS_METADATA = "macOS metadata (__MACOSX/, .DS_Store)"
+
+
+def skipped_because(entry: Entry) -> str | None:
+    """Why an entry is left out: what only another system's tools read."""
+    if entry.skip is not None:
+        return entry.skip
+    parts = [p for p in re.split(r"[/\\]", entry.name) if p not in ("", ".")]
+    if parts and (parts[0] == "__MACOSX" or parts[-1] == ".DS_Store"):
+        return MACOS_METADATA
+    return None
+
+
+class Checked(NamedTuple):
+    """The safe plan, the problems (any one refuses the archive), what was left out."""
+
+    planned: list[Planned]
+    problems: list[Problem]
+    skipped: dict[str, int]
 
 
 def check_entries(
     entries: Sequence[Entry], limits: Limits, archive_size: int, budget: Budget | None = None
-) -> tuple[list[Planned], list[Problem]]:
+) -> Checked:
     """Split entries into the safe plan and the problems; any problem refuses the archive.
 
     With a ``budget`` (a nested archive), the limits bound everything extracted so far
-    plus this archive, and the ratio is taken against the outermost archive.
+    plus this archive, and the ratio is taken against the outermost archive;
+    ``archive_size`` is that of all its volumes.
     """
+    skipped: dict[str, int] = {}
+    kept = []
+    for entry in entries:
+        why = skipped_because(entry)
+        if why is None:
+            kept.append(entry)
+        else:
+            skipped[why] = skipped.get(why, 0) + 1
+    entries = kept
     used = budget if budget is not None else Budget(archive_size)
     in_all = " in all, with the archives around it" if used.bytes or used.entries else ""
     problems: list[Problem] = []
@@ -138,7 +204,7 @@ def check_entries(
         )
 
     kinds: dict[str, EntryKind] = {}
-    symlinks: set[str] = set()
+    symlinks: dict[str, tuple[tuple[str, ...], str]] = {}
     for entry in entries:
         if entry.damage is not None:
             problems.append(Problem(entry.name, entry.damage))
@@ -179,7 +245,7 @@ def check_entries(
             kinds.setdefault(_fold(parts[:i]), EntryKind.DIR)
         kinds[key] = entry.kind
         if entry.kind is EntryKind.SYMLINK:
-            symlinks.add(key)
+            symlinks[key] = (parts, entry.link or "")
         planned.append(Planned(entry, parts))
 
     # Links are judged once every name is known, whatever their order in the archive.
@@ -200,7 +266,8 @@ def check_entries(
                     )
                 )
     problem_names = {p.entry for p in problems}
-    return [p for p in planned if p.entry.name not in problem_names], problems
+    safe = [p for p in planned if p.entry.name not in problem_names]
+    return Checked(safe, problems, skipped)
 
 
 def top_folder(items: Sequence[Planned]) -> str | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from papershelf.extract.model import ArchiveError, EntryKind, Limits, Planned, Progress
+from papershelf.extract.model import ArchiveError, EntryKind, Limits, Planned, Progress, Refused
 from papershelf.extract.safety import file_mode
 
 CHUNK = 1024 * 1024
@@ -108,12 +108,26 @@ class StagingSink:
                 os.symlink(target.replace("\\", "/"), path)
 
     def finish_modes(self, items: Iterable[Planned]) -> None:
-        """Give files safe permissions (never set-uid/gid, sticky or world-writable)."""
+        """Give files safe permissions (never set-uid/gid, sticky or world-writable), and
+        every entry the time the archive records, folders last (writing in one changes it)."""
+        items = list(items)
         for item in items:
             if item.entry.kind is EntryKind.FILE:
                 os.chmod(self.root.joinpath(*item.parts), file_mode(item.entry.mode))
         for dirpath, _dirs, _files in os.walk(self.root):
             os.chmod(dirpath, 0o755)
+        dated = [i for i in items if i.entry.mtime is not None]
+        for item in sorted(dated, key=lambda i: (i.entry.kind is EntryKind.DIR, -len(i.parts))):
+            mtime = item.entry.mtime
+            assert mtime is not None
+            with contextlib.suppress(OSError, OverflowError, ValueError):
+                os.utime(self.root.joinpath(*item.parts), (mtime, mtime), follow_symlinks=False)
+
+    def work_folder(self, name: str) -> Path:
+        """A new empty folder beside ``root`` (in the same private staging folder)."""
+        folder = self.root.parent / f".{self.root.name}-{name}"
+        folder.mkdir()
+        return folder
 
     def adopt_tree(self, tree: Path, items: Iterable[Planned]) -> None:
         """Verify what an external tool wrote in ``tree`` against the listing, then move it.
@@ -146,6 +160,9 @@ class StagingSink:
             item = expected.get(rel)
             if item is None:
                 if kind == "dir" and rel in implied_dirs:
+                    continue
+                if kind == "file" and _older_version(rel, expected):
+                    os.unlink(tree / rel)  # the latest copy only, as unrar by default
                     continue
                 raise ArchiveError(
                     f"{self.archive}: the extractor wrote {rel!r}, "
@@ -211,7 +228,7 @@ class _Writer:
                 self.item, f"more data than the {self.item.entry.size} bytes its header declares"
             )
         if self.sink.already + self.sink.written + len(data) > self.sink.limits.max_total:
-            raise ArchiveError(
+            raise Refused(
                 f"{self.sink.archive}: more than {self.sink.limits.max_total} "
                 "bytes uncompressed, over the limit"
             )
@@ -248,6 +265,14 @@ class _Writer:
             raise self.sink._fail(self.item, "CRC mismatch (damaged archive?)")
 
 
+def _older_version(rel: str, expected: dict[str, Planned]) -> bool:
+    """``notes.txt;2``: an older copy of a listed file (``rar -ver``) that unar and bsdtar
+    write beside it."""
+    name, sep, number = rel.rpartition(";")
+    item = expected.get(name)
+    return bool(sep) and number.isdigit() and item is not None and item.entry.kind is EntryKind.FILE
+
+
 def as_stored(item: Planned, crc: int) -> int:
     """The CRC32 of the bytes written, in the form the archive stores it."""
     convert = item.entry.stored_crc
@@ -256,11 +281,11 @@ def as_stored(item: Planned, crc: int) -> int:
 
 def _disk_error(archive: str, error: OSError) -> ArchiveError:
     if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return ArchiveError(
+        return Refused(
             f"{archive}: cannot write: {error.strerror} (disk full?); "
             "nothing was left at the destination"
         )
-    return ArchiveError(f"{archive}: cannot write: {error}")
+    return ArchiveError(f"{archive}: cannot write: {error.strerror or error}")
 
 
 class Terminated(KeyboardInterrupt):
