@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from papershelf.plan.citations import citation, title_before_link
+from papershelf.plan.citations import citation, quoted_in_citation, title_before_link
 from papershelf.plan.titles import (
     LETTER,
     LETTERS,
@@ -81,11 +81,11 @@ def bold_quoted_titles(node: Node) -> list[Found]:
 
 
 def quoted_lead_title(node: Node) -> list[Found]:
-    """A list item that opens with a quoted title, or with "Read" and one: ``1. "LoRA": …``."""
+    """A list item that opens with a quoted title, with "Read" and one (``1. "LoRA": …``),
+    or with a bold name and a colon before it (``**ViT**: "An Image is Worth …", ICLR``)."""
     if node.block is not Block.ITEM or not node.spans:
         return []
-    text = node.text
-    words = text.lstrip()
+    words = _after_bold_name(node.spans) or node.text.lstrip()
     lead = re.match(r"(?i)^(?:(?:read|study|прочитать|прочти|читать|изучить)\s+)?([\"“«])", words)
     if lead is None:
         return []
@@ -94,13 +94,29 @@ def quoted_lead_title(node: Node) -> list[Found]:
     title = words[lead.end() : end] if end > 0 else ""
     if not LETTER.search(title) or "\n" in title:
         return []
+    if (
+        " " not in title.strip()
+        and re.match(r"\s+[^\W\d_]", words[end + 1 :])
+        and not re.match(r"\s+by\b", words[end + 1 :])
+    ):
+        return []  # `"Deep" version: …`: a word in quotes inside a phrase
     return [Found(clean_title(title), node.line, remote_links(node.spans), node.spans[0].at)]
+
+
+def _after_bold_name(spans: Sequence[Span]) -> str:
+    """The text after ``**Name**:`` opening a block, if it opens so."""
+    order = next((i for i, span in enumerate(spans) if span.text.strip()), None)
+    if order is None or spans[order].kind is not Inline.STRONG:
+        return ""  # (any name: `**ViL**`, `**?**` are names here, however short)
+    rest = plain(spans[order + 1 :]).lstrip()
+    return rest[1:].lstrip() if rest.startswith(":") else ""
 
 
 def table_row(node: Node) -> list[Found]:
     """A table row is one paper: the cell under a "Paper"/"Title" header, else the first
-    cell with a titled link or bold text; the row's other links go with it. A cell of
-    several titled links names one paper each."""
+    cell with a titled link or bold text, else (the paper on a paper's site, linked as
+    "Paper") the first cell of text; the row's other links go with it. A cell of several
+    titled links names one paper each."""
     if node.block is not Block.ROW:
         return []
     cells = list(node.cells)
@@ -124,6 +140,10 @@ def table_row(node: Node) -> list[Found]:
                 for link in titled
             ]
         return [Found(title, node.line, links, cells[index][0].at)]
+    if any(is_paper_url(link.target) for link in links):  # `| CAGAN | 2017 | [Paper](arXiv) |`
+        for cell in cells:
+            if LETTERS.search(plain(cell)) and all(span.kind is Inline.TEXT for span in cell):
+                return [Found(clean_title(plain(cell)), node.line, links, cell[0].at)]
     return []
 
 
@@ -224,7 +244,8 @@ CONVENTIONS: tuple[Convention, ...] = (
     ),
     Convention(
         "quoted title",
-        "a list item that opens with a quoted title (or with Read and one)",
+        "a list item that opens with a quoted title (or with Read, or a bold name and a "
+        "colon, before it)",
         '- "LoRA": low-rank adaptation',
         quoted_lead_title,
     ),
@@ -248,6 +269,12 @@ CONVENTIONS: tuple[Convention, ...] = (
         "links that say only pdf, paper, code or an icon give its copies",
         "- **Batch Normalization** (2015), S. Ioffe [[pdf]](https://arxiv.org/pdf/1502.03167)",
         bold_title,
+    ),
+    Convention(
+        "quoted title in a citation",
+        "a list item naming its authors, then the title in quotes",
+        '1. He, Kaiming, et al. "Deep residual learning for image recognition." CVPR 2016.',
+        quoted_in_citation,
     ),
     Convention(
         "title before a generic link",

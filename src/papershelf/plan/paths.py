@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from papershelf.plan.model import Item, Kind
 from papershelf.plan.names import DOCUMENT_SUFFIXES
+from papershelf.plan.titles import names_material
 from papershelf.plan.tree import Inline, Span
 
 SECTIONISH = re.compile(r"^(\d\d|xx)_", re.IGNORECASE)
@@ -186,6 +187,8 @@ class PathReader:
             token = local_target(span.target, self.base)  # a section's path is from the root
         if token is None:
             return None
+        if is_document(token) and title is None and names_material(span.text):
+            return self._item(Kind.FILE, token, span.line, written=token, path=token)  # slides
         if is_document(token):
             name = title or stem(token)
             return self._item(Kind.PAPER, name, span.line, written=token, path=token)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from papershelf.plan.tree import Block, Inline, Node, Span
-from papershelf.plan.vocabulary import GENERIC_WORDS
+from papershelf.plan.vocabulary import DESCRIBING_WORDS, GENERIC_WORDS, MATERIAL_WORDS
 
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 _ROMAN = re.compile(r"[ivxlc]+")
@@ -68,13 +68,20 @@ def is_remote(target: str) -> bool:
 
 
 def clean_title(text: str, byline: bool = False) -> str:
-    """A title as written, without its quotes, markers and the trailing dot of a citation;
-    with ``byline``, without a trailing ``- by Author`` too (link text says who wrote it;
-    a quoted title is exactly what it quotes)."""
+    """A title as written, without its quotes, markers, list number (``01.Title``), a
+    closing ``(2017)`` and the trailing dot of a citation; with ``byline``, without a
+    trailing ``- by Author`` too (link text says who wrote it; a quoted title is exactly
+    what it quotes)."""
     text = SHORTCODES.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.strip(" " + QUOTES + "*_`").rstrip(" .,;:-–—").strip(" " + QUOTES)
+    text = _NUMBERING.sub("", _CLOSING_YEAR.sub("", text)) or text
     return (_BY_AUTHOR.sub("", text) or text) if byline else text
+
+
+# `2. Title`, `01.Title`, `14.Title`; never `1.5-bit …`
+_NUMBERING = re.compile(r"^(?:\d{1,3}[.)]\s+|0\d{0,2}[.)]\s*|\d{1,3}[.)](?=[^\W\d_]))")
+_CLOSING_YEAR = re.compile(r"\s*\((?:19|20)\d\d\)$")
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,37 @@ def remote_links(spans: Sequence[Span]) -> tuple[Span, ...]:
 
 
 def links_a_paper(link: Span) -> bool:
-    return is_paper_url(link.target) or bool(PAPER_WORD.match(link.text))
+    """A link to a paper: it says so (``[pdf]``), or it leads to a paper's site and does
+    not say it is course material (``[Slides](l3.pdf)``)."""
+    if PAPER_WORD.match(link.text):
+        return True
+    return is_paper_url(link.target) and not names_material(link.text)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def names_material(text: str) -> bool:
+    """Link text that says the link is course material or a page (slides, a video, a
+    blog post), not the paper."""
+    words = _words(text)
+    return any(word in MATERIAL_WORDS for word in words) and not PAPER_WORD.match(text)
+
+
+def describes_material(found: Found) -> bool:
+    """A "paper" whose text describes what its links lead to, as a sentence would ("a great
+    series of notebooks", "a guide … (blog)"), and none of whose links is a paper's site: a
+    tutorial, a video or a repository to visit, not a paper to keep. A describing word
+    written as in a title ("A Guide to Search Ranking") names a work."""
+    if not found.links or any(is_paper_url(link.target) for link in found.links):
+        return False
+    words = _WORD.findall(found.title)
+    sentence = all(word.islower() or word.isupper() or len(word) < 4 for word in words[1:])
+    return any(
+        word.casefold() in DESCRIBING_WORDS and (word.islower() or (order == 0 and sentence))
+        for order, word in enumerate(words)
+    )
 
 
 def unwrapped(spans: Sequence[Span], holding: tuple[Inline, ...] = (Inline.LINK,)) -> list[Span]:
