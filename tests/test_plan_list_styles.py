@@ -231,3 +231,30 @@ def test_an_article_titled_as_a_guide_is_kept_and_a_sentence_about_one_is_not() 
         "* [Blog post on eligibility traces](https://example.org/traces)\n"
     )
     assert titles(text) == ["A Guide to Search Ranking Systems"]
+
+
+def test_a_paragraph_names_a_paper_as_a_title_and_a_colon_before_its_link() -> None:
+    text = (
+        "[Lecture Slides](./lect06.pdf)\n\n"
+        "Policy gradient for discounted rewards: [NeurIPS proceedings link]"
+        "(https://proceedings.neurips.cc/paper/1999/file/464d-Paper.pdf)\n\n"
+        "We will discuss it in class, see [the pdf](https://example.org/notes.pdf).\n"
+    )
+    assert titles(text) == ["Policy gradient for discounted rewards"]
+
+
+def test_a_link_called_link_to_a_homework_does_not_make_a_row_a_paper() -> None:
+    text = (
+        "| Date | Content | Slides | HW |\n|---|---|---|---|\n"
+        "| 29.03 | Model free | [Slides](https://example.org/l03.pdf) | "
+        "[link](https://github.com/o/rl/blob/main/homework01.ipynb) |\n"
+    )
+    assert titles(text) == []
+
+
+def test_a_venue_and_year_in_brackets_close_a_plain_title() -> None:
+    line = (
+        "- Emotion Recognition from Speech Using Wav2vec 2.0 Embeddings (Interspeech 2021) "
+        "[[paper]] [[code]](https://github.com/someone/ser)\n"
+    )
+    assert titles(line) == ["Emotion Recognition from Speech Using Wav2vec 2.0 Embeddings"]

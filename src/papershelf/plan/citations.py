@@ -15,9 +15,9 @@ from papershelf.plan.titles import (
     Found,
     clean_title,
     is_generic,
-    is_reading,
     links_a_paper,
     remote_links,
+    visit_only,
 )
 from papershelf.plan.tree import Block, Inline, Node, Span, plain
 
@@ -29,23 +29,25 @@ _BYLINE_END = re.compile(r"\s[-–—]\s|[()]|(?<!\b[A-Z])\.\s|,\s(?=[A-Z]{2,}|(
 def title_before_link(node: Node) -> list[Found]:
     """``- Attention Is All You Need. Vaswani et al. NeurIPS 2017. [[pdf]](…)``: a list
     item's plain text before a link that only says pdf, paper or arXiv (or before such a
-    word in brackets with no link yet: ``DC-TTS [[paper]] [[code]](…)``) is the title, up
-    to the authors, the venue or the year that follow it. A link that only says "link" to
-    a code host's page is a repository to visit, not a paper."""
-    if node.block is not Block.ITEM:
+    word in brackets with no link yet: ``DC-TTS [[paper]] [[code]](…)``; in a paragraph,
+    ``Title: [pdf](…)``) is the title, up to the authors, the venue or the year after it.
+    A link that only says "link" to a code host's page is a repository to visit."""
+    if node.block not in (Block.ITEM, Block.PARAGRAPH):
         return []
     spans = node.spans
     cut = _generic_cut(spans)
     if cut is None:
         return []
     at, before_marker = cut
-    if before_marker is None and _visit_only(spans[at]):
+    if before_marker is None and visit_only(spans[at]):
         return []
     kinds = (Inline.TEXT, Inline.EMPHASIS, Inline.STRONG)
     before = [span for span in spans[:at] if span.kind in kinds]
     text = plain(before) + (before_marker or "")
     text = re.sub(r"\s+", " ", SHORTCODES.sub(" ", text)).strip()
     text = TAGS.sub("", text).strip(" [(-–—:|")  # `[en]`, `[Recommended]`, `(optional)`
+    if node.block is Block.PARAGRAPH and not (plain(before).rstrip().endswith(":")):
+        return []  # a paragraph names a paper only as `Title: [pdf](…)`
     title = _cut_at_byline(text)
     if len(title.split()) < (1 if before_marker is not None else 2) or is_generic(title):
         return []  # `- Lecture 3 slides [pdf](…)`: material, not a paper
@@ -66,19 +68,13 @@ def _generic_cut(spans: Sequence[Span]) -> tuple[int, str | None] | None:
     return None
 
 
-def _visit_only(link: Span) -> bool:
-    """``[link](https://github.com/…)``: a page to visit, named as a link and nothing more."""
-    words = set(re.findall(r"\w+", link.text.casefold()))
-    return not is_reading(link.target) and words <= {"link", "links", "url", "here"}
-
-
 def _cut_at_byline(text: str) -> str:
     """The title a citation opens with: up to the first separator followed by authors
     (``Vaswani et al.``, ``A. Author, B. Author``), a venue and year, or a year."""
     for cut in _SEPARATOR.finditer(text):
         rest = text[cut.end() :]
         head = _BYLINE_END.split(rest, maxsplit=1)[0]
-        if YEAR.match(rest) or re.match(r"^(?:[A-Z]{2,}\w*\s)?(?:19|20)\d\d\b", rest):
+        if YEAR.match(rest) or re.match(r"^(?:[A-Z][\w-]*\s)?(?:19|20)\d\d\b", rest):
             return text[: cut.start()]
         if "et al" in head or _names(head) >= 2 or (_names(head) == 1 and "," in rest):
             return text[: cut.start()]

@@ -37,6 +37,7 @@ from papershelf.plan.titles import (
     remote_links,
     top_spans,
     unwrapped,
+    visit_only,
 )
 from papershelf.plan.tree import Block, Inline, Node, Span, plain
 from papershelf.plan.vocabulary import TITLE_HEADERS
@@ -122,7 +123,7 @@ def table_row(node: Node) -> list[Found]:
     cells = list(node.cells)
     named = [i for i, head in enumerate(node.header) if head in TITLE_HEADERS and i < len(cells)]
     links = remote_links(top_spans(node))
-    if not named and not any(links_a_paper(link) for link in links):
+    if not named and not any(links_a_paper(link) and not visit_only(link) for link in links):
         return []  # a table of something else: options, figures, a schedule
     order = [*named, *(i for i in range(len(cells)) if i not in named)]
     for index in order:

@@ -49,6 +49,8 @@ def is_generic(text: str) -> bool:
     if "://" in text or text.strip().startswith("www."):
         return True  # a bare URL shown as itself
     words = _WORD.findall(text.casefold())
+    if 1 < len(words) <= 4 and words[-1] in ("link", "links"):
+        return True  # `[NeurIPS proceedings link]`: says what the link is
     return not LETTERS.search(text) or all(
         word in GENERIC_WORDS or _ROMAN.fullmatch(word) for word in words
     )
@@ -172,3 +174,9 @@ def unwrapped(spans: Sequence[Span], holding: tuple[Inline, ...] = (Inline.LINK,
         else:
             out.append(span)
     return out
+
+
+def visit_only(link: Span) -> bool:
+    """``[link](https://github.com/…)``: a page to visit, named as a link and nothing more."""
+    words = set(_words(link.text))
+    return not is_reading(link.target) and words <= {"link", "links", "url", "here"}
