@@ -258,3 +258,15 @@ def test_a_venue_and_year_in_brackets_close_a_plain_title() -> None:
         "[[paper]] [[code]](https://github.com/someone/ser)\n"
     )
     assert titles(line) == ["Emotion Recognition from Speech Using Wav2vec 2.0 Embeddings"]
+
+
+def test_a_name_shown_as_an_example_is_not_in_the_plan() -> None:
+    text = (
+        "## Contributing\n"
+        "* Paper names are dashed (example: `out-of-the-tar-pit.pdf`), folders too, "
+        "e.g. `distributed_systems/`\n"
+        "* Read `papers/out-of-the-tar-pit.pdf` first\n"
+    )
+    assert [(item.kind, item.name) for item in parse(text).items()] == [
+        ("file", "papers/out-of-the-tar-pit.pdf")
+    ]

@@ -86,6 +86,17 @@ def called_a_folder(spans: Sequence[Span], index: int) -> bool:
     return bool(FOLDER_BEFORE.search(before) or FOLDER_AFTER.match(after))
 
 
+# `(example: `out-of-the-tar-pit.pdf`)`, `e.g. `notes/``: a name shown as an illustration
+_EXAMPLE_BEFORE = re.compile(
+    r"(?i)(?:\bexamples?|\be\.\s?g\.|\bfor instance|\bsuch as|\bнапример)\s*[:,]?\s*$"
+)
+
+
+def an_example(spans: Sequence[Span], index: int) -> bool:
+    """Whether the code span is an example of a name (``example: `x.pdf```), not one."""
+    return bool(index and _EXAMPLE_BEFORE.search(spans[index - 1].text[-40:]))
+
+
 def _code_token(spans: Sequence[Span], index: int) -> str:
     """The code span's text, with a plain ``/rest`` glued after it (without its quotes:
     `` `06_Engineering_&_Tuning`/"Разработка LLM с нуля" ``)."""
@@ -135,7 +146,7 @@ class PathReader:
         token, line = _code_token(spans, index).strip(), spans[index].line
         slashed = token.endswith("/") or folder
         token = token.strip("/")
-        if _not_a_path(token):
+        if _not_a_path(token) or an_example(spans, index):
             return None, False
         if token.lower().endswith(DOCUMENT_SUFFIXES) and "/" not in token:
             if token.lower().endswith(".md"):
