@@ -270,3 +270,13 @@ def test_a_name_shown_as_an_example_is_not_in_the_plan() -> None:
     assert [(item.kind, item.name) for item in parse(text).items()] == [
         ("file", "papers/out-of-the-tar-pit.pdf")
     ]
+
+
+def test_a_title_before_links_that_say_what_they_are() -> None:
+    text = (
+        "## Полезная литература:\n\n"
+        "1. Pattern Recognition and Machine Learning; [English link](https://example.org/prml), "
+        "[Русский перевод](https://example.ru/prml)\n"
+        "2. Lecture notes on kernels; [Lecture notes link](https://example.org/kernels.pdf)\n"
+    )
+    assert titles(text) == ["Pattern Recognition and Machine Learning"]

@@ -49,8 +49,8 @@ def is_generic(text: str) -> bool:
     if "://" in text or text.strip().startswith("www."):
         return True  # a bare URL shown as itself
     words = _WORD.findall(text.casefold())
-    if 1 < len(words) <= 4 and words[-1] in ("link", "links"):
-        return True  # `[NeurIPS proceedings link]`: says what the link is
+    if _says_link(words):
+        return True
     return not LETTERS.search(text) or all(
         word in GENERIC_WORDS or _ROMAN.fullmatch(word) for word in words
     )
@@ -128,12 +128,21 @@ def remote_links(spans: Sequence[Span]) -> tuple[Span, ...]:
     return tuple(link for link in links_in(spans) if is_remote(link.target))
 
 
+def _says_link(words: Sequence[str]) -> bool:
+    """``[NeurIPS proceedings link]``, ``[English link]``: text that says what the link is."""
+    return 1 < len(words) <= 4 and words[-1] in ("link", "links")
+
+
 def links_a_paper(link: Span) -> bool:
-    """A link to a paper: it says so (``[pdf]``), or it leads to a paper's site and does
-    not say it is course material (``[Slides](l3.pdf)``)."""
-    if PAPER_WORD.match(link.text):
-        return True
-    return is_paper_url(link.target) and not names_material(link.text)
+    """A link to a paper: it says so (``[pdf]``, ``[arXiv link]``), or it leads to a
+    paper's site and does not say it is course material (``[Slides](l3.pdf)``)."""
+    if names_material(link.text):
+        return False
+    return (
+        bool(PAPER_WORD.match(link.text))
+        or _says_link(_words(link.text))
+        or (is_paper_url(link.target))
+    )
 
 
 def _words(text: str) -> list[str]:
