@@ -280,3 +280,22 @@ def test_a_title_before_links_that_say_what_they_are() -> None:
         "2. Lecture notes on kernels; [Lecture notes link](https://example.org/kernels.pdf)\n"
     )
     assert titles(text) == ["Pattern Recognition and Machine Learning"]
+
+
+def test_a_heading_names_the_paper_its_paragraph_links() -> None:
+    text = (
+        "# Paper notes\n\n## 2017\n\n### Attention Is All You Need\n"
+        "**Authors:** Vaswani et al.  \n"
+        "[[paper]](https://arxiv.org/abs/1706.03762) [[code]](https://github.com/o/t2t)\n\n"
+        "Summary: the transformer.\n\n### ResNet\n[pdf](https://arxiv.org/pdf/1512.03385)\n\n"
+        "## Week 3\n[pdf](https://example.org/w3.pdf)\n\n"
+        "### 1.2 Agents\nSee: [[Paper](https://arxiv.org/abs/2503.00001)]\n\n"
+        "## Readings\n[pdf](https://example.org/r.pdf)\n"
+    )
+    assert papers(text) == [
+        (
+            "Attention Is All You Need",
+            ("https://arxiv.org/abs/1706.03762", "arXiv:1706.03762"),
+        ),
+        ("ResNet", ("https://arxiv.org/pdf/1512.03385", "arXiv:1512.03385")),
+    ]

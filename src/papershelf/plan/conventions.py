@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from papershelf.plan.citations import citation, quoted_in_citation, title_before_link
+from papershelf.plan.headings import DEFAULT_WORDS
 from papershelf.plan.titles import (
     LETTER,
     LETTERS,
@@ -236,6 +237,28 @@ def title_beside_id(node: Node) -> list[Found]:
     ]
 
 
+def heading_title(node: Node) -> list[Found]:
+    """``### Attention Is All You Need`` then a paragraph ``[[paper]](…) [[code]](…)``: a
+    paragraph right under a heading, linking its paper only as "paper" or "pdf", is the
+    paper the heading names (a numbered heading, ``Week 3``, ``1.2 Agents``, names none)."""
+    if node.block is not Block.PARAGRAPH or not node.heading:
+        return []
+    links = remote_links(node.spans)
+    if not any(links_a_paper(link) and is_generic(link.text) for link in links):
+        return []
+    written = plain(node.heading).strip()
+    if re.match(r"\d+(?:\.\d+)*[.)]?\s", written):
+        return []  # `### 1.2 Agents`: a numbered heading opens a step
+    title = clean_title(written)
+    words = DEFAULT_WORDS
+    numbered = [words.find(table, title) for table in (words.phase, words.step)]
+    if not LETTERS.search(title) or is_generic(title) or any(n and n[1] for n in numbered):
+        return []
+    if " " not in title and not re.search(r".[A-Z0-9]", title):
+        return []  # `## Readings`: a section; a one-word title is a name (`ResNet`, `GPT-3`)
+    return [Found(title, node.heading[0].line, links, node.heading[0].at)]
+
+
 CONVENTIONS: tuple[Convention, ...] = (
     Convention(
         "bold quoted title",
@@ -289,6 +312,13 @@ CONVENTIONS: tuple[Convention, ...] = (
         "a list item naming its authors, then the title up to the venue and year",
         "* Kevin Knight: Bayesian Inference with Tears, 2009.",
         citation,
+    ),
+    Convention(
+        "heading names the paper",
+        "a paragraph right under a heading that links its paper only as paper or pdf: "
+        "the heading is the title",
+        "### Attention Is All You Need\n[[paper]](https://arxiv.org/abs/1706.03762)",
+        heading_title,
     ),
     Convention(
         "title beside an arXiv id",
