@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from papershelf.plan.citations import citation, title_before_link
+from papershelf.plan.citations import citation, quoted_in_citation, title_before_link
+from papershelf.plan.headings import DEFAULT_WORDS
 from papershelf.plan.titles import (
     LETTER,
     LETTERS,
@@ -37,6 +38,7 @@ from papershelf.plan.titles import (
     remote_links,
     top_spans,
     unwrapped,
+    visit_only,
 )
 from papershelf.plan.tree import Block, Inline, Node, Span, plain
 from papershelf.plan.vocabulary import TITLE_HEADERS
@@ -81,11 +83,11 @@ def bold_quoted_titles(node: Node) -> list[Found]:
 
 
 def quoted_lead_title(node: Node) -> list[Found]:
-    """A list item that opens with a quoted title, or with "Read" and one: ``1. "LoRA": …``."""
+    """A list item that opens with a quoted title, with "Read" and one (``1. "LoRA": …``),
+    or with a bold name and a colon before it (``**ViT**: "An Image is Worth …", ICLR``)."""
     if node.block is not Block.ITEM or not node.spans:
         return []
-    text = node.text
-    words = text.lstrip()
+    words = _after_bold_name(node.spans) or node.text.lstrip()
     lead = re.match(r"(?i)^(?:(?:read|study|прочитать|прочти|читать|изучить)\s+)?([\"“«])", words)
     if lead is None:
         return []
@@ -94,37 +96,64 @@ def quoted_lead_title(node: Node) -> list[Found]:
     title = words[lead.end() : end] if end > 0 else ""
     if not LETTER.search(title) or "\n" in title:
         return []
+    if (
+        " " not in title.strip()
+        and re.match(r"\s+[^\W\d_]", words[end + 1 :])
+        and not re.match(r"\s+by\b", words[end + 1 :])
+    ):
+        return []  # `"Deep" version: …`: a word in quotes inside a phrase
     return [Found(clean_title(title), node.line, remote_links(node.spans), node.spans[0].at)]
+
+
+def _after_bold_name(spans: Sequence[Span]) -> str:
+    """The text after ``**Name**:`` opening a block, if it opens so."""
+    order = next((i for i, span in enumerate(spans) if span.text.strip()), None)
+    if order is None or spans[order].kind is not Inline.STRONG:
+        return ""  # (any name: `**ViL**`, `**?**` are names here, however short)
+    rest = plain(spans[order + 1 :]).lstrip()
+    return rest[1:].lstrip() if rest.startswith(":") else ""
 
 
 def table_row(node: Node) -> list[Found]:
     """A table row is one paper: the cell under a "Paper"/"Title" header, else the first
-    cell with a titled link or bold text; the row's other links go with it. A cell of
-    several titled links names one paper each."""
+    cell with a titled link or bold text, else (the paper on a paper's site, linked as
+    "Paper") the first cell of text; the row's other links go with it. A cell of several
+    titled links names one paper each."""
     if node.block is not Block.ROW:
         return []
     cells = list(node.cells)
     named = [i for i, head in enumerate(node.header) if head in TITLE_HEADERS and i < len(cells)]
     links = remote_links(top_spans(node))
-    if not named and not any(links_a_paper(link) for link in links):
+    if not named and not any(links_a_paper(link) and not visit_only(link) for link in links):
         return []  # a table of something else: options, figures, a schedule
     order = [*named, *(i for i in range(len(cells)) if i not in named)]
     for index in order:
         title = _cell_title(cells[index], named=index in named)
-        if not title:
-            continue
-        titled = [
-            link
-            for link in remote_links(cells[index])
-            if not is_generic(link.text) and not NOT_READING.match(link.target)
-        ]
-        if len(titled) > 1:  # `[Attention Is All You Need](…), [BERT](…)`: one paper each
-            return [
-                Found(clean_title(link.text, byline=True), node.line, (link,), link.at)
-                for link in titled
-            ]
-        return [Found(title, node.line, links, cells[index][0].at)]
+        if title:
+            return _cell_papers(node, cells[index], title, links)
+    if any(is_paper_url(link.target) for link in links):  # `| CAGAN | 2017 | [Paper](arXiv) |`
+        for cell in cells:
+            if LETTERS.search(plain(cell)) and all(span.kind is Inline.TEXT for span in cell):
+                return [Found(clean_title(plain(cell)), node.line, links, cell[0].at)]
     return []
+
+
+def _cell_papers(
+    node: Node, cell: Sequence[Span], title: str, links: tuple[Span, ...]
+) -> list[Found]:
+    """The paper a row's title cell names, with the row's links; or, for a cell of several
+    titled links (`[Attention Is All You Need](…), [BERT](…)`), one paper each."""
+    titled = [
+        link
+        for link in remote_links(cell)
+        if not is_generic(link.text) and not NOT_READING.match(link.target)
+    ]
+    if len(titled) > 1:
+        return [
+            Found(clean_title(link.text, byline=True), node.line, (link,), link.at)
+            for link in titled
+        ]
+    return [Found(title, node.line, links, cell[0].at)]
 
 
 def _cell_title(cell: Sequence[Span], named: bool) -> str:
@@ -215,6 +244,28 @@ def title_beside_id(node: Node) -> list[Found]:
     ]
 
 
+def heading_title(node: Node) -> list[Found]:
+    """``### Attention Is All You Need`` then a paragraph ``[[paper]](…) [[code]](…)``: a
+    paragraph right under a heading, linking its paper only as "paper" or "pdf", is the
+    paper the heading names (a numbered heading, ``Week 3``, ``1.2 Agents``, names none)."""
+    if node.block is not Block.PARAGRAPH or not node.heading:
+        return []
+    links = remote_links(node.spans)
+    if not any(links_a_paper(link) and is_generic(link.text) for link in links):
+        return []
+    written = plain(node.heading).strip()
+    if re.match(r"\d+(?:\.\d+)*[.)]?\s", written):
+        return []  # `### 1.2 Agents`: a numbered heading opens a step
+    title = clean_title(written)
+    words = DEFAULT_WORDS
+    numbered = [words.find(table, title) for table in (words.phase, words.step)]
+    if not LETTERS.search(title) or is_generic(title) or any(n and n[1] for n in numbered):
+        return []
+    if " " not in title and not re.search(r".[A-Z0-9]", title):
+        return []  # `## Readings`: a section; a one-word title is a name (`ResNet`, `GPT-3`)
+    return [Found(title, node.heading[0].line, links, node.heading[0].at)]
+
+
 CONVENTIONS: tuple[Convention, ...] = (
     Convention(
         "bold quoted title",
@@ -224,7 +275,8 @@ CONVENTIONS: tuple[Convention, ...] = (
     ),
     Convention(
         "quoted title",
-        "a list item that opens with a quoted title (or with Read and one)",
+        "a list item that opens with a quoted title (or with Read, or a bold name and a "
+        "colon, before it)",
         '- "LoRA": low-rank adaptation',
         quoted_lead_title,
     ),
@@ -250,6 +302,12 @@ CONVENTIONS: tuple[Convention, ...] = (
         bold_title,
     ),
     Convention(
+        "quoted title in a citation",
+        "a list item naming its authors, then the title in quotes",
+        '1. He, Kaiming, et al. "Deep residual learning for image recognition." CVPR 2016.',
+        quoted_in_citation,
+    ),
+    Convention(
         "title before a generic link",
         "a list item's plain text before a link that says only pdf, paper or arXiv, up to "
         "the authors, the venue or the year",
@@ -261,6 +319,13 @@ CONVENTIONS: tuple[Convention, ...] = (
         "a list item naming its authors, then the title up to the venue and year",
         "* Kevin Knight: Bayesian Inference with Tears, 2009.",
         citation,
+    ),
+    Convention(
+        "heading names the paper",
+        "a paragraph right under a heading that links its paper only as paper or pdf: "
+        "the heading is the title",
+        "### Attention Is All You Need\n[[paper]](https://arxiv.org/abs/1706.03762)",
+        heading_title,
     ),
     Convention(
         "title beside an arXiv id",

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from papershelf.plan.model import Item, Kind
 from papershelf.plan.names import DOCUMENT_SUFFIXES, strip_suffix
+from papershelf.plan.titles import names_material
 from papershelf.plan.tree import Inline, Span
 
 SECTIONISH = re.compile(r"^(\d\d|xx)_", re.IGNORECASE)
@@ -85,6 +86,17 @@ def called_a_folder(spans: Sequence[Span], index: int) -> bool:
     return bool(FOLDER_BEFORE.search(before) or FOLDER_AFTER.match(after))
 
 
+# `(example: `out-of-the-tar-pit.pdf`)`, `e.g. `notes/``: a name shown as an illustration
+_EXAMPLE_BEFORE = re.compile(
+    r"(?i)(?:\bexamples?|\be\.\s?g\.|\bfor instance|\bsuch as|\bнапример)\s*[:,]?\s*$"
+)
+
+
+def an_example(spans: Sequence[Span], index: int) -> bool:
+    """Whether the code span is an example of a name (``example: `x.pdf```), not one."""
+    return bool(index and _EXAMPLE_BEFORE.search(spans[index - 1].text[-40:]))
+
+
 def _code_token(spans: Sequence[Span], index: int) -> str:
     """The code span's text, with a plain ``/rest`` glued after it (without its quotes:
     `` `06_Engineering_&_Tuning`/"Разработка LLM с нуля" ``)."""
@@ -134,7 +146,7 @@ class PathReader:
         token, line = _code_token(spans, index).strip(), spans[index].line
         slashed = token.endswith("/") or folder
         token = token.strip("/")
-        if _not_a_path(token):
+        if _not_a_path(token) or an_example(spans, index):
             return None, False
         if token.lower().endswith(DOCUMENT_SUFFIXES) and "/" not in token:
             if token.lower().endswith(".md"):
@@ -186,6 +198,8 @@ class PathReader:
             token = local_target(span.target, self.base)  # a section's path is from the root
         if token is None:
             return None
+        if is_document(token) and title is None and names_material(span.text):
+            return self._item(Kind.FILE, token, span.line, written=token, path=token)  # slides
         if is_document(token):
             name = title or stem(token)
             return self._item(Kind.PAPER, name, span.line, written=token, path=token)

@@ -28,7 +28,7 @@ from papershelf.plan.conventions import (
 from papershelf.plan.headings import DEFAULT_WORDS, Outline, Words
 from papershelf.plan.model import Item, Kind, ReadingPlan, TooManyItems
 from papershelf.plan.paths import PathReader, Spot
-from papershelf.plan.titles import LETTERS, unwrapped
+from papershelf.plan.titles import LETTERS, describes_material, unwrapped
 from papershelf.plan.tree import Block, Inline, Node, Span
 
 __all__ = ["DEFAULT_WORDS", "Note", "Words", "describe", "parse", "read"]
@@ -163,7 +163,7 @@ class _Reader:
         """The block's papers, by the first convention that finds any; a local document it
         links is the paper when it is the only one, titled by the convention."""
         for convention in CONVENTIONS:
-            titles = convention.find(node)
+            titles = [found for found in convention.find(node) if not describes_material(found)]
             if titles:
                 return convention.name, self._merge(spans, titles, local)
         return ("link to a local document", local) if local else ("", [])

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from papershelf.plan.tree import Block, Inline, Node, Span
-from papershelf.plan.vocabulary import GENERIC_WORDS
+from papershelf.plan.vocabulary import DESCRIBING_WORDS, GENERIC_WORDS, MATERIAL_WORDS
 
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 _ROMAN = re.compile(r"[ivxlc]+")
@@ -49,6 +49,8 @@ def is_generic(text: str) -> bool:
     if "://" in text or text.strip().startswith("www."):
         return True  # a bare URL shown as itself
     words = _WORD.findall(text.casefold())
+    if _says_link(words):
+        return True
     return not LETTERS.search(text) or all(
         word in GENERIC_WORDS or _ROMAN.fullmatch(word) for word in words
     )
@@ -68,13 +70,20 @@ def is_remote(target: str) -> bool:
 
 
 def clean_title(text: str, byline: bool = False) -> str:
-    """A title as written, without its quotes, markers and the trailing dot of a citation;
-    with ``byline``, without a trailing ``- by Author`` too (link text says who wrote it;
-    a quoted title is exactly what it quotes)."""
+    """A title as written, without its quotes, markers, list number (``01.Title``), a
+    closing ``(2017)`` and the trailing dot of a citation; with ``byline``, without a
+    trailing ``- by Author`` too (link text says who wrote it; a quoted title is exactly
+    what it quotes)."""
     text = SHORTCODES.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.strip(" " + QUOTES + "*_`").rstrip(" .,;:-–—").strip(" " + QUOTES)
+    text = _NUMBERING.sub("", _CLOSING_YEAR.sub("", text)) or text
     return (_BY_AUTHOR.sub("", text) or text) if byline else text
+
+
+# `2. Title`, `01.Title`, `14.Title`; never `1.5-bit …`
+_NUMBERING = re.compile(r"^(?:\d{1,3}[.)]\s+|0\d{0,2}[.)]\s*|\d{1,3}[.)](?=[^\W\d_]))")
+_CLOSING_YEAR = re.compile(r"\s*\((?:19|20)\d\d\)$")
 
 
 @dataclass(frozen=True)
@@ -119,8 +128,47 @@ def remote_links(spans: Sequence[Span]) -> tuple[Span, ...]:
     return tuple(link for link in links_in(spans) if is_remote(link.target))
 
 
+def _says_link(words: Sequence[str]) -> bool:
+    """``[NeurIPS proceedings link]``, ``[English link]``: text that says what the link is."""
+    return 1 < len(words) <= 4 and words[-1] in ("link", "links")
+
+
 def links_a_paper(link: Span) -> bool:
-    return is_paper_url(link.target) or bool(PAPER_WORD.match(link.text))
+    """A link to a paper: it says so (``[pdf]``, ``[arXiv link]``), or it leads to a
+    paper's site and does not say it is course material (``[Slides](l3.pdf)``)."""
+    if names_material(link.text):
+        return False
+    return (
+        bool(PAPER_WORD.match(link.text))
+        or _says_link(_words(link.text))
+        or (is_paper_url(link.target))
+    )
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def names_material(text: str) -> bool:
+    """Link text that says the link is course material or a page (slides, a video, a
+    blog post), not the paper."""
+    words = _words(text)
+    return any(word in MATERIAL_WORDS for word in words) and not PAPER_WORD.match(text)
+
+
+def describes_material(found: Found) -> bool:
+    """A "paper" whose text describes what its links lead to, as a sentence would ("a great
+    series of notebooks", "a guide … (blog)"), and none of whose links is a paper's site: a
+    tutorial, a video or a repository to visit, not a paper to keep. A describing word
+    written as in a title ("A Guide to Search Ranking") names a work."""
+    if not found.links or any(is_paper_url(link.target) for link in found.links):
+        return False
+    words = _WORD.findall(found.title)
+    sentence = all(word.islower() or word.isupper() or len(word) < 4 for word in words[1:])
+    return any(
+        word.casefold() in DESCRIBING_WORDS and (word.islower() or (order == 0 and sentence))
+        for order, word in enumerate(words)
+    )
 
 
 def unwrapped(spans: Sequence[Span], holding: tuple[Inline, ...] = (Inline.LINK,)) -> list[Span]:
@@ -135,3 +183,9 @@ def unwrapped(spans: Sequence[Span], holding: tuple[Inline, ...] = (Inline.LINK,
         else:
             out.append(span)
     return out
+
+
+def visit_only(link: Span) -> bool:
+    """``[link](https://github.com/…)``: a page to visit, named as a link and nothing more."""
+    words = set(_words(link.text))
+    return not is_reading(link.target) and words <= {"link", "links", "url", "here"}

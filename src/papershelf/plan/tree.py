@@ -71,6 +71,7 @@ class Node:
     checked: bool | None = None  # a task-list box: [x] True, [ ] False
     parent: int | None = None  # index of the list item that holds it
     header: tuple[str, ...] = ()  # a table row: its table's header cells
+    heading: tuple[Span, ...] = ()  # a paragraph right under a heading: that heading's text
 
     @property
     def text(self) -> str:
@@ -111,6 +112,7 @@ class _Builder:
         self.in_head = False
         self.count = 0  # inline tokens met so far: the next span's place
         self.heading = 0  # the level of the heading whose text comes next
+        self.under: tuple[Span, ...] = ()  # the heading the next block follows directly
 
     def build(self, tokens: Sequence[Token]) -> list[Node]:
         handlers = {
@@ -185,6 +187,7 @@ class _Builder:
         nodes = htmlblocks.read(token.content, token.map[0] + 1, self.count)
         self.count += 1 + sum(len(n.spans) + sum(len(c) for c in n.cells) for n in nodes) * 4
         holder = self._holder
+        self.under = ()
         self.nodes.extend(dataclasses.replace(node, parent=holder) for node in nodes)
 
     def _code(self, token: Token) -> None:
@@ -212,6 +215,7 @@ class _Builder:
             self.header = tuple(plain(cell).strip().casefold() for cell in cells)
             return
         line, end = self.row_lines
+        self.under = ()
         self.nodes.append(
             Node(Block.ROW, line, end, cells=tuple(cells), header=self.header, parent=self._holder)
         )
@@ -241,7 +245,9 @@ class _Builder:
             number=number,
             checked=self.checked if block is Block.ITEM else None,
             parent=parent,
+            heading=self.under if block is Block.PARAGRAPH else (),
         )
+        self.under = spans if block is Block.HEADING else ()
         self.nodes.append(node)
         if block is Block.ITEM:
             self.items[-1] = len(self.nodes) - 1

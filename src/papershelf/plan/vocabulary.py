@@ -3,6 +3,11 @@ table columns hold titles. English and Russian, as the plans papershelf reads ar
 
 from __future__ import annotations
 
+
+def _words(lines: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word for line in lines for word in line.split())
+
+
 _GENERIC = (
     "pdf paper papers article link links code source tweet thread arxiv url here html",
     "slide slides video videos blog post project page website site demo github repo",
@@ -16,7 +21,25 @@ _GENERIC = (
 )
 # Words that name a kind of link or material, not a paper: link text made only of these
 # (``[pdf]``, ``[Lecture slides]``, ``[main]``, ``[код]``) is never a title.
-GENERIC_WORDS = frozenset(word for line in _GENERIC for word in line.split())
+GENERIC_WORDS = _words(_GENERIC)
+
+_MATERIAL = (
+    "slide slides lecture lectures notes homework hw assignment assignments seminar seminars",
+    "video videos recording playlist notebook notebooks colab demo poster talk blog post",
+    "website site tutorial tutorials course test quiz form",
+    "слайды видео лекция лекции семинар конспект домашка задание презентация запись",
+)
+# Words that name material a course hands out or a page to visit, not a paper: a link
+# whose text says one of these (``[Slides](l3.pdf)``, ``[video]``) is not the paper.
+MATERIAL_WORDS = _words(_MATERIAL)
+
+_DESCRIBING = (
+    "great awesome nice cool excellent amazing brilliant friendly gentle",
+    "series guide tutorial tutorials playlist course blog notebooks walkthrough cheatsheet podcast",
+)
+# Words by which link text describes what it leads to, as a sentence does ("a great series
+# of notebooks", "PyTorch tutorial"), where a title would name a work ("A Guide to …").
+DESCRIBING_WORDS = _words(_DESCRIBING)
 
 # A table column under one of these headers holds the papers' titles.
 TITLE_HEADERS = frozenset(
