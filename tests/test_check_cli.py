@@ -353,7 +353,9 @@ def test_the_hooks_plain_invocation_answers_as_the_full_command_without_click(
         "import sys\n"
         "from papershelf.cli import repo_check_main\n"
         "code = repo_check_main(sys.argv[1:])\n"
-        "print(code, sorted({'click', 'dataclasses', 'inspect'} & set(sys.modules)))\n"
+        "heavy = {'click', 'dataclasses', 'inspect', 'markdown_it', 'rapidfuzz',\n"
+        "         'papershelf.plan.reader', 'papershelf.papers.matching'}\n"
+        "print(code, sorted(heavy & set(sys.modules)))\n"
     )
     import subprocess
     import sys
@@ -374,7 +376,7 @@ def test_the_hooks_plain_invocation_answers_as_the_full_command_without_click(
     plain = answer()
     assert plain[-1] == "1 []"
     full = answer("--no-cache", "--format", "text", ".")
-    assert full[-1] == "1 ['click', 'dataclasses', 'inspect']"
+    assert full[-1].startswith("1 [") and "'click'" in full[-1]
     assert plain[:-1] == full[:-1]
     assert any("missing-paper" in line or "missing-path" in line for line in plain)
     # A path that is no folder still gets click's usage error.

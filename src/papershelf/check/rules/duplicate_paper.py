@@ -17,7 +17,6 @@ from collections.abc import Iterator
 
 from papershelf.check.rules.base import Context, Rule
 from papershelf.findings import Finding, Severity
-from papershelf.papers.matching import SAME_CONTENT
 from papershelf.shown import command
 
 
@@ -32,6 +31,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             if tuple(paths) in seen:
                 continue
             seen.add(tuple(paths))
+            from papershelf.papers.matching import SAME_CONTENT  # only when a paper is twice
+
             first, others = paths[0], paths[1:]
             named = ", ".join(f"`{path}`" for path in paths[:-1]) + f" and `{paths[-1]}`"
             yield RULE.finding(
