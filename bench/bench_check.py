@@ -6,13 +6,14 @@ because these 2-core machines are noisy. Prints a markdown table.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +68,18 @@ def unchanged(command: Sequence[str], cwd: Path) -> Callable[[], float]:
     return run
 
 
+@contextlib.contextmanager
+def one_file_staged(cwd: Path, name: str) -> Iterator[None]:
+    """A new file ``name`` staged while the block runs, then unstaged and removed."""
+    (cwd / name).write_text(f"{name}\n")
+    subprocess.run(["git", "add", name], cwd=cwd, check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["git", "rm", "-q", "--cached", name], cwd=cwd, check=True)
+        (cwd / name).unlink()
+
+
 def after_staging(command: Sequence[str], cwd: Path) -> Callable[[], float]:
     """Time ``command`` right after one new file is staged: the pre-commit case, where
     the index changed since the last run and only the blob cache still helps."""
@@ -74,14 +87,8 @@ def after_staging(command: Sequence[str], cwd: Path) -> Callable[[], float]:
 
     def run() -> float:
         counter[0] += 1
-        name = f"bench-note-{counter[0]}.md"
-        (cwd / name).write_text(f"note {counter[0]}\n")
-        subprocess.run(["git", "add", name], cwd=cwd, check=True)
-        try:
+        with one_file_staged(cwd, f"bench-note-{counter[0]}.md"):
             return timed(command, cwd)
-        finally:
-            subprocess.run(["git", "rm", "-q", "--cached", name], cwd=cwd, check=True)
-            (cwd / name).unlink()
 
     return run
 
@@ -103,14 +110,8 @@ def instructions(command: Sequence[str], cwd: Path) -> int:
 
 def staged_instructions(command: Sequence[str], cwd: Path) -> int:
     """:func:`instructions` of ``command`` right after one new file is staged."""
-    name = "bench-note-counted.md"
-    (cwd / name).write_text("counted\n")
-    subprocess.run(["git", "add", name], cwd=cwd, check=True)
-    try:
+    with one_file_staged(cwd, "bench-note-counted.md"):
         return instructions(command, cwd)
-    finally:
-        subprocess.run(["git", "rm", "-q", "--cached", name], cwd=cwd, check=True)
-        (cwd / name).unlink()
 
 
 def rounds(tools: dict[str, Callable[[], float]], count: int) -> dict[str, float]:
